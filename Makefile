@@ -1,0 +1,52 @@
+# kiln's front door. `make demo` and `make test` work on a fresh Debian 12 as root.
+SHELL := /bin/bash
+JOBS ?= $(shell nproc)
+
+# Everything kiln needs from Debian: toolchain and libraries to build, the real
+# tools the runner drives, and what the tests and demo start (ipmi_sim, python3
+# with jsonschema for validating OCPTV streams and reports).
+BUILD_PACKAGES := build-essential cmake ninja-build ccache pkg-config \
+  libboost1.81-dev libboost-filesystem1.81-dev nlohmann-json3-dev libyaml-cpp-dev libcli11-dev libspdlog-dev libfmt-dev \
+  libsqlite3-dev libpq-dev libssl-dev zlib1g-dev libgtest-dev libgmock-dev libbenchmark-dev
+TOOL_PACKAGES := ipmitool openipmi stress-ng fio smartmontools e2fsprogs iperf3 dmidecode ethtool \
+  util-linux iproute2 procps memtester stressapptest
+TEST_PACKAGES := python3 python3-jsonschema python3-yaml
+PACKAGES := $(BUILD_PACKAGES) $(TOOL_PACKAGES) $(TEST_PACKAGES)
+
+.PHONY: all deps build build-asan test test-asan demo clean format
+
+all: build
+
+deps:
+	@missing=""; \
+	for p in $(PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then echo "make deps: all $(words $(PACKAGES)) Debian packages present"; exit 0; fi; \
+	echo "make deps: installing$$missing"; \
+	if [ "$$(id -u)" != 0 ]; then echo "make deps: run as root (apt-get install needs it)"; exit 1; fi; \
+	export DEBIAN_FRONTEND=noninteractive; \
+	apt-get update -q && apt-get install -y -q --no-install-recommends $$missing
+
+build: deps
+	cmake --preset default
+	cmake --build --preset default -j $(JOBS)
+
+build-asan: deps
+	cmake --preset asan
+	cmake --build --preset asan -j $(JOBS)
+
+test: build
+	ctest --preset default -j $(JOBS)
+
+test-asan: build-asan
+	ctest --preset asan -j $(JOBS) -L unit
+
+demo: build
+	./scripts/demo.sh
+
+format:
+	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
+
+clean:
+	rm -rf build build-asan

@@ -1,0 +1,139 @@
+#include "cli/commands.hpp"
+
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include <fmt/format.h>
+
+#include "report/report_json.hpp"
+#include "run/burnin_run.hpp"
+#include "cli/terminal_progress.hpp"
+
+namespace kiln::runner {
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+void on_signal(int) { g_stop.store(true); }
+
+void print_error(const Error& e) {
+  fmt::print(stderr, "kiln-runner: error: {}\n", e.message);
+  if (!e.remedy.empty()) fmt::print(stderr, "  what to do: {}\n", e.remedy);
+}
+
+Expected<FruInfo> fru_from(HostAdapter& host, const CommonOptions& opts) {
+  FruSource source;
+  source.file = opts.fru_file;
+  if (!opts.bmc.empty()) {
+    auto lan = parse_bmc_address(opts.bmc, opts.bmc_user, opts.bmc_password);
+    if (!lan) return lan.error();
+    source.lan = *lan;
+  }
+  return read_fru(host, source);
+}
+
+Expected<RunPlan> plan_from(HostAdapter& host, const CommonOptions& opts,
+                            const std::optional<std::string>& profile, FruInfo& fru_out) {
+  auto configs = load_config_dir(opts.config_dir);
+  if (!configs) return configs.error();
+  auto fru = fru_from(host, opts);
+  if (!fru) return fru.error();
+  fru_out = *fru;
+  return plan_run(*configs, *fru, profile);
+}
+
+}  // namespace
+
+std::string default_config_dir() {
+  if (const char* env = std::getenv("KILN_CONFIG_DIR"); env != nullptr && *env != '\0') return env;
+  if (std::filesystem::is_directory("/etc/kiln/profiles")) return "/etc/kiln";
+  return KILN_CONFIG_DIR;
+}
+
+int cmd_fru(const CommonOptions& opts) {
+  SystemHostAdapter host(opts.sysroot);
+  auto fru = fru_from(host, opts);
+  if (!fru) {
+    print_error(fru.error());
+    return 2;
+  }
+  fmt::print("Product Asset Tag : {}\nProduct Serial    : {}\nProduct Name      : {}\n"
+             "Manufacturer      : {}\nBoard Serial      : {}\nChassis Serial    : {}\n",
+             fru->product_asset_tag, fru->product_serial, fru->product_name, fru->product_manufacturer,
+             fru->board_serial, fru->chassis_serial);
+  return 0;
+}
+
+int cmd_plan(const CommonOptions& opts, const std::optional<std::string>& profile) {
+  SystemHostAdapter host(opts.sysroot);
+  FruInfo fru;
+  auto plan = plan_from(host, opts, profile, fru);
+  if (!plan) {
+    print_error(plan.error());
+    return 2;
+  }
+  fmt::print("{}", describe_plan(*plan));
+  return 0;
+}
+
+int cmd_stages() {
+  for (const auto& info : StageRegistry::instance().list()) {
+    fmt::print("{}{}\n  {}\n", info.name, info.destructive ? " [destructive]" : "", info.description);
+    for (const auto& p : info.params) {
+      fmt::print("    {:<18} {:<9} default {:<10} {}\n", p.name, to_string(p.type),
+                 p.default_value.empty() ? "\"\"" : p.default_value, p.description);
+    }
+  }
+  return 0;
+}
+
+int cmd_run(const CommonOptions& opts, const RunCommandOptions& run) {
+  SystemHostAdapter host(opts.sysroot);
+  FruInfo fru;
+  auto plan = plan_from(host, opts, run.profile, fru);
+  if (!plan) {
+    print_error(plan.error());
+    return 2;
+  }
+  std::filesystem::path out(run.out_dir);
+  std::error_code ec;
+  std::filesystem::create_directories(out, ec);
+  std::ofstream stream(out / "ocptv.jsonl", std::ios::trunc);
+  if (ec || !stream) {
+    print_error(make_error("KILN-OUTPUT", fmt::format("cannot write to {}", out.string())));
+    return 2;
+  }
+  ocptv::Writer writer([&stream](const std::string& line) { stream << line << '\n' << std::flush; });
+
+  RunOptions options;
+  options.disks = run.disks;
+  options.destructive_confirmed = run.i_know_this_wipes;
+  options.bmc_host = opts.bmc;
+  options.bmc_user = opts.bmc_user;
+  options.bmc_password = opts.bmc_password;
+  options.out_dir = out;
+
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  NodeIdentity node = identify_node(host, fru);
+  TerminalProgress terminal(isatty(STDERR_FILENO) == 1);
+  RunRecord record = execute_run(host, *plan, node, options, writer, run.command_line, terminal.observer(), &g_stop);
+
+  auto report = build_report(record);
+  std::ofstream report_file(out / "report.json", std::ios::trunc);
+  report_file << report.dump(2) << '\n';
+  if (!report_file.flush()) {
+    print_error(make_error("KILN-OUTPUT", fmt::format("cannot write {}", (out / "report.json").string())));
+    return 2;
+  }
+  fmt::print("\n{}\nreport: {}\nOCPTV stream: {}\n", verdict_table(record),
+             std::filesystem::absolute(out / "report.json").string(),
+             std::filesystem::absolute(out / "ocptv.jsonl").string());
+  return exit_code_for(record.outcome);
+}
+
+}  // namespace kiln::runner

@@ -1,0 +1,38 @@
+// kiln-runner's subcommands, each a function from parsed options to an exit code.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/fru_source.hpp"
+
+namespace kiln::runner {
+
+struct CommonOptions {
+  std::string config_dir;
+  std::string sysroot = "/";
+  std::optional<std::string> fru_file;
+  std::string bmc;  // HOST[:PORT]
+  std::string bmc_user = "ADMIN";
+  std::string bmc_password;
+};
+
+struct RunCommandOptions {
+  std::optional<std::string> profile;
+  std::string out_dir = "kiln-out";
+  std::vector<std::string> disks;
+  bool i_know_this_wipes = false;
+  std::string command_line;
+};
+
+// Default config dir: $KILN_CONFIG_DIR, else /etc/kiln if present, else the
+// source tree's configs/ (developer builds).
+std::string default_config_dir();
+
+int cmd_fru(const CommonOptions& opts);
+int cmd_plan(const CommonOptions& opts, const std::optional<std::string>& profile);
+int cmd_run(const CommonOptions& opts, const RunCommandOptions& run);
+int cmd_stages();
+
+}  // namespace kiln::runner

@@ -1,0 +1,70 @@
+// kiln-runner: burns in the machine it runs on.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "cli/commands.hpp"
+#include "kiln/version.hpp"
+#include "stages/stage.hpp"
+
+int main(int argc, char** argv) {
+  using namespace kiln::runner;
+  register_builtin_stages();
+
+  CLI::App app{"kiln-runner: bare-metal burn-in (reads the FRU, resolves the delivery's config, runs "
+               "the stages, writes an OCPTV stream and a report)"};
+  app.set_version_flag("--version", std::string(kiln::kiln_version()));
+  app.require_subcommand(1);
+
+  CommonOptions common;
+  common.config_dir = default_config_dir();
+  auto add_common = [&common](CLI::App* cmd) {
+    cmd->add_option("--config", common.config_dir, "configuration directory (profiles/, deliveries/)")
+        ->capture_default_str();
+    auto* file = cmd->add_option("--fru-file", common.fru_file, "read a saved `ipmitool fru print` output");
+    cmd->add_option("--bmc", common.bmc, "read the FRU over IPMI LAN from HOST[:PORT] (lanplus, -C 3)")
+        ->excludes(file);
+    cmd->add_option("--bmc-user", common.bmc_user, "BMC user")->capture_default_str();
+    cmd->add_option("--bmc-password", common.bmc_password, "BMC password (or $KILN_BMC_PASSWORD)")
+        ->envname("KILN_BMC_PASSWORD");
+    cmd->add_option("--sysroot", common.sysroot, "root under which /sys and /proc are read (tests)")
+        ->capture_default_str();
+  };
+
+  auto* fru = app.add_subcommand("fru", "print the FRU identity (in-band unless --bmc/--fru-file)");
+  add_common(fru);
+
+  std::optional<std::string> plan_profile;
+  auto* plan = app.add_subcommand("plan", "print the resolved delivery, profile and stages; runs nothing");
+  add_common(plan);
+  plan->add_option("--profile", plan_profile, "use this profile instead of the delivery's");
+
+  RunCommandOptions run;
+  auto* run_cmd = app.add_subcommand("run", "burn in this machine");
+  add_common(run_cmd);
+  run_cmd->add_option("--profile", run.profile, "use this profile instead of the delivery's");
+  run_cmd->add_option("--out", run.out_dir, "output directory for ocptv.jsonl, report.json, logs/")
+      ->capture_default_str();
+  run_cmd->add_option("--disk", run.disks, "target block device for disk stages (repeatable)");
+  run_cmd->add_flag("--i-know-this-wipes", run.i_know_this_wipes,
+                    "standalone mode: allow destructive stages the profile enables");
+
+  app.add_subcommand("stages", "list the stages and their parameters");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+  try {
+    if (fru->parsed()) return cmd_fru(common);
+    if (plan->parsed()) return cmd_plan(common, plan_profile);
+    if (run_cmd->parsed()) {
+      for (int i = 0; i < argc; ++i) run.command_line += (i ? " " : "") + std::string(argv[i]);
+      return cmd_run(common, run);
+    }
+    return cmd_stages();
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "kiln-runner: internal error: {}\n", e.what());
+    return 2;
+  }
+}

@@ -1,0 +1,176 @@
+#include "report/report_json.hpp"
+
+#include <ctime>
+
+#include <fmt/format.h>
+
+#include "kiln/version.hpp"
+
+namespace kiln::runner {
+namespace {
+
+std::string iso_time(std::chrono::system_clock::time_point tp) {
+  std::time_t t = std::chrono::system_clock::to_time_t(tp);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+double seconds_between(std::chrono::system_clock::time_point a, std::chrono::system_clock::time_point b) {
+  return std::chrono::duration<double>(b - a).count();
+}
+
+nlohmann::json value_json(const MeasuredValue& v) {
+  nlohmann::json j;
+  to_json(j, v);
+  return j;
+}
+
+nlohmann::json limit_json(const LimitCheck& c) {
+  nlohmann::json j{{"name", c.limit.name}, {"comparison", to_string(c.limit.op)}, {"passed", c.passed}};
+  if (c.limit.op == Comparison::kInSet) {
+    j["threshold"] = c.limit.set;
+  } else {
+    j["threshold"] = value_json(c.limit.threshold);
+  }
+  return j;
+}
+
+const char* diagnosis_type(DiagnosisType t) {
+  return t == DiagnosisType::kPass ? "PASS" : t == DiagnosisType::kFail ? "FAIL" : "UNKNOWN";
+}
+
+nlohmann::json stage_json(const StageRecord& s, nlohmann::json& limits_checked, nlohmann::json& failures) {
+  nlohmann::json measurements = nlohmann::json::array();
+  nlohmann::json key_figures = nlohmann::json::array();
+  for (const auto& m : s.measurements) {
+    nlohmann::json mj{{"name", m.name}, {"value", value_json(m.value)}, {"unit", m.unit},
+                      {"component", m.component}, {"limits", nlohmann::json::array()}};
+    for (const auto& c : m.checks) {
+      mj["limits"].push_back(limit_json(c));
+      auto lj = limit_json(c);
+      lj["stage"] = s.name;
+      lj["measurement"] = m.name;
+      lj["component"] = m.component;
+      lj["value"] = value_json(m.value);
+      lj["unit"] = m.unit;
+      limits_checked.push_back(std::move(lj));
+      if (!c.passed) {
+        failures.push_back(fmt::format("{}{}: {} = {} {}, limit {} {}", s.name,
+                                       m.component.empty() ? "" : " " + m.component, m.name,
+                                       format_value(m.value), m.unit, to_string(c.limit.op),
+                                       format_value(c.limit.threshold)));
+      }
+    }
+    if (m.key_figure) {
+      key_figures.push_back({{"name", m.name}, {"value", value_json(m.value)}, {"unit", m.unit},
+                             {"component", m.component}});
+    }
+    measurements.push_back(std::move(mj));
+  }
+  nlohmann::json diagnoses = nlohmann::json::array();
+  for (const auto& d : s.diagnoses) {
+    diagnoses.push_back({{"verdict", d.verdict}, {"type", diagnosis_type(d.type)},
+                         {"message", d.message}, {"component", d.component}});
+    if (d.type == DiagnosisType::kFail) failures.push_back(d.message);
+  }
+  nlohmann::json errors = nlohmann::json::array();
+  for (const auto& e : s.errors) errors.push_back({{"symptom", e.symptom}, {"message", e.message}});
+  nlohmann::json j{{"name", s.name},
+                   {"description", s.description},
+                   {"params", s.params},
+                   {"status", to_string(s.outcome.status())},
+                   {"result", to_string(s.outcome.result())},
+                   {"verdict", s.outcome.verdict()},
+                   {"started", iso_time(s.started)},
+                   {"ended", iso_time(s.ended)},
+                   {"duration_s", seconds_between(s.started, s.ended)},
+                   {"key_figures", key_figures},
+                   {"measurements", measurements},
+                   {"diagnoses", diagnoses},
+                   {"errors", errors}};
+  if (!s.skip_reason.empty()) j["skip_reason"] = s.skip_reason;
+  return j;
+}
+
+}  // namespace
+
+nlohmann::json build_report(const RunRecord& run) {
+  const auto& fru = run.node.fru;
+  nlohmann::json limits_checked = nlohmann::json::array();
+  nlohmann::json failures = nlohmann::json::array();
+  nlohmann::json stages = nlohmann::json::array();
+  nlohmann::json tool_versions = nlohmann::json::object();
+  for (const auto& s : run.stages) {
+    stages.push_back(stage_json(s, limits_checked, failures));
+    for (const auto& [tool, version] : s.tool_versions) tool_versions[tool] = version;
+  }
+  nlohmann::json delivery{{"tag", run.config.delivery_tag}, {"matched", run.config.delivery_matched}};
+  if (!run.config.delivery_matched) {
+    delivery["note"] = fmt::format("no delivery matches FRU asset tag '{}': the default delivery applied",
+                                   run.config.asset_tag);
+  }
+  if (run.config.override_serial) delivery["override_serial"] = *run.config.override_serial;
+  nlohmann::json node{{"fru",
+                       {{"product_asset_tag", fru.product_asset_tag},
+                        {"product_serial", fru.product_serial},
+                        {"product_manufacturer", fru.product_manufacturer},
+                        {"product_name", fru.product_name},
+                        {"board_serial", fru.board_serial},
+                        {"chassis_serial", fru.chassis_serial}}},
+                      {"dmi",
+                       {{"system_serial", run.node.dmi_system_serial},
+                        {"manufacturer", run.node.dmi_manufacturer},
+                        {"product", run.node.dmi_product}}}};
+  if (!run.node.dmi_error.empty()) node["dmi"]["error"] = run.node.dmi_error;
+  return {{"report_format", kReportFormatVersion},
+          {"kiln_version", std::string(kiln_version())},
+          {"run_id", run.run_id},
+          {"command_line", run.command_line},
+          {"node", node},
+          {"delivery", delivery},
+          {"profile", run.config.profile.name},
+          {"config", {{"sha256", run.config.hash}, {"resolved", to_json(run.config)}}},
+          {"status", to_string(run.outcome.status())},
+          {"result", to_string(run.outcome.result())},
+          {"verdict", run.outcome.verdict()},
+          {"failures", failures},
+          {"started", iso_time(run.started)},
+          {"ended", iso_time(run.ended)},
+          {"duration_s", seconds_between(run.started, run.ended)},
+          {"stages", stages},
+          {"limits_checked", limits_checked},
+          {"tool_versions", tool_versions}};
+}
+
+std::string verdict_table(const RunRecord& run) {
+  std::string out = fmt::format("{:<14} {:<6} {:>9}  {}\n", "STAGE", "VERDICT", "SECONDS", "DETAIL");
+  for (const auto& s : run.stages) {
+    std::string detail;
+    for (const auto& d : s.diagnoses) {
+      if (d.type == DiagnosisType::kFail) {
+        detail = d.message;
+        break;
+      }
+    }
+    if (detail.empty() && !s.errors.empty()) detail = s.errors.front().message;
+    if (detail.empty() && !s.skip_reason.empty()) detail = s.skip_reason;
+    if (detail.empty()) {
+      for (const auto& m : s.measurements) {
+        if (!m.key_figure) continue;
+        if (!detail.empty()) detail += ", ";
+        detail += fmt::format("{} {}{}", m.name, format_value(m.value), m.unit.empty() ? "" : " " + m.unit);
+      }
+    }
+    out += fmt::format("{:<14} {:<7} {:>8.1f}  {}\n", s.name, s.outcome.verdict(),
+                       seconds_between(s.started, s.ended), detail);
+  }
+  out += fmt::format("{:<14} {:<7} {:>8.1f}  delivery {}, profile {}\n", "RUN", run.outcome.verdict(),
+                     seconds_between(run.started, run.ended), run.config.delivery_tag,
+                     run.config.profile.name);
+  return out;
+}
+
+}  // namespace kiln::runner

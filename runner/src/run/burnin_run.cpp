@@ -1,0 +1,143 @@
+#include "run/burnin_run.hpp"
+
+#include <random>
+
+#include <fmt/format.h>
+
+#include "kiln/version.hpp"
+#include "tools/dmidecode.hpp"
+
+namespace kiln::runner {
+namespace {
+
+std::string new_run_id() {
+  std::random_device rd;
+  std::uniform_int_distribution<unsigned> dist(0, 15);
+  std::string id;
+  for (int i = 0; i < 32; ++i) {
+    if (i == 8 || i == 12 || i == 16 || i == 20) id += '-';
+    id += "0123456789abcdef"[dist(rd)];
+  }
+  return id;
+}
+
+ocptv::DutInfo dut_info(const NodeIdentity& node) {
+  const auto& fru = node.fru;
+  ocptv::DutInfo dut;
+  dut.id = !fru.product_serial.empty() ? fru.product_serial
+           : !node.dmi_system_serial.empty() ? node.dmi_system_serial
+                                             : "unknown";
+  dut.name = fru.product_name.empty() ? node.dmi_product : fru.product_name;
+  if (!fru.product_asset_tag.empty()) dut.platform_infos.push_back("asset-tag:" + fru.product_asset_tag);
+  if (!node.dmi_manufacturer.empty()) {
+    dut.platform_infos.push_back(fmt::format("dmi:{} {}", node.dmi_manufacturer, node.dmi_product));
+  }
+  dut.hardware.push_back({"fru-product", fru.product_name.empty() ? "product" : fru.product_name,
+                          fru.product_serial, fru.product_part_number, fru.product_manufacturer, ""});
+  if (!fru.board_serial.empty()) {
+    dut.hardware.push_back({"fru-board", fru.board_product.empty() ? "board" : fru.board_product,
+                            fru.board_serial, "", fru.board_manufacturer, ""});
+  }
+  if (!node.dmi_system_serial.empty()) {
+    dut.hardware.push_back({"dmi-system", node.dmi_product.empty() ? "system" : node.dmi_product,
+                            node.dmi_system_serial, "", node.dmi_manufacturer, ""});
+  }
+  dut.software.push_back({"kiln-runner", "kiln-runner", std::string(kiln_version()), "APPLICATION"});
+  return dut;
+}
+
+nlohmann::json run_parameters(const RunPlan& plan) {
+  return {{"delivery", plan.config.delivery_tag},
+          {"deliveryMatched", plan.config.delivery_matched},
+          {"profile", plan.config.profile.name},
+          {"configSha256", plan.config.hash}};
+}
+
+}  // namespace
+
+NodeIdentity identify_node(HostAdapter& host, FruInfo fru) {
+  NodeIdentity node;
+  node.fru = std::move(fru);
+  auto result = host.run({tools::dmidecode_argv(1), std::chrono::seconds(30), std::nullopt, std::nullopt});
+  if (!result) {
+    node.dmi_error = result.error().message;
+    return node;
+  }
+  if (!result->exited_with(0)) {
+    node.dmi_error = fmt::format("dmidecode -t 1: {}: {}", result->describe(), result->stderr_tail());
+    return node;
+  }
+  auto dmi = tools::parse_dmidecode(result->stdout_text);
+  if (!dmi) {
+    node.dmi_error = dmi.error().message;
+    return node;
+  }
+  node.dmi_system_serial = dmi->system.serial;
+  node.dmi_manufacturer = dmi->system.manufacturer;
+  node.dmi_product = dmi->system.product;
+  return node;
+}
+
+RunRecord execute_run(HostAdapter& host, RunPlan& plan, const NodeIdentity& node,
+                      const RunOptions& options, ocptv::Writer& writer,
+                      const std::string& command_line, const RunObserver& observer,
+                      const std::atomic<bool>* stop) {
+  RunRecord run;
+  run.run_id = new_run_id();
+  run.command_line = command_line;
+  run.node = node;
+  run.config = plan.config;
+  run.started = std::chrono::system_clock::now();
+
+  ocptv::emit_schema_version(writer);
+  ocptv::TestRun test_run(writer, "kiln burn-in", std::string(kiln_version()), command_line,
+                          run_parameters(plan), dut_info(node));
+  if (!plan.config.delivery_matched) {
+    test_run.log(ocptv::LogSeverity::kWarning,
+                 fmt::format("no delivery matches FRU asset tag '{}': the default delivery applies",
+                             plan.config.asset_tag));
+  }
+  Outcome overall = Outcome::skip();
+  for (auto& planned : plan.stages) {
+    StageRecord record;
+    record.name = planned.info.name;
+    record.description = planned.info.description;
+    record.params = planned.params.as_text();
+    record.started = std::chrono::system_clock::now();
+    if (observer.stage_started) observer.stage_started(planned.info);
+    auto step = test_run.begin_step(planned.info.name);
+    StepRecorder recorder(record, step.get(), observer.progress);
+    std::filesystem::path log_dir = options.out_dir / "logs" / planned.info.name;
+    std::error_code ec;
+    std::filesystem::create_directories(log_dir, ec);
+    StageContext ctx{host, plan.config, planned.params, recorder, options, node, log_dir, stop};
+    if (stop != nullptr && stop->load()) {
+      recorder.skip("the run was aborted before this stage started");
+    } else {
+      try {
+        planned.stage->run(ctx);
+      } catch (const std::exception& e) {
+        recorder.error("stage-exception", fmt::format("stage '{}' stopped with an internal error: {}",
+                                                      planned.info.name, e.what()));
+      }
+    }
+    record.outcome = recorder.outcome();
+    record.ended = std::chrono::system_clock::now();
+    step->end(record.outcome.status());
+    overall = overall.combined_with(record.outcome);
+    if (observer.stage_ended) observer.stage_ended(record);
+    run.stages.push_back(std::move(record));
+  }
+  run.outcome = overall;
+  test_run.end(overall);
+  run.ended = std::chrono::system_clock::now();
+  return run;
+}
+
+int exit_code_for(const Outcome& outcome) {
+  if (outcome.is_fail()) return 1;
+  if (outcome.is_error()) return 2;
+  return 0;
+}
+
+}  // namespace kiln::runner

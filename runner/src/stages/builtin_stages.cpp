@@ -1,0 +1,11 @@
+#include "stages/builtin_stages.hpp"
+
+namespace kiln::runner {
+
+void register_builtin_stages() {
+  auto& registry = StageRegistry::instance();
+  registry.add(make_preliminary_stage);
+  registry.add(make_inventory_stage);
+}
+
+}  // namespace kiln::runner

@@ -1,0 +1,13 @@
+// Factories of the built-in stages (registered by register_builtin_stages).
+#pragma once
+
+#include <memory>
+
+#include "stages/stage.hpp"
+
+namespace kiln::runner {
+
+std::unique_ptr<Stage> make_preliminary_stage();
+std::unique_ptr<Stage> make_inventory_stage();
+
+}  // namespace kiln::runner

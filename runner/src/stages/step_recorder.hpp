@@ -1,0 +1,77 @@
+// What a stage reports: measurements (with the limits they were judged
+// against), diagnoses, logs, errors, progress. Each call is emitted to the
+// OCPTV stream at once and kept for the final report.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "kiln/measurement.hpp"
+#include "kiln/ocptv_writer.hpp"
+#include "kiln/outcome.hpp"
+
+namespace kiln::runner {
+
+struct StageError {
+  std::string symptom;  // stable code, e.g. "tool-timeout", "tool-output-unparseable"
+  std::string message;
+};
+
+// Everything a stage reported, for the report.
+struct StageRecord {
+  std::string name;
+  std::string description;
+  std::map<std::string, std::string> params;
+  std::vector<Measurement> measurements;
+  std::vector<Diagnosis> diagnoses;
+  std::vector<StageError> errors;
+  std::vector<std::string> logs;
+  std::string skip_reason;
+  std::map<std::string, std::string> tool_versions;
+  std::chrono::system_clock::time_point started;
+  std::chrono::system_clock::time_point ended;
+  Outcome outcome = Outcome::skip();
+};
+
+// Called on progress updates: fraction 0..1 and a short detail.
+using ProgressCallback = std::function<void(const std::string& stage, double fraction,
+                                            const std::string& detail)>;
+
+// Thread-safe: a stage that tests several disks in parallel reports from
+// several threads.
+class StepRecorder {
+ public:
+  // `step` may be null (unit tests that only look at the record).
+  StepRecorder(StageRecord& record, ocptv::TestStep* step, ProgressCallback progress = {});
+
+  void measurement(Measurement m);
+  void diagnosis(Diagnosis d);
+  // Shorthands for a diagnosis.
+  void fail(std::string verdict, std::string message, std::string component = {});
+  void pass(std::string verdict, std::string message, std::string component = {});
+  void log(ocptv::LogSeverity severity, std::string message);
+  void info(std::string message) { log(ocptv::LogSeverity::kInfo, std::move(message)); }
+  // A harness problem (tool crashed, hung, printed garbage): the stage ends ERROR.
+  void error(std::string symptom, std::string message);
+  // The stage does not apply (no disks to test...): SKIP unless something else was reported.
+  void skip(std::string reason);
+  void tool_version(std::string tool, std::string version);
+  void progress(double fraction, const std::string& detail);
+
+  // COMPLETE/FAIL if any FAIL diagnosis or failed limit check; else ERROR if
+  // any error; else SKIP if skipped with nothing measured; else COMPLETE/PASS.
+  [[nodiscard]] Outcome outcome() const;
+  [[nodiscard]] const StageRecord& record() const { return record_; }
+
+ private:
+  mutable std::mutex mu_;
+  StageRecord& record_;
+  ocptv::TestStep* step_;
+  ProgressCallback progress_;
+  double last_progress_ = -1.0;
+};
+
+}  // namespace kiln::runner
