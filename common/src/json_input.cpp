@@ -67,12 +67,12 @@ std::optional<long long> json_integer(const nlohmann::json& j, std::string_view 
   if (!j.is_object()) return std::nullopt;
   auto it = j.find(key);
   if (it == j.end()) return std::nullopt;
-  if (it->is_number_integer()) return it->get<long long>();
-  if (it->is_number_unsigned()) {
+  if (it->is_number_unsigned()) {  // checked first: is_number_integer() is true for it too
     auto v = it->get<unsigned long long>();
     if (v > static_cast<unsigned long long>(std::numeric_limits<long long>::max())) return std::nullopt;
     return static_cast<long long>(v);
   }
+  if (it->is_number_integer()) return it->get<long long>();
   return std::nullopt;
 }
 

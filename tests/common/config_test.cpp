@@ -1,0 +1,230 @@
+// Config loading: each class of mistake gives an error naming file, line and key.
+#include "kiln/config.hpp"
+
+#include <filesystem>
+#include <fstream>
+
+#include <unistd.h>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace kiln {
+namespace {
+
+using ::testing::HasSubstr;
+
+constexpr const char* kProfile = R"(profile: quick
+description: test
+stages:
+  - stage: inventory
+  - stage: memory
+    params:
+      duration: 10s
+      methods: [all, flip]
+)";
+
+constexpr const char* kDelivery = R"(delivery: PO-1
+profile: quick
+expected:
+  dimm_count: 16
+  disk_models: [MZ7LH, ST8000]
+limits:
+  disk:
+    reallocated_sectors_delta_max: 0
+  fio:
+    seq_read_min_mbps: 500
+overrides:
+  - serial: SN2
+    expected:
+      dimm_count: 8
+    limits:
+      fio:
+        seq_read_min_mbps: 250
+)";
+
+TEST(ParseProfile, ReadsStagesAndParams) {
+  auto p = parse_profile(kProfile, "quick.yaml");
+  ASSERT_TRUE(p.ok()) << p.error().message;
+  EXPECT_EQ(p->name, "quick");
+  ASSERT_EQ(p->stages.size(), 2U);
+  EXPECT_EQ(p->stages[1].stage, "memory");
+  EXPECT_EQ(p->stages[1].params.at("duration").text, "10s");
+  EXPECT_EQ(p->stages[1].params.at("duration").where.line, 7);
+  EXPECT_TRUE(p->stages[1].params.at("methods").is_list);
+  EXPECT_EQ(p->stages[1].params.at("methods").list.size(), 2U);
+}
+
+TEST(ParseDelivery, ReadsEverything) {
+  auto d = parse_delivery(kDelivery, "po-1.yaml");
+  ASSERT_TRUE(d.ok()) << d.error().message;
+  EXPECT_EQ(d->tag, "PO-1");
+  EXPECT_EQ(d->expected.dimm_count, 16);
+  EXPECT_EQ(d->expected.disk_models.size(), 2U);
+  EXPECT_EQ(d->limits.at("fio.seq_read_min_mbps"), 500);
+  ASSERT_EQ(d->overrides.size(), 1U);
+  EXPECT_EQ(d->overrides[0].expected.dimm_count, 8);
+}
+
+struct BadConfigCase {
+  const char* name;
+  const char* text;
+  bool is_profile;
+  const char* expected_where;  // file:line
+  const char* expected_words;
+};
+
+class BadConfig : public ::testing::TestWithParam<BadConfigCase> {};
+
+TEST_P(BadConfig, NamesFileLineAndKey) {
+  const auto& c = GetParam();
+  std::string message = c.is_profile ? parse_profile(c.text, "f.yaml").error().message
+                                     : parse_delivery(c.text, "f.yaml").error().message;
+  EXPECT_THAT(message, HasSubstr(c.expected_where));
+  EXPECT_THAT(message, HasSubstr(c.expected_words));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    EachClassOfMistake, BadConfig,
+    ::testing::Values(
+        BadConfigCase{"UnknownTopLevelKey", "delivery: A\nprofile: quick\nexpectd:\n  dimm_count: 1\n", false,
+                      "f.yaml:3", "unknown key 'expectd'"},
+        BadConfigCase{"UnknownExpectedKey", "delivery: A\nprofile: quick\nexpected:\n  ram_gb: 512\n", false,
+                      "f.yaml:4", "unknown key 'ram_gb' in 'expected'"},
+        BadConfigCase{"WrongType", "delivery: A\nprofile: quick\nexpected:\n  dimm_count: sixteen\n", false,
+                      "f.yaml:4", "'dimm_count' must be a number, got 'sixteen'"},
+        BadConfigCase{"FractionalCount", "delivery: A\nprofile: quick\nexpected:\n  dimm_count: 1.5\n", false,
+                      "f.yaml:4", "whole number"},
+        BadConfigCase{"UnknownLimit", "delivery: A\nprofile: quick\nlimits:\n  fio:\n    seq_read_mbps: 5\n",
+                      false, "f.yaml:5", "unknown limit 'limits.fio.seq_read_mbps'"},
+        BadConfigCase{"UnknownLimitGroup", "delivery: A\nprofile: quick\nlimits:\n  gpu:\n    x: 5\n", false,
+                      "f.yaml:5", "unknown group"},
+        BadConfigCase{"MissingProfileKey", "delivery: A\n", false, "f.yaml:1", "missing required key 'profile'"},
+        BadConfigCase{"BadBool", "delivery: A\nprofile: q\nrequire_serial_match_dmi: yes please\n", false,
+                      "f.yaml:3", "true or false"},
+        BadConfigCase{"DuplicateOverride",
+                      "delivery: A\nprofile: q\noverrides:\n  - serial: X\n  - serial: X\n", false, "f.yaml:5",
+                      "serial 'X' has two overrides"},
+        BadConfigCase{"YamlSyntax", "delivery: A\nprofile: [q\n", false, "f.yaml:", "YAML syntax error"},
+        BadConfigCase{"ProfileUnknownStageKey", "profile: q\nstages:\n  - stage: cpu\n    parms: {}\n", true,
+                      "f.yaml:4", "unknown key 'parms'"},
+        BadConfigCase{"ProfileNoStages", "profile: q\nstages: []\n", true, "f.yaml:2", "non-empty list"}),
+    [](const auto& param_info) { return std::string(param_info.param.name); });
+
+class ConfigDir : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("kiln-config-test-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_ / "profiles");
+    std::filesystem::create_directories(dir_ / "deliveries");
+    write("profiles/quick.yaml", kProfile);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  void write(const std::string& rel, const std::string& text) { std::ofstream(dir_ / rel) << text; }
+  std::filesystem::path dir_;
+};
+
+TEST_F(ConfigDir, MissingProfileIsNamed) {
+  write("deliveries/a.yaml", "delivery: A\nprofile: quik\n");
+  auto c = load_config_dir(dir_);
+  ASSERT_FALSE(c.ok());
+  EXPECT_THAT(c.error().message, HasSubstr("a.yaml:1"));
+  EXPECT_THAT(c.error().message, HasSubstr("profile 'quik', which does not exist (profiles: quick)"));
+}
+
+TEST_F(ConfigDir, DuplicateDeliveryNamesBothFiles) {
+  write("deliveries/a.yaml", "delivery: PO-7\nprofile: quick\n");
+  write("deliveries/b.yaml", "delivery: PO-7\nprofile: quick\n");
+  auto c = load_config_dir(dir_);
+  ASSERT_FALSE(c.ok());
+  EXPECT_THAT(c.error().message, HasSubstr("b.yaml:1: delivery 'PO-7' is already defined in"));
+  EXPECT_THAT(c.error().message, HasSubstr("a.yaml:1"));
+}
+
+TEST_F(ConfigDir, NotAConfigDir) {
+  auto c = load_config_dir(dir_ / "nope");
+  ASSERT_FALSE(c.ok());
+  EXPECT_THAT(c.error().message, HasSubstr("no 'profiles' folder"));
+}
+
+FruInfo fru(const std::string& tag, const std::string& serial) {
+  FruInfo f;
+  f.product_asset_tag = tag;
+  f.product_serial = serial;
+  return f;
+}
+
+TEST_F(ConfigDir, ResolveByAssetTagWithOverrideAndDefault) {
+  write("deliveries/po1.yaml", kDelivery);
+  write("deliveries/default.yaml", "delivery: default\nprofile: quick\n");
+  auto c = load_config_dir(dir_);
+  ASSERT_TRUE(c.ok()) << c.error().message;
+
+  auto matched = resolve(*c, fru("  PO-1 ", "SN1"));
+  ASSERT_TRUE(matched.ok());
+  EXPECT_TRUE(matched->delivery_matched);
+  EXPECT_EQ(matched->delivery_tag, "PO-1");
+  EXPECT_EQ(matched->expected.dimm_count, 16);
+  EXPECT_EQ(matched->limit("fio.seq_read_min_mbps"), 500);
+  EXPECT_FALSE(matched->override_serial.has_value());
+
+  auto overridden = resolve(*c, fru("PO-1", "SN2"));
+  ASSERT_TRUE(overridden.ok());
+  EXPECT_EQ(overridden->override_serial, "SN2");
+  EXPECT_EQ(overridden->expected.dimm_count, 8);
+  EXPECT_EQ(overridden->limit("fio.seq_read_min_mbps"), 250);
+  EXPECT_EQ(overridden->limit("disk.reallocated_sectors_delta_max"), 0);  // kept from the delivery
+  EXPECT_NE(overridden->hash, matched->hash);
+
+  auto unknown = resolve(*c, fru("PO-999", "SN1"));
+  ASSERT_TRUE(unknown.ok());
+  EXPECT_FALSE(unknown->delivery_matched);
+  EXPECT_EQ(unknown->delivery_tag, "default");
+  EXPECT_EQ(unknown->asset_tag, "PO-999");
+
+  auto empty_tag = resolve(*c, fru("", "SN1"));
+  ASSERT_TRUE(empty_tag.ok());
+  EXPECT_FALSE(empty_tag->delivery_matched);
+}
+
+TEST_F(ConfigDir, ResolveIsPureAndHashIsStable) {
+  write("deliveries/po1.yaml", kDelivery);
+  auto c = load_config_dir(dir_);
+  ASSERT_TRUE(c.ok());
+  auto a = resolve(*c, fru("PO-1", "SN1"));
+  auto b = resolve(*c, fru("PO-1", "SN1"));
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(a->hash, b->hash);
+  EXPECT_EQ(a->hash.size(), 64U);
+}
+
+TEST_F(ConfigDir, NoDeliveryAndNoDefaultIsAnError) {
+  write("deliveries/po1.yaml", kDelivery);
+  auto c = load_config_dir(dir_);
+  ASSERT_TRUE(c.ok());
+  auto r = resolve(*c, fru("PO-2", "SN"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_THAT(r.error().message, HasSubstr("no delivery matches FRU asset tag 'PO-2'"));
+}
+
+TEST_F(ConfigDir, ProfileOverride) {
+  write("profiles/full.yaml", "profile: full\nstages:\n  - stage: inventory\n");
+  write("deliveries/po1.yaml", kDelivery);
+  auto c = load_config_dir(dir_);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(resolve(*c, fru("PO-1", "SN1"), std::string("full"))->profile.name, "full");
+  EXPECT_FALSE(resolve(*c, fru("PO-1", "SN1"), std::string("nope")).ok());
+}
+
+TEST(ShippedConfigs, LoadCleanly) {
+  auto c = load_config_dir(std::string(KILN_SOURCE_DIR) + "/configs");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_TRUE(c->default_delivery.has_value());
+  for (const char* name : {"quick", "standard", "full"}) EXPECT_TRUE(c->profiles.contains(name)) << name;
+}
+
+}  // namespace
+}  // namespace kiln

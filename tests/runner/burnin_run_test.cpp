@@ -1,0 +1,130 @@
+// A whole run through execute_run: stage order, a throwing stage becomes
+// ERROR without hiding the next, the run verdict, and the report's content.
+#include "run/burnin_run.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "kiln/limits_catalog.hpp"
+#include "report/report_json.hpp"
+
+namespace kiln::runner {
+namespace {
+
+using ::testing::HasSubstr;
+
+class ScriptedStage final : public Stage {
+ public:
+  ScriptedStage(std::string name, std::function<void(StageContext&)> body)
+      : info_{std::move(name), "scripted", {}, false}, body_(std::move(body)) {}
+  const StageInfo& info() const override { return info_; }
+  void run(StageContext& ctx) override { body_(ctx); }
+
+ private:
+  StageInfo info_;
+  std::function<void(StageContext&)> body_;
+};
+
+PlannedStage planned(std::string name, std::function<void(StageContext&)> body) {
+  auto stage = std::make_unique<ScriptedStage>(name, std::move(body));
+  StageInfo info = stage->info();
+  return PlannedStage{StageEntry{name, {}, {}}, info, *StageParams::bind(name, {}, {}), std::move(stage)};
+}
+
+struct RunHarness {
+  SystemHostAdapter host{"/nonexistent-root"};
+  RunPlan plan;
+  std::vector<nlohmann::json> lines;
+  ocptv::Writer writer{[this](const std::string& l) { lines.push_back(nlohmann::json::parse(l)); }};
+  RunOptions options;
+  NodeIdentity node;
+
+  RunHarness() {
+    plan.config.delivery_tag = "PO-1";
+    plan.config.delivery_matched = true;
+    plan.config.profile.name = "quick";
+    plan.config.hash = std::string(64, 'a');
+    plan.config.limits["disk.reallocated_sectors_delta_max"] = 0;
+    options.out_dir = std::filesystem::temp_directory_path() / "kiln-run-test";
+    node.fru.product_serial = "SN1";
+    node.fru.product_asset_tag = "PO-1";
+  }
+  RunRecord run() { return execute_run(host, plan, node, options, writer, "kiln-runner run", {}); }
+};
+
+TEST(BurninRun, ErrorDoesNotHideLaterFailAndFailWins) {
+  RunHarness h;
+  h.plan.stages.push_back(planned("first", [](StageContext& ctx) { ctx.step.info("fine"); }));
+  h.plan.stages.push_back(planned("crashes", [](StageContext&) { throw std::runtime_error("boom"); }));
+  h.plan.stages.push_back(planned("disk", [](StageContext& ctx) {
+    ctx.step.measurement(measure("reallocated_sectors_delta", 12.0, "sectors", "disk S3Z9NX0K",
+                                 {*configured_limit(ctx.config, "disk.reallocated_sectors_delta_max")}));
+  }));
+  RunRecord r = h.run();
+  ASSERT_EQ(r.stages.size(), 3U);
+  EXPECT_EQ(r.stages[0].outcome, Outcome::pass());
+  EXPECT_EQ(r.stages[1].outcome, Outcome::error());
+  EXPECT_THAT(r.stages[1].errors[0].message, HasSubstr("boom"));
+  EXPECT_EQ(r.stages[2].outcome, Outcome::fail());
+  EXPECT_EQ(r.outcome, Outcome::fail());
+  EXPECT_EQ(exit_code_for(r.outcome), 1);
+
+  auto report = build_report(r);
+  EXPECT_EQ(report["verdict"], "FAIL");
+  ASSERT_EQ(report["limits_checked"].size(), 1U);
+  EXPECT_EQ(report["limits_checked"][0]["passed"], false);
+  EXPECT_EQ(report["limits_checked"][0]["component"], "disk S3Z9NX0K");
+  ASSERT_EQ(report["failures"].size(), 1U);
+  EXPECT_THAT(report["failures"][0].get<std::string>(), HasSubstr("disk S3Z9NX0K"));
+  EXPECT_THAT(report["failures"][0].get<std::string>(), HasSubstr("LESS_THAN_OR_EQUAL 0"));
+  EXPECT_THAT(verdict_table(r), HasSubstr("crashes"));
+
+  // The stream: schemaVersion, run start, 3 steps, run end.
+  EXPECT_TRUE(h.lines.front().contains("schemaVersion"));
+  EXPECT_EQ(h.lines.back()["testRunArtifact"]["testRunEnd"]["result"], "FAIL");
+}
+
+TEST(BurninRun, ErrorOnlyGivesErrorVerdictAndExitTwo) {
+  RunHarness h;
+  h.plan.stages.push_back(planned("a", [](StageContext& ctx) { ctx.step.error("tool-timeout", "stress-ng hung"); }));
+  h.plan.stages.push_back(planned("b", [](StageContext& ctx) { ctx.step.info("ok"); }));
+  RunRecord r = h.run();
+  EXPECT_EQ(r.outcome, Outcome::error());
+  EXPECT_EQ(exit_code_for(r.outcome), 2);
+  EXPECT_EQ(r.stages[1].outcome, Outcome::pass());
+}
+
+TEST(BurninRun, AbortSkipsRemainingStages) {
+  RunHarness h;
+  std::atomic<bool> stop{false};
+  h.plan.stages.push_back(planned("a", [&stop](StageContext& ctx) {
+    ctx.step.info("ok");
+    stop = true;
+  }));
+  h.plan.stages.push_back(planned("b", [](StageContext& ctx) { ctx.step.fail("x", "should not run"); }));
+  RunRecord r = execute_run(h.host, h.plan, h.node, h.options, h.writer, "", {}, &stop);
+  EXPECT_EQ(r.stages[1].outcome, Outcome::skip());
+  EXPECT_THAT(r.stages[1].skip_reason, HasSubstr("aborted"));
+}
+
+TEST(BurninRun, DefaultDeliveryIsSaidInReportAndStream) {
+  RunHarness h;
+  h.plan.config.delivery_matched = false;
+  h.plan.config.delivery_tag = "default";
+  h.plan.config.asset_tag = "PO-UNKNOWN";
+  h.plan.stages.push_back(planned("a", [](StageContext& ctx) { ctx.step.info("ok"); }));
+  RunRecord r = h.run();
+  auto report = build_report(r);
+  EXPECT_EQ(report["delivery"]["matched"], false);
+  EXPECT_THAT(report["delivery"]["note"].get<std::string>(), HasSubstr("PO-UNKNOWN"));
+  bool warned = false;
+  for (const auto& l : h.lines) {
+    if (l.contains("testRunArtifact") && l["testRunArtifact"].contains("log")) {
+      warned |= l["testRunArtifact"]["log"]["message"].get<std::string>().find("PO-UNKNOWN") != std::string::npos;
+    }
+  }
+  EXPECT_TRUE(warned);
+}
+
+}  // namespace
+}  // namespace kiln::runner
