@@ -41,5 +41,5 @@ timeout 120 "$runner" fru --bmc 127.0.0.1:9 --bmc-user admin --bmc-password x > 
 rc=$?
 set -e
 cat "$tmp/dead.txt"
-[ "$rc" = 2 ] && grep -q "127.0.0.1 -p 9" "$tmp/dead.txt"
+[ "$rc" = 2 ] && grep -q -- "-H 127.0.0.1 -p 9 .*-P \*\*\*\*" "$tmp/dead.txt"
 echo "bmc integration passed"

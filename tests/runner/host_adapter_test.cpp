@@ -115,6 +115,11 @@ TEST(SystemHostAdapter, StdinAndLogFile) {
   EXPECT_THAT(text, HasSubstr("--- exit 0"));
 }
 
+TEST(PrintableCommand, HidesPasswords) {
+  EXPECT_EQ(printable_command({"ipmitool", "-I", "lanplus", "-U", "admin", "-P", "s3cret", "fru"}),
+            "ipmitool -I lanplus -U admin -P **** fru");
+}
+
 TEST(SystemHostAdapter, LargeOutputOnBothStreamsDoesNotDeadlock) {
   SystemHostAdapter host;
   auto r = host.run(sh("head -c 3000000 /dev/zero | tr '\\0' a; head -c 3000000 /dev/zero | tr '\\0' b >&2"));

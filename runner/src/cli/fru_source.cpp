@@ -44,10 +44,7 @@ Expected<FruInfo> read_fru(HostAdapter& host, const FruSource& source) {
   auto argv = tools::ipmitool_fru_argv(source.lan);
   auto result = host.run({argv, std::chrono::seconds(60), std::nullopt, std::nullopt});
   if (!result) return result.error();
-  // Never echo the BMC password back.
-  std::string shown = source.lan ? fmt::format("ipmitool -I lanplus -H {} -p {} fru print 0", source.lan->host,
-                                               source.lan->port)
-                                 : fmt::format("{}", fmt::join(argv, " "));
+  std::string shown = printable_command(argv);  // never echoes the BMC password
   if (!result->exited_with(0)) {
     return make_error("KILN-FRU-READ",
                       fmt::format("{}: {}: {}", shown, result->describe(), result->stderr_tail()),

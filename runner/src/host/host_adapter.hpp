@@ -42,6 +42,10 @@ struct CommandResult {
   [[nodiscard]] std::string stderr_tail(std::size_t max_chars = 400) const;
 };
 
+// The command line as text for logs and messages, with secrets (the value
+// after -P, --password, -k) replaced by "****".
+std::string printable_command(const std::vector<std::string>& argv);
+
 class HostAdapter {
  public:
   virtual ~HostAdapter() = default;

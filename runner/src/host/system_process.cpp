@@ -57,6 +57,17 @@ class PipeReader {
 
 }  // namespace
 
+std::string printable_command(const std::vector<std::string>& argv) {
+  std::string out;
+  bool hide_next = false;
+  for (const auto& arg : argv) {
+    if (!out.empty()) out += ' ';
+    out += hide_next ? "****" : arg;
+    hide_next = arg == "-P" || arg == "--password" || arg == "-k";
+  }
+  return out;
+}
+
 std::string CommandResult::describe() const {
   if (timed_out) return fmt::format("timed out after {} s and was killed", elapsed.count() / 1000);
   if (signalled) return fmt::format("killed by signal {} ({})", term_signal, strsignal(term_signal));
@@ -86,7 +97,7 @@ Expected<CommandResult> SystemHostAdapter::run(const CommandSpec& spec) {
   std::ofstream log;
   if (spec.log_file) {
     log.open(*spec.log_file, std::ios::app);
-    log << fmt::format("$ {}\n", fmt::join(spec.argv, " ")) << std::flush;
+    log << fmt::format("$ {}\n", printable_command(spec.argv)) << std::flush;
   }
   std::ofstream* log_ptr = log.is_open() ? &log : nullptr;
 

@@ -6,6 +6,11 @@ void register_builtin_stages() {
   auto& registry = StageRegistry::instance();
   registry.add(make_preliminary_stage);
   registry.add(make_inventory_stage);
+  registry.add(make_memory_stage);
+  registry.add(make_cpu_stage);
+  registry.add(make_disk_stage);
+  registry.add(make_disk_perf_stage);
+  registry.add(make_network_stage);
 }
 
 }  // namespace kiln::runner

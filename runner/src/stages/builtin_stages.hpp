@@ -9,5 +9,10 @@ namespace kiln::runner {
 
 std::unique_ptr<Stage> make_preliminary_stage();
 std::unique_ptr<Stage> make_inventory_stage();
+std::unique_ptr<Stage> make_memory_stage();
+std::unique_ptr<Stage> make_cpu_stage();
+std::unique_ptr<Stage> make_disk_stage();
+std::unique_ptr<Stage> make_disk_perf_stage();
+std::unique_ptr<Stage> make_network_stage();
 
 }  // namespace kiln::runner

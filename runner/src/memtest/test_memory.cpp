@@ -1,0 +1,81 @@
+// mmap, huge pages and mlock of the memory under test.
+#include "memtest/test_memory.hpp"
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <utility>
+
+namespace kiln::memtest {
+
+namespace {
+
+std::size_t round_up(std::size_t n, std::size_t to) {
+  return (n + to - 1) / to * to;
+}
+
+}  // namespace
+
+std::size_t system_page_size() {
+  const long size = ::sysconf(_SC_PAGESIZE);
+  return size > 0 ? static_cast<std::size_t>(size) : 4096;
+}
+
+Expected<TestMemory> TestMemory::map(std::size_t bytes, HugePages huge_pages) {
+  if (bytes == 0) return make_error("memtest-too-small", "memory test of 0 bytes");
+  const int flags = MAP_PRIVATE | MAP_ANONYMOUS;
+  if (huge_pages == HugePages::kAuto && bytes >= kHugePageBytes) {
+    // Fails at once (ENOMEM) unless the hugetlb pool has room for all of it.
+    const std::size_t rounded = round_up(bytes, kHugePageBytes);
+    void* base = ::mmap(nullptr, rounded, PROT_READ | PROT_WRITE, flags | MAP_HUGETLB, -1, 0);
+    if (base != MAP_FAILED) return TestMemory(base, rounded, "hugetlb");
+  }
+  const std::size_t rounded = round_up(bytes, system_page_size());
+  void* base = ::mmap(nullptr, rounded, PROT_READ | PROT_WRITE, flags, -1, 0);
+  if (base == MAP_FAILED) {
+    return make_error("memtest-alloc-failed",
+                      "cannot map " + std::to_string(rounded) +
+                          " bytes for the memory test: " + std::strerror(errno),
+                      "raise memory.reserve so the test leaves the OS enough memory");
+  }
+  std::string mode = "none";
+#ifdef MADV_HUGEPAGE
+  if (huge_pages == HugePages::kAuto && ::madvise(base, rounded, MADV_HUGEPAGE) == 0) mode = "thp";
+#endif
+  return TestMemory(base, rounded, mode);
+}
+
+TestMemory::TestMemory(TestMemory&& other) noexcept
+    : base_(std::exchange(other.base_, nullptr)),
+      bytes_(std::exchange(other.bytes_, 0)),
+      huge_pages_(std::move(other.huge_pages_)) {}
+
+TestMemory& TestMemory::operator=(TestMemory&& other) noexcept {
+  if (this != &other) {
+    if (base_ != nullptr) ::munmap(base_, bytes_);
+    base_ = std::exchange(other.base_, nullptr);
+    bytes_ = std::exchange(other.bytes_, 0);
+    huge_pages_ = std::move(other.huge_pages_);
+  }
+  return *this;
+}
+
+TestMemory::~TestMemory() {
+  if (base_ != nullptr) ::munmap(base_, bytes_);
+}
+
+Status lock_region(void* address, std::size_t bytes) {
+  if (::mlock(address, bytes) != 0) {
+    const int err = errno;
+    return make_error("memtest-mlock-failed",
+                      std::string("mlock of the test memory failed: ") + std::strerror(err),
+                      err == ENOMEM || err == EPERM
+                          ? "run as root or raise RLIMIT_MEMLOCK; pages may swap meanwhile"
+                          : "");
+  }
+  return ok();
+}
+
+}  // namespace kiln::memtest
