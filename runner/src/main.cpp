@@ -50,6 +50,14 @@ int main(int argc, char** argv) {
 
   app.add_subcommand("stages", "list the stages and their parameters");
 
+  std::string bench_length = "quick";
+  std::string bench_copies = "logical";
+  auto* bench = app.add_subcommand("bench", "run the HEPSpec-like throughput benchmark on its own");
+  bench->add_option("--config", common.config_dir, "configuration directory (hepbench-reference.yaml)")
+      ->capture_default_str();
+  bench->add_option("--length", bench_length, "quick, standard or box=<duration> per workload")->capture_default_str();
+  bench->add_option("--copies", bench_copies, "logical, physical or a count")->capture_default_str();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -62,6 +70,7 @@ int main(int argc, char** argv) {
       for (int i = 0; i < argc; ++i) run.command_line += (i ? " " : "") + std::string(argv[i]);
       return cmd_run(common, run);
     }
+    if (bench->parsed()) return cmd_bench(common.config_dir, bench_length, bench_copies);
     return cmd_stages();
   } catch (const std::exception& e) {
     fmt::print(stderr, "kiln-runner: internal error: {}\n", e.what());

@@ -116,6 +116,7 @@ int cmd_run(const CommonOptions& opts, const RunCommandOptions& run) {
   options.bmc_user = opts.bmc_user;
   options.bmc_password = opts.bmc_password;
   options.out_dir = out;
+  options.config_dir = opts.config_dir;
 
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);

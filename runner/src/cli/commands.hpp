@@ -34,5 +34,6 @@ int cmd_fru(const CommonOptions& opts);
 int cmd_plan(const CommonOptions& opts, const std::optional<std::string>& profile);
 int cmd_run(const CommonOptions& opts, const RunCommandOptions& run);
 int cmd_stages();
+int cmd_bench(const std::string& config_dir, const std::string& length, const std::string& copies);
 
 }  // namespace kiln::runner
