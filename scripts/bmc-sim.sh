@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Start or stop an OpenIPMI ipmi_sim BMC on 127.0.0.1 whose FRU carries a
 # delivery's asset tag and a serial.
-#   bmc-sim.sh start DIR PORT SERIAL ASSET_TAG   (prints the pid; logs in DIR/ipmi_sim.log)
+#   bmc-sim.sh start DIR PORT SERIAL ASSET_TAG [--dead-fan] [--hot-cpu]
+#                       (prints the pid; logs in DIR/ipmi_sim.log; sensors: CPU Temp, FAN1, FAN2)
 #   bmc-sim.sh stop DIR
 # Talk to it with: ipmitool -I lanplus -H 127.0.0.1 -p PORT -U admin -P kilnpw -C 3 fru print 0
 set -euo pipefail
@@ -10,9 +11,11 @@ cmd=${1:?start|stop}; dir=${2:?run folder}
 case $cmd in
   start)
     port=${3:?port}; serial=${4:?serial}; asset=${5-}
+    shift 5 2>/dev/null || shift $#
     mkdir -p "$dir/state"
     /usr/bin/python3 "$here/mkfru.py" "$dir/fru0.bin" --serial "$serial" --asset "$asset"
-    sed "s|@DIR@|$dir|g" "$here/bmc/kiln-bmc.emu.in" > "$dir/kiln-bmc.emu"
+    { sed "s|@DIR@|$dir|g" "$here/bmc/kiln-bmc.emu.in"; /usr/bin/python3 "$here/bmc/mksensors.py" "$@"; } \
+      > "$dir/kiln-bmc.emu"
     sed "s|@PORT@|$port|g" "$here/bmc/lan.conf.in" > "$dir/lan.conf"
     ipmi_sim -c "$dir/lan.conf" -f "$dir/kiln-bmc.emu" -s "$dir/state" -n > "$dir/ipmi_sim.log" 2>&1 &
     echo $! > "$dir/ipmi_sim.pid"
