@@ -6,7 +6,8 @@
 # node killed mid-test: its partner ends ERROR naming it, the others PASS),
 # tbf (one link shaped below network.min_gbps FAILs, the other pair PASSes),
 # foreign (a host sending unauthenticated/foreign/replayed announcements is
-# ignored and counted). Needs root; exit 77 (skip) otherwise.
+# ignored and counted), reference (the odd node tests an always-on iperf3
+# server in round 1). Needs root; exit 77 (skip) otherwise.
 set -euo pipefail
 runner=$1; src=$2; case_name=$3
 here=$(cd "$(dirname "$0")" && pwd)
@@ -61,7 +62,10 @@ case $case_name in
     RIG_DURATION=4s rig_config 4 "    min_gbps: $MIN_GBPS" "      tests: [tcp, tcp-reverse, bidir, tcp, tcp-reverse]"
     for i in 1 2 3 4; do rig_start_node "$i" "$runner" "$src"; done
     # Wait until node 4 is testing (its iperf3 runs), then kill everything in its namespace.
-    for _ in $(seq 1 300); do pgrep -f "iperf3 -s -p 5201" >/dev/null && break; sleep 0.1; done
+    for _ in $(seq 1 300); do
+      ip netns pids "$(rig_ns 4)" | xargs -r ps -o comm= -p | grep -q iperf3 && break
+      sleep 0.1
+    done
     sleep 3
     for pid in $(ip netns pids "$(rig_ns 4)"); do kill -9 "$pid" 2>/dev/null || true; done
     ip -n "$(rig_ns 4)" link set kt0 down
@@ -123,6 +127,18 @@ PY
       check "$i" PASS "m['discovery_dropped_unauthenticated'][0] > 0 and m['discovery_dropped_malformed'][0] > 0 and m['discovery_dropped_unknown_version'][0] > 0 and m['discovery_members'] == [2]"
     done
     check 2 PASS "m['discovery_dropped_replayed'][0] > 0" ;;
+  reference)
+    # 3 nodes and an always-on iperf3 server (namespace 4): the odd node tests against it in round 1.
+    rig_up 4 "$out"
+    rig_config 3 "    min_gbps: $MIN_GBPS" "      tests: [tcp, tcp-reverse]
+      reference: $RIG_SUBNET.4:5201"
+    ip netns exec "$(rig_ns 4)" iperf3 -s -p 5201 > "$out/reference.log" 2>&1 &
+    RIG_PIDS[4]=$!
+    start=$(date +%s)
+    for i in 1 2 3; do rig_start_node "$i" "$runner" "$src"; done
+    for i in 1 2 3; do wait "${RIG_PIDS[$i]}" || true; done
+    echo "3 nodes + reference: $(( $(date +%s) - start )) s"
+    for i in 1 2 3; do check "$i" PASS "'tcp_tx_gbps' in m and 'tcp_rx_gbps' in m"; done ;;
   *) echo "unknown case $case_name"; exit 2 ;;
 esac
 echo "network $case_name: passed"

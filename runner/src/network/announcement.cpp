@@ -1,5 +1,6 @@
 #include "network/announcement.hpp"
 
+#include <fmt/format.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -7,19 +8,18 @@
 #include <array>
 #include <charconv>
 
-#include <fmt/format.h>
-
 namespace kiln::runner::network {
 namespace {
 
 // Field order on the wire; the parser requires exactly this order.
 constexpr std::array<std::string_view, 14> kFields = {
-    "node", "delivery", "iface", "addr", "speed", "state", "view",
-    "round", "test", "port", "partner", "nonce", "seq", "time"};
+    "node",  "delivery", "iface", "addr",    "speed", "state", "view",
+    "round", "test",     "port",  "partner", "nonce", "seq",   "time"};
 constexpr std::string_view kHmacKey = "hmac=";
 constexpr std::size_t kHmacHexLen = 64;
 
-constexpr std::array<std::string_view, 5> kStateNames = {"searching", "paired", "ready", "testing", "done"};
+constexpr std::array<std::string_view, 5> kStateNames = {"searching", "paired", "ready", "testing",
+                                                         "done"};
 
 bool value_chars_ok(std::string_view v) {
   for (char c : v) {
@@ -43,15 +43,22 @@ ParseResult fail(DropReason r, std::string detail) {
 
 }  // namespace
 
-std::string_view to_string(PeerState s) { return kStateNames.at(static_cast<std::size_t>(s)); }
+std::string_view to_string(PeerState s) {
+  return kStateNames.at(static_cast<std::size_t>(s));
+}
 
 std::string_view to_string(DropReason r) {
   switch (r) {
-    case DropReason::kMalformed: return "malformed";
-    case DropReason::kBadHmac: return "unauthenticated";
-    case DropReason::kReplayed: return "replayed";
-    case DropReason::kForeignDelivery: return "foreign_delivery";
-    case DropReason::kVersion: return "unknown_version";
+    case DropReason::kMalformed:
+      return "malformed";
+    case DropReason::kBadHmac:
+      return "unauthenticated";
+    case DropReason::kReplayed:
+      return "replayed";
+    case DropReason::kForeignDelivery:
+      return "foreign_delivery";
+    case DropReason::kVersion:
+      return "unknown_version";
   }
   return "malformed";
 }
@@ -62,17 +69,18 @@ std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
   HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
        reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest.data(), &len);
   std::string hex;
-  hex.reserve(len * 2);
+  hex.reserve(static_cast<std::size_t>(len) * 2);
   for (unsigned int i = 0; i < len; ++i) hex += fmt::format("{:02x}", digest.at(i));
   return hex;
 }
 
 std::string encode_announcement(const Announcement& a, std::string_view key) {
   std::string body = fmt::format(
-      "{}\nnode={}\ndelivery={}\niface={}\naddr={}\nspeed={}\nstate={}\nview={}\nround={}\ntest={}\n"
+      "{}\nnode={}\ndelivery={}\niface={}\naddr={}\nspeed={}\nstate={}\nview={}\nround={}\ntest={}"
+      "\n"
       "port={}\npartner={}\nnonce={}\nseq={}\ntime={}\n",
-      kProtocolMagic, a.node, a.delivery, a.iface, a.addr, a.speed_mbps, to_string(a.state), a.view, a.round,
-      a.test, a.port, a.partner, a.nonce, a.seq, a.time_ms);
+      kProtocolMagic, a.node, a.delivery, a.iface, a.addr, a.speed_mbps, to_string(a.state), a.view,
+      a.round, a.test, a.port, a.partner, a.nonce, a.seq, a.time_ms);
   return body + std::string(kHmacKey) + hmac_sha256_hex(key, body) + "\n";
 }
 
@@ -92,7 +100,8 @@ ParseResult parse_announcement(std::string_view datagram, std::string_view key) 
     if (nl == std::string_view::npos) return fail(DropReason::kMalformed, "truncated");
     std::string_view line = datagram.substr(pos, nl - pos);
     std::string_view name = kFields.at(i);
-    if (line.size() < name.size() + 1 || line.substr(0, name.size()) != name || line[name.size()] != '=') {
+    if (line.size() < name.size() + 1 || line.substr(0, name.size()) != name ||
+        line[name.size()] != '=') {
       return fail(DropReason::kMalformed, fmt::format("expected field '{}'", name));
     }
     std::string_view value = line.substr(name.size() + 1);
@@ -104,7 +113,8 @@ ParseResult parse_announcement(std::string_view datagram, std::string_view key) 
   }
   std::string_view body = datagram.substr(0, pos);
   std::string_view rest = datagram.substr(pos);
-  if (rest.size() != kHmacKey.size() + kHmacHexLen + 1 || !rest.starts_with(kHmacKey) || rest.back() != '\n') {
+  if (rest.size() != kHmacKey.size() + kHmacHexLen + 1 || !rest.starts_with(kHmacKey) ||
+      rest.back() != '\n') {
     return fail(DropReason::kMalformed, "missing or malformed hmac line");
   }
   std::string expected = hmac_sha256_hex(key, body);
@@ -134,7 +144,8 @@ ParseResult parse_announcement(std::string_view datagram, std::string_view key) 
   a.view = values[6];
   a.partner = values[10];
   a.nonce = values[11];
-  if (a.node.empty() || a.nonce.empty() || a.addr.empty()) return fail(DropReason::kMalformed, "empty id");
+  if (a.node.empty() || a.nonce.empty() || a.addr.empty())
+    return fail(DropReason::kMalformed, "empty id");
   res.ok = true;
   return res;
 }

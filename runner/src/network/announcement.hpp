@@ -27,19 +27,19 @@ enum class PeerState {
 std::string_view to_string(PeerState s);
 
 struct Announcement {
-  std::string node;      // node id (FRU product serial)
-  std::string delivery;  // delivery tag
-  std::string iface;     // sender's interface name
-  std::string addr;      // sender's IPv4 address on that interface
+  std::string node;              // node id (FRU product serial)
+  std::string delivery;          // delivery tag
+  std::string iface;             // sender's interface name
+  std::string addr;              // sender's IPv4 address on that interface
   std::uint32_t speed_mbps = 0;  // negotiated link speed; 0 = unknown
   PeerState state = PeerState::kSearching;
-  std::string view;      // hash of the membership it sees (hex, may be empty)
+  std::string view;  // hash of the membership it sees (hex, may be empty)
   std::uint32_t round = 0;
   std::uint32_t test = 0;
-  std::uint32_t port = 0;  // iperf3 server port when ready
-  std::string partner;     // node id of its partner, "" when none yet
-  std::string nonce;       // random per runner session (hex)
-  std::uint64_t seq = 0;   // counter, strictly increasing per nonce
+  std::uint32_t port = 0;     // iperf3 server port when ready
+  std::string partner;        // node id of its partner, "" when none yet
+  std::string nonce;          // random per runner session (hex)
+  std::uint64_t seq = 0;      // counter, strictly increasing per nonce
   std::uint64_t time_ms = 0;  // sender's wall clock, ms since the epoch
 };
 

@@ -1,11 +1,11 @@
 #include "network/discovery_session.hpp"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <algorithm>
 #include <map>
 #include <thread>
-
-#include <fmt/format.h>
-#include <fmt/ranges.h>
 
 namespace kiln::runner::network {
 namespace {
@@ -15,18 +15,23 @@ std::string random_nonce() {
   return fmt::format("{:08x}{:08x}", rd(), rd());
 }
 
-bool stopped(const std::atomic<bool>* stop) { return stop != nullptr && stop->load(); }
+bool stopped(const std::atomic<bool>* stop) {
+  return stop != nullptr && stop->load();
+}
 
-Member member_of(const Announcement& a) { return Member{a.node, a.speed_mbps}; }
+Member member_of(const Announcement& a) {
+  return Member{a.node, a.speed_mbps};
+}
 
 }  // namespace
 
-DiscoverySession::DiscoverySession(SessionConfig config, DatagramTransport& transport, const Clock& clock)
+DiscoverySession::DiscoverySession(SessionConfig config, DatagramTransport& transport,
+                                   const Clock& clock)
     : config_(std::move(config)),
       transport_(transport),
       clock_(clock),
-      table_(PeerTableOptions{config_.node_id, config_.delivery, config_.key, config_.allow_mixed_deliveries,
-                              config_.max_clock_skew}) {
+      table_(PeerTableOptions{config_.node_id, config_.delivery, config_.key,
+                              config_.allow_mixed_deliveries, config_.max_clock_skew}) {
   self_.node = config_.node_id;
   self_.delivery = config_.delivery;
   self_.iface = config_.iface;
@@ -40,7 +45,8 @@ void DiscoverySession::send_announcement() {
   ++self_.seq;
   self_.time_ms = clock_.wall_ms();
   std::string datagram = encode_announcement(self_, config_.key);
-  (void)transport_.send(config_.broadcast, datagram);  // a lost announcement is resent next interval
+  (void)transport_.send(config_.broadcast,
+                        datagram);  // a lost announcement is resent next interval
   for (const auto& peer : config_.static_peers) (void)transport_.send(peer, datagram);
   next_announce_ = clock_.now() + config_.announce_interval;
 }
@@ -110,7 +116,8 @@ Expected<Membership> DiscoverySession::discover(const std::atomic<bool>* stop) {
       if (rec != nullptr && rec->last.state != PeerState::kSearching) frozen_group = true;
     }
     bool settled = clock_.now() - changed_at >= config_.settle;
-    if (static_cast<int>(members.size()) >= config_.min_nodes && all_agree && (settled || frozen_group)) {
+    if (static_cast<int>(members.size()) >= config_.min_nodes && all_agree &&
+        (settled || frozen_group)) {
       Membership out;
       out.members = members;
       out.view = view;
@@ -122,19 +129,26 @@ Expected<Membership> DiscoverySession::discover(const std::atomic<bool>* stop) {
     }
     if (clock_.now() - started_ >= config_.window) {
       std::vector<std::string> heard;
-      for (const auto& [id, rec] : table_.peers()) heard.push_back(fmt::format("{} ({})", id, to_string(rec.last.state)));
+      for (const auto& [id, rec] : table_.peers())
+        heard.push_back(fmt::format("{} ({})", id, to_string(rec.last.state)));
       std::vector<std::string> dropped;
-      for (const auto& [reason, n] : table_.drops()) dropped.push_back(fmt::format("{} {}", n, to_string(reason)));
+      for (const auto& [reason, n] : table_.drops())
+        dropped.push_back(fmt::format("{} {}", n, to_string(reason)));
       return make_error(
           "network-no-partner",
-          fmt::format("no partner on {} ({}) within {} s: {} member(s) agreed of {} needed; peers heard: [{}]; "
+          fmt::format("no partner on {} ({}) within {} s: {} member(s) agreed of {} needed; peers "
+                      "heard: [{}]; "
                       "datagrams dropped: [{}]{}",
-                      config_.iface, config_.addr, config_.window.count() / 1000, members.size(), config_.min_nodes,
-                      fmt::join(heard, ", "), fmt::join(dropped, ", "),
-                      table_.last_drop_detail().empty() ? "" : " (last: " + table_.last_drop_detail() + ")"),
-          fmt::format("check that other nodes of delivery '{}' run the network stage on the same L2 segment at "
-                      "the same time with the same key; where broadcast cannot reach, list them in `peers`",
-                      config_.delivery));
+                      config_.iface, config_.addr, config_.window.count() / 1000, members.size(),
+                      config_.min_nodes, fmt::join(heard, ", "), fmt::join(dropped, ", "),
+                      table_.last_drop_detail().empty()
+                          ? ""
+                          : " (last: " + table_.last_drop_detail() + ")"),
+          fmt::format(
+              "check that other nodes of delivery '{}' run the network stage on the same L2 "
+              "segment at "
+              "the same time with the same key; where broadcast cannot reach, list them in `peers`",
+              config_.delivery));
     }
   }
 }
@@ -149,7 +163,8 @@ WaitOutcome DiscoverySession::wait_for(const std::string& partner,
                                        std::chrono::steady_clock::time_point deadline,
                                        const std::atomic<bool>* stop) {
   while (true) {
-    if (const PeerRecord* rec = table_.find(partner); rec != nullptr && ready(rec->last)) return WaitOutcome::kOk;
+    if (const PeerRecord* rec = table_.find(partner); rec != nullptr && ready(rec->last))
+      return WaitOutcome::kOk;
     if (stopped(stop)) return WaitOutcome::kStopped;
     if (partner_silent(partner)) return WaitOutcome::kVanished;
     if (clock_.now() >= deadline) return WaitOutcome::kTimeout;
@@ -157,7 +172,8 @@ WaitOutcome DiscoverySession::wait_for(const std::string& partner,
   }
 }
 
-WaitOutcome DiscoverySession::pump_until(const std::string& partner, const std::function<bool()>& done) {
+WaitOutcome DiscoverySession::pump_until(const std::string& partner,
+                                         const std::function<bool()>& done) {
   WaitOutcome outcome = WaitOutcome::kOk;
   while (!done()) {
     pump(Millis(100));

@@ -25,22 +25,22 @@ struct SessionConfig {
   std::string delivery;
   std::string key;
   std::string iface;
-  std::string addr;       // this node's IPv4 address on iface
-  std::string broadcast;  // where announcements go
+  std::string addr;                       // this node's IPv4 address on iface
+  std::string broadcast;                  // where announcements go
   std::vector<std::string> static_peers;  // also sent to, one by one
   std::uint32_t speed_mbps = 0;
   bool allow_mixed_deliveries = false;
-  int min_nodes = 2;          // members (this node included) before agreeing
+  int min_nodes = 2;  // members (this node included) before agreeing
   Millis announce_interval{500};
-  Millis settle{2000};        // membership unchanged and agreed this long
-  Millis peer_timeout{5000};  // a peer silent this long is gone
+  Millis settle{2000};                      // membership unchanged and agreed this long
+  Millis peer_timeout{5000};                // a peer silent this long is gone
   Millis window{std::chrono::minutes(10)};  // no agreement by then: ERROR
   Millis max_clock_skew{0};
 };
 
 struct Membership {
-  std::vector<Member> members;  // this node included
-  std::string view;             // membership_hash(members)
+  std::vector<Member> members;                        // this node included
+  std::string view;                                   // membership_hash(members)
   std::map<std::string, Announcement> announcements;  // by node id, peers only
 };
 
@@ -63,8 +63,10 @@ class DiscoverySession {
 
   // Pumps until `ready(partner's latest announcement)` holds, the partner is
   // silent for peer_timeout, `deadline` passes or `stop` is set.
-  WaitOutcome wait_for(const std::string& partner, const std::function<bool(const Announcement&)>& ready,
-                       std::chrono::steady_clock::time_point deadline, const std::atomic<bool>* stop);
+  WaitOutcome wait_for(const std::string& partner,
+                       const std::function<bool(const Announcement&)>& ready,
+                       std::chrono::steady_clock::time_point deadline,
+                       const std::atomic<bool>* stop);
 
   // Pumps until `done()` holds; returns kVanished if the partner went silent
   // meanwhile (keeps pumping until done() all the same).

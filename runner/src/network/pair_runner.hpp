@@ -34,7 +34,7 @@ struct PairSettings {
 // One test as this node saw it.
 struct TestRun {
   Pair pair;
-  std::string partner;       // node id, or "reference HOST:PORT"
+  std::string partner;  // node id, or "reference HOST:PORT"
   std::string partner_addr;
   bool is_client = true;
   TestKind kind = TestKind::kTcp;
@@ -54,6 +54,7 @@ struct InterfaceRun {
 };
 
 InterfaceRun run_pairs(HostAdapter& host, DiscoverySession& session, const Membership& membership,
-                       const Schedule& schedule, const PairSettings& settings, const std::atomic<bool>* stop);
+                       const Schedule& schedule, const PairSettings& settings,
+                       const std::atomic<bool>* stop);
 
 }  // namespace kiln::runner::network

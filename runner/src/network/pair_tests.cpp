@@ -1,9 +1,9 @@
 #include "network/pair_tests.hpp"
 
+#include <fmt/format.h>
+
 #include <array>
 #include <utility>
-
-#include <fmt/format.h>
 
 namespace kiln::runner::network {
 namespace {
@@ -16,7 +16,9 @@ constexpr std::array<std::pair<TestKind, std::string_view>, 5> kNames = {{
     {TestKind::kUdpReverse, "udp-reverse"},
 }};
 
-bool positive(const std::optional<tools::Iperf3Sum>& s) { return s && s->bits_per_second > 0; }
+bool positive(const std::optional<tools::Iperf3Sum>& s) {
+  return s && s->bits_per_second > 0;
+}
 
 // Receiver's figure when present, else the sender's.
 std::optional<double> rate(const std::optional<tools::Iperf3Sum>& received,
@@ -79,8 +81,8 @@ Expected<std::vector<TestKind>> parse_test_list(const std::vector<std::string>& 
   return out;
 }
 
-tools::Iperf3ClientSpec client_spec(TestKind kind, const std::string& host, int port, int duration_s,
-                                    const std::string& udp_bitrate) {
+tools::Iperf3ClientSpec client_spec(TestKind kind, const std::string& host, int port,
+                                    int duration_s, const std::string& udp_bitrate) {
   tools::Iperf3ClientSpec s;
   s.host = host;
   s.port = port;
@@ -92,7 +94,8 @@ tools::Iperf3ClientSpec client_spec(TestKind kind, const std::string& host, int 
   return s;
 }
 
-std::string udp_bitrate_for(std::uint32_t speed_mbps, double fraction, const std::string& fallback) {
+std::string udp_bitrate_for(std::uint32_t speed_mbps, double fraction,
+                            const std::string& fallback) {
   if (speed_mbps == 0 || fraction <= 0) return fallback;
   auto mbps = static_cast<long long>(static_cast<double>(speed_mbps) * fraction);
   return fmt::format("{}M", std::max(1LL, mbps));
@@ -112,11 +115,16 @@ TestFigures figures_of(const tools::Iperf3Result& r, TestKind kind) {
     case TestKind::kBidir:
       f.forward.bits_per_second = rate(r.sum_received, r.sum_sent);
       f.reverse.bits_per_second = rate(r.sum_received_bidir_reverse, r.sum_sent_bidir_reverse);
-      f.retransmits = add(r.sum_sent ? r.sum_sent->retransmits : std::nullopt,
-                          r.sum_sent_bidir_reverse ? r.sum_sent_bidir_reverse->retransmits : std::nullopt);
+      f.retransmits =
+          add(r.sum_sent ? r.sum_sent->retransmits : std::nullopt,
+              r.sum_sent_bidir_reverse ? r.sum_sent_bidir_reverse->retransmits : std::nullopt);
       break;
-    case TestKind::kUdp: f.forward = udp_direction(r); break;
-    case TestKind::kUdpReverse: f.reverse = udp_direction(r); break;
+    case TestKind::kUdp:
+      f.forward = udp_direction(r);
+      break;
+    case TestKind::kUdpReverse:
+      f.reverse = udp_direction(r);
+      break;
   }
   return f;
 }

@@ -18,8 +18,8 @@ std::string_view to_string(TestKind k);  // "tcp", "tcp-reverse", "bidir", "udp"
 // Names as written in the `tests` parameter; an unknown name is an error.
 Expected<std::vector<TestKind>> parse_test_list(const std::vector<std::string>& names);
 
-tools::Iperf3ClientSpec client_spec(TestKind kind, const std::string& host, int port, int duration_s,
-                                    const std::string& udp_bitrate);
+tools::Iperf3ClientSpec client_spec(TestKind kind, const std::string& host, int port,
+                                    int duration_s, const std::string& udp_bitrate);
 
 // UDP offered load: `fraction` of the negotiated link speed, or `fallback`
 // (iperf3 -b syntax, "500M") when the speed is unknown.

@@ -8,7 +8,9 @@
 namespace kiln::runner::network {
 namespace {
 
-bool by_id(const Member& a, const Member& b) { return a.id < b.id; }
+bool by_id(const Member& a, const Member& b) {
+  return a.id < b.id;
+}
 
 Pair make_pair(int round, const Member& a, const Member& b) {
   Pair p;
@@ -36,11 +38,13 @@ Schedule compute_schedule(std::vector<Member> members, bool have_reference) {
   Schedule s;
   std::vector<Member> odd;
   for (auto& [speed, list] : classes) {
-    for (std::size_t i = 0; i + 1 < list.size(); i += 2) s.pairs.push_back(make_pair(1, list[i], list[i + 1]));
+    for (std::size_t i = 0; i + 1 < list.size(); i += 2)
+      s.pairs.push_back(make_pair(1, list[i], list[i + 1]));
     if (list.size() % 2 == 1) odd.push_back(list.back());
   }
   // `odd` is already sorted by (speed, id): classes iterate by speed.
-  for (std::size_t i = 0; i + 1 < odd.size(); i += 2) s.pairs.push_back(make_pair(1, odd[i], odd[i + 1]));
+  for (std::size_t i = 0; i + 1 < odd.size(); i += 2)
+    s.pairs.push_back(make_pair(1, odd[i], odd[i + 1]));
   if (odd.size() % 2 == 1) {
     const Member& last = odd.back();
     if (have_reference) {
@@ -50,7 +54,7 @@ Schedule compute_schedule(std::vector<Member> members, bool have_reference) {
       s.pairs.push_back(p);
     } else if (members.size() > 1) {
       const auto& own_class = classes[last.speed_mbps];
-      const Member& partner = own_class.size() > 1 ? own_class.front()
+      const Member& partner = own_class.size() > 1            ? own_class.front()
                               : members.front().id != last.id ? members.front()
                                                               : members[1];
       s.pairs.push_back(make_pair(2, last, partner));

@@ -1,8 +1,8 @@
 #include "network/peer_table.hpp"
 
-#include <cstdlib>
-
 #include <fmt/format.h>
+
+#include <cstdlib>
 
 namespace kiln::runner::network {
 
@@ -21,13 +21,15 @@ bool PeerTable::accept(std::string_view datagram, std::chrono::steady_clock::tim
   const Announcement& a = parsed.announcement;
   if (a.node == options_.self_node) return false;  // our own broadcast, looped back
   if (!options_.allow_mixed_deliveries && a.delivery != options_.delivery) {
-    drop(DropReason::kForeignDelivery, fmt::format("node {} is of delivery '{}'", a.node, a.delivery));
+    drop(DropReason::kForeignDelivery,
+         fmt::format("node {} is of delivery '{}'", a.node, a.delivery));
     return false;
   }
   if (options_.max_clock_skew.count() > 0) {
     auto skew = static_cast<long long>(a.time_ms) - static_cast<long long>(wall_ms);
     if (std::llabs(skew) > options_.max_clock_skew.count()) {
-      drop(DropReason::kReplayed, fmt::format("node {}: timestamp {} ms off our clock", a.node, skew));
+      drop(DropReason::kReplayed,
+           fmt::format("node {}: timestamp {} ms off our clock", a.node, skew));
       return false;
     }
   }
@@ -36,7 +38,8 @@ bool PeerTable::accept(std::string_view datagram, std::chrono::steady_clock::tim
     const Announcement& prev = it->second.last;
     bool same_session = prev.nonce == a.nonce;
     if ((same_session && a.seq <= prev.seq) || (!same_session && a.time_ms <= prev.time_ms)) {
-      drop(DropReason::kReplayed, fmt::format("node {}: seq {} nonce {} already seen", a.node, a.seq, a.nonce));
+      drop(DropReason::kReplayed,
+           fmt::format("node {}: seq {} nonce {} already seen", a.node, a.seq, a.nonce));
       return false;
     }
   }
@@ -51,7 +54,7 @@ const PeerRecord* PeerTable::find(const std::string& node) const {
 }
 
 std::vector<const PeerRecord*> PeerTable::alive(std::chrono::steady_clock::time_point now,
-                                                 std::chrono::milliseconds max_age) const {
+                                                std::chrono::milliseconds max_age) const {
   std::vector<const PeerRecord*> out;
   for (const auto& [id, rec] : peers_) {
     if (now - rec.seen <= max_age) out.push_back(&rec);

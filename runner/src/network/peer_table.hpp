@@ -31,13 +31,14 @@ class PeerTable {
   explicit PeerTable(PeerTableOptions options) : options_(std::move(options)) {}
 
   // True when the datagram was a valid announcement of another node.
-  bool accept(std::string_view datagram, std::chrono::steady_clock::time_point now, std::uint64_t wall_ms);
+  bool accept(std::string_view datagram, std::chrono::steady_clock::time_point now,
+              std::uint64_t wall_ms);
 
   [[nodiscard]] const std::map<std::string, PeerRecord>& peers() const { return peers_; }
   [[nodiscard]] const PeerRecord* find(const std::string& node) const;
   // Peers heard from within `max_age` of `now`.
   [[nodiscard]] std::vector<const PeerRecord*> alive(std::chrono::steady_clock::time_point now,
-                                                      std::chrono::milliseconds max_age) const;
+                                                     std::chrono::milliseconds max_age) const;
   [[nodiscard]] const std::map<DropReason, std::uint64_t>& drops() const { return drops_; }
   [[nodiscard]] std::uint64_t accepted() const { return accepted_; }
   [[nodiscard]] const std::string& last_drop_detail() const { return last_drop_detail_; }

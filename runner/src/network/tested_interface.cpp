@@ -1,10 +1,9 @@
 #include "network/tested_interface.hpp"
 
 #include <arpa/inet.h>
+#include <fmt/format.h>
 
 #include <charconv>
-
-#include <fmt/format.h>
 
 #include "kiln/json_input.hpp"
 
@@ -44,12 +43,14 @@ Expected<TestedInterface> describe(HostAdapter& host, const std::string& name) {
     t.pci_address = slash == std::string::npos ? *dev : dev->substr(slash + 1);
   }
   t.speed_mbps = read_speed(host, name);
-  auto ip = host.run({{"ip", "-j", "-4", "addr", "show", "dev", name}, std::chrono::seconds(10), std::nullopt,
+  auto ip = host.run({{"ip", "-j", "-4", "addr", "show", "dev", name},
+                      std::chrono::seconds(10),
+                      std::nullopt,
                       std::nullopt});
   if (!ip) return ip.error();
   if (!ip->exited_with(0)) {
-    return make_error("network-ip-failed", fmt::format("ip -j -4 addr show dev {}: {}: {}", name, ip->describe(),
-                                                       ip->stderr_tail()));
+    return make_error("network-ip-failed", fmt::format("ip -j -4 addr show dev {}: {}: {}", name,
+                                                       ip->describe(), ip->stderr_tail()));
   }
   auto addr = parse_ip_addr_json(ip->stdout_text, name);
   if (!addr) return addr.error();
@@ -68,7 +69,8 @@ std::string TestedInterface::component() const {
 std::string ipv4_broadcast(const std::string& local, int prefix) {
   in_addr a{};
   if (::inet_pton(AF_INET, local.c_str(), &a) != 1 || prefix < 0 || prefix > 32) return {};
-  std::uint32_t host_bits = prefix == 0 ? 0xffffffffU : (prefix == 32 ? 0U : (0xffffffffU >> prefix));
+  std::uint32_t host_bits =
+      prefix == 0 ? 0xffffffffU : (prefix == 32 ? 0U : (0xffffffffU >> prefix));
   a.s_addr = htonl(ntohl(a.s_addr) | host_bits);
   char buf[INET_ADDRSTRLEN] = {};
   ::inet_ntop(AF_INET, &a, buf, sizeof buf);
@@ -92,19 +94,21 @@ Expected<Ipv4Address> parse_ip_addr_json(std::string_view text, std::string_view
       }
     }
   }
-  return make_error("network-no-address", fmt::format("interface {} has no IPv4 address", iface),
-                    "the network stage needs an IPv4 address on every tested interface (DHCP in the ramdisk?)");
+  return make_error(
+      "network-no-address", fmt::format("interface {} has no IPv4 address", iface),
+      "the network stage needs an IPv4 address on every tested interface (DHCP in the ramdisk?)");
 }
 
-Expected<std::vector<TestedInterface>> find_tested_interfaces(HostAdapter& host,
-                                                              const std::vector<std::string>& names) {
+Expected<std::vector<TestedInterface>> find_tested_interfaces(
+    HostAdapter& host, const std::vector<std::string>& names) {
   std::vector<std::string> chosen = names;
   if (chosen.empty()) {
     auto nets = host.list_dir("/sys/class/net");
     if (!nets) return nets.error();
     for (const auto& n : *nets) {
       std::string base = "/sys/class/net/" + n;
-      if (host.exists(base + "/device") && read_trimmed(host, base + "/operstate") == "up") chosen.push_back(n);
+      if (host.exists(base + "/device") && read_trimmed(host, base + "/operstate") == "up")
+        chosen.push_back(n);
     }
   }
   std::vector<TestedInterface> out;

@@ -37,7 +37,7 @@ std::string ipv4_broadcast(const std::string& local, int prefix);
 
 // `names` empty: every NIC with a device link (hardware) and operstate up.
 // Named interfaces are taken as given (veth in a namespace has no device link).
-Expected<std::vector<TestedInterface>> find_tested_interfaces(HostAdapter& host,
-                                                              const std::vector<std::string>& names);
+Expected<std::vector<TestedInterface>> find_tested_interfaces(
+    HostAdapter& host, const std::vector<std::string>& names);
 
 }  // namespace kiln::runner::network

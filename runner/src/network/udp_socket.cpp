@@ -1,6 +1,7 @@
 #include "network/udp_socket.hpp"
 
 #include <arpa/inet.h>
+#include <fmt/format.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -10,16 +11,16 @@
 #include <cerrno>
 #include <cstring>
 
-#include <fmt/format.h>
-
 #include "network/announcement.hpp"
 
 namespace kiln::runner::network {
 namespace {
 
 Error socket_error(const std::string& what, const std::string& iface, int port) {
-  return make_error("network-socket", fmt::format("{} for {} port {}: {}", what, iface, port, std::strerror(errno)),
-                    "the discovery port must be free on every tested interface and kiln-runner must run as root");
+  return make_error(
+      "network-socket",
+      fmt::format("{} for {} port {}: {}", what, iface, port, std::strerror(errno)),
+      "the discovery port must be free on every tested interface and kiln-runner must run as root");
 }
 
 }  // namespace
@@ -33,18 +34,22 @@ Expected<std::unique_ptr<UdpTransport>> UdpTransport::open(const std::string& if
       ::setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof one) != 0) {
     return socket_error("setsockopt()", iface, port);
   }
-  if (::setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, iface.c_str(), static_cast<socklen_t>(iface.size())) != 0) {
+  if (::setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, iface.c_str(),
+                   static_cast<socklen_t>(iface.size())) != 0) {
     return socket_error("SO_BINDTODEVICE", iface, port);
   }
   sockaddr_in me{};
   me.sin_family = AF_INET;
   me.sin_port = htons(static_cast<std::uint16_t>(port));
   me.sin_addr.s_addr = htonl(INADDR_ANY);
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&me), sizeof me) != 0) return socket_error("bind()", iface, port);
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&me), sizeof me) != 0)
+    return socket_error("bind()", iface, port);
   return t;
 }
 
-UdpTransport::~UdpTransport() { ::close(fd_); }
+UdpTransport::~UdpTransport() {
+  ::close(fd_);
+}
 
 Status UdpTransport::send(const std::string& dest, std::string_view payload) {
   sockaddr_in to{};
@@ -53,7 +58,8 @@ Status UdpTransport::send(const std::string& dest, std::string_view payload) {
   if (::inet_pton(AF_INET, dest.c_str(), &to.sin_addr) != 1) {
     return make_error("network-bad-address", fmt::format("'{}' is not an IPv4 address", dest));
   }
-  if (::sendto(fd_, payload.data(), payload.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to) < 0) {
+  if (::sendto(fd_, payload.data(), payload.size(), 0, reinterpret_cast<sockaddr*>(&to),
+               sizeof to) < 0) {
     return make_error("network-send", fmt::format("sendto {}: {}", dest, std::strerror(errno)));
   }
   return ok();

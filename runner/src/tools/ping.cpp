@@ -1,10 +1,10 @@
 #include "tools/ping.hpp"
 
+#include <fmt/format.h>
+
 #include <array>
 #include <cctype>
 #include <charconv>
-
-#include <fmt/format.h>
 
 namespace kiln::tools {
 namespace {
@@ -20,19 +20,24 @@ std::optional<double> to_double(std::string_view s) {
 std::optional<double> number_before(std::string_view line, std::size_t pos) {
   while (pos > 0 && line[pos - 1] == ' ') --pos;
   std::size_t start = pos;
-  while (start > 0 && (std::isdigit(static_cast<unsigned char>(line[start - 1])) != 0 || line[start - 1] == '.')) {
+  while (start > 0 && (std::isdigit(static_cast<unsigned char>(line[start - 1])) != 0 ||
+                       line[start - 1] == '.')) {
     --start;
   }
   if (start == pos) return std::nullopt;
   return to_double(line.substr(start, pos - start));
 }
 
-Error parse_error(std::string what) { return make_error(std::string(kPingParseError), "ping: " + what); }
+Error parse_error(const std::string& what) {
+  return make_error(std::string(kPingParseError), "ping: " + what);
+}
 
 }  // namespace
 
-std::vector<std::string> ping_argv(const std::string& host, int count, double interval_s, const std::string& iface) {
-  std::vector<std::string> argv{"ping", "-n", "-q", "-c", std::to_string(count), "-i", fmt::format("{:g}", interval_s)};
+std::vector<std::string> ping_argv(const std::string& host, int count, double interval_s,
+                                   const std::string& iface) {
+  std::vector<std::string> argv{
+      "ping", "-n", "-q", "-c", std::to_string(count), "-i", fmt::format("{:g}", interval_s)};
   if (!iface.empty()) {
     argv.emplace_back("-I");
     argv.push_back(iface);
@@ -43,11 +48,13 @@ std::vector<std::string> ping_argv(const std::string& host, int count, double in
 
 Expected<PingSummary> parse_ping_summary(std::string_view text) {
   auto tx_pos = text.find(" packets transmitted");
-  if (tx_pos == std::string_view::npos) return parse_error("no 'packets transmitted' summary in output");
+  if (tx_pos == std::string_view::npos)
+    return parse_error("no 'packets transmitted' summary in output");
   auto line_start = text.rfind('\n', tx_pos);
   line_start = line_start == std::string_view::npos ? 0 : line_start + 1;
   auto line_end = text.find('\n', tx_pos);
-  std::string_view line = text.substr(line_start, line_end == std::string_view::npos ? text.npos : line_end - line_start);
+  std::string_view line = text.substr(
+      line_start, line_end == std::string_view::npos ? text.npos : line_end - line_start);
   PingSummary s;
   auto tx = number_before(line, tx_pos - line_start);
   auto rx_pos = line.find(" received");
@@ -57,13 +64,15 @@ Expected<PingSummary> parse_ping_summary(std::string_view text) {
   }
   auto rx = number_before(line, rx_pos);
   auto loss = number_before(line, loss_pos);
-  if (!rx || !loss) return parse_error(fmt::format("summary line not understood: '{}'", line.substr(0, 200)));
+  if (!rx || !loss)
+    return parse_error(fmt::format("summary line not understood: '{}'", line.substr(0, 200)));
   s.transmitted = static_cast<int>(*tx);
   s.received = static_cast<int>(*rx);
   s.loss_percent = *loss;
 
   auto rtt_pos = text.find(" = ", line_start);
-  if (rtt_pos != std::string_view::npos && text.substr(line_start).find("rtt ") != std::string_view::npos) {
+  if (rtt_pos != std::string_view::npos &&
+      text.substr(line_start).find("rtt ") != std::string_view::npos) {
     std::string_view rest = text.substr(rtt_pos + 3);
     rest = rest.substr(0, rest.find(' '));
     std::array<std::optional<double>, 4> v{};

@@ -17,7 +17,8 @@ namespace kiln::tools {
 inline constexpr std::string_view kPingParseError = "KILN-PARSE-PING";
 
 // ping -n -q -c COUNT -i INTERVAL_S -I IFACE HOST
-std::vector<std::string> ping_argv(const std::string& host, int count, double interval_s, const std::string& iface);
+std::vector<std::string> ping_argv(const std::string& host, int count, double interval_s,
+                                   const std::string& iface);
 
 struct PingSummary {
   int transmitted = 0;
