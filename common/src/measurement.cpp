@@ -80,6 +80,7 @@ std::string format_value(const MeasuredValue& v) {
     if (std::isfinite(*d) && *d == std::floor(*d) && std::fabs(*d) < 1e15) {
       return fmt::format("{}", static_cast<long long>(*d));
     }
+    if (std::isfinite(*d) && std::fabs(*d) >= 1000.0) return fmt::format("{:.0f}", *d);
     return fmt::format("{:.4g}", *d);
   }
   if (const auto* b = std::get_if<bool>(&v)) return *b ? "true" : "false";

@@ -52,6 +52,8 @@ TEST(Measure, JudgesEveryLimit) {
 TEST(FormatValue, IntegersWithoutDecimals) {
   EXPECT_EQ(format_value(12.0), "12");
   EXPECT_EQ(format_value(1.5), "1.5");
+  EXPECT_EQ(format_value(125100.4), "125100");
+  EXPECT_EQ(format_value(0.012345), "0.01235");
   EXPECT_EQ(format_value(true), "true");
   EXPECT_EQ(format_value(std::string("s")), "s");
 }

@@ -11,6 +11,11 @@ port_a=$(( 20000 + RANDOM % 10000 )); port_b=$(( port_a + 1 ))
 "$src/scripts/bmc-sim.sh" start "$tmp/a" "$port_a" KILN-IT-0007 PO-2026-0042 >/dev/null
 "$src/scripts/bmc-sim.sh" start "$tmp/b" "$port_b" KILN-IT-0008 "" >/dev/null
 bmc() { echo --bmc "127.0.0.1:$1" --bmc-user admin --bmc-password kilnpw; }
+# The default delivery runs the standard profile (hours): give the no-asset-tag
+# node a config whose default profile only takes inventory.
+mkdir -p "$tmp/configs/profiles" "$tmp/configs/deliveries"
+printf 'profile: standard\nstages:\n  - stage: inventory\n' > "$tmp/configs/profiles/standard.yaml"
+cp "$src/configs/deliveries/default.yaml" "$tmp/configs/deliveries/"
 
 "$runner" fru $(bmc "$port_a") | tee "$tmp/fru.txt"
 grep -q "Product Asset Tag : PO-2026-0042" "$tmp/fru.txt"
@@ -19,7 +24,7 @@ grep -q "Product Serial    : KILN-IT-0007" "$tmp/fru.txt"
 grep -q "^delivery:   PO-2026-0042$" "$tmp/plan.txt"
 
 set +e
-"$runner" run $(bmc "$port_b") --out "$tmp/run-b" > "$tmp/run-b.txt" 2>&1
+"$runner" run --config "$tmp/configs" $(bmc "$port_b") --out "$tmp/run-b" > "$tmp/run-b.txt" 2>&1
 rc=$?
 set -e
 cat "$tmp/run-b.txt"

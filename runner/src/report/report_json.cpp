@@ -1,6 +1,7 @@
 #include "report/report_json.hpp"
 
 #include <ctime>
+#include <map>
 
 #include <fmt/format.h>
 
@@ -158,10 +159,16 @@ std::string verdict_table(const RunRecord& run) {
     if (detail.empty() && !s.errors.empty()) detail = s.errors.front().message;
     if (detail.empty() && !s.skip_reason.empty()) detail = s.skip_reason;
     if (detail.empty()) {
+      std::map<std::string, int> seen;
+      for (const auto& m : s.measurements) {
+        if (m.key_figure) ++seen[m.name];
+      }
       for (const auto& m : s.measurements) {
         if (!m.key_figure) continue;
         if (!detail.empty()) detail += ", ";
-        detail += fmt::format("{} {}{}", m.name, format_value(m.value), m.unit.empty() ? "" : " " + m.unit);
+        // A figure measured on several components (one per disk) names its component.
+        std::string where = seen[m.name] > 1 && !m.component.empty() ? " [" + m.component + "]" : "";
+        detail += fmt::format("{}{} {}{}", m.name, where, format_value(m.value), m.unit.empty() ? "" : " " + m.unit);
       }
     }
     out += fmt::format("{:<14} {:<7} {:>8.1f}  {}\n", s.name, s.outcome.verdict(),

@@ -11,7 +11,8 @@ BadblocksProgress::BadblocksProgress(std::filesystem::path log_file, int phases)
     : log_file_(std::move(log_file)), phases_(std::max(1, phases)) {}
 
 int BadblocksProgress::expected_phases(tools::BadblocksMode mode, int patterns, int passes) {
-  int per_pass = mode == tools::BadblocksMode::kDestructiveWrite ? 2 * (patterns > 0 ? patterns : 4) : 1;
+  int per_pass =
+      mode == tools::BadblocksMode::kDestructiveWrite ? 2 * (patterns > 0 ? patterns : 4) : 1;
   return per_pass * std::max(1, passes);
 }
 
@@ -34,7 +35,8 @@ double BadblocksProgress::update() {
 
 void BadblocksProgress::consume(std::string_view text) {
   for (std::string_view marker : {"Testing with", "Reading and comparing", "(read-only test)"}) {
-    for (auto at = text.find(marker); at != std::string_view::npos; at = text.find(marker, at + 1)) {
+    for (auto at = text.find(marker); at != std::string_view::npos;
+         at = text.find(marker, at + 1)) {
       ++started_;
       percent_ = 0;
     }

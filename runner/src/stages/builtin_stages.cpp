@@ -11,6 +11,8 @@ void register_builtin_stages() {
   registry.add(make_disk_stage);
   registry.add(make_disk_perf_stage);
   registry.add(make_network_stage);
+  registry.add(make_benchmark_stage);
+  registry.add(make_memtest_stage);
 }
 
 }  // namespace kiln::runner

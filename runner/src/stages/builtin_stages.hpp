@@ -14,5 +14,7 @@ std::unique_ptr<Stage> make_cpu_stage();
 std::unique_ptr<Stage> make_disk_stage();
 std::unique_ptr<Stage> make_disk_perf_stage();
 std::unique_ptr<Stage> make_network_stage();
+std::unique_ptr<Stage> make_benchmark_stage();
+std::unique_ptr<Stage> make_memtest_stage();
 
 }  // namespace kiln::runner

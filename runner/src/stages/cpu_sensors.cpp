@@ -76,7 +76,9 @@ Expected<std::vector<tools::SensorReading>> BmcWatch::read_sensors(const std::st
   if (!result) return make_error("KILN-BMC", describe_failure(argv, result.error()));
   if (!result->exited_with(0)) return make_error("KILN-BMC", describe_failure(argv, *result));
   auto sensors = tools::parse_ipmitool_sdr(result->stdout_text);
-  if (!sensors) return make_error("KILN-BMC", fmt::format("`{}`: {}", command_text(argv), sensors.error().message));
+  if (!sensors)
+    return make_error("KILN-BMC",
+                      fmt::format("`{}`: {}", command_text(argv), sensors.error().message));
   return sensors;
 }
 
@@ -97,7 +99,8 @@ void BmcWatch::sample() {
   // One warning, not one per sample: a BMC that stops answering mid-run is
   // worth a line, a thousand lines hide the rest.
   if (failed_reads_++ == 0) {
-    ctx_.step.log(ocptv::LogSeverity::kWarning, "BMC sensor read failed during the run: " + sensors.error().message);
+    ctx_.step.log(ocptv::LogSeverity::kWarning,
+                  "BMC sensor read failed during the run: " + sensors.error().message);
   }
 }
 
@@ -120,8 +123,12 @@ Expected<std::vector<tools::SelEntry>> BmcWatch::read_sel() {
   auto result = run_tool(ctx_, argv, kIpmiTimeout, "ipmitool-sel");
   if (!result) return make_error("KILN-BMC", describe_failure(argv, result.error()));
   if (!result->exited_with(0)) return make_error("KILN-BMC", describe_failure(argv, *result));
+  // Some BMCs (ipmi_sim) print nothing at all for an empty SEL.
+  if (scan::is_blank(result->stdout_text)) return std::vector<tools::SelEntry>{};
   auto entries = tools::parse_ipmitool_sel(result->stdout_text);
-  if (!entries) return make_error("KILN-BMC", fmt::format("`{}`: {}", command_text(argv), entries.error().message));
+  if (!entries)
+    return make_error("KILN-BMC",
+                      fmt::format("`{}`: {}", command_text(argv), entries.error().message));
   return entries;
 }
 
@@ -143,10 +150,12 @@ int BmcWatch::samples() const {
 std::vector<tools::SelEntry> new_sel_entries(const std::vector<tools::SelEntry>& before,
                                              const std::vector<tools::SelEntry>& after) {
   std::set<std::string> seen;
-  for (const auto& e : before) seen.insert(e.id + "|" + e.date + "|" + e.time + "|" + e.sensor + "|" + e.event);
+  for (const auto& e : before)
+    seen.insert(e.id + "|" + e.date + "|" + e.time + "|" + e.sensor + "|" + e.event);
   std::vector<tools::SelEntry> out;
   for (const auto& e : after) {
-    if (!seen.contains(e.id + "|" + e.date + "|" + e.time + "|" + e.sensor + "|" + e.event)) out.push_back(e);
+    if (!seen.contains(e.id + "|" + e.date + "|" + e.time + "|" + e.sensor + "|" + e.event))
+      out.push_back(e);
   }
   return out;
 }

@@ -32,7 +32,8 @@ std::vector<double> read_cpu_mhz(HostAdapter& host);
 // crossings remembered, each sensor's extremes kept) and SEL listings.
 class BmcWatch {
  public:
-  BmcWatch(StageContext& ctx, std::optional<tools::IpmiLanTarget> lan) : ctx_(ctx), lan_(std::move(lan)) {}
+  BmcWatch(StageContext& ctx, std::optional<tools::IpmiLanTarget> lan)
+      : ctx_(ctx), lan_(std::move(lan)) {}
 
   // Reads the sensors once; an error means no BMC answered.
   Status probe();

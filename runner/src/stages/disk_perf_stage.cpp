@@ -2,9 +2,9 @@
 // 4k random read/write at the configured queue depth, direct I/O, time-boxed)
 // with MB/s, IOPS and p99 latency judged against the delivery's fio.* limits.
 // Write jobs run only where disk_safety allows them.
-#include <thread>
-
 #include <fmt/format.h>
+
+#include <thread>
 
 #include "kiln/limits_catalog.hpp"
 #include "stages/builtin_stages.hpp"
@@ -35,9 +35,11 @@ struct ReferenceJob {
 
 constexpr ReferenceJob kSuite[] = {
     {"seq_read", "read", "1M", false, "fio.seq_read_min_mbps", "", ""},
-    {"rand_read", "randread", "4k", false, "", "fio.rand_read_min_iops", "fio.rand_read_p99_max_us"},
+    {"rand_read", "randread", "4k", false, "", "fio.rand_read_min_iops",
+     "fio.rand_read_p99_max_us"},
     {"seq_write", "write", "1M", true, "fio.seq_write_min_mbps", "", ""},
-    {"rand_write", "randwrite", "4k", true, "", "fio.rand_write_min_iops", "fio.rand_write_p99_max_us"},
+    {"rand_write", "randwrite", "4k", true, "", "fio.rand_write_min_iops",
+     "fio.rand_write_p99_max_us"},
 };
 
 class DiskPerfStage final : public Stage {
@@ -45,17 +47,21 @@ class DiskPerfStage final : public Stage {
   const StageInfo& info() const override {
     static const StageInfo kInfo{
         "disk-perf",
-        "fio reference suite per disk: sequential 1M read/write, 4k random read/write; MB/s, IOPS and "
+        "fio reference suite per disk: sequential 1M read/write, 4k random read/write; MB/s, IOPS "
+        "and "
         "p99 latency against the delivery's fio limits",
         {
             {kRuntime, ParamType::kDuration, "60s", "run time of each fio job"},
-            {kIodepth, ParamType::kInt, "32", "queue depth of the random jobs (sequential jobs use 8 at most)"},
+            {kIodepth, ParamType::kInt, "32",
+             "queue depth of the random jobs (sequential jobs use 8 at most)"},
             {kWrite, ParamType::kBool, "false", "run the write jobs (destroys data on the disk)"},
             {kAllowSignatures, ParamType::kBool, "false",
              "allow write jobs on a disk carrying a partition table or filesystem signature"},
-            {kSize, ParamType::kString, "", "fio --size: region of the disk used (empty = whole disk)"},
+            {kSize, ParamType::kString, "",
+             "fio --size: region of the disk used (empty = whole disk)"},
             {kIoengine, ParamType::kString, "libaio", "fio --ioengine"},
-            {kParallel, ParamType::kBool, "false", "test all disks at once (shared controllers skew results)"},
+            {kParallel, ParamType::kBool, "false",
+             "test all disks at once (shared controllers skew results)"},
         },
         true};
     return kInfo;
@@ -99,9 +105,11 @@ class DiskPerfStage final : public Stage {
       return false;
     }
     if (!ctx.options.destructive_confirmed) {
-      ctx.step.log(ocptv::LogSeverity::kWarning,
-                   fmt::format("{}: read jobs only: write jobs destroy data and the run is not confirmed "
-                               "destructive (--i-know-this-wipes)", disk.path));
+      ctx.step.log(
+          ocptv::LogSeverity::kWarning,
+          fmt::format("{}: read jobs only: write jobs destroy data and the run is not confirmed "
+                      "destructive (--i-know-this-wipes)",
+                      disk.path));
       return false;
     }
     DestructiveRequest request{true, true, ctx.params.get_bool(kAllowSignatures), "fio write jobs"};
@@ -129,7 +137,8 @@ class DiskPerfStage final : public Stage {
     }
   }
 
-  static void run_job(StageContext& ctx, const DiskTarget& disk, const ReferenceJob& job, const std::string& component) {
+  static void run_job(StageContext& ctx, const DiskTarget& disk, const ReferenceJob& job,
+                      const std::string& component) {
     tools::FioJobSpec spec;
     spec.name = std::string(job.name);
     spec.filename = disk.path;
@@ -138,7 +147,8 @@ class DiskPerfStage final : public Stage {
     auto depth = static_cast<int>(std::max<long long>(1, ctx.params.get_int(kIodepth)));
     spec.iodepth = job.bs == "1M" ? std::min(depth, 8) : depth;
     spec.direct = true;
-    spec.runtime_s = static_cast<int>(std::max<long long>(1, ctx.params.get_duration(kRuntime).count() / 1000));
+    spec.runtime_s =
+        static_cast<int>(std::max<long long>(1, ctx.params.get_duration(kRuntime).count() / 1000));
     spec.time_based = true;
     spec.size = ctx.params.get_string(kSize);
     spec.ioengine = ctx.params.get_string(kIoengine);
@@ -146,22 +156,26 @@ class DiskPerfStage final : public Stage {
     auto timeout = std::chrono::seconds(spec.runtime_s) + std::chrono::seconds(120);
     auto result = run_tool(ctx, argv, timeout, fmt::format("fio-{}-{}", disk.name, job.name));
     if (!result || !result->exited_with(0)) {
-      report_tool_failure(ctx, argv, result, "fio-failed", "check that the disk is present and not in use");
+      report_tool_failure(ctx, argv, result, "fio-failed",
+                          "check that the disk is present and not in use");
       return;
     }
     auto parsed = tools::parse_fio_json(result->stdout_text);
     if (!parsed) {
-      ctx.step.error("tool-output-unparseable", fmt::format("`{}`: {}", command_text(argv), parsed.error().message));
+      ctx.step.error("tool-output-unparseable",
+                     fmt::format("`{}`: {}", command_text(argv), parsed.error().message));
       return;
     }
     if (parsed->jobs.empty() || parsed->any_job_error()) {
-      ctx.step.error("fio-job-error", fmt::format("`{}`: fio reported job error {}", command_text(argv),
-                                                  parsed->jobs.empty() ? 0 : parsed->jobs.front().error));
+      ctx.step.error("fio-job-error",
+                     fmt::format("`{}`: fio reported job error {}", command_text(argv),
+                                 parsed->jobs.empty() ? 0 : parsed->jobs.front().error));
       return;
     }
     const auto& dir = job.writes ? parsed->jobs.front().write : parsed->jobs.front().read;
     bool all_passed = true;
-    auto record = [&](const std::string& name, double value, const char* unit, std::string_view limit_name) {
+    auto record = [&](const std::string& name, double value, const char* unit,
+                      std::string_view limit_name) {
       std::vector<Limit> limits;
       if (!limit_name.empty()) {
         if (auto l = configured_limit(ctx.config, limit_name)) limits.push_back(*l);
@@ -177,18 +191,22 @@ class DiskPerfStage final : public Stage {
       record(std::string(job.name) + "_p99_latency", *p99, "us", job.p99_limit);
     }
     if (!all_passed) {
-      ctx.step.fail("disk-perf-below-spec",
-                    fmt::format("{}: fio {} ({} {}, queue depth {}) measured {:.1f} MB/s, {:.0f} IOPS: below what "
-                                "the delivery requires. Next step: check the disk model, firmware and controller "
-                                "settings (write cache, link speed)",
-                                component, job.name, job.rw, job.bs, spec.iodepth, dir.bw_mb_s, dir.iops),
-                    component);
+      ctx.step.fail(
+          "disk-perf-below-spec",
+          fmt::format(
+              "{}: fio {} ({} {}, queue depth {}) measured {:.1f} MB/s, {:.0f} IOPS: below what "
+              "the delivery requires. Next step: check the disk model, firmware and controller "
+              "settings (write cache, link speed)",
+              component, job.name, job.rw, job.bs, spec.iodepth, dir.bw_mb_s, dir.iops),
+          component);
     }
   }
 };
 
 }  // namespace
 
-std::unique_ptr<Stage> make_disk_perf_stage() { return std::make_unique<DiskPerfStage>(); }
+std::unique_ptr<Stage> make_disk_perf_stage() {
+  return std::make_unique<DiskPerfStage>();
+}
 
 }  // namespace kiln::runner

@@ -27,7 +27,8 @@ struct SafetyVerdict {
 
 // Reads /proc/self/mountinfo, /proc/mounts, /proc/swaps and sysfs, and runs
 // `blkid -p -o export DEVICE`, all through `host`.
-SafetyVerdict check_destructive(HostAdapter& host, const DiskTarget& disk, const DestructiveRequest& request);
+SafetyVerdict check_destructive(HostAdapter& host, const DiskTarget& disk,
+                                const DestructiveRequest& request);
 
 // Whole disks that hold a mounted filesystem or swap, each with what is
 // mounted from it ("/dev/sda2 on /"). Exposed for tests.

@@ -24,11 +24,12 @@ SmartRead read_smart(StageContext& ctx, const DiskTarget& disk, const std::strin
 
 // Health, NVMe state and the growth of watched counters, each against its
 // limit; FAILs name `component` (the disk's serial).
-void judge_smart(StageContext& ctx, const tools::SmartSnapshot& before, const tools::SmartSnapshot& after,
-                 const std::string& component);
+void judge_smart(StageContext& ctx, const tools::SmartSnapshot& before,
+                 const tools::SmartSnapshot& after, const std::string& component);
 
 // Starts `smartctl -t short|long` and polls until it ends or `timeout`.
 void run_self_test(StageContext& ctx, const DiskTarget& disk, tools::SmartSelfTest test,
-                   std::chrono::milliseconds timeout, std::chrono::milliseconds poll, const std::string& component);
+                   std::chrono::milliseconds timeout, std::chrono::milliseconds poll,
+                   const std::string& component);
 
 }  // namespace kiln::runner

@@ -2,10 +2,10 @@
 // SMART self-test, badblocks, SMART snapshot again. Bad blocks, a failed
 // health, and SMART counters that grew past the delivery's limits FAIL naming
 // the disk's serial. Destructive scans only where disk_safety allows them.
-#include <thread>
-
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+
+#include <thread>
 
 #include "kiln/limits_catalog.hpp"
 #include "stages/badblocks_progress.hpp"
@@ -24,6 +24,7 @@ constexpr const char* kBlockSize = "block_size";
 constexpr const char* kPatterns = "patterns";
 constexpr const char* kSelfTest = "selftest";
 constexpr const char* kSelfTestTimeout = "selftest_timeout";
+constexpr const char* kSelfTestPoll = "selftest_poll";
 constexpr const char* kTimeout = "timeout";
 constexpr const char* kAllowSignatures = "allow_signatures";
 
@@ -37,20 +38,29 @@ class DiskStage final : public Stage {
   const StageInfo& info() const override {
     static const StageInfo kInfo{
         "disk",
-        "per disk, in parallel: SMART snapshot, optional SMART self-test, badblocks, SMART snapshot; "
+        "per disk, in parallel: SMART snapshot, optional SMART self-test, badblocks, SMART "
+        "snapshot; "
         "bad blocks and SMART counter growth judged against the delivery's limits",
         {
             {kMode, ParamType::kString, "nondestructive",
-             "badblocks mode: readonly, nondestructive (-n, rewrites data in place) or write (-w, erases)"},
-            {kPasses, ParamType::kInt, "1", "badblocks -p: passes without new bad blocks before it stops"},
-            {kSsdSinglePass, ParamType::kBool, "true", "at most one write pass on non-rotational disks"},
+             "badblocks mode: readonly, nondestructive (-n, rewrites data in place) or write (-w, "
+             "erases)"},
+            {kPasses, ParamType::kInt, "1",
+             "badblocks -p: passes without new bad blocks before it stops"},
+            {kSsdSinglePass, ParamType::kBool, "true",
+             "at most one write pass on non-rotational disks"},
             {kBlockSize, ParamType::kInt, "4096", "badblocks -b"},
-            {kPatterns, ParamType::kStringList, "", "badblocks -t patterns (empty = its own: 0xaa 0x55 0xff 0x00)"},
-            {kSelfTest, ParamType::kString, "none", "SMART self-test before badblocks: none, short or long"},
+            {kPatterns, ParamType::kStringList, "",
+             "badblocks -t patterns (empty = its own: 0xaa 0x55 0xff 0x00)"},
+            {kSelfTest, ParamType::kString, "none",
+             "SMART self-test before badblocks: none, short or long"},
             {kSelfTestTimeout, ParamType::kDuration, "4h", "how long the self-test may take"},
+            {kSelfTestPoll, ParamType::kDuration, "30s",
+             "how often the self-test's progress is read"},
             {kTimeout, ParamType::kDuration, "7d", "how long badblocks may take per disk"},
             {kAllowSignatures, ParamType::kBool, "false",
-             "allow destructive scans of a disk carrying a partition table or filesystem signature"},
+             "allow destructive scans of a disk carrying a partition table or filesystem "
+             "signature"},
         },
         true};
     return kInfo;
@@ -82,7 +92,8 @@ class DiskStage final : public Stage {
               progress[i] = std::move(p);
             });
           } catch (const std::exception& e) {
-            ctx.step.error("stage-exception", fmt::format("{}: internal error: {}", ctx.options.disks[i], e.what()));
+            ctx.step.error("stage-exception",
+                           fmt::format("{}: internal error: {}", ctx.options.disks[i], e.what()));
           }
         });
       }
@@ -102,7 +113,8 @@ class DiskStage final : public Stage {
     } else if (mode == "readonly") {
       plan.mode = tools::BadblocksMode::kReadOnly;
     } else {
-      ctx.step.error("bad-parameter", fmt::format("disk: mode '{}' is not readonly, nondestructive or write", mode));
+      ctx.step.error("bad-parameter",
+                     fmt::format("disk: mode '{}' is not readonly, nondestructive or write", mode));
       return std::nullopt;
     }
     std::string test = ctx.params.get_string(kSelfTest);
@@ -111,7 +123,8 @@ class DiskStage final : public Stage {
     } else if (test == "long") {
       plan.self_test = tools::SmartSelfTest::kLong;
     } else if (test != "none") {
-      ctx.step.error("bad-parameter", fmt::format("disk: selftest '{}' is not none, short or long", test));
+      ctx.step.error("bad-parameter",
+                     fmt::format("disk: selftest '{}' is not none, short or long", test));
       return std::nullopt;
     }
     return plan;
@@ -132,13 +145,15 @@ class DiskStage final : public Stage {
     spec.block_size = static_cast<int>(ctx.params.get_int(kBlockSize));
     spec.passes = static_cast<int>(std::max<long long>(1, ctx.params.get_int(kPasses)));
     spec.patterns = ctx.params.get_list(kPatterns);
-    if (plan.mode == tools::BadblocksMode::kDestructiveWrite && disk->rotational == false && spec.passes > 1 &&
-        ctx.params.get_bool(kSsdSinglePass)) {
-      ctx.step.info(fmt::format("{} is solid state: one write pass instead of {}", disk->path, spec.passes));
+    if (plan.mode == tools::BadblocksMode::kDestructiveWrite && disk->rotational == false &&
+        spec.passes > 1 && ctx.params.get_bool(kSsdSinglePass)) {
+      ctx.step.info(
+          fmt::format("{} is solid state: one write pass instead of {}", disk->path, spec.passes));
       spec.passes = 1;
     }
     if (plan.mode != tools::BadblocksMode::kReadOnly) {
-      DestructiveRequest request{true, ctx.options.destructive_confirmed, ctx.params.get_bool(kAllowSignatures),
+      DestructiveRequest request{true, ctx.options.destructive_confirmed,
+                                 ctx.params.get_bool(kAllowSignatures),
                                  plan.mode == tools::BadblocksMode::kDestructiveWrite
                                      ? "badblocks -w (erases the disk)"
                                      : "badblocks -n (rewrites every block in place)"};
@@ -150,14 +165,16 @@ class DiskStage final : public Stage {
       if (!verdict.reason.empty()) ctx.step.log(ocptv::LogSeverity::kWarning, verdict.reason);
     }
     SmartRead before = read_smart(ctx, *disk, "before");
-    std::string serial = before.snapshot && !before.snapshot->serial.empty() ? before.snapshot->serial : disk->sysfs_serial;
+    std::string serial = before.snapshot && !before.snapshot->serial.empty()
+                             ? before.snapshot->serial
+                             : disk->sysfs_serial;
     std::string component = disk_component(*disk, serial);
     if (before.snapshot) {
       ctx.step.info(fmt::format("{}: model '{}', firmware '{}'", component, before.snapshot->model,
                                 before.snapshot->firmware));
       if (plan.self_test) {
-        run_self_test(ctx, *disk, *plan.self_test, ctx.params.get_duration(kSelfTestTimeout), std::chrono::seconds(30),
-                      component);
+        run_self_test(ctx, *disk, *plan.self_test, ctx.params.get_duration(kSelfTestTimeout),
+                      ctx.params.get_duration(kSelfTestPoll), component);
       }
     }
     if (stop_requested(ctx)) return;
@@ -167,14 +184,16 @@ class DiskStage final : public Stage {
     if (after.snapshot) judge_smart(ctx, *before.snapshot, *after.snapshot, component);
   }
 
-  static void run_badblocks(StageContext& ctx, const tools::BadblocksSpec& spec, const DiskTarget& disk,
-                            const std::string& component, const ProgressSink& progress) {
+  static void run_badblocks(StageContext& ctx, const tools::BadblocksSpec& spec,
+                            const DiskTarget& disk, const std::string& component,
+                            const ProgressSink& progress) {
     auto argv = tools::badblocks_argv(spec);
     std::string log_name = "badblocks-" + disk.name;
     if (!ctx.log_dir.empty()) {
       progress(std::make_unique<BadblocksProgress>(
           ctx.log_dir / (log_name + ".log"),
-          BadblocksProgress::expected_phases(spec.mode, static_cast<int>(spec.patterns.size()), spec.passes)));
+          BadblocksProgress::expected_phases(spec.mode, static_cast<int>(spec.patterns.size()),
+                                             spec.passes)));
     }
     ctx.step.info(fmt::format("{}: {}", component, command_text(argv)));
     auto result = run_tool(ctx, argv, ctx.params.get_duration(kTimeout), log_name);
@@ -186,45 +205,56 @@ class DiskStage final : public Stage {
     std::uint64_t bad = parsed ? parsed->bad_block_count() : 0;
     if (bad > 0) judge_bad_blocks(ctx, *parsed, component);
     if (!result->exited_with(0)) {
-      report_tool_failure(ctx, argv, result, "badblocks-failed",
-                          "check that nothing uses the disk (mounted, swap, RAID) and rerun the stage");
+      report_tool_failure(
+          ctx, argv, result, "badblocks-failed",
+          "check that nothing uses the disk (mounted, swap, RAID) and rerun the stage");
       return;
     }
     if (!parsed) {
-      ctx.step.error("tool-output-unparseable", fmt::format("`{}`: {}", command_text(argv), parsed.error().message));
+      ctx.step.error("tool-output-unparseable",
+                     fmt::format("`{}`: {}", command_text(argv), parsed.error().message));
       return;
     }
     if (!parsed->completed) {
-      ctx.step.error("badblocks-incomplete",
-                     fmt::format("`{}` exited 0 without a \"Pass completed\" line: the scan did not finish",
-                                 command_text(argv)));
+      ctx.step.error(
+          "badblocks-incomplete",
+          fmt::format("`{}` exited 0 without a \"Pass completed\" line: the scan did not finish",
+                      command_text(argv)));
       return;
     }
     if (bad == 0) judge_bad_blocks(ctx, *parsed, component);
   }
 
-  static void judge_bad_blocks(StageContext& ctx, const tools::BadblocksResult& r, const std::string& component) {
+  static void judge_bad_blocks(StageContext& ctx, const tools::BadblocksResult& r,
+                               const std::string& component) {
     // A bad block is a defect unless the delivery tolerates some.
-    Limit rule = configured_limit(ctx.config, "disk.bad_blocks_max")
-                     .value_or(Limit{"bad blocks (none tolerated)", Comparison::kLessThanOrEqual, 0.0, {}});
+    Limit rule =
+        configured_limit(ctx.config, "disk.bad_blocks_max")
+            .value_or(Limit{"bad blocks (none tolerated)", Comparison::kLessThanOrEqual, 0.0, {}});
     std::uint64_t bad = r.bad_block_count();
     auto m = measure("bad_blocks", static_cast<double>(bad), "blocks", component, {rule});
     m.key_figure = true;
     ctx.step.measurement(m);
     if (m.passed()) return;
-    std::vector<std::uint64_t> first(r.bad_blocks.begin(),
-                                     r.bad_blocks.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(8, r.bad_blocks.size())));
-    ctx.step.fail("disk-bad-blocks",
-                  fmt::format("{}: badblocks found {} bad blocks ({} read, {} write, {} corruption errors){}{}. "
-                              "Next step: replace the disk",
-                              component, bad, r.read_errors, r.write_errors, r.corruption_errors,
-                              first.empty() ? "" : ", first: ", fmt::join(first, ", ")),
-                  component);
+    std::vector<std::uint64_t> first(
+        r.bad_blocks.begin(),
+        r.bad_blocks.begin() +
+            static_cast<std::ptrdiff_t>(std::min<std::size_t>(8, r.bad_blocks.size())));
+    ctx.step.fail(
+        "disk-bad-blocks",
+        fmt::format(
+            "{}: badblocks found {} bad blocks ({} read, {} write, {} corruption errors){}{}. "
+            "Next step: replace the disk",
+            component, bad, r.read_errors, r.write_errors, r.corruption_errors,
+            first.empty() ? "" : ", first: ", fmt::join(first, ", ")),
+        component);
   }
 };
 
 }  // namespace
 
-std::unique_ptr<Stage> make_disk_stage() { return std::make_unique<DiskStage>(); }
+std::unique_ptr<Stage> make_disk_stage() {
+  return std::make_unique<DiskStage>();
+}
 
 }  // namespace kiln::runner

@@ -31,7 +31,8 @@ std::string kernel_name_of(HostAdapter& host, const std::string& path) {
       current = *target;
     } else {
       auto slash = current.rfind('/');
-      current = (slash == std::string::npos ? std::string() : current.substr(0, slash + 1)) + *target;
+      current =
+          (slash == std::string::npos ? std::string() : current.substr(0, slash + 1)) + *target;
     }
   }
   return basename_of(current);
@@ -54,14 +55,17 @@ Expected<DiskTarget> resolve_disk(HostAdapter& host, const std::string& path) {
   d.path = path;
   d.name = kernel_name_of(host, path);
   if (d.name.empty() || !host.exists("/sys/class/block/" + d.name)) {
-    return make_error("KILN-DISK-UNKNOWN",
-                      fmt::format("{} is not a block device the kernel knows (no /sys/class/block/{})", path, d.name),
-                      "check the --disk argument against lsblk");
+    return make_error(
+        "KILN-DISK-UNKNOWN",
+        fmt::format("{} is not a block device the kernel knows (no /sys/class/block/{})", path,
+                    d.name),
+        "check the --disk argument against lsblk");
   }
   d.whole_disk = whole_disk_of(host, d.name);
   d.partition = d.whole_disk != d.name;
   std::string sys = "/sys/class/block/" + d.whole_disk;
-  if (auto link = host.read_link(sys)) d.virtual_device = link->find("/virtual/") != std::string::npos;
+  if (auto link = host.read_link(sys))
+    d.virtual_device = link->find("/virtual/") != std::string::npos;
   std::string rot = trimmed_file(host, sys + "/queue/rotational");
   if (rot == "0" || rot == "1") d.rotational = rot == "1";
   d.sysfs_serial = trimmed_file(host, sys + "/device/serial");

@@ -65,7 +65,9 @@ void read_csrows(HostAdapter& host, const std::string& mc, const std::vector<std
   }
 }
 
-std::uint64_t grown(std::uint64_t before, std::uint64_t after) { return after > before ? after - before : 0; }
+std::uint64_t grown(std::uint64_t before, std::uint64_t after) {
+  return after > before ? after - before : 0;
+}
 
 }  // namespace
 
@@ -128,9 +130,9 @@ std::string describe_unit(const EdacUnit& unit, bool unattributed) {
   if (slash == std::string::npos) return fmt::format("memory controller {}", unit.key);
   std::string_view part = std::string_view(unit.key).substr(slash + 1);
   if (part.starts_with("csrow")) {
-    return unit.label.empty() ? fmt::format("csrow {} ({})", part.substr(5), unit.key)
-                              : fmt::format("csrow {} ({}, DIMM {})", part.substr(5), unit.key,
-                                            unit.label);
+    return unit.label.empty()
+               ? fmt::format("csrow {} ({})", part.substr(5), unit.key)
+               : fmt::format("csrow {} ({}, DIMM {})", part.substr(5), unit.key, unit.label);
   }
   if (!unit.label.empty()) return fmt::format("DIMM {} ({})", unit.label, unit.key);
   if (!unit.location.empty()) return fmt::format("DIMM at {} ({})", unit.location, unit.key);

@@ -24,8 +24,8 @@ struct EdacUnit {
 };
 
 struct EdacSnapshot {
-  bool present = false;                       // at least one mc* directory
-  std::map<std::string, EdacUnit> units;      // finest level available, by key
+  bool present = false;                         // at least one mc* directory
+  std::map<std::string, EdacUnit> units;        // finest level available, by key
   std::map<std::string, EdacUnit> controllers;  // mc totals (include unattributed errors)
 };
 

@@ -35,6 +35,7 @@ struct RunOptions {
   std::string bmc_user;
   std::string bmc_password;
   std::filesystem::path out_dir;
+  std::filesystem::path config_dir;     // where profiles/, deliveries/, hepbench-reference.yaml live
 };
 
 // Who the machine says it is: FRU from the BMC, system identity from DMI.

@@ -31,16 +31,17 @@ StressNgOutcome judge_stress_ng(StageContext& ctx, const std::vector<std::string
     if (!out.verify_failures.empty()) {
       // The data was wrong: whatever else happened, the hardware is at fault.
       if (!result->exited_with(0) && !result->exited_with(2)) {
-        ctx.step.log(ocptv::LogSeverity::kWarning,
-                     fmt::format("stress-ng {} after reporting verification failures",
-                                 result->describe()));
+        ctx.step.log(
+            ocptv::LogSeverity::kWarning,
+            fmt::format("stress-ng {} after reporting verification failures", result->describe()));
       }
       return out;
     }
   }
   if (result->timed_out || result->signalled) {
-    report_tool_failure(ctx, argv, result, "", "rerun the stage; if it repeats, check dmesg for "
-                                               "OOM kills or machine checks");
+    report_tool_failure(ctx, argv, result, "",
+                        "rerun the stage; if it repeats, check dmesg for "
+                        "OOM kills or machine checks");
     out.harness_error = true;
     return out;
   }
@@ -58,12 +59,12 @@ StressNgOutcome judge_stress_ng(StageContext& ctx, const std::vector<std::string
     return out;
   }
   if (!console || !console->clean()) {
-    ctx.step.error("stress-ng-unsuccessful",
-                   fmt::format("{} exited 0 but its log does not report a successful run{}",
-                               command_text(argv),
-                               console ? fmt::format(" ({} failure lines)",
-                                                     console->failure_lines.size())
-                                       : ": " + console.error().message));
+    ctx.step.error(
+        "stress-ng-unsuccessful",
+        fmt::format("{} exited 0 but its log does not report a successful run{}",
+                    command_text(argv),
+                    console ? fmt::format(" ({} failure lines)", console->failure_lines.size())
+                            : ": " + console.error().message));
     out.harness_error = true;
   }
   return out;

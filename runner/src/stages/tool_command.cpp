@@ -1,8 +1,8 @@
 #include "stages/tool_command.hpp"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 namespace kiln::runner {
 
@@ -52,7 +52,9 @@ PeriodicTask::PeriodicTask(std::chrono::milliseconds interval, std::function<voi
   thread_ = std::thread([this] { loop(); });
 }
 
-PeriodicTask::~PeriodicTask() { stop(); }
+PeriodicTask::~PeriodicTask() {
+  stop();
+}
 
 void PeriodicTask::stop() {
   {
@@ -86,15 +88,14 @@ void PeriodicTask::loop() {
 
 ElapsedProgress::ElapsedProgress(StepRecorder& step, std::chrono::milliseconds total, double from,
                                  double to, std::string detail)
-    : task_(std::chrono::seconds(1),
-            [&step, total, from, to, detail = std::move(detail),
-             started = std::chrono::steady_clock::now()] {
-              auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
-                  std::chrono::steady_clock::now() - started);
-              double share = total.count() > 0 ? std::min(1.0, static_cast<double>(elapsed.count()) /
-                                                                   static_cast<double>(total.count()))
-                                               : 1.0;
-              step.progress(from + (to - from) * share, detail);
-            }) {}
+    : task_(std::chrono::seconds(1), [&step, total, from, to, detail = std::move(detail),
+                                      started = std::chrono::steady_clock::now()] {
+        auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::steady_clock::now() - started);
+        double share = total.count() > 0 ? std::min(1.0, static_cast<double>(elapsed.count()) /
+                                                             static_cast<double>(total.count()))
+                                         : 1.0;
+        step.progress(from + (to - from) * share, detail);
+      }) {}
 
 }  // namespace kiln::runner

@@ -1,0 +1,91 @@
+// Runs one registered stage against a FakeHostAdapter and keeps what it
+// reported, for the stage tests.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "runner/fake_host.hpp"
+#include "stages/stage.hpp"
+
+namespace kiln::runner::testing {
+
+// tests/data/<tool>/<name>, or a failed test and "" when missing.
+inline std::string test_data(const std::string& tool, const std::string& name) {
+  auto path = std::filesystem::path(KILN_TEST_DATA_DIR) / tool / name;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    ADD_FAILURE() << "missing test data file " << path;
+    return {};
+  }
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+struct StageHarness {
+  FakeHostAdapter host;
+  ResolvedConfig config;
+  RunOptions options;
+  NodeIdentity node;
+  StageRecord record;
+  std::map<std::string, ParamValue> params;
+
+  void param(const std::string& name, const std::string& text) {
+    params[name] = ParamValue{text, {}, false, {}};
+  }
+  void list_param(const std::string& name, std::vector<std::string> list) {
+    params[name] = ParamValue{{}, std::move(list), true, {}};
+  }
+
+  Outcome run(const std::string& stage_name) {
+    register_builtin_stages();
+    auto stage = StageRegistry::instance().create(stage_name);
+    EXPECT_NE(stage, nullptr) << stage_name;
+    if (stage == nullptr) return Outcome::error();
+    auto bound = StageParams::bind(stage_name, stage->info().params, params);
+    EXPECT_TRUE(bound.ok()) << (bound.ok() ? "" : bound.error().message);
+    if (!bound) return Outcome::error();
+    record.name = stage_name;
+    StepRecorder step(record, nullptr);
+    StageContext ctx{host, config, *bound, step, options, node, {}, nullptr};
+    stage->run(ctx);
+    return step.outcome();
+  }
+
+  // Every diagnosis, error and log line, for substring checks.
+  [[nodiscard]] std::string failures() const {
+    std::string out;
+    for (const auto& d : record.diagnoses) {
+      if (d.type == DiagnosisType::kFail)
+        out += d.verdict + " [" + d.component + "]: " + d.message + "\n";
+    }
+    return out;
+  }
+  [[nodiscard]] std::string errors() const {
+    std::string out;
+    for (const auto& e : record.errors) out += e.symptom + ": " + e.message + "\n";
+    return out;
+  }
+  [[nodiscard]] std::string logs() const {
+    std::string out;
+    for (const auto& l : record.logs) out += l + "\n";
+    return out;
+  }
+  [[nodiscard]] const Measurement* find_measurement(const std::string& name,
+                                                    const std::string& component = {}) const {
+    for (const auto& m : record.measurements) {
+      if (m.name == name && (component.empty() || m.component.find(component) != std::string::npos))
+        return &m;
+    }
+    return nullptr;
+  }
+};
+
+}  // namespace kiln::runner::testing
