@@ -19,6 +19,7 @@ struct MemoryHarness : StageHarness {
                   "processor\t: 0\nmodel name\t: X\n\nprocessor\t: 1\nmodel name\t: X\n");
     param("duration", "1s");
     param("edac_interval", "50ms");
+    list_param("engine", {"stress-ng"});  // the kiln engine has its own test below
   }
   void clean_stress_ng() {
     host.on({"stress-ng", "--vm"},
@@ -188,6 +189,32 @@ TEST(MemoryStage, ControllerErrorsNoDimmCountedAreStillJudged) {
   });
   EXPECT_EQ(h.run("memory"), Outcome::fail());
   EXPECT_THAT(h.failures(), HasSubstr("memory controller mc0 (errors not attributed to a DIMM)"));
+}
+
+TEST(MemoryStage, KilnEngineRunsAfterStressNgAndReportsItsFigures) {
+  MemoryHarness h;
+  h.clean_stress_ng();
+  h.list_param("engine", {"stress-ng", "kiln"});
+  h.param("memtest_size_mib", "4");
+  h.list_param("memtest_patterns", {"solid_bits", "moving_inversions"});
+  EXPECT_EQ(h.run("memory"), Outcome::pass());
+  auto has = [&](const std::string& name) {
+    for (const auto& m : h.record.measurements) {
+      if (m.name == name) return true;
+    }
+    return false;
+  };
+  EXPECT_TRUE(has("memory_tested"));
+  EXPECT_TRUE(has("memtest_bytes_tested"));
+  EXPECT_TRUE(has("memtest_mismatches"));
+}
+
+TEST(MemoryStage, UnknownEngineIsAnError) {
+  MemoryHarness h;
+  h.list_param("engine", {"memtest86"});
+  EXPECT_EQ(h.run("memory"), Outcome::error());
+  ASSERT_FALSE(h.record.errors.empty());
+  EXPECT_THAT(h.record.errors[0].message, HasSubstr("unknown memory engine 'memtest86'"));
 }
 
 }  // namespace
