@@ -1,6 +1,9 @@
 # kiln's front door. `make demo` and `make test` work on a fresh Debian 12 as root.
 SHELL := /bin/bash
 JOBS ?= $(shell nproc)
+# ccache: paths relative to the checkout, so a fresh clone elsewhere (CI) reuses objects.
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := 1
 
 # Everything kiln needs from Debian: toolchain and libraries to build, the real
 # tools the runner drives, and what the tests and demo start (ipmi_sim, python3
@@ -9,7 +12,7 @@ BUILD_PACKAGES := build-essential cmake ninja-build ccache pkg-config \
   libboost1.81-dev libboost-filesystem1.81-dev nlohmann-json3-dev libyaml-cpp-dev libcli11-dev libspdlog-dev libfmt-dev \
   libsqlite3-dev libpq-dev libssl-dev zlib1g-dev libgtest-dev libgmock-dev libbenchmark-dev
 TOOL_PACKAGES := ipmitool openipmi stress-ng fio smartmontools e2fsprogs iperf3 dmidecode ethtool \
-  util-linux iproute2 procps memtester stressapptest
+  util-linux iproute2 iputils-ping procps memtester stressapptest postgresql ironic-common curl
 TEST_PACKAGES := python3 python3-jsonschema python3-yaml
 PACKAGES := $(BUILD_PACKAGES) $(TOOL_PACKAGES) $(TEST_PACKAGES)
 

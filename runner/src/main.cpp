@@ -47,6 +47,14 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--disk", run.disks, "target block device for disk stages (repeatable)");
   run_cmd->add_flag("--i-know-this-wipes", run.i_know_this_wipes,
                     "standalone mode: allow destructive stages the profile enables");
+  auto* orch = run_cmd->add_option("--orchestrator", run.orchestrator_url,
+                                   "report to kiln-orchestrator at this URL (kiln.url)");
+  run_cmd->add_option("--token", run.token, "this node's burn-in token (kiln.token)")->needs(orch)
+      ->envname("KILN_TOKEN");
+  run_cmd->add_option("--node", run.node_uuid, "Ironic node UUID (kiln.node)")->needs(orch);
+  run_cmd->add_option("--flush-timeout", run.flush_timeout_s,
+                      "seconds to wait at the end for the orchestrator to take everything")
+      ->capture_default_str();
 
   app.add_subcommand("stages", "list the stages and their parameters");
 

@@ -1,4 +1,5 @@
 // Config loading: each class of mistake gives an error naming file, line and key.
+#include "kiln_test_paths.hpp"
 #include "kiln/config.hpp"
 
 #include <filesystem>

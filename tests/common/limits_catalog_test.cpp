@@ -1,5 +1,6 @@
 // The config schema (results-schema/config.schema.json) and the loader must
 // know the same limit names.
+#include "kiln_test_paths.hpp"
 #include "kiln/limits_catalog.hpp"
 
 #include <fstream>

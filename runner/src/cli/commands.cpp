@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>
 
+#include "kiln/json_input.hpp"
+#include "report/orchestrator_client.hpp"
 #include "report/report_json.hpp"
 #include "run/burnin_run.hpp"
 #include "cli/terminal_progress.hpp"
@@ -44,6 +46,26 @@ Expected<RunPlan> plan_from(HostAdapter& host, const CommonOptions& opts,
   if (!fru) return fru.error();
   fru_out = *fru;
   return plan_run(*configs, *fru, profile);
+}
+
+// What the runner tells the orchestrator about this node when it registers.
+nlohmann::json registration_body(HostAdapter& host, const NodeIdentity& node,
+                                 const std::string& uuid) {
+  nlohmann::json macs = nlohmann::json::array();
+  if (auto names = host.list_dir("/sys/class/net")) {
+    for (const auto& name : *names) {
+      auto mac = host.read_file("/sys/class/net/" + name + "/address");
+      if (!mac || name == "lo") continue;
+      std::string m = mac->substr(0, mac->find('\n'));
+      if (!m.empty() && m != "00:00:00:00:00:00") macs.push_back(m);
+    }
+  }
+  return {{"node",
+           {{"ironic_uuid", uuid},
+            {"asset_tag", node.fru.product_asset_tag},
+            {"serial", node.fru.product_serial},
+            {"dmi_serial", node.dmi_system_serial},
+            {"macs", macs}}}};
 }
 
 }  // namespace
@@ -102,12 +124,32 @@ int cmd_run(const CommonOptions& opts, const RunCommandOptions& run) {
   std::filesystem::path out(run.out_dir);
   std::error_code ec;
   std::filesystem::create_directories(out, ec);
-  std::ofstream stream(out / "ocptv.jsonl", std::ios::trunc);
-  if (ec || !stream) {
-    print_error(make_error("KILN-OUTPUT", fmt::format("cannot write to {}", out.string())));
-    return 2;
+  // ocptv.jsonl is written by the orchestrator reporter (it is also its spool) or directly.
+  std::unique_ptr<OrchestratorReporter> reporter;
+  std::ofstream stream;
+  if (!run.orchestrator_url.empty()) {
+    OrchestratorOptions orchestrator;
+    orchestrator.url = run.orchestrator_url;
+    orchestrator.token = run.token;
+    orchestrator.node_uuid = run.node_uuid;
+    orchestrator.spool = out / "ocptv.jsonl";
+    orchestrator.abort_flag = &g_stop;
+    reporter = std::make_unique<OrchestratorReporter>(orchestrator);
+    if (auto opened = reporter->open(); ec || !opened) {
+      print_error(make_error("KILN-OUTPUT", fmt::format("cannot write to {}", out.string())));
+      return 2;
+    }
+  } else {
+    stream.open(out / "ocptv.jsonl", std::ios::trunc);
+    if (ec || !stream) {
+      print_error(make_error("KILN-OUTPUT", fmt::format("cannot write to {}", out.string())));
+      return 2;
+    }
   }
-  ocptv::Writer writer([&stream](const std::string& line) { stream << line << '\n' << std::flush; });
+  ocptv::Writer writer([&stream, &reporter](const std::string& line) {
+    if (reporter) return reporter->write_line(line);
+    stream << line << '\n' << std::flush;
+  });
 
   RunOptions options;
   options.disks = run.disks;
@@ -121,6 +163,14 @@ int cmd_run(const CommonOptions& opts, const RunCommandOptions& run) {
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
   NodeIdentity node = identify_node(host, fru);
+  if (reporter) {
+    reporter->start(registration_body(host, node, run.node_uuid));
+    auto registered = reporter->registration(std::chrono::seconds(10));
+    const auto* directive = registered ? json_path(*registered, {"directive"}) : nullptr;
+    if (directive != nullptr && json_bool(*directive, "destructive_go_ahead") == true) {
+      options.destructive_confirmed = true;  // Ironic confirmed the node is in burn-in
+    }
+  }
   TerminalProgress terminal(isatty(STDERR_FILENO) == 1);
   RunRecord record = execute_run(host, *plan, node, options, writer, run.command_line, terminal.observer(), &g_stop);
 
@@ -130,6 +180,11 @@ int cmd_run(const CommonOptions& opts, const RunCommandOptions& run) {
   if (!report_file.flush()) {
     print_error(make_error("KILN-OUTPUT", fmt::format("cannot write {}", (out / "report.json").string())));
     return 2;
+  }
+  if (reporter) {
+    if (auto sent = reporter->finish(report, std::chrono::seconds(run.flush_timeout_s)); !sent) {
+      print_error(sent.error());
+    }
   }
   fmt::print("\n{}\nreport: {}\nOCPTV stream: {}\n", verdict_table(record),
              std::filesystem::absolute(out / "report.json").string(),

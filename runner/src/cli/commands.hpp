@@ -24,6 +24,11 @@ struct RunCommandOptions {
   std::vector<std::string> disks;
   bool i_know_this_wipes = false;
   std::string command_line;
+  // Report to kiln-orchestrator (kiln.url / kiln.token / kiln.node).
+  std::string orchestrator_url;
+  std::string token;
+  std::string node_uuid;
+  int flush_timeout_s = 120;
 };
 
 // Default config dir: $KILN_CONFIG_DIR, else /etc/kiln if present, else the

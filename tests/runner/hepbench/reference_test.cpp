@@ -1,3 +1,4 @@
+#include "kiln_test_paths.hpp"
 #include "hepbench/reference.hpp"
 
 #include <gmock/gmock.h>

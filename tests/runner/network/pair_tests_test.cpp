@@ -1,5 +1,6 @@
 // Figures per direction from iperf3 3.12 -J output captured between two
 // network namespaces, from the client's and from the server's side.
+#include "kiln_test_paths.hpp"
 #include "network/pair_tests.hpp"
 
 #include <gmock/gmock.h>

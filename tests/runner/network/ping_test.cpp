@@ -1,4 +1,5 @@
 // ping's summary, as iputils prints it (captured between namespaces).
+#include "kiln_test_paths.hpp"
 #include "tools/ping.hpp"
 
 #include <gmock/gmock.h>

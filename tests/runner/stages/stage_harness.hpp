@@ -2,6 +2,7 @@
 // reported, for the stage tests.
 #pragma once
 
+#include "kiln_test_paths.hpp"
 #include <gtest/gtest.h>
 
 #include <filesystem>

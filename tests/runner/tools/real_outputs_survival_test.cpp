@@ -2,6 +2,7 @@
 // matching parser: each must return (a value, or an Error with a message) and
 // never crash, also when cut short. Then checks facts read from several files.
 // Hermetic builds without ../shared skip it.
+#include "kiln_test_paths.hpp"
 #include <gtest/gtest.h>
 
 #include <filesystem>

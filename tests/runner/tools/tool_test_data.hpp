@@ -1,6 +1,7 @@
 // Reads captured tool outputs for the kiln_tools unit tests.
 #pragma once
 
+#include "kiln_test_paths.hpp"
 #include <gtest/gtest.h>
 
 #include <filesystem>

@@ -1,0 +1,78 @@
+// The orchestrator's HTTP API as a pure function from request to response,
+// independent of the transport (server/http_server.cpp carries it over
+// Boost.Beast; the tests call it directly). Runner endpoints authenticate
+// with the run's own token, operator endpoints with the operator token.
+// A refused request changes nothing.
+#pragma once
+
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/orchestrator_config.hpp"
+#include "kiln/config.hpp"
+#include "store/run_store.hpp"
+
+namespace kiln::orchestrator {
+
+struct ApiRequest {
+  std::string method;         // "GET", "POST"
+  std::string target;         // "/v1/runs/run-1/artifacts"
+  std::string authorization;  // the Authorization header
+  std::string body;
+};
+
+struct ApiResponse {
+  int status = 200;
+  nlohmann::json body = nlohmann::json::object();
+};
+
+// {"error": {"code", "message"}}
+ApiResponse api_error(int status, std::string code, std::string message);
+
+class ApiService {
+ public:
+  ApiService(RunStore& store, OrchestratorConfig config);
+  // Never throws: an unexpected exception becomes a 500.
+  ApiResponse handle(const ApiRequest& request) noexcept;
+
+  void set_public_url(std::string url) { config_.public_url = std::move(url); }
+  [[nodiscard]] const std::string& public_url() const { return config_.public_url; }
+  // For the Ironic driver: the kernel command line a node boots with.
+  [[nodiscard]] std::string kernel_params(const std::string& node_uuid,
+                                          const std::string& token) const;
+
+ private:
+  ApiResponse route(const ApiRequest& request, const std::vector<std::string>& path);
+  // runner side (runner_endpoints.cpp)
+  ApiResponse register_run(const ApiRequest& request);
+  ApiResponse post_artifacts(const ApiRequest& request, const RunRow& run);
+  ApiResponse post_heartbeat(const RunRow& run);
+  ApiResponse post_report(const ApiRequest& request, const RunRow& run);
+  nlohmann::json directive_json(const RunRow& run) const;
+  // Fills `run` when the bearer token is that run's; else the refusal.
+  std::optional<ApiResponse> authorize_runner(const ApiRequest& request, const std::string& run_id,
+                                              RunRow& run);
+  nlohmann::json config_summary(const NodeRecord& node) const;
+  // operator side (operator_endpoints.cpp)
+  std::optional<ApiResponse> authorize_operator(const ApiRequest& request) const;
+  ApiResponse start_burnin(const ApiRequest& request);
+  ApiResponse abort_run(const std::string& run_id);
+  ApiResponse get_runs();
+  ApiResponse get_run(const std::string& run_id, const std::string& part);
+  ApiResponse get_nodes(const std::optional<std::string>& uuid);
+  ApiResponse get_deliveries(const std::optional<std::string>& tag);
+  nlohmann::json run_json(const RunRow& run) const;
+
+  RunStore& store_;
+  OrchestratorConfig config_;
+  std::optional<ConfigSet> configs_;
+  std::mutex start_mu_;  // two concurrent starts must not both pass the "not burning in" check
+};
+
+// Splits "/v1/runs/x/artifacts?y" into {"v1", "runs", "x", "artifacts"}.
+std::vector<std::string> split_path(const std::string& target);
+
+}  // namespace kiln::orchestrator

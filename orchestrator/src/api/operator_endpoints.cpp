@@ -1,0 +1,238 @@
+// Operator side of the API: deliveries, nodes, runs, start and abort.
+#include <fmt/format.h>
+
+#include <map>
+
+#include "api/api_service.hpp"
+#include "api/tokens.hpp"
+#include "kiln/json_input.hpp"
+
+namespace kiln::orchestrator {
+namespace {
+
+bool finished(const RunRow& run) {
+  return run.state == "reported" || run.state == "aborted";
+}
+
+bool valid_node_id(const std::string& s) {
+  if (s.empty() || s.size() > 64) return false;
+  for (char c : s) {
+    if (!(std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_')) return false;
+  }
+  return true;
+}
+
+nlohmann::json node_json(const NodeRecord& n) {
+  return {{"uuid", n.uuid},     {"asset_tag", n.asset_tag},
+          {"serial", n.serial}, {"dmi_serial", n.dmi_serial},
+          {"macs", n.macs},     {"updated_at", n.updated_at}};
+}
+
+// The latest run of each node.
+std::map<std::string, RunRow> latest_runs(const std::vector<RunRow>& runs) {
+  std::map<std::string, RunRow> latest;
+  for (const auto& r : runs) latest[r.node_uuid] = r;  // runs come ordered by creation
+  return latest;
+}
+
+}  // namespace
+
+nlohmann::json ApiService::run_json(const RunRow& run) const {
+  nlohmann::json j{{"id", run.id},
+                   {"node", run.node_uuid},
+                   {"state", run.state},
+                   {"directive", run.directive},
+                   {"stage", run.stage},
+                   {"progress", run.progress},
+                   {"verdict", run.verdict},
+                   {"ironic_state", run.driver_state},
+                   {"ironic_error", run.driver_error},
+                   {"attempt", run.attempt},
+                   {"acknowledged", run.acked_seq},
+                   {"artifacts", run.artifact_count},
+                   {"created_at", run.created_at},
+                   {"updated_at", run.updated_at},
+                   {"last_heartbeat", run.last_heartbeat}};
+  if (!run.report.empty()) {
+    j["report_url"] = fmt::format("{}/v1/runs/{}/report", config_.public_url, run.id);
+    auto report =
+        nlohmann::json::parse(run.report, nullptr, false);  // validated when it was stored
+    if (const auto* failures = json_path(report, {"failures"}); failures != nullptr)
+      j["failures"] = *failures;
+    if (const auto* stages = json_path(report, {"stages"});
+        stages != nullptr && stages->is_array()) {
+      nlohmann::json summary = nlohmann::json::array();
+      for (const auto& s : *stages) {
+        summary.push_back({{"name", json_string(s, "name").value_or("")},
+                           {"verdict", json_string(s, "verdict").value_or("")}});
+      }
+      j["stages"] = summary;
+    }
+  }
+  return j;
+}
+
+ApiResponse ApiService::start_burnin(const ApiRequest& request) {
+  auto body = parse_json(request.body, "burn-in request", config_.max_body_bytes);
+  if (!body || !body->is_object())
+    return api_error(400, "malformed", "the body must be a JSON object");
+  std::vector<std::string> nodes;
+  if (const auto* list = json_path(*body, {"nodes"}); list != nullptr) {
+    if (!list->is_array() || list->empty() || list->size() > 10000) {
+      return api_error(400, "schema", "'nodes' must be a non-empty array of node UUIDs");
+    }
+    for (const auto& n : *list) {
+      if (!n.is_string() || !valid_node_id(n.get<std::string>())) {
+        return api_error(400, "schema", "'nodes' must hold node UUIDs");
+      }
+      nodes.push_back(n.get<std::string>());
+    }
+  } else if (auto tag = json_string(*body, "delivery")) {
+    auto known = store_.list_nodes();
+    if (!known) return api_error(503, "store_unavailable", known.error().message);
+    for (const auto& n : *known) {
+      if (n.asset_tag == *tag) nodes.push_back(n.uuid);
+    }
+    if (nodes.empty())
+      return api_error(404, "not_found", fmt::format("no known node of delivery '{}'", *tag));
+  } else {
+    return api_error(400, "schema", "give 'nodes' (array of UUIDs) or 'delivery' (asset tag)");
+  }
+  std::lock_guard lock(start_mu_);
+  auto runs = store_.list_runs();
+  if (!runs) return api_error(503, "store_unavailable", runs.error().message);
+  auto latest = latest_runs(*runs);
+  for (const auto& n : nodes) {
+    if (auto it = latest.find(n); it != latest.end() && !finished(it->second)) {
+      return api_error(409, "burnin_in_progress",
+                       fmt::format("node {} is already burning in ({})", n, it->second.id));
+    }
+  }
+  nlohmann::json started = nlohmann::json::array();
+  for (const auto& n : nodes) {
+    if (auto known = store_.find_node(n); known && !*known) {
+      if (auto s = store_.upsert_node(NodeRecord{n, "", "", "", {}, ""}); !s) {
+        return api_error(503, "store_unavailable", s.error().message);
+      }
+    }
+    RunRow run;
+    run.id = random_run_id();
+    run.node_uuid = n;
+    std::string token = random_token();
+    run.token_hash = token_hash(token);
+    run.driver_state = config_.ironic.url.empty() ? "none" : "start";
+    if (auto s = store_.create_run(run); !s)
+      return api_error(503, "store_unavailable", s.error().message);
+    if (config_.ironic.url.empty()) {
+      // No Ironic: the operator hands the token to the node (PXE command line).
+      started.push_back({{"run_id", run.id},
+                         {"node", n},
+                         {"token", token},
+                         {"kernel_params", kernel_params(n, token)}});
+    } else {
+      // The Ironic driver makes the node's token when it deploys it.
+      started.push_back({{"run_id", run.id}, {"node", n}});
+    }
+  }
+  return ApiResponse{201, {{"runs", started}}};
+}
+
+ApiResponse ApiService::abort_run(const std::string& run_id) {
+  auto run = store_.find_run(run_id);
+  if (!run) return api_error(503, "store_unavailable", run.error().message);
+  if (!*run) return api_error(404, "not_found", fmt::format("no run {}", run_id));
+  if (finished(**run))
+    return api_error(409, "run_finished", fmt::format("run {} has already ended", run_id));
+  if (auto s = store_.set_directive(run_id, "abort"); !s)
+    return api_error(503, "store_unavailable", s.error().message);
+  return ApiResponse{202, {{"run_id", run_id}, {"directive", "abort"}}};
+}
+
+ApiResponse ApiService::get_runs() {
+  auto runs = store_.list_runs();
+  if (!runs) return api_error(503, "store_unavailable", runs.error().message);
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& r : *runs) out.push_back(run_json(r));
+  return ApiResponse{200, {{"runs", out}}};
+}
+
+ApiResponse ApiService::get_run(const std::string& run_id, const std::string& part) {
+  auto run = store_.find_run(run_id);
+  if (!run) return api_error(503, "store_unavailable", run.error().message);
+  if (!*run) return api_error(404, "not_found", fmt::format("no run {}", run_id));
+  if (part == "report") {
+    if ((*run)->report.empty())
+      return api_error(404, "not_found", fmt::format("run {} has no report yet", run_id));
+    return ApiResponse{200, nlohmann::json::parse((*run)->report, nullptr, false)};
+  }
+  if (part == "artifacts") {
+    auto lines = store_.artifacts(run_id);
+    if (!lines) return api_error(503, "store_unavailable", lines.error().message);
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& l : *lines) out.push_back(l.line);
+    return ApiResponse{200, {{"run_id", run_id}, {"artifacts", out}}};
+  }
+  return ApiResponse{200, run_json(**run)};
+}
+
+ApiResponse ApiService::get_nodes(const std::optional<std::string>& uuid) {
+  auto nodes = store_.list_nodes();
+  auto runs = store_.list_runs();
+  if (!nodes || !runs) return api_error(503, "store_unavailable", "the run store did not answer");
+  auto latest = latest_runs(*runs);
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& n : *nodes) {
+    if (uuid && n.uuid != *uuid) continue;
+    auto j = node_json(n);
+    if (auto it = latest.find(n.uuid); it != latest.end()) j["latest_run"] = run_json(it->second);
+    if (uuid) return ApiResponse{200, j};
+    out.push_back(j);
+  }
+  if (uuid) return api_error(404, "not_found", fmt::format("no node {}", *uuid));
+  return ApiResponse{200, {{"nodes", out}}};
+}
+
+ApiResponse ApiService::get_deliveries(const std::optional<std::string>& tag) {
+  auto nodes = store_.list_nodes();
+  auto runs = store_.list_runs();
+  if (!nodes || !runs) return api_error(503, "store_unavailable", "the run store did not answer");
+  auto latest = latest_runs(*runs);
+  std::map<std::string, nlohmann::json> deliveries;
+  for (const auto& n : *nodes) {
+    if (n.asset_tag.empty() || (tag && n.asset_tag != *tag)) continue;
+    auto& d = deliveries[n.asset_tag];
+    if (d.is_null()) {
+      d = {{"tag", n.asset_tag},
+           {"nodes", 0},
+           {"passed", 0},
+           {"failed", 0},
+           {"errored", 0},
+           {"running", 0},
+           {"node_list", nlohmann::json::array()}};
+    }
+    d["nodes"] = d["nodes"].get<int>() + 1;
+    nlohmann::json entry{{"uuid", n.uuid}, {"serial", n.serial}};
+    if (auto it = latest.find(n.uuid); it != latest.end()) {
+      const auto& r = it->second;
+      const char* bucket = r.verdict == "PASS"    ? "passed"
+                           : r.verdict == "FAIL"  ? "failed"
+                           : r.verdict == "ERROR" ? "errored"
+                                                  : "running";
+      d[bucket] = d[bucket].get<int>() + 1;
+      entry["run"] = run_json(r);
+    }
+    d["node_list"].push_back(entry);
+  }
+  if (tag) {
+    if (deliveries.empty()) return api_error(404, "not_found", fmt::format("no delivery {}", *tag));
+    return ApiResponse{200, deliveries.begin()->second};
+  }
+  nlohmann::json out = nlohmann::json::array();
+  for (auto& [name, d] : deliveries) {
+    d.erase("node_list");
+    out.push_back(d);
+  }
+  return ApiResponse{200, {{"deliveries", out}}};
+}
+
+}  // namespace kiln::orchestrator

@@ -1,0 +1,189 @@
+// Runner side of the API: register, artifacts, heartbeat, report, directive.
+#include <fmt/format.h>
+
+#include "api/api_service.hpp"
+#include "api/tokens.hpp"
+#include "kiln/json_input.hpp"
+
+namespace kiln::orchestrator {
+namespace {
+
+constexpr std::size_t kMaxArtifactLine = 1024U * 1024U;
+constexpr std::size_t kMaxIdentityField = 256;
+
+std::optional<std::string> short_string(const nlohmann::json& j, std::string_view key) {
+  auto s = json_string(j, key);
+  if (s && s->size() > kMaxIdentityField) return std::nullopt;
+  return s;
+}
+
+// What one OCPTV line says about progress: a step starting, a progress value.
+void read_progress(const nlohmann::json& artifact, ArtifactLine& out) {
+  const auto* step = json_path(artifact, {"testStepArtifact"});
+  if (step == nullptr) return;
+  if (const auto* start = json_path(*step, {"testStepStart"}); start != nullptr)
+    out.stage = json_string(*start, "name");
+  if (const auto* element = json_path(*step, {"measurementSeriesElement"}); element != nullptr) {
+    auto id = json_string(*element, "measurementSeriesId");
+    if (id && id->size() >= 9 && id->compare(id->size() - 9, 9, "-progress") == 0) {
+      out.progress = json_number(*element, "value");
+    }
+  }
+}
+
+}  // namespace
+
+nlohmann::json ApiService::config_summary(const NodeRecord& node) const {
+  if (!configs_) return nullptr;
+  FruInfo fru;
+  fru.product_asset_tag = node.asset_tag;
+  fru.product_serial = node.serial;
+  auto resolved = resolve(*configs_, fru);
+  if (!resolved) return {{"error", resolved.error().message}};
+  nlohmann::json stages = nlohmann::json::array();
+  for (const auto& s : resolved->profile.stages) stages.push_back(s.stage);
+  return {{"delivery", resolved->delivery_tag},
+          {"delivery_matched", resolved->delivery_matched},
+          {"profile", resolved->profile.name},
+          {"stages", stages},
+          {"sha256", resolved->hash}};
+}
+
+nlohmann::json ApiService::directive_json(const RunRow& run) const {
+  const bool abort = run.directive == "abort";
+  // Destructive stages need the node confirmed in burn-in: Ironic deployed it
+  // for this run, or an operator started it without Ironic.
+  const bool confirmed = run.driver_state == "running" || run.driver_state == "none";
+  return {{"action", abort ? "abort" : "continue"}, {"destructive_go_ahead", !abort && confirmed}};
+}
+
+ApiResponse ApiService::register_run(const ApiRequest& request) {
+  auto token = bearer_token(request.authorization);
+  if (!token)
+    return api_error(401, "unauthenticated", "register needs 'Authorization: Bearer <kiln.token>'");
+  auto body = parse_json(request.body, "register request", config_.max_body_bytes);
+  if (!body || !body->is_object())
+    return api_error(400, "malformed", "the body must be a JSON object");
+  const auto* node_json = json_path(*body, {"node"});
+  if (node_json == nullptr || !node_json->is_object())
+    return api_error(400, "schema", "'node' must be an object");
+  NodeRecord node;
+  auto uuid = short_string(*node_json, "ironic_uuid");
+  if (!uuid || uuid->empty())
+    return api_error(400, "schema", "'node.ironic_uuid' must be a non-empty string");
+  node.uuid = *uuid;
+  node.asset_tag = short_string(*node_json, "asset_tag").value_or("");
+  node.serial = short_string(*node_json, "serial").value_or("");
+  node.dmi_serial = short_string(*node_json, "dmi_serial").value_or("");
+  if (const auto* macs = json_path(*node_json, {"macs"}); macs != nullptr) {
+    if (!macs->is_array() || macs->size() > 64)
+      return api_error(400, "schema", "'node.macs' must be an array");
+    for (const auto& m : *macs) {
+      if (!m.is_string() || m.get_ref<const std::string&>().size() > kMaxIdentityField) {
+        return api_error(400, "schema", "'node.macs' must hold strings");
+      }
+      node.macs.push_back(m.get<std::string>());
+    }
+  }
+  auto found = store_.find_run_by_token_hash(token_hash(*token));
+  if (!found) return api_error(503, "store_unavailable", found.error().message);
+  if (!*found) return api_error(403, "forbidden", "no burn-in was started with this token");
+  const RunRow& run = **found;
+  if (run.node_uuid != node.uuid) {
+    return api_error(403, "forbidden",
+                     fmt::format("this token belongs to another node, not {}", node.uuid));
+  }
+  // A second runner process on the same token would restart the sequence
+  // numbers at 0 and collide with what is stored: it needs a new burn-in.
+  if (run.artifact_count > 0 || run.state == "reported" || run.state == "aborted") {
+    return api_error(
+        409, "run_already_streamed",
+        fmt::format("run {} already holds {} artifacts ({}); start a new burn-in for this node",
+                    run.id, run.artifact_count, run.state));
+  }
+  if (auto s = store_.upsert_node(node); !s)
+    return api_error(503, "store_unavailable", s.error().message);
+  if (run.state == "started") {
+    if (auto s = store_.set_run_state(run.id, "registered"); !s) {
+      return api_error(503, "store_unavailable", s.error().message);
+    }
+  }
+  return ApiResponse{200,
+                     {{"run_id", run.id},
+                      {"acknowledged", run.acked_seq},
+                      {"config", config_summary(node)},
+                      {"directive", directive_json(run)}}};
+}
+
+ApiResponse ApiService::post_artifacts(const ApiRequest& request, const RunRow& run) {
+  auto body = parse_json(request.body, "artifact batch", config_.max_body_bytes);
+  if (!body || !body->is_object())
+    return api_error(400, "malformed", "the body must be a JSON object");
+  const auto* lines = json_path(*body, {"artifacts"});
+  if (lines == nullptr || !lines->is_array())
+    return api_error(400, "schema", "'artifacts' must be an array");
+  if (lines->size() > config_.max_batch_lines) {
+    return api_error(413, "batch_too_large",
+                     fmt::format("{} artifacts in one batch, the limit is {}", lines->size(),
+                                 config_.max_batch_lines));
+  }
+  std::vector<ArtifactLine> batch;
+  batch.reserve(lines->size());
+  for (std::size_t i = 0; i < lines->size(); ++i) {
+    const auto& item = (*lines)[i];
+    if (!item.is_string())
+      return api_error(400, "schema", fmt::format("artifacts[{}] must be a string", i));
+    const auto& text = item.get_ref<const std::string&>();
+    auto artifact = parse_json(text, "OCPTV artifact", kMaxArtifactLine);
+    if (!artifact || !artifact->is_object()) {
+      return api_error(400, "schema", fmt::format("artifacts[{}] is not a JSON object", i));
+    }
+    auto seq = json_integer(*artifact, "sequenceNumber");
+    if (!seq || *seq < 0) {
+      return api_error(400, "schema",
+                       fmt::format("artifacts[{}] has no non-negative integer sequenceNumber", i));
+    }
+    if (!json_string(*artifact, "timestamp")) {
+      return api_error(400, "schema", fmt::format("artifacts[{}] has no timestamp", i));
+    }
+    ArtifactLine line{*seq, artifact->dump(), std::nullopt, std::nullopt};
+    read_progress(*artifact, line);
+    batch.push_back(std::move(line));
+  }
+  auto stored = store_.ingest(run.id, batch);
+  if (!stored) return api_error(503, "store_unavailable", stored.error().message);
+  return ApiResponse{200,
+                     {{"acknowledged", stored->acknowledged},
+                      {"stored", stored->stored},
+                      {"directive", directive_json(run)}}};
+}
+
+ApiResponse ApiService::post_heartbeat(const RunRow& run) {
+  if (auto s = store_.record_heartbeat(run.id); !s)
+    return api_error(503, "store_unavailable", s.error().message);
+  return ApiResponse{200, {{"acknowledged", run.acked_seq}, {"directive", directive_json(run)}}};
+}
+
+ApiResponse ApiService::post_report(const ApiRequest& request, const RunRow& run) {
+  auto body = parse_json(request.body, "report", config_.max_body_bytes);
+  if (!body || !body->is_object())
+    return api_error(400, "malformed", "the body must be a JSON object (report.json)");
+  auto verdict = json_string(*body, "verdict");
+  if (!verdict || (*verdict != "PASS" && *verdict != "FAIL" && *verdict != "ERROR")) {
+    return api_error(400, "schema", "'verdict' must be PASS, FAIL or ERROR");
+  }
+  const auto* failures = json_path(*body, {"failures"});
+  if (failures == nullptr || !failures->is_array())
+    return api_error(400, "schema", "'failures' must be an array");
+  if (run.state == "reported") {
+    return ApiResponse{
+        200,
+        {{"stored", false}, {"verdict", run.verdict}, {"note", "the report was stored before"}}};
+  }
+  if (auto s = store_.store_report(run.id, body->dump(), *verdict); !s) {
+    return api_error(503, "store_unavailable", s.error().message);
+  }
+  return ApiResponse{200, {{"stored", true}, {"verdict", *verdict}}};
+}
+
+}  // namespace kiln::orchestrator

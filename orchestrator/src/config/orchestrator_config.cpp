@@ -1,0 +1,97 @@
+#include "config/orchestrator_config.hpp"
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace kiln::orchestrator {
+namespace {
+
+Status check_keys(const YAML::Node& node, const std::set<std::string>& known,
+                  const std::string& where, const std::string& file) {
+  for (const auto& kv : node) {
+    auto key = kv.first.as<std::string>();
+    if (known.count(key) == 0) {
+      return make_error("KILN-CONFIG", fmt::format("{}:{}: unknown key '{}' in {}", file,
+                                                   kv.first.Mark().line + 1, key, where));
+    }
+  }
+  return ok();
+}
+
+}  // namespace
+
+Expected<OrchestratorConfig> parse_orchestrator_config(const std::string& yaml_text,
+                                                       const std::string& file_name) {
+  OrchestratorConfig c;
+  try {
+    YAML::Node root = YAML::Load(yaml_text);
+    if (!root || root.IsNull()) return c;
+    if (!root.IsMap())
+      return make_error("KILN-CONFIG", fmt::format("{}: expected a mapping", file_name));
+    if (auto s =
+            check_keys(root,
+                       {"listen", "port", "public_url", "store", "operator_token", "max_body_bytes",
+                        "max_batch_lines", "config_dir", "workers", "ironic"},
+                       "the orchestrator config", file_name);
+        !s) {
+      return s.error();
+    }
+    if (root["listen"]) c.listen = root["listen"].as<std::string>();
+    if (root["port"]) c.port = root["port"].as<unsigned short>();
+    if (root["public_url"]) c.public_url = root["public_url"].as<std::string>();
+    if (root["store"]) c.store = root["store"].as<std::string>();
+    if (root["operator_token"]) c.operator_token = root["operator_token"].as<std::string>();
+    if (root["max_body_bytes"]) c.max_body_bytes = root["max_body_bytes"].as<std::size_t>();
+    if (root["max_batch_lines"]) c.max_batch_lines = root["max_batch_lines"].as<std::size_t>();
+    if (root["config_dir"]) c.config_dir = root["config_dir"].as<std::string>();
+    if (root["workers"]) c.workers = root["workers"].as<int>();
+    if (const auto ironic = root["ironic"]) {
+      if (auto s = check_keys(
+              ironic,
+              {"url", "deploy_interface", "kernel_url", "ramdisk_url", "extra_kernel_params",
+               "poll_interval_ms", "max_backoff_ms", "error_retries", "request_timeout_s"},
+              "'ironic'", file_name);
+          !s) {
+        return s.error();
+      }
+      auto& i = c.ironic;
+      if (ironic["url"]) i.url = ironic["url"].as<std::string>();
+      if (ironic["deploy_interface"])
+        i.deploy_interface = ironic["deploy_interface"].as<std::string>();
+      if (ironic["kernel_url"]) i.kernel_url = ironic["kernel_url"].as<std::string>();
+      if (ironic["ramdisk_url"]) i.ramdisk_url = ironic["ramdisk_url"].as<std::string>();
+      if (ironic["extra_kernel_params"])
+        i.extra_kernel_params = ironic["extra_kernel_params"].as<std::string>();
+      if (ironic["poll_interval_ms"])
+        i.poll_interval = std::chrono::milliseconds(ironic["poll_interval_ms"].as<int>());
+      if (ironic["max_backoff_ms"])
+        i.max_backoff = std::chrono::milliseconds(ironic["max_backoff_ms"].as<int>());
+      if (ironic["error_retries"]) i.error_retries = ironic["error_retries"].as<int>();
+      if (ironic["request_timeout_s"])
+        i.request_timeout = std::chrono::seconds(ironic["request_timeout_s"].as<int>());
+    }
+  } catch (const YAML::Exception& e) {
+    return make_error("KILN-CONFIG", fmt::format("{}:{}: {}", file_name, e.mark.line + 1, e.msg));
+  }
+  if (c.operator_token.size() < 16) {
+    return make_error(
+        "KILN-CONFIG",
+        fmt::format("{}: operator_token must be set (16 characters or more)", file_name));
+  }
+  if (c.workers < 1) c.workers = 1;
+  return c;
+}
+
+Expected<OrchestratorConfig> load_orchestrator_config(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return make_error("KILN-CONFIG", fmt::format("cannot read {}", path));
+  std::stringstream text;
+  text << in.rdbuf();
+  return parse_orchestrator_config(text.str(), path);
+}
+
+}  // namespace kiln::orchestrator

@@ -1,0 +1,41 @@
+// kiln-orchestrator's configuration (YAML, a local file the operator owns).
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+
+#include "kiln/expected.hpp"
+
+namespace kiln::orchestrator {
+
+struct IronicSettings {
+  std::string url;  // empty: no Ironic, the orchestrator records and judges only
+  std::string deploy_interface = "ramdisk";  // "fake" in tests
+  std::string kernel_url;
+  std::string ramdisk_url;
+  std::string extra_kernel_params;  // appended after kiln.url/kiln.node/kiln.token
+  std::chrono::milliseconds poll_interval{1000};
+  std::chrono::milliseconds max_backoff{30000};
+  int error_retries = 1;  // an ERROR verdict is retried this many times, then treated as FAIL
+  std::chrono::seconds request_timeout{30};
+};
+
+struct OrchestratorConfig {
+  std::string listen = "127.0.0.1";
+  unsigned short port = 8480;  // 0: the kernel picks one (written to --port-file)
+  std::string public_url;      // what runners are told (kiln.url); default http://listen:port
+  std::string store = "sqlite:///var/lib/kiln/kiln.db";
+  std::string operator_token;
+  std::size_t max_body_bytes = 4U * 1024U * 1024U;
+  std::size_t max_batch_lines = 10000;
+  std::string config_dir;  // profiles/ + deliveries/ to resolve a registering node's config
+  int workers = 2;         // threads that run handlers (store writes) off the event loop
+  IronicSettings ironic;
+};
+
+Expected<OrchestratorConfig> load_orchestrator_config(const std::string& path);
+Expected<OrchestratorConfig> parse_orchestrator_config(const std::string& yaml_text,
+                                                       const std::string& file_name);
+
+}  // namespace kiln::orchestrator

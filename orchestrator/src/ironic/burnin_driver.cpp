@@ -1,0 +1,276 @@
+#include "ironic/burnin_driver.hpp"
+
+#include <fmt/format.h>
+
+#include "api/tokens.hpp"
+#include "kiln/json_input.hpp"
+
+namespace kiln::orchestrator {
+namespace {
+
+std::string provision_state(const nlohmann::json& node) {
+  return json_string(node, "provision_state").value_or("");
+}
+bool settled(const nlohmann::json& node) {
+  const auto* target = json_path(node, {"target_provision_state"});
+  return target == nullptr || target->is_null();
+}
+
+// extra.kiln for a finished run: verdict, run id, report URL, key figures.
+nlohmann::json verdict_extra(const RunRow& run, const std::string& report_url) {
+  auto report = nlohmann::json::parse(run.report, nullptr, false);  // validated when stored
+  nlohmann::json figures = nlohmann::json::object();
+  if (const auto* stages = json_path(report, {"stages"}); stages != nullptr && stages->is_array()) {
+    for (const auto& s : *stages) {
+      const auto* kf = json_path(s, {"key_figures"});
+      if (kf == nullptr || !kf->is_array()) continue;
+      for (const auto& f : *kf) {
+        auto name = json_string(f, "name");
+        const auto* value = json_path(f, {"value"});
+        if (name && value != nullptr)
+          figures[json_string(s, "name").value_or("stage") + "." + *name] = *value;
+      }
+    }
+  }
+  return {{"state", "finished"},
+          {"verdict", run.verdict},
+          {"run_id", run.id},
+          {"report_url", report_url},
+          {"key_figures", figures}};
+}
+
+std::string first_failure(const RunRow& run) {
+  auto report = nlohmann::json::parse(run.report, nullptr, false);
+  const auto* failures = json_path(report, {"failures"});
+  if (failures != nullptr && failures->is_array() && !failures->empty() &&
+      (*failures)[0].is_string()) {
+    return (*failures)[0].get<std::string>();
+  }
+  return fmt::format("kiln burn-in {} (run {}), see the report", run.verdict, run.id);
+}
+
+}  // namespace
+
+BurninDriver::BurninDriver(RunStore& store, const ApiService& api, IronicSettings settings)
+    : store_(store),
+      api_(api),
+      settings_(std::move(settings)),
+      ironic_(settings_.url,
+              std::chrono::duration_cast<std::chrono::milliseconds>(settings_.request_timeout)) {}
+
+BurninDriver::~BurninDriver() {
+  stop();
+}
+
+void BurninDriver::start() {
+  thread_ = std::thread([this]() {
+    std::unique_lock lock(mu_);
+    while (!stopping_) {
+      lock.unlock();
+      try {
+        tick();
+      } catch (const std::exception& e) {
+        fmt::print(stderr, "kiln-orchestrator: ironic driver: {}\n", e.what());
+      }
+      lock.lock();
+      wake_.wait_for(lock, settings_.poll_interval, [this]() { return stopping_; });
+    }
+  });
+}
+
+void BurninDriver::stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void BurninDriver::tick() {
+  auto runs = store_.runs_in_flight();
+  if (!runs) return;
+  const auto now = std::chrono::steady_clock::now();
+  for (const auto& run : *runs) {
+    auto& b = backoff_[run.id];
+    if (now < b.next_try) continue;
+    auto result = step(run);
+    if (result) {
+      b = Backoff{};
+      // A wait that succeeded clears the last error; an advance already did.
+      if (*result == StepResult::kWaiting && !run.driver_error.empty()) {
+        (void)store_.set_driver_state(run.id, run.driver_state, "");
+      }
+      continue;
+    }
+    const auto& e = result.error();
+    const bool rejected = e.code == "KILN-IRONIC-REJECTED";
+    b.delay = rejected
+                  ? std::chrono::duration_cast<std::chrono::milliseconds>(settings_.max_backoff)
+                  : std::min<std::chrono::milliseconds>(
+                        std::max<std::chrono::milliseconds>(b.delay * 2, settings_.poll_interval),
+                        settings_.max_backoff);
+    b.next_try = now + b.delay;
+    fmt::print(stderr, "kiln-orchestrator: node {} ({}, step {}): {}\n", run.node_uuid, run.id,
+               run.driver_state, e.message);
+    (void)store_.set_driver_state(run.id, run.driver_state, e.message);
+  }
+}
+
+Status BurninDriver::move(const RunRow& run, const std::string& next) {
+  return store_.set_driver_state(run.id, next, "");
+}
+
+Expected<BurninDriver::StepResult> BurninDriver::step(const RunRow& run) {
+  const auto& s = run.driver_state;
+  const auto& uuid = run.node_uuid;
+  auto advance = [&](const std::string& next) -> Expected<StepResult> {
+    if (auto m = move(run, next); !m) return m.error();
+    return StepResult::kAdvanced;
+  };
+  if (s == "start") return step_start(run);
+  if (s == "running") {
+    if (!run.verdict.empty()) return advance("judge");
+    if (run.directive == "abort") return advance("abort");
+    return StepResult::kWaiting;
+  }
+  if (s == "judge") return step_judge(run);
+  if (s == "pass") return step_verdict(run, true);
+  if (s == "fail") return step_verdict(run, false);
+  if (s == "abort") {
+    if (auto m = ironic_.set_maintenance(
+            uuid, fmt::format("kiln: burn-in {} aborted by an operator", run.id));
+        !m) {
+      return m.error();
+    }
+    if (auto st = store_.set_run_state(run.id, "aborted"); !st) return st.error();
+    return advance("done");
+  }
+  auto node = ironic_.get_node(uuid);
+  if (!node) return node.error();
+  const std::string ps = provision_state(*node);
+  const bool idle = settled(*node);
+  const auto target = json_string(*node, "target_provision_state").value_or("");
+  auto stuck = [&](const std::string& what) -> Expected<StepResult> {
+    return make_error("KILN-IRONIC-REJECTED",
+                      fmt::format("node {} is '{}' while kiln {}: {}", uuid, ps, what,
+                                  json_string(*node, "last_error").value_or("no last_error")));
+  };
+  if (s == "provide") {
+    if (ps == "manageable" && idle) {
+      if (auto r = ironic_.set_provision_state(uuid, "provide"); !r) return r.error();
+    }
+    return advance("wait_available");
+  }
+  if (s == "wait_available") {
+    if (!idle) return StepResult::kWaiting;
+    if (ps == "available") return advance("deploy");
+    return stuck("waits for 'available'");
+  }
+  if (s == "deploy" || s == "rebuild") {
+    if (idle && (ps == "available" || (s == "rebuild" && ps == "active"))) {
+      if (auto r = ironic_.set_provision_state(uuid, s == "deploy" ? "active" : "rebuild"); !r)
+        return r.error();
+    }
+    return advance("wait_active");
+  }
+  if (s == "wait_active") {
+    if (!idle) return StepResult::kWaiting;
+    if (ps != "active") return stuck("waits for 'active'");
+    nlohmann::json patch =
+        nlohmann::json::array({{{"op", "add"},
+                                {"path", "/extra/kiln"},
+                                {"value", {{"state", "burning-in"}, {"run_id", run.id}}}}});
+    if (auto r = ironic_.patch_node(uuid, patch); !r) return r.error();
+    return advance("running");
+  }
+  if (s == "undeploy") {
+    if (idle && ps == "active") {
+      if (auto r = ironic_.set_provision_state(uuid, "deleted"); !r) return r.error();
+    }
+    return advance("wait_undeployed");
+  }
+  if (s == "wait_undeployed") {
+    if (!idle) return StepResult::kWaiting;
+    if (ps == "available") return advance("done");
+    return stuck("waits for 'available' after undeploy");
+  }
+  (void)target;
+  return make_error("KILN-IRONIC-REJECTED", fmt::format("unknown driver state '{}'", s));
+}
+
+Expected<BurninDriver::StepResult> BurninDriver::step_start(const RunRow& run) {
+  const auto& uuid = run.node_uuid;
+  auto node = ironic_.get_node(uuid);
+  if (!node) return node.error();
+  if (!settled(*node)) return StepResult::kWaiting;
+  const std::string ps = provision_state(*node);
+  std::string next = ps == "manageable"  ? "provide"
+                     : ps == "available" ? "deploy"
+                     : ps == "active"    ? "rebuild"
+                                         : "";
+  if (next.empty()) {
+    return make_error(
+        "KILN-IRONIC-REJECTED",
+        fmt::format("node {} is '{}': kiln starts a burn-in from 'manageable'", uuid, ps));
+  }
+  // A fresh token per deployment: its hash is committed before Ironic sees it.
+  std::string token = random_token();
+  if (auto s = store_.set_token_hash(run.id, token_hash(token)); !s) return s.error();
+  nlohmann::json patch = nlohmann::json::array(
+      {{{"op", "add"}, {"path", "/instance_info/kernel"}, {"value", settings_.kernel_url}},
+       {{"op", "add"}, {"path", "/instance_info/ramdisk"}, {"value", settings_.ramdisk_url}},
+       {{"op", "add"},
+        {"path", "/instance_info/kernel_append_params"},
+        {"value", api_.kernel_params(uuid, token)}},
+       {{"op", "replace"}, {"path", "/deploy_interface"}, {"value", settings_.deploy_interface}},
+       {{"op", "add"},
+        {"path", "/extra/kiln"},
+        {"value", {{"state", "deploying"}, {"run_id", run.id}}}}});
+  if (auto r = ironic_.patch_node(uuid, patch); !r) return r.error();
+  if (auto m = move(run, next); !m) return m.error();
+  return StepResult::kAdvanced;
+}
+
+Expected<BurninDriver::StepResult> BurninDriver::step_judge(const RunRow& run) {
+  if (run.verdict == "PASS") {
+    if (auto m = move(run, "pass"); !m) return m.error();
+    return StepResult::kAdvanced;
+  }
+  if (run.verdict == "ERROR" && run.attempt <= settings_.error_retries) {
+    RunRow retry;
+    retry.id = random_run_id();
+    retry.node_uuid = run.node_uuid;
+    retry.token_hash = token_hash(random_token());  // replaced when the node is rebuilt
+    retry.driver_state = "start";
+    retry.attempt = run.attempt + 1;
+    if (auto s = store_.create_run(retry); !s) return s.error();
+    if (auto s =
+            store_.set_driver_state(run.id, "done", fmt::format("ERROR: retried as {}", retry.id));
+        !s) {
+      return s.error();
+    }
+    return StepResult::kAdvanced;
+  }
+  if (auto m = move(run, "fail"); !m) return m.error();
+  return StepResult::kAdvanced;
+}
+
+Expected<BurninDriver::StepResult> BurninDriver::step_verdict(const RunRow& run, bool passed) {
+  const auto& uuid = run.node_uuid;
+  std::string report_url = fmt::format("{}/v1/runs/{}/report", api_.public_url(), run.id);
+  nlohmann::json patch = nlohmann::json::array(
+      {{{"op", "add"}, {"path", "/extra/kiln"}, {"value", verdict_extra(run, report_url)}}});
+  if (auto r = ironic_.patch_node(uuid, patch); !r) return r.error();
+  if (auto r = ironic_.add_trait(uuid, passed ? "CUSTOM_KILN_PASSED" : "CUSTOM_KILN_FAILED"); !r)
+    return r.error();
+  if (!passed) {
+    if (auto r = ironic_.set_maintenance(uuid, first_failure(run)); !r) return r.error();
+    if (auto m = move(run, "done"); !m) return m.error();
+    return StepResult::kAdvanced;
+  }
+  if (auto m = move(run, "undeploy"); !m) return m.error();
+  return StepResult::kAdvanced;
+}
+
+}  // namespace kiln::orchestrator

@@ -1,0 +1,60 @@
+// Moves each node through burn-in in Ironic, one persisted step at a time:
+//   start (token, instance_info, deploy_interface) -> provide -> wait_available
+//   -> deploy -> wait_active -> running -> judge
+//   PASS: pass (extra.kiln, CUSTOM_KILN_PASSED) -> undeploy -> wait_undeployed -> done
+//   FAIL: fail (extra.kiln, CUSTOM_KILN_FAILED, maintenance with the first failure) -> done
+//   ERROR: a new run (rebuild) while retries last, then like FAIL
+// Every step is idempotent and its position lives in the store, so a
+// restarted orchestrator resumes each node where it was. Ironic being down,
+// NodeLocked and 5xx are retried with exponential backoff; a 4xx is recorded
+// (Ironic's own message) and retried at the longest backoff.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "api/api_service.hpp"
+#include "ironic/ironic_client.hpp"
+#include "store/run_store.hpp"
+
+namespace kiln::orchestrator {
+
+class BurninDriver {
+ public:
+  BurninDriver(RunStore& store, const ApiService& api, IronicSettings settings);
+  ~BurninDriver();
+  BurninDriver(const BurninDriver&) = delete;
+  BurninDriver& operator=(const BurninDriver&) = delete;
+
+  void start();
+  void stop();
+  // One pass over every run in flight (the thread calls this; tests may too).
+  void tick();
+
+ private:
+  enum class StepResult { kAdvanced, kWaiting };
+  Expected<StepResult> step(const RunRow& run);
+  Expected<StepResult> step_start(const RunRow& run);
+  Expected<StepResult> step_judge(const RunRow& run);
+  Expected<StepResult> step_verdict(const RunRow& run, bool passed);
+  Status move(const RunRow& run, const std::string& next);
+
+  RunStore& store_;
+  const ApiService& api_;
+  IronicSettings settings_;
+  IronicClient ironic_;
+  struct Backoff {
+    std::chrono::steady_clock::time_point next_try;
+    std::chrono::milliseconds delay{0};
+  };
+  std::map<std::string, Backoff> backoff_;
+  std::mutex mu_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace kiln::orchestrator

@@ -1,0 +1,80 @@
+#include "ironic/ironic_client.hpp"
+
+#include <fmt/format.h>
+
+#include "kiln/json_input.hpp"
+#include "net/http_client.hpp"
+
+namespace kiln::orchestrator {
+
+std::string ironic_error_message(const std::string& body) {
+  auto outer = parse_json(body, "Ironic error body", 1024U * 1024U);
+  if (!outer) return body.substr(0, 500);
+  auto inner_text = json_string(*outer, "error_message");
+  if (!inner_text) return body.substr(0, 500);
+  auto inner = parse_json(*inner_text, "Ironic error_message", 1024U * 1024U);
+  if (inner) {
+    if (auto fault = json_string(*inner, "faultstring")) return *fault;
+  }
+  return *inner_text;
+}
+
+Expected<nlohmann::json> IronicClient::call(const std::string& method, const std::string& path,
+                                            const std::string& body) {
+  HttpHeaders headers{{"X-OpenStack-Ironic-API-Version", kIronicApiVersion},
+                      {"Accept", "application/json"}};
+  if (!body.empty()) headers.emplace_back("Content-Type", "application/json");
+  auto reply = http_call(method, url_ + path, headers, body, timeout_);
+  if (!reply) return make_error("KILN-IRONIC-DOWN", reply.error().message);
+  if (reply->status == 409) {
+    return make_error("KILN-IRONIC-LOCKED",
+                      fmt::format("{} {}: {}", method, path, ironic_error_message(reply->body)));
+  }
+  if (reply->status >= 500) {
+    return make_error("KILN-IRONIC-DOWN",
+                      fmt::format("{} {}: HTTP {}: {}", method, path, reply->status,
+                                  ironic_error_message(reply->body)));
+  }
+  if (reply->status >= 400) {
+    return make_error("KILN-IRONIC-REJECTED",
+                      fmt::format("Ironic refused {} {} (HTTP {}): {}", method, path, reply->status,
+                                  ironic_error_message(reply->body)),
+                      "fix the node in Ironic; kiln retries the step");
+  }
+  if (reply->body.empty()) return nlohmann::json::object();
+  auto parsed = parse_json(reply->body, "Ironic response", 16U * 1024U * 1024U);
+  if (!parsed) return make_error("KILN-IRONIC-DOWN", parsed.error().message);
+  return std::move(*parsed);
+}
+
+Expected<nlohmann::json> IronicClient::get_node(const std::string& uuid) {
+  return call("GET", "/v1/nodes/" + uuid, "");
+}
+
+Status IronicClient::patch_node(const std::string& uuid, const nlohmann::json& operations) {
+  auto r = call("PATCH", "/v1/nodes/" + uuid, operations.dump());
+  if (!r) return r.error();
+  return ok();
+}
+
+Status IronicClient::set_provision_state(const std::string& uuid, const std::string& target) {
+  auto r = call("PUT", fmt::format("/v1/nodes/{}/states/provision", uuid),
+                nlohmann::json{{"target", target}}.dump());
+  if (!r) return r.error();
+  return ok();
+}
+
+Status IronicClient::add_trait(const std::string& uuid, const std::string& trait) {
+  auto r = call("PUT", fmt::format("/v1/nodes/{}/traits/{}", uuid, trait), "");
+  if (!r) return r.error();
+  return ok();
+}
+
+Status IronicClient::set_maintenance(const std::string& uuid, const std::string& reason) {
+  auto r = call("PUT", fmt::format("/v1/nodes/{}/maintenance", uuid),
+                nlohmann::json{{"reason", reason}}.dump());
+  if (!r) return r.error();
+  return ok();
+}
+
+}  // namespace kiln::orchestrator

@@ -1,0 +1,40 @@
+// The few Ironic REST calls kiln needs, pinned to microversion 1.82.
+// Errors keep Ironic's meaning: KILN-IRONIC-DOWN (no answer, 5xx: retry),
+// KILN-IRONIC-LOCKED (409 NodeLocked: retry), KILN-IRONIC-REJECTED (other 4xx,
+// with Ironic's own faultstring: a person must look).
+#pragma once
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "kiln/expected.hpp"
+
+namespace kiln::orchestrator {
+
+inline constexpr const char* kIronicApiVersion = "1.82";
+
+class IronicClient {
+ public:
+  IronicClient(std::string url, std::chrono::milliseconds timeout)
+      : url_(std::move(url)), timeout_(timeout) {}
+
+  Expected<nlohmann::json> get_node(const std::string& uuid);
+  // JSON Patch operations (RFC 6902) on the node.
+  Status patch_node(const std::string& uuid, const nlohmann::json& operations);
+  // target: provide, active, rebuild, deleted, manage.
+  Status set_provision_state(const std::string& uuid, const std::string& target);
+  Status add_trait(const std::string& uuid, const std::string& trait);
+  Status set_maintenance(const std::string& uuid, const std::string& reason);
+
+ private:
+  Expected<nlohmann::json> call(const std::string& method, const std::string& path,
+                                const std::string& body);
+  std::string url_;
+  std::chrono::milliseconds timeout_;
+};
+
+// Ironic's error body {"error_message": "<JSON with faultstring>"} -> the faultstring.
+std::string ironic_error_message(const std::string& body);
+
+}  // namespace kiln::orchestrator

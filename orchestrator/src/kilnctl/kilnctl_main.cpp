@@ -1,0 +1,143 @@
+// kilnctl: the operator's command line for kiln-orchestrator.
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+
+#include "kiln/json_input.hpp"
+#include "kilnctl/kilnctl_tables.hpp"
+#include "net/http_client.hpp"
+
+namespace {
+
+using namespace kiln::orchestrator;
+
+struct Session {
+  std::string url = "http://127.0.0.1:8480";
+  std::string token;
+  std::string format = "table";
+};
+
+// Calls the API; prints the error body and returns nullopt on failure.
+std::optional<nlohmann::json> call(const Session& s, const std::string& method,
+                                   const std::string& path, const std::string& body = "") {
+  HttpHeaders headers{{"Authorization", "Bearer " + s.token}};
+  if (!body.empty()) headers.emplace_back("Content-Type", "application/json");
+  auto reply = http_call(method, s.url + path, headers, body, std::chrono::seconds(30));
+  if (!reply) {
+    fmt::print(stderr, "kilnctl: error: {}\n", reply.error().message);
+    return std::nullopt;
+  }
+  auto parsed = kiln::parse_json(reply->body, "orchestrator reply", 256U * 1024U * 1024U);
+  if (!parsed) {
+    fmt::print(stderr, "kilnctl: error: HTTP {} with a body that is not JSON\n", reply->status);
+    return std::nullopt;
+  }
+  if (reply->status >= 400) {
+    const auto* e = kiln::json_path(*parsed, {"error"});
+    fmt::print(
+        stderr, "kilnctl: error: HTTP {}: {}\n", reply->status,
+        e != nullptr ? kiln::json_string(*e, "message").value_or(e->dump()) : parsed->dump());
+    return std::nullopt;
+  }
+  return std::move(*parsed);
+}
+
+int show(const Session& s, const std::optional<nlohmann::json>& body,
+         std::string (*table)(const nlohmann::json&)) {
+  if (!body) return 1;
+  if (s.format == "json") {
+    fmt::print("{}\n", body->dump(2));
+  } else {
+    fmt::print("{}", table(*body));
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"kilnctl: drive kiln-orchestrator (deliveries, nodes, burn-ins, runs)"};
+  app.require_subcommand(1);
+  Session s;
+  app.add_option("--url", s.url, "orchestrator URL")
+      ->envname("KILN_ORCHESTRATOR_URL")
+      ->capture_default_str();
+  app.add_option("--token", s.token, "operator token")->envname("KILN_OPERATOR_TOKEN");
+  app.add_option("-f,--format", s.format, "table or json")
+      ->check(CLI::IsMember({"table", "json"}))
+      ->capture_default_str();
+
+  auto* delivery =
+      app.add_subcommand("delivery", "deliveries (FRU asset tags)")->require_subcommand(1);
+  delivery->add_subcommand("list", "every delivery with its counts");
+  std::string tag;
+  delivery->add_subcommand("show", "one delivery, node by node")
+      ->add_option("TAG", tag)
+      ->required();
+
+  auto* node = app.add_subcommand("node", "nodes")->require_subcommand(1);
+  node->add_subcommand("list", "every known node");
+  std::string uuid;
+  node->add_subcommand("show", "one node and its latest run")->add_option("UUID", uuid)->required();
+
+  auto* burnin = app.add_subcommand("burnin", "burn-ins")->require_subcommand(1);
+  auto* start = burnin->add_subcommand("start", "start burn-in of nodes or a whole delivery");
+  std::vector<std::string> nodes;
+  std::string start_delivery;
+  auto* node_opt = start->add_option("--node", nodes, "Ironic node UUID (repeatable)");
+  start->add_option("--delivery", start_delivery, "every known node of this delivery")
+      ->excludes(node_opt);
+
+  auto* run = app.add_subcommand("run", "runs")->require_subcommand(1);
+  std::string run_id;
+  run->add_subcommand("show", "stages, progress, verdict")->add_option("ID", run_id)->required();
+  run->add_subcommand("list", "every run");
+  run->add_subcommand("abort", "tell the node to stop")->add_option("ID", run_id)->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+  try {
+    if (delivery->got_subcommand("list"))
+      return show(s, call(s, "GET", "/v1/deliveries"), deliveries_table);
+    if (delivery->got_subcommand("show"))
+      return show(s, call(s, "GET", "/v1/deliveries/" + tag), delivery_table);
+    if (node->got_subcommand("list")) return show(s, call(s, "GET", "/v1/nodes"), nodes_table);
+    if (node->got_subcommand("show"))
+      return show(s, call(s, "GET", "/v1/nodes/" + uuid), node_table);
+    if (burnin->got_subcommand("start")) {
+      nlohmann::json body;
+      if (!nodes.empty()) {
+        body["nodes"] = nodes;
+      } else if (!start_delivery.empty()) {
+        body["delivery"] = start_delivery;
+      } else {
+        fmt::print(stderr, "kilnctl: error: give --node UUID or --delivery TAG\n");
+        return 2;
+      }
+      return show(s, call(s, "POST", "/v1/burnins", body.dump()), started_table);
+    }
+    if (run->got_subcommand("show"))
+      return show(s, call(s, "GET", "/v1/runs/" + run_id), run_table);
+    if (run->got_subcommand("list")) {
+      return show(s, call(s, "GET", "/v1/runs"), [](const nlohmann::json& b) {
+        std::string out;
+        const auto* runs = kiln::json_path(b, {"runs"});
+        if (runs != nullptr && runs->is_array()) {
+          for (const auto& r : *runs) out += run_table(r) + "\n";
+        }
+        return out;
+      });
+    }
+    if (run->got_subcommand("abort")) {
+      return show(s, call(s, "POST", "/v1/runs/" + run_id + "/abort"),
+                  [](const nlohmann::json&) { return std::string("abort requested\n"); });
+    }
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "kilnctl: internal error: {}\n", e.what());
+    return 2;
+  }
+  return 2;
+}

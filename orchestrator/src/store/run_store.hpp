@@ -1,0 +1,95 @@
+// What the orchestrator keeps: nodes, burn-in runs, and every OCPTV artifact
+// a runner sent, keyed by (run, sequenceNumber). Every mutating call commits
+// before it returns, so the API acknowledges only what is durable.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kiln/expected.hpp"
+
+namespace kiln::orchestrator {
+
+struct NodeRecord {
+  std::string uuid;       // Ironic node UUID
+  std::string asset_tag;  // FRU Product Asset Tag = delivery
+  std::string serial;     // FRU Product Serial
+  std::string dmi_serial;
+  std::vector<std::string> macs;
+  std::string updated_at;
+};
+
+struct RunRow {
+  std::string id;
+  std::string node_uuid;
+  std::string token_hash;              // SHA-256 hex of the node's bearer token
+  std::string state = "started";       // started | registered | reported | aborted
+  std::string directive = "continue";  // continue | abort
+  std::string stage;                   // current stage (from testStepStart artifacts)
+  double progress = 0;                 // percent of the current stage
+  std::string verdict;                 // PASS | FAIL | ERROR once reported
+  std::string report;                  // report.json text
+  std::string driver_state = "none";   // Ironic state machine position ("none" without Ironic)
+  std::string driver_error;
+  int attempt = 1;           // 1 + how many times an ERROR was retried
+  long long acked_seq = -1;  // highest contiguous sequenceNumber stored
+  long long artifact_count = 0;
+  std::string created_at;
+  std::string updated_at;
+  std::string last_heartbeat;
+};
+
+// One artifact as parsed by the API (sequence number + raw line), with what
+// it says about the run's progress.
+struct ArtifactLine {
+  long long seq = 0;
+  std::string line;
+  std::optional<std::string> stage;  // testStepStart name
+  std::optional<double> progress;    // "progress" series element value
+};
+
+struct IngestResult {
+  long long acknowledged = -1;  // highest contiguous sequenceNumber stored
+  int stored = 0;               // new lines (a replayed line is not stored again)
+};
+
+class RunStore {
+ public:
+  virtual ~RunStore() = default;
+  [[nodiscard]] virtual std::string backend() const = 0;
+
+  virtual Status upsert_node(const NodeRecord& node) = 0;
+  virtual Expected<std::optional<NodeRecord>> find_node(const std::string& uuid) = 0;
+  virtual Expected<std::vector<NodeRecord>> list_nodes() = 0;
+
+  virtual Status create_run(const RunRow& run) = 0;
+  virtual Expected<std::optional<RunRow>> find_run(const std::string& id) = 0;
+  virtual Expected<std::optional<RunRow>> find_run_by_token_hash(const std::string& token_hash) = 0;
+  virtual Expected<std::vector<RunRow>> list_runs() = 0;
+  // Runs whose Ironic state machine is still moving (driver_state not none/done).
+  virtual Expected<std::vector<RunRow>> runs_in_flight() = 0;
+
+  virtual Status set_run_state(const std::string& id, const std::string& state) = 0;
+  virtual Status set_token_hash(const std::string& id, const std::string& token_hash) = 0;
+  virtual Status set_directive(const std::string& id, const std::string& directive) = 0;
+  virtual Status record_heartbeat(const std::string& id) = 0;
+  virtual Status store_report(const std::string& id, const std::string& report,
+                              const std::string& verdict) = 0;
+  virtual Status set_driver_state(const std::string& id, const std::string& driver_state,
+                                  const std::string& driver_error) = 0;
+
+  // Stores a batch in one transaction; lines already stored are skipped.
+  virtual Expected<IngestResult> ingest(const std::string& run_id,
+                                        const std::vector<ArtifactLine>& lines) = 0;
+  virtual Expected<std::vector<ArtifactLine>> artifacts(const std::string& run_id) = 0;
+};
+
+// "sqlite:///path" (or a plain path) or "postgresql://..." / "host=... dbname=...".
+Expected<std::unique_ptr<RunStore>> open_run_store(const std::string& url);
+
+// Current UTC time as RFC 3339 ("2026-11-21T14:46:57Z").
+std::string utc_now();
+
+}  // namespace kiln::orchestrator

@@ -1,0 +1,36 @@
+// The little SQL both backends speak: statements with $1..$N parameters,
+// rows of text (NULL = nullopt), explicit transactions. SqlRunStore is written
+// once against this; SQLite and PostgreSQL each implement it.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "kiln/expected.hpp"
+
+namespace kiln::orchestrator {
+
+using SqlValue = std::variant<std::monostate, long long, double, std::string>;
+using SqlRow = std::vector<std::optional<std::string>>;
+using SqlRows = std::vector<SqlRow>;
+
+class SqlConnection {
+ public:
+  virtual ~SqlConnection() = default;
+  // Runs one statement; parameters are $1..$N in order of first appearance.
+  virtual Expected<SqlRows> query(const std::string& sql,
+                                  const std::vector<SqlValue>& params = {}) = 0;
+  // Runs several statements without parameters (schema migrations).
+  virtual Status exec_script(const std::string& sql) = 0;
+  [[nodiscard]] virtual std::string backend() const = 0;
+};
+
+// "sqlite:///path/to/file.db" (WAL, synchronous=FULL).
+Expected<std::unique_ptr<SqlConnection>> open_sqlite(const std::string& path);
+// A libpq conninfo string or URL ("postgresql://..." or "host=... port=...").
+Expected<std::unique_ptr<SqlConnection>> open_postgres(const std::string& conninfo);
+
+}  // namespace kiln::orchestrator

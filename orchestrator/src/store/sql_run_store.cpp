@@ -1,0 +1,333 @@
+#include "store/sql_run_store.hpp"
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <nlohmann/json.hpp>
+
+namespace kiln::orchestrator {
+namespace {
+
+// Each entry is one schema version; never edit an applied one, append.
+const char* const kMigrations[] = {
+    R"sql(
+CREATE TABLE nodes (
+  uuid TEXT PRIMARY KEY,
+  asset_tag TEXT NOT NULL DEFAULT '',
+  serial TEXT NOT NULL DEFAULT '',
+  dmi_serial TEXT NOT NULL DEFAULT '',
+  macs TEXT NOT NULL DEFAULT '[]',
+  updated_at TEXT NOT NULL DEFAULT '');
+CREATE TABLE runs (
+  id TEXT PRIMARY KEY,
+  node_uuid TEXT NOT NULL,
+  token_hash TEXT NOT NULL UNIQUE,
+  state TEXT NOT NULL,
+  directive TEXT NOT NULL,
+  stage TEXT NOT NULL DEFAULT '',
+  progress DOUBLE PRECISION NOT NULL DEFAULT 0,
+  progress_seq BIGINT NOT NULL DEFAULT -1,
+  verdict TEXT NOT NULL DEFAULT '',
+  report TEXT NOT NULL DEFAULT '',
+  driver_state TEXT NOT NULL,
+  driver_error TEXT NOT NULL DEFAULT '',
+  attempt BIGINT NOT NULL DEFAULT 1,
+  acked_seq BIGINT NOT NULL DEFAULT -1,
+  artifact_count BIGINT NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  last_heartbeat TEXT NOT NULL DEFAULT '');
+CREATE INDEX runs_by_node ON runs (node_uuid);
+CREATE TABLE artifacts (
+  run_id TEXT NOT NULL,
+  seq BIGINT NOT NULL,
+  line TEXT NOT NULL,
+  PRIMARY KEY (run_id, seq));
+)sql",
+};
+
+const char* const kRunColumns =
+    "id, node_uuid, token_hash, state, directive, stage, progress, verdict, report, driver_state, "
+    "driver_error, attempt, acked_seq, artifact_count, created_at, updated_at, last_heartbeat";
+
+std::string text(const SqlRow& row, std::size_t i) {
+  return i < row.size() && row[i] ? *row[i] : std::string();
+}
+long long integer(const SqlRow& row, std::size_t i) {
+  return std::strtoll(text(row, i).c_str(), nullptr, 10);
+}
+
+RunRow run_from(const SqlRow& r) {
+  RunRow run;
+  run.id = text(r, 0);
+  run.node_uuid = text(r, 1);
+  run.token_hash = text(r, 2);
+  run.state = text(r, 3);
+  run.directive = text(r, 4);
+  run.stage = text(r, 5);
+  run.progress = std::strtod(text(r, 6).c_str(), nullptr);
+  run.verdict = text(r, 7);
+  run.report = text(r, 8);
+  run.driver_state = text(r, 9);
+  run.driver_error = text(r, 10);
+  run.attempt = static_cast<int>(integer(r, 11));
+  run.acked_seq = integer(r, 12);
+  run.artifact_count = integer(r, 13);
+  run.created_at = text(r, 14);
+  run.updated_at = text(r, 15);
+  run.last_heartbeat = text(r, 16);
+  return run;
+}
+
+NodeRecord node_from(const SqlRow& r) {
+  NodeRecord node{text(r, 0), text(r, 1), text(r, 2), text(r, 3), {}, text(r, 5)};
+  auto macs = nlohmann::json::parse(text(r, 4), nullptr, false);  // our own column, written by us
+  if (macs.is_array()) {
+    for (const auto& m : macs) {
+      if (m.is_string()) node.macs.push_back(m.get<std::string>());
+    }
+  }
+  return node;
+}
+
+}  // namespace
+
+std::string utc_now() {
+  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", std::chrono::time_point_cast<std::chrono::seconds>(
+                                                  std::chrono::system_clock::now()));
+}
+
+Expected<std::unique_ptr<RunStore>> SqlRunStore::open(std::unique_ptr<SqlConnection> conn) {
+  std::unique_ptr<SqlRunStore> store(new SqlRunStore(std::move(conn)));
+  if (auto s = store->migrate(); !s) return s.error();
+  return std::unique_ptr<RunStore>(std::move(store));
+}
+
+Status SqlRunStore::migrate() {
+  std::lock_guard lock(mu_);
+  auto created = conn_->exec_script(
+      "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at TEXT "
+      "NOT NULL)");
+  if (!created) return created.error();
+  auto applied = conn_->query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+  if (!applied) return applied.error();
+  long long have = applied->empty() ? 0 : integer(applied->front(), 0);
+  const long long want = static_cast<long long>(std::size(kMigrations));
+  for (long long v = have + 1; v <= want; ++v) {
+    auto step = conn_->exec_script(fmt::format(
+        "BEGIN; {} INSERT INTO schema_migrations (version, applied_at) VALUES ({}, '{}'); COMMIT;",
+        kMigrations[v - 1], v, utc_now()));
+    if (!step) {
+      (void)conn_->exec_script("ROLLBACK");
+      return make_error("KILN-STORE",
+                        fmt::format("schema migration {} failed: {}", v, step.error().message));
+    }
+  }
+  return ok();
+}
+
+Status SqlRunStore::update(const std::string& sql, const std::vector<SqlValue>& params) {
+  std::lock_guard lock(mu_);
+  auto r = conn_->query(sql, params);
+  if (!r) return r.error();
+  return ok();
+}
+
+Status SqlRunStore::upsert_node(const NodeRecord& node) {
+  nlohmann::json macs = node.macs;
+  return update(
+      "INSERT INTO nodes (uuid, asset_tag, serial, dmi_serial, macs, updated_at) VALUES ($1, $2, "
+      "$3, $4, $5, $6) "
+      "ON CONFLICT (uuid) DO UPDATE SET asset_tag = $2, serial = $3, dmi_serial = $4, macs = $5, "
+      "updated_at = $6",
+      {node.uuid, node.asset_tag, node.serial, node.dmi_serial, macs.dump(), utc_now()});
+}
+
+Expected<std::optional<NodeRecord>> SqlRunStore::find_node(const std::string& uuid) {
+  std::lock_guard lock(mu_);
+  auto rows = conn_->query(
+      "SELECT uuid, asset_tag, serial, dmi_serial, macs, updated_at FROM nodes WHERE uuid = $1",
+      {uuid});
+  if (!rows) return rows.error();
+  if (rows->empty()) return std::optional<NodeRecord>();
+  return std::optional<NodeRecord>(node_from(rows->front()));
+}
+
+Expected<std::vector<NodeRecord>> SqlRunStore::list_nodes() {
+  std::lock_guard lock(mu_);
+  auto rows = conn_->query(
+      "SELECT uuid, asset_tag, serial, dmi_serial, macs, updated_at FROM nodes ORDER BY uuid");
+  if (!rows) return rows.error();
+  std::vector<NodeRecord> nodes;
+  for (const auto& r : *rows) nodes.push_back(node_from(r));
+  return nodes;
+}
+
+Status SqlRunStore::create_run(const RunRow& run) {
+  std::string now = utc_now();
+  return update(
+      fmt::format(
+          "INSERT INTO runs ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
+          "$13, $14, $15, $16, $17)",
+          kRunColumns),
+      {run.id, run.node_uuid, run.token_hash, run.state, run.directive, run.stage, run.progress,
+       run.verdict, run.report, run.driver_state, run.driver_error,
+       static_cast<long long>(run.attempt), run.acked_seq, run.artifact_count, now, now,
+       run.last_heartbeat});
+}
+
+Expected<std::vector<RunRow>> SqlRunStore::select_runs(const std::string& where,
+                                                       const std::vector<SqlValue>& params) {
+  std::lock_guard lock(mu_);
+  auto rows = conn_->query(
+      fmt::format("SELECT {} FROM runs {} ORDER BY created_at, id", kRunColumns, where), params);
+  if (!rows) return rows.error();
+  std::vector<RunRow> runs;
+  for (const auto& r : *rows) runs.push_back(run_from(r));
+  return runs;
+}
+
+Expected<std::optional<RunRow>> SqlRunStore::find_run(const std::string& id) {
+  auto runs = select_runs("WHERE id = $1", {id});
+  if (!runs) return runs.error();
+  if (runs->empty()) return std::optional<RunRow>();
+  return std::optional<RunRow>(runs->front());
+}
+
+Expected<std::optional<RunRow>> SqlRunStore::find_run_by_token_hash(const std::string& token_hash) {
+  auto runs = select_runs("WHERE token_hash = $1", {token_hash});
+  if (!runs) return runs.error();
+  if (runs->empty()) return std::optional<RunRow>();
+  return std::optional<RunRow>(runs->front());
+}
+
+Expected<std::vector<RunRow>> SqlRunStore::list_runs() {
+  return select_runs("", {});
+}
+
+Expected<std::vector<RunRow>> SqlRunStore::runs_in_flight() {
+  return select_runs("WHERE driver_state <> 'none' AND driver_state <> 'done'", {});
+}
+
+Status SqlRunStore::set_run_state(const std::string& id, const std::string& state) {
+  return update("UPDATE runs SET state = $2, updated_at = $3 WHERE id = $1",
+                {id, state, utc_now()});
+}
+
+Status SqlRunStore::set_token_hash(const std::string& id, const std::string& token_hash) {
+  return update("UPDATE runs SET token_hash = $2, updated_at = $3 WHERE id = $1",
+                {id, token_hash, utc_now()});
+}
+
+Status SqlRunStore::set_directive(const std::string& id, const std::string& directive) {
+  return update("UPDATE runs SET directive = $2, updated_at = $3 WHERE id = $1",
+                {id, directive, utc_now()});
+}
+
+Status SqlRunStore::record_heartbeat(const std::string& id) {
+  std::string now = utc_now();
+  return update("UPDATE runs SET last_heartbeat = $2 WHERE id = $1", {id, now});
+}
+
+Status SqlRunStore::store_report(const std::string& id, const std::string& report,
+                                 const std::string& verdict) {
+  return update(
+      "UPDATE runs SET report = $2, verdict = $3, state = 'reported', updated_at = $4 WHERE id = "
+      "$1",
+      {id, report, verdict, utc_now()});
+}
+
+Status SqlRunStore::set_driver_state(const std::string& id, const std::string& driver_state,
+                                     const std::string& driver_error) {
+  return update(
+      "UPDATE runs SET driver_state = $2, driver_error = $3, updated_at = $4 WHERE id = $1",
+      {id, driver_state, driver_error, utc_now()});
+}
+
+Expected<IngestResult> SqlRunStore::ingest(const std::string& run_id,
+                                           const std::vector<ArtifactLine>& lines) {
+  std::lock_guard lock(mu_);
+  auto begin = conn_->exec_script(conn_->backend() == "sqlite" ? "BEGIN IMMEDIATE" : "BEGIN");
+  if (!begin) return begin.error();
+  auto result = ingest_locked(run_id, lines);
+  auto end = conn_->exec_script(result ? "COMMIT" : "ROLLBACK");
+  if (!result) return result;
+  if (!end) return end.error();
+  return result;
+}
+
+Expected<IngestResult> SqlRunStore::ingest_locked(const std::string& run_id,
+                                                  const std::vector<ArtifactLine>& lines) {
+  auto current = conn_->query(
+      "SELECT acked_seq, progress_seq, stage, progress FROM runs WHERE id = $1", {run_id});
+  if (!current) return current.error();
+  if (current->empty()) return make_error("KILN-STORE", fmt::format("no run {}", run_id));
+  long long acked = integer(current->front(), 0);
+  long long progress_seq = integer(current->front(), 1);
+  std::string stage = text(current->front(), 2);
+  double progress = std::strtod(text(current->front(), 3).c_str(), nullptr);
+
+  IngestResult result;
+  for (const auto& a : lines) {
+    auto inserted = conn_->query(
+        "INSERT INTO artifacts (run_id, seq, line) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING "
+        "RETURNING seq",
+        {run_id, a.seq, a.line});
+    if (!inserted) return inserted.error();
+    if (inserted->empty()) continue;  // a replay: stored before
+    ++result.stored;
+    if (a.seq > progress_seq && (a.stage || a.progress)) {
+      progress_seq = a.seq;
+      if (a.stage) {
+        stage = *a.stage;
+        progress = 0;
+      }
+      if (a.progress) progress = *a.progress;
+    }
+  }
+  auto after = conn_->query("SELECT seq FROM artifacts WHERE run_id = $1 AND seq > $2 ORDER BY seq",
+                            {run_id, acked});
+  if (!after) return after.error();
+  for (const auto& r : *after) {
+    if (integer(r, 0) != acked + 1) break;
+    ++acked;
+  }
+  result.acknowledged = acked;
+  auto updated = conn_->query(
+      "UPDATE runs SET acked_seq = $2, artifact_count = artifact_count + $3, progress_seq = $4, "
+      "stage = $5, "
+      "progress = $6, updated_at = $7 WHERE id = $1",
+      {run_id, acked, static_cast<long long>(result.stored), progress_seq, stage, progress,
+       utc_now()});
+  if (!updated) return updated.error();
+  return result;
+}
+
+Expected<std::vector<ArtifactLine>> SqlRunStore::artifacts(const std::string& run_id) {
+  std::lock_guard lock(mu_);
+  auto rows =
+      conn_->query("SELECT seq, line FROM artifacts WHERE run_id = $1 ORDER BY seq", {run_id});
+  if (!rows) return rows.error();
+  std::vector<ArtifactLine> out;
+  for (const auto& r : *rows)
+    out.push_back(ArtifactLine{integer(r, 0), text(r, 1), std::nullopt, std::nullopt});
+  return out;
+}
+
+Expected<std::unique_ptr<RunStore>> open_run_store(const std::string& url) {
+  constexpr std::string_view kSqlite = "sqlite://";
+  if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0 ||
+      url.find("host=") != std::string::npos || url.find("dbname=") != std::string::npos) {
+    auto conn = open_postgres(url);
+    if (!conn) return conn.error();
+    return SqlRunStore::open(std::move(*conn));
+  }
+  std::string path = url.rfind(kSqlite, 0) == 0 ? url.substr(kSqlite.size()) : url;
+  auto conn = open_sqlite(path);
+  if (!conn) return conn.error();
+  return SqlRunStore::open(std::move(*conn));
+}
+
+}  // namespace kiln::orchestrator

@@ -1,0 +1,319 @@
+#include "report/orchestrator_client.hpp"
+
+#include <fmt/format.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include "kiln/json_input.hpp"
+
+namespace kiln::runner {
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+
+struct Reply {
+  int status = 0;
+  nlohmann::json body;
+};
+
+// One JSON request to the orchestrator; transport failures are errors.
+Expected<Reply> call(const OrchestratorOptions& o, http::verb verb, const std::string& path,
+                     const std::string& body) {
+  constexpr std::string_view kScheme = "http://";
+  if (o.url.rfind(kScheme, 0) != 0)
+    return make_error("KILN-ORCH", fmt::format("only http:// URLs: {}", o.url));
+  std::string authority = o.url.substr(kScheme.size());
+  authority = authority.substr(0, authority.find('/'));
+  std::string host = authority;
+  std::string port = "80";
+  if (auto colon = authority.rfind(':'); colon != std::string::npos) {
+    host = authority.substr(0, colon);
+    port = authority.substr(colon + 1);
+  }
+  try {
+    boost::asio::io_context io;
+    boost::asio::ip::tcp::resolver resolver(io);
+    beast::tcp_stream stream(io);
+    stream.expires_after(o.request_timeout);
+    stream.connect(resolver.resolve(host, port));
+    http::request<http::string_body> req{verb, path, 11};
+    req.set(http::field::host, host);
+    req.set(http::field::authorization, "Bearer " + o.token);
+    req.set(http::field::content_type, "application/json");
+    req.body() = body;
+    req.prepare_payload();
+    http::write(stream, req);
+    beast::flat_buffer buffer;
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(16U * 1024U * 1024U);
+    http::read(stream, buffer, parser);
+    beast::error_code ignored;
+    stream.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
+    Reply reply{static_cast<int>(parser.get().result_int()), nullptr};
+    auto parsed = parse_json(parser.get().body(), "orchestrator reply", 16U * 1024U * 1024U);
+    if (parsed) reply.body = std::move(*parsed);
+    return reply;
+  } catch (const boost::system::system_error& e) {
+    return make_error("KILN-ORCH", fmt::format("{}{}: {}", o.url, path, e.code().message()));
+  } catch (const std::exception& e) {
+    return make_error("KILN-ORCH", fmt::format("{}{}: {}", o.url, path, e.what()));
+  }
+}
+
+std::string error_text(const Reply& r) {
+  if (const auto* e = json_path(r.body, {"error"}); e != nullptr) {
+    return fmt::format("HTTP {}: {}", r.status, json_string(*e, "message").value_or(""));
+  }
+  return fmt::format("HTTP {}", r.status);
+}
+
+}  // namespace
+
+OrchestratorReporter::OrchestratorReporter(OrchestratorOptions options)
+    : options_(std::move(options)) {}
+
+OrchestratorReporter::~OrchestratorReporter() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (sender_.joinable()) sender_.join();
+}
+
+Status OrchestratorReporter::open() {
+  file_.open(options_.spool, std::ios::binary | std::ios::trunc);
+  if (!file_)
+    return make_error("KILN-OUTPUT", fmt::format("cannot write {}", options_.spool.string()));
+  return ok();
+}
+
+void OrchestratorReporter::write_line(const std::string& line) {
+  auto parsed = parse_json(line, "OCPTV line", 16U * 1024U * 1024U);
+  long long seq = parsed ? json_integer(*parsed, "sequenceNumber").value_or(-1) : -1;
+  std::lock_guard lock(mu_);
+  const std::uint64_t offset = bytes_written_;
+  file_ << line << '\n' << std::flush;
+  bytes_written_ += line.size() + 1;
+  if (seq > last_seq_) last_seq_ = seq;
+  if (spilled_) return;  // the sender reads it back from the file
+  if (queue_bytes_ + line.size() > options_.max_queue_bytes) {
+    // Memory is full: from here the unacknowledged lines come from the file.
+    spilled_ = true;
+    file_offset_ = queue_.empty() ? offset : queue_.front().offset;
+    queue_.clear();
+    queue_bytes_ = 0;
+  } else {
+    queue_.push_back({seq, line, offset});
+    queue_bytes_ += line.size();
+  }
+  cv_.notify_all();
+}
+
+void OrchestratorReporter::start(nlohmann::json identity) {
+  identity_ = std::move(identity);
+  last_contact_ = std::chrono::steady_clock::now();
+  sender_ = std::thread([this]() { sender_loop(); });
+}
+
+std::optional<nlohmann::json> OrchestratorReporter::registration(std::chrono::milliseconds wait) {
+  std::unique_lock lock(mu_);
+  cv_.wait_for(lock, wait, [this]() { return registration_.has_value() || refused_; });
+  return registration_;
+}
+
+long long OrchestratorReporter::acknowledged() const {
+  std::lock_guard lock(mu_);
+  return acked_;
+}
+
+bool OrchestratorReporter::drained_locked() const {
+  return acked_ >= last_seq_ && !spilled_;
+}
+
+void OrchestratorReporter::apply_directive(const nlohmann::json& reply) {
+  const auto* d = json_path(reply, {"directive"});
+  if (d != nullptr && json_string(*d, "action") == "abort" && options_.abort_flag != nullptr &&
+      !options_.abort_flag->exchange(true)) {
+    fmt::print(stderr, "\nkiln-runner: the orchestrator asked this run to stop\n");
+  }
+}
+
+void OrchestratorReporter::backoff(std::unique_lock<std::mutex>& lock) {
+  delay_ = std::min(std::max(delay_ * 2, options_.min_backoff), options_.max_backoff);
+  if (reachable_) {
+    reachable_ = false;
+    fmt::print(stderr,
+               "\nkiln-runner: orchestrator unreachable, keeping artifacts in {}; retrying\n",
+               options_.spool.string());
+  }
+  cv_.wait_for(lock, delay_, [this]() { return stopping_; });
+}
+
+bool OrchestratorReporter::try_register() {
+  auto reply = call(options_, http::verb::post, "/v1/runs/register", identity_.dump());
+  std::lock_guard lock(mu_);
+  if (!reply || reply->status >= 500) return false;
+  if (reply->status >= 400) {
+    fmt::print(
+        stderr,
+        "\nkiln-runner: the orchestrator refused registration ({}); the run goes on locally\n",
+        error_text(*reply));
+    refused_ = true;
+    cv_.notify_all();
+    return false;
+  }
+  run_id_ = json_string(reply->body, "run_id").value_or("");
+  acked_ = std::max(acked_, json_integer(reply->body, "acknowledged").value_or(-1));
+  registration_ = reply->body;
+  cv_.notify_all();
+  return !run_id_.empty();
+}
+
+OrchestratorReporter::Batch OrchestratorReporter::next_batch() {
+  Batch batch;
+  std::uint64_t offset = 0;
+  {
+    std::lock_guard lock(mu_);
+    if (!spilled_) {
+      while (!queue_.empty() && queue_.front().seq <= acked_) {
+        queue_bytes_ -= queue_.front().line.size();
+        queue_.pop_front();
+      }
+      for (const auto& q : queue_) {
+        if (batch.lines.size() >= options_.batch_lines) break;
+        batch.lines.push_back(q.line);
+        batch.seqs.push_back(q.seq);
+      }
+      return batch;
+    }
+    offset = file_offset_;
+  }
+  // Spill mode: read complete lines back from the spool file.
+  batch.from_file = true;
+  std::ifstream in(options_.spool, std::ios::binary);
+  in.seekg(static_cast<std::streamoff>(offset));
+  std::string line;
+  while (batch.lines.size() < options_.batch_lines && std::getline(in, line)) {
+    if (in.eof()) break;  // no newline yet: a line still being written
+    offset += line.size() + 1;
+    auto parsed = parse_json(line, "spooled OCPTV line", 16U * 1024U * 1024U);
+    long long seq = parsed ? json_integer(*parsed, "sequenceNumber").value_or(-1) : -1;
+    batch.lines.push_back(line);
+    batch.seqs.push_back(seq);
+    batch.ends.push_back(offset);
+  }
+  return batch;
+}
+
+bool OrchestratorReporter::send(const Batch& batch) {
+  nlohmann::json body{{"artifacts", batch.lines}};
+  auto reply =
+      call(options_, http::verb::post, fmt::format("/v1/runs/{}/artifacts", run_id_), body.dump());
+  if (!reply || reply->status >= 500) return false;
+  std::lock_guard lock(mu_);
+  if (reply->status >= 400) {
+    fmt::print(stderr, "\nkiln-runner: the orchestrator refused artifacts ({}); they stay in {}\n",
+               error_text(*reply), options_.spool.string());
+    refused_ = true;
+    return true;
+  }
+  apply_directive(reply->body);
+  acked_ = std::max(acked_, json_integer(reply->body, "acknowledged").value_or(-1));
+  if (batch.from_file && spilled_) {
+    for (std::size_t i = 0; i < batch.seqs.size(); ++i) {
+      if (batch.seqs[i] > acked_) break;
+      file_offset_ = batch.ends[i];
+    }
+    if (file_offset_ >= bytes_written_) spilled_ = false;  // caught up: back to memory
+  }
+  return true;
+}
+
+void OrchestratorReporter::heartbeat() {
+  auto reply =
+      call(options_, http::verb::post, fmt::format("/v1/runs/{}/heartbeat", run_id_), "{}");
+  if (reply && reply->status < 400) {
+    std::lock_guard lock(mu_);
+    apply_directive(reply->body);
+  }
+}
+
+void OrchestratorReporter::sender_loop() {
+  std::unique_lock lock(mu_);
+  while (!stopping_ && !refused_) {
+    if (run_id_.empty()) {
+      lock.unlock();
+      bool registered = try_register();
+      lock.lock();
+      if (!registered) {
+        if (!refused_) backoff(lock);
+        continue;
+      }
+    }
+    lock.unlock();
+    Batch batch = next_batch();
+    bool sent = batch.lines.empty() || send(batch);
+    lock.lock();
+    if (!sent) {
+      backoff(lock);
+      continue;
+    }
+    if (!batch.lines.empty()) {
+      if (!reachable_)
+        fmt::print(stderr, "\nkiln-runner: orchestrator reachable again, catching up\n");
+      reachable_ = true;
+      delay_ = std::chrono::milliseconds(0);
+      last_contact_ = std::chrono::steady_clock::now();
+      continue;
+    }
+    if (std::chrono::steady_clock::now() - last_contact_ >= options_.heartbeat_interval) {
+      last_contact_ = std::chrono::steady_clock::now();
+      lock.unlock();
+      heartbeat();
+      lock.lock();
+      continue;
+    }
+    cv_.wait_for(lock, std::chrono::milliseconds(500));
+  }
+}
+
+Status OrchestratorReporter::finish(const nlohmann::json& report, std::chrono::milliseconds wait) {
+  const auto deadline = std::chrono::steady_clock::now() + wait;
+  {
+    std::unique_lock lock(mu_);
+    cv_.notify_all();
+    while (!refused_ && (run_id_.empty() || !drained_locked()) &&
+           std::chrono::steady_clock::now() < deadline) {
+      cv_.wait_for(lock, std::chrono::milliseconds(100));
+    }
+    if (refused_) return make_error("KILN-ORCH", "the orchestrator refused this run's data");
+    if (run_id_.empty() || !drained_locked()) {
+      return make_error(
+          "KILN-ORCH",
+          fmt::format("the orchestrator acknowledged artifacts up to {} of {} in time", acked_,
+                      last_seq_),
+          fmt::format("everything is in {}", options_.spool.string()));
+    }
+  }
+  auto delay = options_.min_backoff;
+  for (;;) {
+    auto reply =
+        call(options_, http::verb::post, fmt::format("/v1/runs/{}/report", run_id_), report.dump());
+    if (reply && reply->status < 400) return ok();
+    if (reply && reply->status < 500)
+      return make_error("KILN-ORCH", "report refused: " + error_text(*reply));
+    if (std::chrono::steady_clock::now() + delay >= deadline) {
+      return make_error("KILN-ORCH", "the orchestrator did not take the report in time",
+                        "report.json is in the output directory");
+    }
+    std::this_thread::sleep_for(delay);
+    delay = std::min(delay * 2, options_.max_backoff);
+  }
+}
+
+}  // namespace kiln::runner

@@ -1,0 +1,166 @@
+// The Ironic state machine against a fake Ironic: the happy path to
+// available, FAIL to maintenance, ERROR retried then failed, NodeLocked and
+// Ironic being down retried, and a new driver resuming from the store.
+#include "ironic/burnin_driver.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <thread>
+
+#include "fake_ironic.hpp"
+
+namespace kiln::orchestrator {
+namespace {
+
+constexpr const char* kNode = "1be26c0b-03f2-4d2d-ae87-c02d7f33c123";
+
+class BurninDriverTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("kiln-driver-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    auto store = open_run_store("sqlite://" + (dir_ / "kiln.db").string());
+    ASSERT_TRUE(store) << store.error().message;
+    store_ = std::move(*store);
+    config_.operator_token = "operator-token-0123456789";
+    config_.ironic.url = ironic_.url();
+    config_.ironic.deploy_interface = "fake";
+    config_.ironic.kernel_url = "http://img/k";
+    config_.ironic.ramdisk_url = "http://img/r";
+    config_.ironic.poll_interval = std::chrono::milliseconds(1);
+    config_.ironic.max_backoff = std::chrono::milliseconds(20);
+    config_.ironic.error_retries = 1;
+    config_.ironic.request_timeout = std::chrono::seconds(5);
+    api_ = std::make_unique<ApiService>(*store_, config_);
+    RunRow run;
+    run.id = "run-1";
+    run.node_uuid = kNode;
+    run.token_hash = "unset";
+    run.driver_state = "start";
+    ASSERT_TRUE(store_->create_run(run));
+  }
+  void TearDown() override {
+    api_.reset();
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  // Ticks until `run` reaches `state` (or gives up after ~5 s).
+  bool drive_to(BurninDriver& driver, const std::string& run, const std::string& state) {
+    for (int i = 0; i < 500; ++i) {
+      driver.tick();
+      if ((*store_->find_run(run))->driver_state == state) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return false;
+  }
+  void report(const std::string& run, const std::string& verdict, const std::string& failure = "") {
+    nlohmann::json figure{{"name", "cpu_threads"}, {"value", 2}};
+    nlohmann::json stage{{"name", "inventory"}, {"key_figures", nlohmann::json::array({figure})}};
+    nlohmann::json r{{"verdict", verdict},
+                     {"failures", nlohmann::json::array()},
+                     {"stages", nlohmann::json::array({stage})}};
+    if (!failure.empty()) r["failures"].push_back(failure);
+    ASSERT_TRUE(store_->store_report(run, r.dump(), verdict));
+  }
+
+  std::filesystem::path dir_;
+  testing::FakeIronic ironic_{kNode};
+  std::unique_ptr<RunStore> store_;
+  OrchestratorConfig config_;
+  std::unique_ptr<ApiService> api_;
+};
+
+TEST_F(BurninDriverTest, PassEndsAvailableWithExtraAndTrait) {
+  ironic_.listen();
+  BurninDriver driver(*store_, *api_, config_.ironic);
+  ASSERT_TRUE(drive_to(driver, "run-1", "running"));
+  {
+    std::lock_guard lock(ironic_.mu);
+    EXPECT_EQ(ironic_.node["provision_state"], "active");
+    EXPECT_EQ(ironic_.node["deploy_interface"], "fake");
+    EXPECT_EQ(ironic_.node["instance_info"]["kernel"], "http://img/k");
+    std::string params = ironic_.node["instance_info"]["kernel_append_params"];
+    EXPECT_NE(params.find("kiln.node=" + std::string(kNode)), std::string::npos);
+    EXPECT_EQ(ironic_.node["extra"]["kiln"]["state"], "burning-in");
+    EXPECT_EQ(ironic_.requests, (std::vector<std::string>{"PATCH", "provision provide",
+                                                          "provision active", "PATCH"}));
+  }
+  EXPECT_NE((*store_->find_run("run-1"))->token_hash, "unset");
+  report("run-1", "PASS");
+  ASSERT_TRUE(drive_to(driver, "run-1", "done"));
+  std::lock_guard lock(ironic_.mu);
+  EXPECT_EQ(ironic_.node["provision_state"], "available");
+  EXPECT_EQ(ironic_.node["extra"]["kiln"]["verdict"], "PASS");
+  EXPECT_EQ(ironic_.node["extra"]["kiln"]["key_figures"]["inventory.cpu_threads"], 2);
+  EXPECT_EQ(ironic_.node["traits"], nlohmann::json::array({"CUSTOM_KILN_PASSED"}));
+  EXPECT_EQ(ironic_.node["maintenance"], false);
+  for (const auto& v : ironic_.versions) EXPECT_EQ(v, "1.82");
+}
+
+TEST_F(BurninDriverTest, FailGoesToMaintenanceWithTheFirstFailure) {
+  ironic_.listen();
+  BurninDriver driver(*store_, *api_, config_.ironic);
+  ASSERT_TRUE(drive_to(driver, "run-1", "running"));
+  report("run-1", "FAIL", "disk S3Z9NX0K: 12 reallocated sectors during burn-in, limit 0");
+  ASSERT_TRUE(drive_to(driver, "run-1", "done"));
+  std::lock_guard lock(ironic_.mu);
+  EXPECT_EQ(ironic_.node["provision_state"], "active");
+  EXPECT_EQ(ironic_.node["maintenance_reason"],
+            "disk S3Z9NX0K: 12 reallocated sectors during burn-in, limit 0");
+  EXPECT_EQ(ironic_.node["traits"], nlohmann::json::array({"CUSTOM_KILN_FAILED"}));
+}
+
+TEST_F(BurninDriverTest, ErrorIsRetriedWithARebuildThenFails) {
+  ironic_.listen();
+  BurninDriver driver(*store_, *api_, config_.ironic);
+  ASSERT_TRUE(drive_to(driver, "run-1", "running"));
+  report("run-1", "ERROR");
+  ASSERT_TRUE(drive_to(driver, "run-1", "done"));
+  auto runs = store_->list_runs();
+  ASSERT_EQ(runs->size(), 2U);
+  const auto retry = (*runs)[1];
+  EXPECT_EQ(retry.attempt, 2);
+  ASSERT_TRUE(drive_to(driver, retry.id, "running"));
+  {
+    std::lock_guard lock(ironic_.mu);
+    EXPECT_EQ(ironic_.requests.back(), "PATCH");
+    EXPECT_EQ(ironic_.requests[ironic_.requests.size() - 2], "provision rebuild");
+  }
+  report(retry.id, "ERROR");
+  ASSERT_TRUE(drive_to(driver, retry.id, "done"));
+  EXPECT_EQ(store_->list_runs()->size(), 2U);  // no third attempt
+  std::lock_guard lock(ironic_.mu);
+  EXPECT_EQ(ironic_.node["maintenance"], true);
+}
+
+TEST_F(BurninDriverTest, NodeLockedAndIronicDownAreRetriedAndResumedFromTheStore) {
+  {
+    BurninDriver down(*store_, *api_, config_.ironic);  // nobody listens yet
+    down.tick();
+    auto run = *store_->find_run("run-1");
+    EXPECT_EQ(run->driver_state, "start");
+    EXPECT_NE(run->driver_error.find("127.0.0.1"), std::string::npos) << run->driver_error;
+  }
+  {
+    std::lock_guard lock(ironic_.mu);
+    ironic_.locked_answers = 3;
+  }
+  ironic_.listen();
+  BurninDriver first(*store_, *api_, config_.ironic);
+  ASSERT_TRUE(drive_to(first, "run-1", "wait_available"));
+  // An orchestrator restart: a new driver continues from the stored step.
+  BurninDriver second(*store_, *api_, config_.ironic);
+  ASSERT_TRUE(drive_to(second, "run-1", "running"));
+  EXPECT_TRUE((*store_->find_run("run-1"))->driver_error.empty());
+  std::lock_guard lock(ironic_.mu);
+  EXPECT_EQ(ironic_.locked_answers, 0);
+  EXPECT_EQ(std::count(ironic_.requests.begin(), ironic_.requests.end(), "provision provide"), 1);
+}
+
+}  // namespace
+}  // namespace kiln::orchestrator

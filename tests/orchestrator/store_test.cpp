@@ -1,0 +1,182 @@
+// One test suite, both RunStore backends: SQLite in a temp file, PostgreSQL in
+// a server the suite starts itself (skipped with a message when absent).
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "postgres_server.hpp"
+#include "store/run_store.hpp"
+#include "store/sql_connection.hpp"
+
+namespace kiln::orchestrator {
+namespace {
+
+class RunStoreTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == "sqlite") {
+      dir_ = std::filesystem::temp_directory_path() /
+             ("kiln-store-" + std::to_string(::getpid()) + "-" +
+              ::testing::UnitTest::GetInstance()->current_test_info()->name());
+      std::filesystem::remove_all(dir_);
+      std::filesystem::create_directories(dir_);
+      url_ = "sqlite://" + (dir_ / "kiln.db").string();
+    } else {
+      std::string why;
+      auto* server = testing::PostgresServer::instance(why);
+      if (server == nullptr) GTEST_SKIP() << "PostgreSQL store tests skipped: " << why;
+      auto conn = open_postgres(server->conninfo());
+      ASSERT_TRUE(conn) << conn.error().message;
+      ASSERT_TRUE((*conn)->exec_script("DROP SCHEMA public CASCADE; CREATE SCHEMA public;"));
+      url_ = server->conninfo();
+    }
+    auto store = open_run_store(url_);
+    ASSERT_TRUE(store) << store.error().message;
+    store_ = std::move(*store);
+  }
+  void TearDown() override {
+    store_.reset();
+    if (!dir_.empty()) std::filesystem::remove_all(dir_);
+  }
+
+  RunRow make_run(const std::string& id, const std::string& node) {
+    RunRow r;
+    r.id = id;
+    r.node_uuid = node;
+    r.token_hash = "hash-" + id;
+    return r;
+  }
+  static ArtifactLine line(long long seq) {
+    return ArtifactLine{seq, "{\"sequenceNumber\":" + std::to_string(seq) + "}", std::nullopt,
+                        std::nullopt};
+  }
+
+  std::filesystem::path dir_;
+  std::string url_;
+  std::unique_ptr<RunStore> store_;
+};
+
+TEST_P(RunStoreTest, NodesAreUpsertedAndListed) {
+  ASSERT_TRUE(store_->upsert_node({"node-b", "PO-1", "S2", "D2", {"aa:bb"}, ""}));
+  ASSERT_TRUE(store_->upsert_node({"node-a", "PO-1", "S1", "D1", {}, ""}));
+  ASSERT_TRUE(store_->upsert_node({"node-b", "PO-2", "S2", "D2", {"aa:bb", "cc:dd"}, ""}));
+  auto nodes = store_->list_nodes();
+  ASSERT_TRUE(nodes);
+  ASSERT_EQ(nodes->size(), 2U);
+  EXPECT_EQ((*nodes)[0].uuid, "node-a");
+  EXPECT_EQ((*nodes)[1].asset_tag, "PO-2");
+  EXPECT_EQ((*nodes)[1].macs, (std::vector<std::string>{"aa:bb", "cc:dd"}));
+  auto missing = store_->find_node("nope");
+  ASSERT_TRUE(missing);
+  EXPECT_FALSE(missing->has_value());
+}
+
+TEST_P(RunStoreTest, RunsAreFoundByIdAndTokenHash) {
+  ASSERT_TRUE(store_->create_run(make_run("run-1", "node-a")));
+  auto by_id = store_->find_run("run-1");
+  ASSERT_TRUE(by_id && *by_id);
+  EXPECT_EQ((*by_id)->node_uuid, "node-a");
+  EXPECT_EQ((*by_id)->state, "started");
+  EXPECT_EQ((*by_id)->acked_seq, -1);
+  auto by_token = store_->find_run_by_token_hash("hash-run-1");
+  ASSERT_TRUE(by_token && *by_token);
+  EXPECT_EQ((*by_token)->id, "run-1");
+  EXPECT_FALSE(store_->create_run(make_run("run-1", "node-b")));  // primary key
+}
+
+TEST_P(RunStoreTest, ReplayedArtifactsAreStoredOnce) {
+  ASSERT_TRUE(store_->create_run(make_run("run-1", "node-a")));
+  auto first = store_->ingest("run-1", {line(0), line(1), line(2)});
+  ASSERT_TRUE(first) << first.error().message;
+  EXPECT_EQ(first->stored, 3);
+  EXPECT_EQ(first->acknowledged, 2);
+  auto replay = store_->ingest("run-1", {line(1), line(2), line(3)});
+  ASSERT_TRUE(replay);
+  EXPECT_EQ(replay->stored, 1);
+  EXPECT_EQ(replay->acknowledged, 3);
+  auto all = store_->artifacts("run-1");
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->size(), 4U);
+  EXPECT_EQ((*all)[3].seq, 3);
+  auto run = store_->find_run("run-1");
+  EXPECT_EQ((*run)->artifact_count, 4);
+}
+
+TEST_P(RunStoreTest, AcknowledgementStopsAtTheFirstGap) {
+  ASSERT_TRUE(store_->create_run(make_run("run-1", "node-a")));
+  auto gap = store_->ingest("run-1", {line(0), line(1), line(3), line(4)});
+  ASSERT_TRUE(gap);
+  EXPECT_EQ(gap->acknowledged, 1);
+  auto filled = store_->ingest("run-1", {line(2)});
+  ASSERT_TRUE(filled);
+  EXPECT_EQ(filled->acknowledged, 4);
+}
+
+TEST_P(RunStoreTest, ArtifactsOfOneRunDoNotCountForAnother) {
+  ASSERT_TRUE(store_->create_run(make_run("run-1", "node-a")));
+  ASSERT_TRUE(store_->create_run(make_run("run-2", "node-b")));
+  ASSERT_TRUE(store_->ingest("run-1", {line(0), line(1)}));
+  auto other = store_->ingest("run-2", {line(0)});
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->stored, 1);
+  EXPECT_EQ(other->acknowledged, 0);
+  EXPECT_FALSE(store_->ingest("no-such-run", {line(0)}));
+}
+
+TEST_P(RunStoreTest, ProgressFollowsTheNewestStage) {
+  ASSERT_TRUE(store_->create_run(make_run("run-1", "node-a")));
+  ArtifactLine start = line(5);
+  start.stage = "memory";
+  ArtifactLine progress = line(6);
+  progress.progress = 42.5;
+  ArtifactLine older = line(4);
+  older.stage = "inventory";
+  ASSERT_TRUE(store_->ingest("run-1", {start, progress}));
+  ASSERT_TRUE(store_->ingest("run-1", {older}));  // a late replay does not go back
+  auto run = store_->find_run("run-1");
+  EXPECT_EQ((*run)->stage, "memory");
+  EXPECT_DOUBLE_EQ((*run)->progress, 42.5);
+}
+
+TEST_P(RunStoreTest, StateDirectiveReportAndDriverStatePersist) {
+  ASSERT_TRUE(store_->create_run(make_run("run-1", "node-a")));
+  ASSERT_TRUE(store_->set_run_state("run-1", "registered"));
+  ASSERT_TRUE(store_->set_directive("run-1", "abort"));
+  ASSERT_TRUE(store_->record_heartbeat("run-1"));
+  ASSERT_TRUE(store_->set_driver_state("run-1", "wait_active", "Ironic down"));
+  ASSERT_TRUE(store_->set_token_hash("run-1", "new-hash"));
+  auto run = store_->find_run("run-1");
+  EXPECT_EQ((*run)->state, "registered");
+  EXPECT_EQ((*run)->directive, "abort");
+  EXPECT_FALSE((*run)->last_heartbeat.empty());
+  EXPECT_EQ((*run)->driver_state, "wait_active");
+  EXPECT_EQ((*run)->driver_error, "Ironic down");
+  EXPECT_EQ((*run)->token_hash, "new-hash");
+  auto in_flight = store_->runs_in_flight();
+  ASSERT_TRUE(in_flight);
+  EXPECT_EQ(in_flight->size(), 1U);
+  ASSERT_TRUE(store_->store_report("run-1", "{\"verdict\":\"PASS\"}", "PASS"));
+  ASSERT_TRUE(store_->set_driver_state("run-1", "done", ""));
+  run = store_->find_run("run-1");
+  EXPECT_EQ((*run)->state, "reported");
+  EXPECT_EQ((*run)->verdict, "PASS");
+  EXPECT_TRUE(store_->runs_in_flight()->empty());
+}
+
+TEST_P(RunStoreTest, ReopeningKeepsEverythingAndMigratesOnce) {
+  ASSERT_TRUE(store_->create_run(make_run("run-1", "node-a")));
+  ASSERT_TRUE(store_->ingest("run-1", {line(0)}));
+  store_.reset();
+  auto reopened = open_run_store(url_);
+  ASSERT_TRUE(reopened) << reopened.error().message;
+  auto run = (*reopened)->find_run("run-1");
+  ASSERT_TRUE(run && *run);
+  EXPECT_EQ((*run)->acked_seq, 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, RunStoreTest, ::testing::Values("sqlite", "postgres"),
+                         [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });
+
+}  // namespace
+}  // namespace kiln::orchestrator

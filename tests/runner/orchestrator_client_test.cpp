@@ -1,0 +1,184 @@
+// The runner's orchestrator reporter against a small fake orchestrator (plain
+// POSIX sockets): it catches up after the orchestrator was away, reads spilled
+// lines back from ocptv.jsonl, and obeys an abort directive.
+#include "report/orchestrator_client.hpp"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <thread>
+
+namespace kiln::runner {
+namespace {
+
+class FakeOrchestrator {
+ public:
+  FakeOrchestrator() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    int one = 1;
+    ::setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof(addr);
+    ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+    port_ = ntohs(addr.sin_port);
+  }
+  ~FakeOrchestrator() {
+    stop_ = true;
+    ::shutdown(fd_, SHUT_RDWR);
+    ::close(fd_);
+    if (thread_.joinable()) thread_.join();
+  }
+  // Until listen() is called, connections are refused: the orchestrator is away.
+  void listen() {
+    ::listen(fd_, 16);
+    thread_ = std::thread([this]() { serve(); });
+  }
+  [[nodiscard]] std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+
+  std::mutex mu;
+  std::map<long long, int> received;  // sequence number -> times posted
+  nlohmann::json report;
+  bool abort = false;
+
+ private:
+  void serve() {
+    while (!stop_) {
+      int c = ::accept(fd_, nullptr, nullptr);
+      if (c < 0) return;
+      std::string request;
+      char buf[65536];
+      std::size_t need = std::string::npos;
+      while (true) {
+        auto n = ::read(c, buf, sizeof(buf));
+        if (n <= 0) break;
+        request.append(buf, static_cast<std::size_t>(n));
+        auto head_end = request.find("\r\n\r\n");
+        if (head_end != std::string::npos && need == std::string::npos) {
+          auto cl = request.find("Content-Length: ");
+          need = head_end + 4 + (cl == std::string::npos ? 0 : std::stoul(request.substr(cl + 16)));
+        }
+        if (need != std::string::npos && request.size() >= need) break;
+      }
+      std::string body = respond(request);
+      std::string reply =
+          "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: "
+          "close\r\nContent-Length: " +
+          std::to_string(body.size()) + "\r\n\r\n" + body;
+      (void)::write(c, reply.data(), reply.size());
+      ::close(c);
+    }
+  }
+  std::string respond(const std::string& request) {
+    std::lock_guard lock(mu);
+    auto body = nlohmann::json::parse(request.substr(request.find("\r\n\r\n") + 4), nullptr, false);
+    nlohmann::json directive{{"action", abort ? "abort" : "continue"},
+                             {"destructive_go_ahead", false}};
+    if (request.find("/register") != std::string::npos) {
+      return nlohmann::json{{"run_id", "run-t"}, {"acknowledged", -1}, {"directive", directive}}
+          .dump();
+    }
+    if (request.find("/report") != std::string::npos) {
+      report = body;
+      return "{\"stored\": true}";
+    }
+    if (request.find("/artifacts") != std::string::npos) {
+      for (const auto& line : body["artifacts"])
+        received[nlohmann::json::parse(line.get<std::string>())["sequenceNumber"]]++;
+    }
+    long long acked = -1;
+    while (received.count(acked + 1) != 0) ++acked;
+    return nlohmann::json{{"acknowledged", acked}, {"directive", directive}}.dump();
+  }
+  int fd_ = -1;
+  unsigned short port_ = 0;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+std::string line(long long seq) {
+  return nlohmann::json{
+      {"sequenceNumber", seq}, {"timestamp", "t"}, {"padding", std::string(40, 'x')}}
+      .dump();
+}
+
+class ReporterTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("kiln-reporter-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  OrchestratorOptions options(const FakeOrchestrator& fake) {
+    OrchestratorOptions o;
+    o.url = fake.url();
+    o.token = "t";
+    o.node_uuid = "node-a";
+    o.spool = dir_ / "ocptv.jsonl";
+    o.min_backoff = std::chrono::milliseconds(20);
+    o.max_backoff = std::chrono::milliseconds(200);
+    o.batch_lines = 25;
+    return o;
+  }
+  std::filesystem::path dir_;
+};
+
+TEST_F(ReporterTest, CatchesUpAfterTheOrchestratorWasAwayAndSpilled) {
+  FakeOrchestrator fake;
+  auto o = options(fake);
+  o.max_queue_bytes = 1000;  // about 10 lines: the rest must come back from the file
+  OrchestratorReporter reporter(o);
+  ASSERT_TRUE(reporter.open());
+  reporter.start({{"node", {{"ironic_uuid", "node-a"}}}});
+  for (int i = 0; i < 200; ++i) reporter.write_line(line(i));  // never blocks: nobody listens
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  fake.listen();
+  for (int i = 200; i < 230; ++i) reporter.write_line(line(i));
+  auto done = reporter.finish({{"verdict", "PASS"}, {"failures", nlohmann::json::array()}},
+                              std::chrono::seconds(20));
+  ASSERT_TRUE(done) << done.error().message;
+  std::lock_guard lock(fake.mu);
+  ASSERT_EQ(fake.received.size(), 230U);
+  EXPECT_EQ(fake.received.rbegin()->first, 229);
+  EXPECT_EQ(fake.report["verdict"], "PASS");
+  EXPECT_EQ(reporter.acknowledged(), 229);
+}
+
+TEST_F(ReporterTest, GivesUpFlushingAfterTheTimeoutWithTheSpoolIntact) {
+  FakeOrchestrator fake;  // never listens
+  OrchestratorReporter reporter(options(fake));
+  ASSERT_TRUE(reporter.open());
+  reporter.start({{"node", {{"ironic_uuid", "node-a"}}}});
+  reporter.write_line(line(0));
+  auto done = reporter.finish({{"verdict", "PASS"}}, std::chrono::milliseconds(500));
+  ASSERT_FALSE(done);
+  EXPECT_NE(done.error().remedy.find("ocptv.jsonl"), std::string::npos);
+  EXPECT_EQ(std::filesystem::file_size(dir_ / "ocptv.jsonl"), line(0).size() + 1);
+}
+
+TEST_F(ReporterTest, AnAbortDirectiveSetsTheStopFlag) {
+  FakeOrchestrator fake;
+  fake.abort = true;
+  fake.listen();
+  std::atomic<bool> stop{false};
+  auto o = options(fake);
+  o.abort_flag = &stop;
+  OrchestratorReporter reporter(o);
+  ASSERT_TRUE(reporter.open());
+  reporter.start({{"node", {{"ironic_uuid", "node-a"}}}});
+  ASSERT_TRUE(reporter.registration(std::chrono::seconds(5)));
+  reporter.write_line(line(0));
+  for (int i = 0; i < 100 && !stop; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_TRUE(stop.load());
+}
+
+}  // namespace
+}  // namespace kiln::runner
