@@ -9,22 +9,10 @@ namespace {
 // (its recursive parser would otherwise recurse without bound).
 bool depth_within_limit(std::string_view text) {
   int depth = 0;
-  bool in_string = false;
-  bool escaped = false;
+  JsonStringTracker strings;
   for (char c : text) {
-    if (in_string) {
-      if (escaped) {
-        escaped = false;
-      } else if (c == '\\') {
-        escaped = true;
-      } else if (c == '"') {
-        in_string = false;
-      }
-      continue;
-    }
-    if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
+    if (strings.inside(c)) continue;
+    if (c == '{' || c == '[') {
       if (++depth > kMaxJsonDepth) return false;
     } else if (c == '}' || c == ']') {
       --depth;

@@ -16,6 +16,31 @@ namespace kiln {
 inline constexpr std::size_t kDefaultJsonLimit = 64U * 1024U * 1024U;
 inline constexpr int kMaxJsonDepth = 64;
 
+// For scanners that look at JSON text's structure without parsing it (depth
+// checks, finding the end of an object): tells whether each character, fed in
+// order, belongs to a string literal (its quotes included).
+class JsonStringTracker {
+ public:
+  bool inside(char c) {
+    if (in_string_) {
+      if (escaped_) {
+        escaped_ = false;
+      } else if (c == '\\') {
+        escaped_ = true;
+      } else if (c == '"') {
+        in_string_ = false;
+      }
+      return true;
+    }
+    if (c == '"') in_string_ = true;
+    return in_string_;
+  }
+
+ private:
+  bool in_string_ = false;
+  bool escaped_ = false;
+};
+
 // Parses `text` as a single JSON document. `what` names the source for the
 // error message ("smartctl -j -a /dev/sda stdout").
 Expected<nlohmann::json> parse_json(std::string_view text, std::string_view what,

@@ -120,23 +120,10 @@ std::string Iperf3Result::problem() const {
 std::string sanitize_iperf3_json(std::string_view text) {
   std::string out;
   out.reserve(text.size());
-  bool in_string = false;
-  bool escaped = false;
+  JsonStringTracker strings;
   for (std::size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
-    if (in_string) {
-      out.push_back(c);
-      if (escaped) {
-        escaped = false;
-      } else if (c == '\\') {
-        escaped = true;
-      } else if (c == '"') {
-        in_string = false;
-      }
-      continue;
-    }
-    if (c == '"') {
-      in_string = true;
+    if (strings.inside(c)) {
       out.push_back(c);
       continue;
     }

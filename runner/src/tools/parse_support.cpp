@@ -1,5 +1,7 @@
 #include "tools/parse_support.hpp"
 
+#include "kiln/json_input.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -148,23 +150,11 @@ std::optional<std::size_t> line_start_brace(std::string_view text, std::size_t f
 std::optional<std::string_view> balanced_object(std::string_view text, std::size_t start) {
   if (start >= text.size() || text[start] != '{') return std::nullopt;
   std::size_t depth = 0;
-  bool in_string = false;
-  bool escaped = false;
+  JsonStringTracker strings;
   for (std::size_t i = start; i < text.size(); ++i) {
     char c = text[i];
-    if (in_string) {
-      if (escaped) {
-        escaped = false;
-      } else if (c == '\\') {
-        escaped = true;
-      } else if (c == '"') {
-        in_string = false;
-      }
-      continue;
-    }
-    if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
+    if (strings.inside(c)) continue;
+    if (c == '{' || c == '[') {
       ++depth;
     } else if (c == '}' || c == ']') {
       if (depth == 0) return std::nullopt;
