@@ -64,6 +64,10 @@ class HostAdapter {
   virtual Expected<std::string> read_link(std::string_view path) = 0;
 };
 
+// A host file's text without surrounding whitespace (a sysfs attribute);
+// empty when it cannot be read.
+std::string read_trimmed(HostAdapter& host, std::string_view path);
+
 class SystemHostAdapter final : public HostAdapter {
  public:
   explicit SystemHostAdapter(std::filesystem::path root = "/");

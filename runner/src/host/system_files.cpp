@@ -10,6 +10,15 @@
 
 namespace kiln::runner {
 
+std::string read_trimmed(HostAdapter& host, std::string_view path) {
+  auto text = host.read_file(path);
+  if (!text) return {};
+  constexpr std::string_view kSpace = " \t\r\n\v\f";
+  auto first = text->find_first_not_of(kSpace);
+  if (first == std::string::npos) return {};
+  return text->substr(first, text->find_last_not_of(kSpace) - first + 1);
+}
+
 SystemHostAdapter::SystemHostAdapter(std::filesystem::path root) : root_(std::move(root)) {}
 
 std::filesystem::path SystemHostAdapter::resolve(std::string_view path) const {

@@ -10,17 +10,6 @@
 namespace kiln::runner::network {
 namespace {
 
-std::string trim(std::string_view s) {
-  auto first = s.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return {};
-  return std::string(s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1));
-}
-
-std::string read_trimmed(HostAdapter& host, const std::string& path) {
-  auto text = host.read_file(path);
-  return text ? trim(*text) : std::string();
-}
-
 std::uint32_t read_speed(HostAdapter& host, const std::string& name) {
   std::string text = read_trimmed(host, "/sys/class/net/" + name + "/speed");
   long long v = 0;

@@ -2,22 +2,13 @@
 
 #include <fmt/format.h>
 
-#include "tools/parse_support.hpp"
-
 namespace kiln::runner {
 namespace {
-
-namespace scan = tools::scan;
 
 std::string basename_of(std::string_view path) {
   while (!path.empty() && path.back() == '/') path.remove_suffix(1);
   auto slash = path.rfind('/');
   return std::string(slash == std::string_view::npos ? path : path.substr(slash + 1));
-}
-
-std::string trimmed_file(HostAdapter& host, const std::string& path) {
-  auto text = host.read_file(path);
-  return text ? std::string(scan::trim(*text)) : std::string();
 }
 
 }  // namespace
@@ -66,10 +57,10 @@ Expected<DiskTarget> resolve_disk(HostAdapter& host, const std::string& path) {
   std::string sys = "/sys/class/block/" + d.whole_disk;
   if (auto link = host.read_link(sys))
     d.virtual_device = link->find("/virtual/") != std::string::npos;
-  std::string rot = trimmed_file(host, sys + "/queue/rotational");
+  std::string rot = read_trimmed(host, sys + "/queue/rotational");
   if (rot == "0" || rot == "1") d.rotational = rot == "1";
-  d.sysfs_serial = trimmed_file(host, sys + "/device/serial");
-  if (d.sysfs_serial.empty()) d.sysfs_serial = trimmed_file(host, sys + "/serial");
+  d.sysfs_serial = read_trimmed(host, sys + "/device/serial");
+  if (d.sysfs_serial.empty()) d.sysfs_serial = read_trimmed(host, sys + "/serial");
   if (d.sysfs_serial.empty()) {  // SCSI/SATA: VPD page 0x80, a 4-byte header then the serial
     auto vpd = host.read_file(sys + "/device/vpd_pg80");
     if (vpd && vpd->size() > 4) {

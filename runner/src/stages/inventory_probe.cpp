@@ -24,11 +24,6 @@ std::optional<T> number(std::string_view s) {
   return v;
 }
 
-std::string read_trimmed(HostAdapter& host, const std::string& path) {
-  auto text = host.read_file(path);
-  return text ? trim(*text) : std::string();
-}
-
 std::string basename(std::string_view path) {
   auto slash = path.rfind('/');
   return std::string(slash == std::string_view::npos ? path : path.substr(slash + 1));
