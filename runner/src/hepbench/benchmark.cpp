@@ -99,7 +99,7 @@ RunLength quick_length() {
   return RunLength::time_box(std::chrono::seconds(4));
 }
 RunLength standard_length() {
-  return RunLength::time_box(std::chrono::seconds(150));
+  return RunLength::time_box(std::chrono::seconds(60));
 }
 
 std::string Mismatch::describe() const {

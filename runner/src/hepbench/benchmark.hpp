@@ -24,7 +24,7 @@
 namespace kiln::hepbench {
 
 // "quick": 4 s per workload, about 21 s in all (5 workloads). "standard":
-// 150 s per workload, about 12.5 min. Both are time boxes, so the wall time
+// 60 s per workload, about 5 min. Both are time boxes, so the wall time
 // does not depend on the machine's speed.
 RunLength quick_length();
 RunLength standard_length();

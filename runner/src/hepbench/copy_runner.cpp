@@ -126,6 +126,10 @@ void run_copy(std::size_t copy, const CopyRunSpec& spec, SharedRun& shared,
   const BarrierLeave leave(shared.barrier());
   try {
     record.cpu = spec.cpus[copy];
+    // Named so that tools (top -H, /proc/PID/task/*/comm) tell the copies
+    // from the runner's own threads; bench/hepbench measures the runner's share this way.
+    const std::string thread_name = fmt::format("hepbench-{}", copy);
+    pthread_setname_np(pthread_self(), thread_name.c_str());
     if (Status pinned = pin_to_cpu(record.cpu); !pinned) {
       shared.fail(pinned.error());
       return;
