@@ -4,8 +4,9 @@
 # length's wall time. Needs g++ (C++20), zlib1g-dev, libfmt-dev,
 # libyaml-cpp-dev. Run on an otherwise idle machine.
 #   bench/hepbench/run.sh              (~7 min on a 2-core VM)
-#   CV_BOX=150 bench/hepbench/run.sh   (CV over 3 standard-length runs: ~38 min)
-#   STANDARD=1 bench/hepbench/run.sh   (adds one standard run: +12.5 min)
+#   CV_BOX=60 bench/hepbench/run.sh    (CV over 3 standard-length runs: ~15 min)
+#   STANDARD=1 bench/hepbench/run.sh   (adds one standard run: +5 min)
+# standard_runs.sh beside this file does the 3 standard runs through kiln-runner itself.
 set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 OUT=${OUT_DIR:-$ROOT/build-hepbench-bench}
