@@ -84,7 +84,7 @@ class BenchmarkStage final : public Stage {
         "benchmark",
         "HEPSpec-like throughput score: five HEP-style workloads, one pinned copy per CPU, summed and "
         "normalised to the reference machine; every copy's results checked against known checksums",
-        {{"length", ParamType::kString, "quick", "quick (~20 s), standard (~12 min) or box=<duration> per workload"},
+        {{"length", ParamType::kString, "quick", "quick (~20 s), standard (~5 min) or box=<duration> per workload"},
          {"copies", ParamType::kString, "logical", "logical (one per CPU), physical (one per core) or a count"},
          {"workloads", ParamType::kStringList, "", "subset of workloads (default: all five)"},
          {"smt_compare", ParamType::kBool, "false", "also run one copy per physical core and report the SMT gain"}},
