@@ -160,3 +160,68 @@ Expected<std::string> FakeHostAdapter::read_link(std::string_view path) {
 }
 
 }  // namespace kiln::runner::testing
+
+namespace kiln::runner::testing {
+namespace {
+
+class FakeBlockDevice final : public BlockDevice {
+ public:
+  explicit FakeBlockDevice(std::shared_ptr<FakeDisk> disk) : disk_(std::move(disk)) {}
+  [[nodiscard]] std::uint64_t size_bytes() const override {
+    std::lock_guard lock(disk_->mu);
+    return disk_->bytes.size();
+  }
+  Status write_at(std::uint64_t offset, std::span<const std::byte> data) override {
+    std::lock_guard lock(disk_->mu);
+    if (offset + data.size() > disk_->bytes.size())
+      return make_error("KILN-DISK-IO", "write past the end (fake disk)");
+    for (std::size_t i = 0; i < data.size(); ++i) {
+      std::uint64_t at = offset + i;
+      bool stuck = std::any_of(disk_->stuck.begin(), disk_->stuck.end(), [at](const auto& r) {
+        return at >= r.first && at < r.first + r.second;
+      });
+      if (!stuck) disk_->bytes[at] = data[i];
+    }
+    disk_->bytes_written += data.size();
+    return ok();
+  }
+  Status read_at(std::uint64_t offset, std::span<std::byte> data) override {
+    std::lock_guard lock(disk_->mu);
+    if (offset + data.size() > disk_->bytes.size())
+      return make_error("KILN-DISK-IO", "read past the end (fake disk)");
+    std::copy_n(disk_->bytes.begin() + static_cast<std::ptrdiff_t>(offset), data.size(),
+                data.begin());
+    disk_->bytes_read += data.size();
+    return ok();
+  }
+  Status sync() override { return ok(); }
+
+ private:
+  std::shared_ptr<FakeDisk> disk_;
+};
+
+}  // namespace
+
+std::shared_ptr<FakeDisk> FakeHostAdapter::add_block_device(const std::string& path,
+                                                            std::uint64_t size, std::byte fill) {
+  auto disk = std::make_shared<FakeDisk>();
+  disk->bytes.assign(size, fill);
+  std::lock_guard lock(mu_);
+  disks_[path] = disk;
+  return disk;
+}
+
+Expected<std::unique_ptr<BlockDevice>> FakeHostAdapter::open_block_device(std::string_view path,
+                                                                          bool writable) {
+  std::lock_guard lock(mu_);
+  auto it = disks_.find(std::string(path));
+  if (it == disks_.end())
+    return make_error("KILN-DISK-OPEN", "cannot open " + std::string(path) + " (fake host)");
+  if (writable) {
+    std::lock_guard disk_lock(it->second->mu);
+    it->second->opened_for_writing = true;
+  }
+  return std::unique_ptr<BlockDevice>(std::make_unique<FakeBlockDevice>(it->second));
+}
+
+}  // namespace kiln::runner::testing

@@ -5,8 +5,10 @@
 // Thread-safe: stages test disks from several threads.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <string>
@@ -15,6 +17,17 @@
 #include "host/host_adapter.hpp"
 
 namespace kiln::runner::testing {
+
+// An in-memory block device for open_block_device(). Writes to a `stuck`
+// range are dropped (a disk that silently does not write there).
+struct FakeDisk {
+  std::mutex mu;
+  std::vector<std::byte> bytes;
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> stuck;  // offset, length
+  std::uint64_t bytes_written = 0;
+  std::uint64_t bytes_read = 0;
+  bool opened_for_writing = false;
+};
 
 class FakeHostAdapter final : public HostAdapter {
  public:
@@ -35,6 +48,10 @@ class FakeHostAdapter final : public HostAdapter {
   void add_dir(const std::string& path);
   void set_link(const std::string& path, std::string target);
 
+  // A block device at `path` (e.g. "/dev/sdb") of `size` bytes, all `fill`.
+  std::shared_ptr<FakeDisk> add_block_device(const std::string& path, std::uint64_t size,
+                                             std::byte fill = std::byte{0});
+
   [[nodiscard]] std::vector<std::vector<std::string>> calls() const;
   // Whether any command run started with `prefix`.
   [[nodiscard]] bool ran(const std::vector<std::string>& prefix) const;
@@ -45,6 +62,8 @@ class FakeHostAdapter final : public HostAdapter {
   Expected<std::vector<std::string>> list_dir(std::string_view path) override;
   bool exists(std::string_view path) override;
   Expected<std::string> read_link(std::string_view path) override;
+  Expected<std::unique_ptr<BlockDevice>> open_block_device(std::string_view path,
+                                                           bool writable) override;
 
  private:
   struct Script {
@@ -60,6 +79,7 @@ class FakeHostAdapter final : public HostAdapter {
   std::map<std::string, std::string> files_;
   std::set<std::string> dirs_;
   std::map<std::string, std::string> links_;
+  std::map<std::string, std::shared_ptr<FakeDisk>> disks_;
 };
 
 }  // namespace kiln::runner::testing

@@ -5,8 +5,12 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
+#include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,6 +50,21 @@ struct CommandResult {
 // after -P, --password, -k) replaced by "****".
 std::string printable_command(const std::vector<std::string>& argv);
 
+// A block device opened for whole-device I/O (wipe, read-back verification).
+// The system implementation opens it O_DIRECT and O_EXCL (the kernel refuses
+// while the device is mounted or held); buffers passed to it must be aligned
+// to kBlockDeviceAlignment and their size a multiple of it.
+inline constexpr std::size_t kBlockDeviceAlignment = 4096;
+
+class BlockDevice {
+ public:
+  virtual ~BlockDevice() = default;
+  [[nodiscard]] virtual std::uint64_t size_bytes() const = 0;
+  virtual Status write_at(std::uint64_t offset, std::span<const std::byte> data) = 0;
+  virtual Status read_at(std::uint64_t offset, std::span<std::byte> data) = 0;
+  virtual Status sync() = 0;  // fdatasync: the writes reached the device
+};
+
 class HostAdapter {
  public:
   virtual ~HostAdapter() = default;
@@ -62,6 +81,10 @@ class HostAdapter {
   virtual bool exists(std::string_view path) = 0;
   // Target of a symlink (e.g. /sys/class/net/eth0/device), resolved name only.
   virtual Expected<std::string> read_link(std::string_view path) = 0;
+  // Opens a block device for direct I/O; the default refuses (adapters that
+  // never touch disks need not implement it).
+  virtual Expected<std::unique_ptr<BlockDevice>> open_block_device(std::string_view path,
+                                                                   bool writable);
 };
 
 // A host file's text without surrounding whitespace (a sysfs attribute);
@@ -78,6 +101,8 @@ class SystemHostAdapter final : public HostAdapter {
   Expected<std::vector<std::string>> list_dir(std::string_view path) override;
   bool exists(std::string_view path) override;
   Expected<std::string> read_link(std::string_view path) override;
+  Expected<std::unique_ptr<BlockDevice>> open_block_device(std::string_view path,
+                                                           bool writable) override;
 
  private:
   [[nodiscard]] std::filesystem::path resolve(std::string_view path) const;

@@ -13,6 +13,8 @@ void register_builtin_stages() {
   registry.add(make_network_stage);
   registry.add(make_benchmark_stage);
   registry.add(make_memtest_stage);
+  registry.add(make_disk_wipe_stage);
+  registry.add(make_bmc_reset_stage);
 }
 
 }  // namespace kiln::runner

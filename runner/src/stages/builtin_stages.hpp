@@ -16,5 +16,7 @@ std::unique_ptr<Stage> make_disk_perf_stage();
 std::unique_ptr<Stage> make_network_stage();
 std::unique_ptr<Stage> make_benchmark_stage();
 std::unique_ptr<Stage> make_memtest_stage();
+std::unique_ptr<Stage> make_disk_wipe_stage();
+std::unique_ptr<Stage> make_bmc_reset_stage();
 
 }  // namespace kiln::runner

@@ -31,6 +31,14 @@ struct StageInfo {
 struct RunOptions {
   std::vector<std::string> disks;       // --disk: target block devices
   bool destructive_confirmed = false;   // --i-know-this-wipes or orchestrator go-ahead
+  // Decommission (disk-wipe, bmc-reset): only when the run is in decommission
+  // mode AND confirmed for this run (standalone: --decommission with
+  // --i-know-this-wipes; with an orchestrator: its registration directive
+  // mode "decommission" with decommission_go_ahead). See decommission_gate.hpp.
+  std::string mode = "burnin";              // --mode burnin|decommission (kiln.mode)
+  bool decommission_confirmed = false;
+  std::string decommission_refusal;         // why not confirmed, for the stages' errors
+  std::string operator_name;                // --operator, $KILN_OPERATOR or the orchestrator's
   std::string bmc_host;                 // "" = in-band; "HOST:PORT" for lanplus
   std::string bmc_user;
   std::string bmc_password;

@@ -51,6 +51,18 @@ void StepRecorder::tool_version(std::string tool, std::string version) {
   record_.tool_versions[std::move(tool)] = std::move(version);
 }
 
+void StepRecorder::evidence(const std::string& key, nlohmann::json value) {
+  std::lock_guard lock(mu_);
+  record_.evidence[key] = std::move(value);
+}
+
+void StepRecorder::append_evidence(const std::string& key, nlohmann::json value) {
+  std::lock_guard lock(mu_);
+  auto& slot = record_.evidence[key];
+  if (!slot.is_array()) slot = nlohmann::json::array();
+  slot.push_back(std::move(value));
+}
+
 void StepRecorder::progress(double fraction, const std::string& detail) {
   fraction = std::clamp(fraction, 0.0, 1.0);
   {

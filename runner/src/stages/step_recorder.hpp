@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "kiln/measurement.hpp"
 #include "kiln/ocptv_writer.hpp"
 #include "kiln/outcome.hpp"
@@ -31,6 +33,9 @@ struct StageRecord {
   std::vector<std::string> logs;
   std::string skip_reason;
   std::map<std::string, std::string> tool_versions;
+  // Structured facts for documents built after the run (the decommission
+  // certificate): e.g. {"disks": [...]} from disk-wipe. Not in the report.
+  nlohmann::json evidence = nlohmann::json::object();
   std::chrono::system_clock::time_point started;
   std::chrono::system_clock::time_point ended;
   Outcome outcome = Outcome::skip();
@@ -59,6 +64,9 @@ class StepRecorder {
   // The stage does not apply (no disks to test...): SKIP unless something else was reported.
   void skip(std::string reason);
   void tool_version(std::string tool, std::string version);
+  // Sets evidence[key] / appends to the array evidence[key].
+  void evidence(const std::string& key, nlohmann::json value);
+  void append_evidence(const std::string& key, nlohmann::json value);
   void progress(double fraction, const std::string& detail);
 
   // COMPLETE/FAIL if any FAIL diagnosis or failed limit check; else ERROR if

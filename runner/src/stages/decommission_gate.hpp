@@ -1,0 +1,35 @@
+// Whether this run may wipe: the one rule every decommission stage asks.
+// A runner in burn-in mode never wipes, whatever its profile says.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "stages/stage.hpp"
+
+namespace kiln::runner {
+
+struct DecommissionRequest {
+  std::string mode = "burnin";      // --mode (or "decommission" with --decommission)
+  bool i_know_this_wipes = false;
+  bool with_orchestrator = false;
+  // The registration reply's "directive" object (orchestrator runs), if any.
+  std::optional<nlohmann::json> directive;
+};
+
+struct DecommissionDecision {
+  bool confirmed = false;
+  std::string refusal;  // why not, naming what is missing
+};
+
+// Standalone: mode decommission and --i-know-this-wipes. With an orchestrator:
+// mode decommission and the directive's mode "decommission" with
+// decommission_go_ahead true (--i-know-this-wipes does not replace it).
+DecommissionDecision decide_decommission(const DecommissionRequest& request);
+
+// "" when the stage may wipe, else the reason it may not (for the error).
+std::string wipe_refusal(const RunOptions& options);
+
+}  // namespace kiln::runner
