@@ -14,9 +14,14 @@ BUILD_PACKAGES := build-essential cmake ninja-build ccache pkg-config \
 TOOL_PACKAGES := ipmitool openipmi stress-ng fio smartmontools e2fsprogs iperf3 dmidecode ethtool \
   util-linux iproute2 iputils-ping procps memtester stressapptest postgresql ironic-common curl
 TEST_PACKAGES := python3 python3-jsonschema python3-yaml
-PACKAGES := $(BUILD_PACKAGES) $(TOOL_PACKAGES) $(TEST_PACKAGES)
+# The boot image (image/build.sh) and its QEMU tests (tests-hw/): tools the image
+# carries beyond TOOL_PACKAGES, what packs it (cpio, zstd, GRUB, xorriso), and
+# QEMU with UEFI firmware. Debian's kernel is downloaded (apt-get download), not installed.
+IMAGE_PACKAGES := busybox-static nvme-cli hdparm sg3-utils kmod file binutils cpio zstd ca-certificates \
+  grub-common grub-pc-bin grub-efi-amd64-bin xorriso mtools qemu-system-x86 qemu-utils ovmf
+PACKAGES := $(BUILD_PACKAGES) $(TOOL_PACKAGES) $(TEST_PACKAGES) $(IMAGE_PACKAGES)
 
-.PHONY: all deps build build-asan test test-asan demo clean format
+.PHONY: all deps build build-asan image test test-asan demo clean format
 
 all: build
 
@@ -39,7 +44,12 @@ build-asan: deps
 	cmake --preset asan
 	cmake --build --preset asan -j $(JOBS)
 
-test: build
+# build/image: kiln.kernel, kiln.initramfs, kiln.iso (image/README.md); rebuilt only when an input changed.
+image: build
+	./image/build.sh --runner build/bin/kiln-runner --out build/image
+
+# The hw tests (label hw) boot build/image in QEMU.
+test: build image
 	ctest --preset default -j $(JOBS)
 
 test-asan: build-asan

@@ -1,0 +1,178 @@
+#!/usr/bin/env bash
+# Boots kiln's image in QEMU (TCG) against a simulated server and checks what
+# comes out. tests-hw/README.md describes the rig and the cases.
+#   hw_test.sh BIN_DIR SOURCE_DIR IMAGE_DIR good|baddisk|nofru|noburnin
+# good:     FRU read in-band -> delivery PO-2026-0042 -> profile hw -> PASS reported
+#           -> the Ironic node is available with CUSTOM_KILN_PASSED
+# baddisk:  the NVMe disk has a blkdebug bad sector -> the disk stage FAILs naming
+#           its serial -> the Ironic node is in maintenance with that reason
+# nofru:    the FRU has no Product Asset Tag -> preliminary FAILs, diagnosis says so
+# noburnin: the orchestrator gives no go-ahead (no burn-in holds the token) ->
+#           the disks, one holding ext4 with known data, are byte for byte unchanged
+set -euo pipefail
+bin=$(cd "$1" && pwd); SRC=$(cd "$2" && pwd); IMAGE=$3; case_=$4
+hw=$(cd "$(dirname "$0")" && pwd)
+it=$SRC/tests/integration
+# shellcheck source=tests-hw/lib/guest.sh
+. "$hw/lib/guest.sh"
+
+skip() { echo "SKIP: $*"; exit 77; }
+[ "$(id -u)" = 0 ] || skip "the hw tests run as root (ipmi_sim, QEMU disks)"
+for tool in qemu-system-x86_64 ipmi_sim ipmitool cpio mke2fs python3 curl; do
+  command -v "$tool" > /dev/null || skip "'$tool' is missing (make deps)"
+done
+[ -f "$IMAGE/kiln.initramfs" ] && [ -f "$IMAGE/kiln.kernel" ] ||
+  skip "no image in $IMAGE (make image builds it)"
+[ -x "$bin/kiln-orchestrator" ] && [ -x "$bin/kilnctl" ] || skip "kiln-orchestrator/kilnctl not built in $bin"
+
+tmp=$(mktemp -d /tmp/kiln-hw.XXXXXX)
+orch_pid=""
+cleanup() {
+  [ -n "$orch_pid" ] && kill "$orch_pid" 2> /dev/null && wait "$orch_pid" 2> /dev/null
+  stop_bmc "$tmp/bmc"
+  "$it/ironic_fixture.sh" stop "$tmp/ironic" > /dev/null 2>&1 || true
+  [ -n "${KEEP_HW_TMP:-}" ] || rm -rf "$tmp"
+}
+trap cleanup EXIT
+fail() {
+  echo "FAIL ($case_): $*" >&2
+  echo "--- guest serial console (tail)" >&2; tail -n 60 "$tmp/serial.log" >&2 2> /dev/null || true
+  echo "--- orchestrator log (tail)" >&2; tail -n 20 "$tmp/orch.log" >&2 2> /dev/null || true
+  exit 1
+}
+jget() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
+started=$(date +%s)
+
+# The simulated server: BMC (in-band + LAN), disks, the hw profile in the image.
+serial=KILN-HW-0001; asset=PO-2026-0042
+[ "$case_" = nofru ] && asset=""
+start_bmc "$tmp/bmc" "$serial" "$asset" || fail "ipmi_sim did not start"
+truncate -s 32M "$tmp/sata.raw" "$tmp/nvme.raw"
+disks="$(ahci_disk "$tmp/sata.raw" KILN-SATA-0001) $(nvme_disk "$tmp/nvme.raw" KILN-NVME-0001)"
+if [ "$case_" = baddisk ]; then
+  # every read of 512-byte sector 8192 (4 KiB block 1024) of the NVMe disk fails with EIO
+  printf '[inject-error]\nevent = "read_aio"\nerrno = "5"\nsector = "8192"\nonce = "off"\nimmediately = "on"\n' \
+    > "$tmp/bad-sector.conf"
+  disks="$(ahci_disk "$tmp/sata.raw" KILN-SATA-0001) $(nvme_disk "$tmp/nvme.raw" KILN-NVME-BAD1 "$tmp/bad-sector.conf")"
+fi
+if [ "$case_" = noburnin ]; then
+  mkdir -p "$tmp/data"
+  head -c 4194304 /dev/urandom > "$tmp/data/payload.bin"
+  echo "kiln hw test: this file must survive" > "$tmp/data/README"
+  rm "$tmp/sata.raw"
+  mke2fs -q -t ext4 -L KILNDATA -d "$tmp/data" "$tmp/sata.raw" 32M
+  before=$(sha256sum "$tmp/sata.raw" "$tmp/nvme.raw" | cut -d' ' -f1 | tr '\n' ' ')
+fi
+mkdir -p "$tmp/overlay/etc"
+cp -r "$hw/configs" "$tmp/overlay/etc/kiln"
+initramfs_with_overlay "$IMAGE/kiln.initramfs" "$tmp/overlay" "$tmp/initrd"
+
+# Orchestrator (and Ironic for good/baddisk) on 127.0.0.1; the guest reaches
+# it as 10.0.2.2, QEMU's user-net gateway.
+ironic_yaml=""
+if [ "$case_" = good ] || [ "$case_" = baddisk ]; then
+  set +e; ironic_url=$("$it/ironic_fixture.sh" start "$tmp/ironic"); rc=$?; set -e
+  [ $rc = 77 ] && skip "Ironic (ironic-common) is not installed"
+  [ $rc = 0 ] || fail "Ironic did not start"
+  ironic_yaml="ironic:
+  url: $ironic_url
+  deploy_interface: fake
+  kernel_url: http://127.0.0.1:9/kiln.kernel
+  ramdisk_url: http://127.0.0.1:9/kiln.initramfs
+  poll_interval_ms: 200
+  max_backoff_ms: 2000"
+fi
+OP=kiln-hw-operator-token-0123456789
+port=$(free_port)
+cat > "$tmp/orchestrator.yaml" <<YAML
+listen: 127.0.0.1
+port: $port
+public_url: http://10.0.2.2:$port
+store: sqlite://$tmp/kiln.db
+operator_token: $OP
+config_dir: $hw/configs
+$ironic_yaml
+YAML
+"$bin/kiln-orchestrator" --config "$tmp/orchestrator.yaml" > "$tmp/orch.log" 2>&1 &
+orch_pid=$!
+url=http://127.0.0.1:$port
+for _ in $(seq 100); do curl -s -o /dev/null "$url/v1/nodes" && break; sleep 0.1; done
+kilnctl() { "$bin/kilnctl" --url "$url" --token "$OP" "$@"; }
+H='X-OpenStack-Ironic-API-Version: 1.82'
+node_field() { curl -sf -H "$H" "$ironic_url/v1/nodes/$node" | jget "$1"; }
+wait_node() {  # SECONDS PYTHON-EXPR
+  local end=$(($(date +%s) + $1))
+  while [ "$(date +%s)" -lt "$end" ]; do
+    [ "$(node_field "$2" 2> /dev/null || true)" = True ] && return 0
+    sleep 0.5
+  done
+  curl -s -H "$H" "$ironic_url/v1/nodes/$node" | python3 -m json.tool | grep -E 'provision_state|maintenance|traits' >&2 || true
+  fail "the Ironic node never satisfied: $2"
+}
+
+# The kernel command line, as Ironic or an operator would hand it to the node.
+case $case_ in
+  good | baddisk)
+    node=$(curl -sf -H "$H" -H 'Content-Type: application/json' -d '{"driver":"fake-hardware","name":"kiln-hw"}' \
+      "$ironic_url/v1/nodes" | jget 'd["uuid"]')
+    curl -sf -X PUT -H "$H" -H 'Content-Type: application/json' -d '{"target":"manage"}' \
+      "$ironic_url/v1/nodes/$node/states/provision" > /dev/null
+    wait_node 60 'd["provision_state"] == "manageable" and d["target_provision_state"] is None'
+    kilnctl burnin start --node "$node" > /dev/null
+    wait_node 60 'd["provision_state"] == "active" and d["extra"].get("kiln", {}).get("state") == "burning-in"'
+    cmdline=$(node_field 'd["instance_info"]["kernel_append_params"]')
+    [ "$case_" = baddisk ] && cmdline="$cmdline kiln.end=poweroff"  # a FAIL waits by default
+    ;;
+  nofru)
+    node=$(cat /proc/sys/kernel/random/uuid)
+    cmdline="$(kilnctl -f json burnin start --node "$node" | jget 'd["runs"][0]["kernel_params"]') kiln.profile=hw kiln.end=poweroff"
+    ;;
+  noburnin)  # a token no burn-in was started with (a stale or copied command line)
+    node=$(cat /proc/sys/kernel/random/uuid)
+    cmdline="kiln.url=http://10.0.2.2:$port kiln.node=$node kiln.token=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n') kiln.profile=hw-signatures kiln.end=poweroff"
+    ;;
+esac
+echo "kernel command line: $(sed 's/kiln.token=[^ ]*/kiln.token=.../' <<< "$cmdline")"
+
+# shellcheck disable=SC2086  # $disks holds QEMU arguments
+boot_guest "$tmp/serial.log" 480 "$tmp/initrd" "$cmdline" $disks && qrc=0 || qrc=$?
+echo "guest ran $(($(date +%s) - started)) s since the test started (QEMU status $qrc)"
+[ $qrc = 0 ] || fail "QEMU status $qrc (124: the guest did not power off in time)"
+grep -q "BMC /dev/ipmi0" "$tmp/serial.log" || fail "the in-band BMC (/dev/ipmi0) was not found"
+grep -q "KILN VERDICT" "$tmp/serial.log" || fail "no verdict on the console"
+grep "KILN VERDICT" "$tmp/serial.log"
+
+run_json() { kilnctl -f json run list | jget "$1"; }
+report() {  # PYTHON-EXPR on the stored report
+  local id
+  id=$(run_json 'd["runs"][-1]["id"]')
+  curl -sf -H "Authorization: Bearer $OP" "$url/v1/runs/$id/report" | jget "$1"
+}
+stage_field() { report "[s for s in d['stages'] if s['name'] == '$1'][0]$2"; }
+case $case_ in
+  good)
+    grep -q "KILN VERDICT: PASS" "$tmp/serial.log" || fail "the verdict is not PASS"
+    wait_node 90 'd["provision_state"] == "available" and "CUSTOM_KILN_PASSED" in d["traits"]'
+    [ "$(report 'd["node"]["fru"]["product_serial"] + " " + d["delivery"]["tag"] + " " + d["profile"]')" = \
+      "KILN-HW-0001 PO-2026-0042 hw" ] || fail "report identity: $(report 'd["node"], d["delivery"]')"
+    echo "Ironic node $node: available, CUSTOM_KILN_PASSED; report names $serial / $asset / hw" ;;
+  baddisk)
+    grep -q "KILN VERDICT: FAIL" "$tmp/serial.log" || fail "the verdict is not FAIL"
+    wait_node 90 'd["maintenance"]'
+    reason=$(node_field 'd["maintenance_reason"]')
+    echo "maintenance reason: $reason"
+    grep -q KILN-NVME-BAD1 <<< "$reason" || fail "the maintenance reason does not name the bad disk's serial"
+    [ "$(stage_field disk '["verdict"]')" = FAIL ] || fail "the disk stage did not FAIL" ;;
+  nofru)
+    grep -q "KILN VERDICT: FAIL" "$tmp/serial.log" || fail "the verdict is not FAIL"
+    [ "$(stage_field preliminary '["verdict"]')" = FAIL ] || fail "preliminary did not FAIL"
+    diag=$(report 'd["failures"][0]')
+    echo "diagnosis: $diag"
+    grep -qi "asset tag" <<< "$diag" || fail "the diagnosis does not say the asset tag is missing" ;;
+  noburnin)
+    after=$(sha256sum "$tmp/sata.raw" "$tmp/nvme.raw" | cut -d' ' -f1 | tr '\n' ' ')
+    [ "$before" = "$after" ] || fail "a disk changed without the orchestrator's go-ahead"
+    grep -q "not confirmed" "$tmp/serial.log" || fail "the console does not say destructive work was not confirmed"
+    echo "both disks unchanged (sha256 $before)" ;;
+esac
+echo "hw $case_ passed in $(($(date +%s) - started)) s"
