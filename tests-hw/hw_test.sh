@@ -59,8 +59,7 @@ if [ "$case_" = noburnin ]; then
   mkdir -p "$tmp/data"
   head -c 4194304 /dev/urandom > "$tmp/data/payload.bin"
   echo "kiln hw test: this file must survive" > "$tmp/data/README"
-  rm "$tmp/sata.raw"
-  mke2fs -q -t ext4 -L KILNDATA -d "$tmp/data" "$tmp/sata.raw" 32M
+  mke2fs -q -F -t ext4 -L KILNDATA -d "$tmp/data" "$tmp/sata.raw" 32M
   before=$(sha256sum "$tmp/sata.raw" "$tmp/nvme.raw" | cut -d' ' -f1 | tr '\n' ' ')
 fi
 mkdir -p "$tmp/overlay/etc"
