@@ -47,6 +47,14 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--disk", run.disks, "target block device for disk stages (repeatable)");
   run_cmd->add_flag("--i-know-this-wipes", run.i_know_this_wipes,
                     "standalone mode: allow destructive stages the profile enables");
+  run_cmd->add_option("--mode", run.mode, "burnin (default: never wipes) or decommission (kiln.mode)")
+      ->check(CLI::IsMember({"burnin", "decommission"}));
+  run_cmd->add_flag("--decommission", run.decommission,
+                    "decommission this machine (same as --mode decommission); standalone it also "
+                    "needs --i-know-this-wipes");
+  run_cmd->add_option("--operator", run.operator_name, "who runs the decommission (or $KILN_OPERATOR)");
+  run_cmd->add_option("--signing-key", run.signing_key,
+                      "Ed25519 private key (PEM) that signs the certificate in standalone runs");
   auto* orch = run_cmd->add_option("--orchestrator", run.orchestrator_url,
                                    "report to kiln-orchestrator at this URL (kiln.url)");
   run_cmd->add_option("--token", run.token, "this node's burn-in token (kiln.token)")->needs(orch)
@@ -57,6 +65,14 @@ int main(int argc, char** argv) {
       ->capture_default_str();
 
   app.add_subcommand("stages", "list the stages and their parameters");
+
+  std::string cert_file;
+  std::string cert_public_key;
+  auto* certificate = app.add_subcommand("certificate", "decommission certificates");
+  certificate->require_subcommand(1);
+  auto* cert_verify = certificate->add_subcommand("verify", "check a certificate's signature (exit 0 valid, 1 invalid, 2 unsigned/unreadable)");
+  cert_verify->add_option("FILE", cert_file, "certificate.json")->required();
+  cert_verify->add_option("--public-key", cert_public_key, "trust only this key (PEM, public or private)");
 
   std::string bench_length = "quick";
   std::string bench_copies = "logical";
@@ -78,6 +94,7 @@ int main(int argc, char** argv) {
       for (int i = 0; i < argc; ++i) run.command_line += (i ? " " : "") + std::string(argv[i]);
       return cmd_run(common, run);
     }
+    if (cert_verify->parsed()) return cmd_certificate_verify(cert_file, cert_public_key);
     if (bench->parsed()) return cmd_bench(common.config_dir, bench_length, bench_copies);
     return cmd_stages();
   } catch (const std::exception& e) {

@@ -9,7 +9,9 @@
 
 #include <fmt/format.h>
 
+#include "cli/certificate_output.hpp"
 #include "kiln/json_input.hpp"
+#include "stages/decommission_gate.hpp"
 #include "report/orchestrator_client.hpp"
 #include "report/report_json.hpp"
 #include "run/burnin_run.hpp"
@@ -114,6 +116,19 @@ int cmd_stages() {
 }
 
 int cmd_run(const CommonOptions& opts, const RunCommandOptions& run) {
+  if (run.decommission && run.mode == "burnin") {
+    print_error(make_error("KILN-CLI", "--decommission contradicts --mode burnin",
+                           "a node in burn-in mode never wipes: drop one of them"));
+    return 2;
+  }
+  if (!run.mode.empty() && run.mode != "burnin" && run.mode != "decommission") {
+    print_error(make_error("KILN-CLI", fmt::format("--mode '{}' is not burnin or decommission", run.mode)));
+    return 2;
+  }
+  DecommissionRequest decommission;
+  decommission.mode = run.decommission ? "decommission" : run.mode.empty() ? "burnin" : run.mode;
+  decommission.i_know_this_wipes = run.i_know_this_wipes;
+  decommission.with_orchestrator = !run.orchestrator_url.empty();
   SystemHostAdapter host(opts.sysroot);
   FruInfo fru;
   auto plan = plan_from(host, opts, run.profile, fru);
@@ -159,6 +174,11 @@ int cmd_run(const CommonOptions& opts, const RunCommandOptions& run) {
   options.bmc_password = opts.bmc_password;
   options.out_dir = out;
   options.config_dir = opts.config_dir;
+  options.mode = decommission.mode;
+  options.operator_name = run.operator_name;
+  if (const char* env = std::getenv("KILN_OPERATOR"); options.operator_name.empty() && env != nullptr) {
+    options.operator_name = env;
+  }
 
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
@@ -170,6 +190,18 @@ int cmd_run(const CommonOptions& opts, const RunCommandOptions& run) {
     if (directive != nullptr && json_bool(*directive, "destructive_go_ahead") == true) {
       options.destructive_confirmed = true;  // Ironic confirmed the node is in burn-in
     }
+    if (directive != nullptr) decommission.directive = *directive;
+    if (directive != nullptr && options.operator_name.empty()) {
+      options.operator_name = json_string(*directive, "operator").value_or("");
+    }
+  }
+  auto decided = decide_decommission(decommission);
+  options.decommission_confirmed = decided.confirmed;
+  options.decommission_refusal = decided.refusal;
+  if (decommission.mode == "decommission") {
+    fmt::print(stderr, "kiln-runner: decommission mode: {}\n",
+               decided.confirmed ? "CONFIRMED, the disks given with --disk will be wiped"
+                                 : "not confirmed: " + decided.refusal);
   }
   TerminalProgress terminal(isatty(STDERR_FILENO) == 1);
   RunRecord record = execute_run(host, *plan, node, options, writer, run.command_line, terminal.observer(), &g_stop);
@@ -189,6 +221,20 @@ int cmd_run(const CommonOptions& opts, const RunCommandOptions& run) {
   fmt::print("\n{}\nreport: {}\nOCPTV stream: {}\n", verdict_table(record),
              std::filesystem::absolute(out / "report.json").string(),
              std::filesystem::absolute(out / "ocptv.jsonl").string());
+  if (options.mode == "decommission" && is_decommission_run(record)) {
+    CertificateContext context{options.operator_name, reporter ? reporter->run_id() : "", run.node_uuid};
+    auto cert = write_certificate(record, context, out, run.signing_key, reporter.get());
+    if (!cert) {
+      print_error(cert.error());
+      if (!std::filesystem::exists(out / "certificate.json")) return 2;
+      fmt::print("certificate (UNSIGNED): {}\n", std::filesystem::absolute(out / "certificate.json").string());
+    } else {
+      fmt::print("certificate{}: {}\ncertificate page: {}\n",
+                 cert->signed_by.empty() ? " (UNSIGNED: pass --signing-key FILE to sign it)" : ", signed by " + cert->signed_by,
+                 std::filesystem::absolute(cert->json_path).string(),
+                 std::filesystem::absolute(cert->html_path).string());
+    }
+  }
   return exit_code_for(record.outcome);
 }
 

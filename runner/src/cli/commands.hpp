@@ -23,6 +23,13 @@ struct RunCommandOptions {
   std::string out_dir = "kiln-out";
   std::vector<std::string> disks;
   bool i_know_this_wipes = false;
+  // Decommission: --mode burnin|decommission (kiln.mode); --decommission is
+  // --mode decommission. Wiping also needs --i-know-this-wipes (standalone) or
+  // the orchestrator's directive.
+  std::string mode;
+  bool decommission = false;
+  std::string operator_name;  // --operator, else $KILN_OPERATOR, else the orchestrator's
+  std::string signing_key;    // --signing-key: sign the certificate locally (standalone)
   std::string command_line;
   // Report to kiln-orchestrator (kiln.url / kiln.token / kiln.node).
   std::string orchestrator_url;
@@ -39,6 +46,8 @@ int cmd_fru(const CommonOptions& opts);
 int cmd_plan(const CommonOptions& opts, const std::optional<std::string>& profile);
 int cmd_run(const CommonOptions& opts, const RunCommandOptions& run);
 int cmd_stages();
+// kiln-runner certificate verify FILE [--public-key F]: 0 valid, 1 invalid, 2 unreadable/unsigned.
+int cmd_certificate_verify(const std::string& file, const std::string& public_key);
 int cmd_bench(const std::string& config_dir, const std::string& length, const std::string& copies);
 
 }  // namespace kiln::runner

@@ -316,4 +316,37 @@ Status OrchestratorReporter::finish(const nlohmann::json& report, std::chrono::m
   }
 }
 
+std::string OrchestratorReporter::run_id() const {
+  std::lock_guard lock(mu_);
+  return run_id_;
+}
+
+Expected<nlohmann::json> OrchestratorReporter::post_certificate(const nlohmann::json& body,
+                                                                std::chrono::milliseconds wait) {
+  std::string id = run_id();
+  if (id.empty()) return make_error("KILN-ORCH", "not registered with the orchestrator: no run id for the certificate");
+  const auto deadline = std::chrono::steady_clock::now() + wait;
+  auto delay = options_.min_backoff;
+  for (;;) {
+    auto reply = call(options_, http::verb::post, fmt::format("/v1/runs/{}/certificate", id), body.dump());
+    if (reply && reply->status < 300) {
+      if (!reply->body.is_object() || !reply->body.contains("certificate") || !reply->body.contains("signature")) {
+        return make_error("KILN-ORCH", "the orchestrator's certificate reply is not a signed document");
+      }
+      return reply->body;
+    }
+    if (reply && reply->status < 500) {
+      return make_error("KILN-ORCH", "certificate refused: " + error_text(*reply));
+    }
+    if (std::chrono::steady_clock::now() + delay >= deadline) {
+      return make_error("KILN-ORCH",
+                        fmt::format("the orchestrator did not take the certificate in time{}",
+                                    reply ? "" : ": " + reply.error().message),
+                        "the unsigned certificate is in the output directory");
+    }
+    std::this_thread::sleep_for(delay);
+    delay = std::min(delay * 2, options_.max_backoff);
+  }
+}
+
 }  // namespace kiln::runner

@@ -57,6 +57,13 @@ class OrchestratorReporter {
   // Flushes the artifacts and posts the report, waiting at most `wait` in all.
   Status finish(const nlohmann::json& report, std::chrono::milliseconds wait);
 
+  // Posts the unsigned certificate body to /v1/runs/{id}/certificate after
+  // finish(); the orchestrator signs and stores it and answers with the signed
+  // document {"certificate", "signature"}, which is returned.
+  Expected<nlohmann::json> post_certificate(const nlohmann::json& body, std::chrono::milliseconds wait);
+  // The orchestrator's id of this run ("" before registration).
+  [[nodiscard]] std::string run_id() const;
+
   // Status for tests and messages.
   [[nodiscard]] long long acknowledged() const;
 

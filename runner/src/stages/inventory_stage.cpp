@@ -7,6 +7,7 @@
 #include <fmt/ranges.h>
 
 #include "stages/builtin_stages.hpp"
+#include "stages/inventory_evidence.hpp"
 #include "stages/inventory_probe.hpp"
 
 namespace kiln::runner {
@@ -30,6 +31,7 @@ class InventoryStage final : public Stage {
 
   void run(StageContext& ctx) override {
     HostInventory inv = probe_inventory(ctx.host, ctx.log_dir);
+    ctx.step.evidence("inventory", inventory_evidence(inv));  // what leaves the building
     const ExpectedInventory& want = ctx.config.expected;
     judge_cpu(ctx, inv.cpu, want);
     judge_memory(ctx, inv, want);
