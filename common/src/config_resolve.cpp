@@ -8,16 +8,10 @@
 #include <openssl/evp.h>
 
 #include "kiln/config.hpp"
+#include "kiln/text.hpp"
 
 namespace kiln {
 namespace {
-
-std::string trim(std::string_view s) {
-  auto first = s.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return {};
-  auto last = s.find_last_not_of(" \t\r\n");
-  return std::string(s.substr(first, last - first + 1));
-}
 
 Expected<std::string> read_text(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -165,7 +159,7 @@ Expected<ConfigSet> load_config_dir(const std::filesystem::path& dir) {
 Expected<ResolvedConfig> resolve(const ConfigSet& configs, const FruInfo& fru,
                                  const std::optional<std::string>& profile_override) {
   ResolvedConfig rc;
-  rc.asset_tag = trim(fru.product_asset_tag);
+  rc.asset_tag = std::string(trim(fru.product_asset_tag));
   const Delivery* delivery = nullptr;
   if (auto it = configs.deliveries.find(rc.asset_tag); !rc.asset_tag.empty() && it != configs.deliveries.end()) {
     delivery = &it->second;
@@ -183,7 +177,7 @@ Expected<ResolvedConfig> resolve(const ConfigSet& configs, const FruInfo& fru,
   rc.require_serial_match_dmi = delivery->require_serial_match_dmi;
   rc.expected = delivery->expected;
   rc.limits = delivery->limits;
-  std::string serial = trim(fru.product_serial);
+  std::string serial(trim(fru.product_serial));
   for (const auto& o : delivery->overrides) {
     if (!serial.empty() && o.serial == serial) {
       rc.override_serial = o.serial;

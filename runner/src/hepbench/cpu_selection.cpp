@@ -1,3 +1,4 @@
+#include "kiln/text.hpp"
 #include "hepbench/cpu_selection.hpp"
 
 #include <fmt/format.h>
@@ -15,12 +16,7 @@ Error topology_error(std::string message) {
                     "Check that sysfs is mounted and the CPUs are online.");
 }
 
-std::string_view trim(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return {};
-  const auto last = text.find_last_not_of(" \t\r\n");
-  return text.substr(first, last - first + 1);
-}
+using kiln::trim;
 
 std::optional<int> parse_id(std::string_view text) {
   int value = -1;

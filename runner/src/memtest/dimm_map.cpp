@@ -1,4 +1,5 @@
 // Reading the EDAC sysfs inventory and mapping addresses with what it allows.
+#include "kiln/text.hpp"
 #include "memtest/dimm_map.hpp"
 
 #include <charconv>
@@ -7,17 +8,10 @@ namespace kiln::memtest {
 
 namespace {
 
-std::string trimmed(std::string text) {
-  const auto first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string::npos) return {};
-  const auto last = text.find_last_not_of(" \t\r\n");
-  return text.substr(first, last - first + 1);
-}
-
 std::string read_text(const MemtestHost& host, const std::string& path) {
   if (!host.read_file) return {};
   auto text = host.read_file(path);
-  return text ? trimmed(std::move(*text)) : std::string{};
+  return text ? std::string(kiln::trim(*text)) : std::string{};
 }
 
 std::uint64_t read_number(const MemtestHost& host, const std::string& path) {

@@ -1,4 +1,5 @@
 // Parsing of MemAvailable and NUMA node files, and the region plan.
+#include "kiln/text.hpp"
 #include "memtest/topology.hpp"
 
 #include <algorithm>
@@ -18,13 +19,7 @@ bool parse_int(std::string_view text, int& out) {
   return ec == std::errc() && ptr == end && out >= 0 && out < kMaxCpu;
 }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n'))
-    s.remove_suffix(1);
-  return s;
-}
+using kiln::trim;
 
 // "Key:   123 kB" lines: the number after `key`, in bytes; nullopt if absent.
 std::optional<std::uint64_t> kib_field(std::string_view text, std::string_view key) {

@@ -1,3 +1,4 @@
+#include "kiln/text.hpp"
 #include "stages/inventory_probe.hpp"
 
 #include <charconv>
@@ -9,11 +10,7 @@
 namespace kiln::runner {
 namespace {
 
-std::string trim(std::string_view s) {
-  auto first = s.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return {};
-  return std::string(s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1));
-}
+std::string trim(std::string_view s) { return std::string(kiln::trim(s)); }
 
 template <class T>
 std::optional<T> number(std::string_view s) {

@@ -2,17 +2,12 @@
 // and serial in the FRU cannot be traced to an invoice, so it does not pass.
 #include <fmt/format.h>
 
+#include "kiln/text.hpp"
 #include "stages/builtin_stages.hpp"
 #include "tools/dmidecode.hpp"
 
 namespace kiln::runner {
 namespace {
-
-std::string trimmed(const std::string& s) {
-  auto first = s.find_first_not_of(" \t");
-  if (first == std::string::npos) return {};
-  return s.substr(first, s.find_last_not_of(" \t") - first + 1);
-}
 
 class PreliminaryStage final : public Stage {
  public:
@@ -28,8 +23,8 @@ class PreliminaryStage final : public Stage {
 
   void run(StageContext& ctx) override {
     const auto& fru = ctx.node.fru;
-    std::string tag = trimmed(fru.product_asset_tag);
-    std::string serial = trimmed(fru.product_serial);
+    std::string tag(trim(fru.product_asset_tag));
+    std::string serial(trim(fru.product_serial));
     ctx.step.measurement(measure("fru.product_asset_tag", tag, "", "FRU", {}));
     ctx.step.measurement(measure("fru.product_serial", serial, "", "FRU", {}));
     if (tag.empty()) {
@@ -58,7 +53,7 @@ class PreliminaryStage final : public Stage {
     }
     ctx.step.measurement(measure("dmi.system_serial", ctx.node.dmi_system_serial, "", "DMI",
                                  {Limit{"fru.product_serial", Comparison::kEqual, serial, {}}}));
-    if (trimmed(ctx.node.dmi_system_serial) != serial) {
+    if (trim(ctx.node.dmi_system_serial) != serial) {
       ctx.step.fail("serial-mismatch",
                     fmt::format("FRU Product Serial '{}' differs from DMI system serial '{}': the "
                                 "BMC FRU or the board was swapped",

@@ -10,10 +10,12 @@
 #include <string_view>
 #include <vector>
 
+#include "kiln/text.hpp"
+
 namespace kiln::tools::scan {
 
 // Whitespace is ' ', '\t', '\r', '\n', '\v', '\f'.
-std::string_view trim(std::string_view s);
+using kiln::trim;
 // Splits on '\n' (a trailing '\r' is dropped); the last empty line is not returned.
 std::vector<std::string_view> lines(std::string_view text);
 // Splits on `sep`, keeping empty fields.
