@@ -11,6 +11,7 @@
 #include "config/orchestrator_config.hpp"
 #include "ironic/burnin_driver.hpp"
 #include "kiln/version.hpp"
+#include "liveness/runner_timeout.hpp"
 #include "server/http_server.hpp"
 
 int main(int argc, char** argv) {
@@ -56,12 +57,17 @@ int main(int argc, char** argv) {
                config->ironic.url.empty() ? "none" : config->ironic.url);
     std::fflush(stdout);
     BurninDriver driver(**store, service, config->ironic);
+    driver.set_outlier_settings(config->outliers);
     if (!config->ironic.url.empty()) driver.start();
+    // Dead runners end ERROR; swept once now so a restart forgets none.
+    RunnerWatchdog watchdog(**store, config->runner_timeout);
+    watchdog.start();
     if (!port_file.empty()) {  // written whole, then renamed: a reader never sees half of it
       std::ofstream(port_file + ".tmp") << *bound << '\n';
       std::filesystem::rename(port_file + ".tmp", port_file);
     }
     server.run();
+    watchdog.stop();
     driver.stop();
     return 0;
   } catch (const std::exception& e) {

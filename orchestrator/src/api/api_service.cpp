@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include "analysis/delivery_summary.hpp"
 #include "api/tokens.hpp"
+#include "liveness/runner_timeout.hpp"
 
 namespace kiln::orchestrator {
 
@@ -67,7 +69,11 @@ ApiResponse ApiService::route(const ApiRequest& request, const std::vector<std::
   const std::size_t n = path.size();
   // Runner side: the run's own token.
   if (n == 3 && path[1] == "runs" && path[2] == "register") {
-    return post ? register_run(request) : api_error(405, "method_not_allowed", "use POST");
+    if (!post) return api_error(405, "method_not_allowed", "use POST");
+    auto registered = register_run(request);
+    if (registered.status == 200)  // the runner's first sign of life
+      (void)store_.record_heartbeat(registered.body.value("run_id", std::string()));
+    return registered;
   }
   if (n == 4 && path[1] == "runs" &&
       (path[3] == "artifacts" || path[3] == "heartbeat" || path[3] == "report" ||
@@ -76,6 +82,7 @@ ApiResponse ApiService::route(const ApiRequest& request, const std::vector<std::
     if (runner_call) {
       RunRow run;
       if (auto refused = authorize_runner(request, path[2], run)) return *refused;
+      if (path[3] != "heartbeat") note_runner_contact(store_, run, config_.runner_timeout);
       if (path[3] == "artifacts") return post_artifacts(request, run);
       if (path[3] == "heartbeat") return post_heartbeat(run);
       if (path[3] == "report") return post_report(request, run);
@@ -98,6 +105,8 @@ ApiResponse ApiService::route(const ApiRequest& request, const std::vector<std::
   } else if (path[1] == "deliveries") {
     if (n == 2 && get) return get_deliveries(std::nullopt);
     if (n == 3 && get) return get_deliveries(path[2]);
+    if (n == 4 && get && path[3] == "summary")
+      return delivery_summary_response(store_, config_, path[2]);
   }
   return api_error(404, "not_found",
                    fmt::format("no endpoint {} {}", request.method, request.target));

@@ -21,6 +21,14 @@ struct IronicSettings {
   std::chrono::seconds request_timeout{30};
 };
 
+// Batch (outlier) analysis of a delivery (analysis/, docs/orchestrator.md).
+struct OutlierSettings {
+  bool fail = false;                   // `outliers: fail`: an outlier fails its node; `flag`: flagged
+  double k = 3.5;                      // `outlier_k`: robust z beyond which a node is an outlier
+  int min_batch = 5;                   // `outlier_min_batch`: fewer nodes, no outlier verdict
+  double min_deviation_percent = 3.0;  // `outlier_min_deviation_percent`: smaller is noise
+};
+
 struct OrchestratorConfig {
   std::string listen = "127.0.0.1";
   unsigned short port = 8480;  // 0: the kernel picks one (written to --port-file)
@@ -32,6 +40,9 @@ struct OrchestratorConfig {
   std::string config_dir;  // profiles/ + deliveries/ to resolve a registering node's config
   int workers = 2;         // threads that run handlers (store writes) off the event loop
   IronicSettings ironic;
+  // `runner_timeout`: a run whose runner said nothing this long ends ERROR (0: never).
+  std::chrono::seconds runner_timeout{900};
+  OutlierSettings outliers;
 };
 
 Expected<OrchestratorConfig> load_orchestrator_config(const std::string& path);

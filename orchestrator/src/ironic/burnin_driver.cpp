@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "analysis/delivery_summary.hpp"
 #include "api/tokens.hpp"
 #include "kiln/json_input.hpp"
 
@@ -234,7 +235,13 @@ Expected<BurninDriver::StepResult> BurninDriver::step_start(const RunRow& run) {
 
 Expected<BurninDriver::StepResult> BurninDriver::step_judge(const RunRow& run) {
   if (run.verdict == "PASS") {
-    if (auto m = move(run, "pass"); !m) return m.error();
+    std::string next = "pass";
+    if (outliers_ && outliers_->fail) {  // `outliers: fail`: lagging the batch fails the node
+      auto found = node_outliers(store_, run.node_uuid, *outliers_);
+      if (!found) return found.error();
+      if (!found->empty()) next = "fail";
+    }
+    if (auto m = move(run, next); !m) return m.error();
     return StepResult::kAdvanced;
   }
   if (run.verdict == "ERROR" && run.attempt <= settings_.error_retries) {
@@ -259,13 +266,33 @@ Expected<BurninDriver::StepResult> BurninDriver::step_judge(const RunRow& run) {
 Expected<BurninDriver::StepResult> BurninDriver::step_verdict(const RunRow& run, bool passed) {
   const auto& uuid = run.node_uuid;
   std::string report_url = fmt::format("{}/v1/runs/{}/report", api_.public_url(), run.id);
-  nlohmann::json patch = nlohmann::json::array(
-      {{{"op", "add"}, {"path", "/extra/kiln"}, {"value", verdict_extra(run, report_url)}}});
+  auto extra = verdict_extra(run, report_url);
+  std::string reason = passed ? "" : first_failure(run);
+  std::vector<Outlier> flagged;
+  if (outliers_ && run.verdict == "PASS") {
+    auto found = node_outliers(store_, uuid, *outliers_);
+    if (!found) return found.error();
+    flagged = std::move(*found);
+    extra["outliers"] = nlohmann::json::array();
+    for (const auto& o : flagged) extra["outliers"].push_back(o.message);
+    if (!passed) {  // failed as an outlier of its batch (outliers: fail)
+      extra["verdict"] = "FAIL";
+      reason = flagged.empty() ? fmt::format("kiln: node {} lags its delivery batch (run {}), see "
+                                             "GET /v1/deliveries/TAG/summary",
+                                             uuid, run.id)
+                               : "kiln: outlier of its delivery batch: " + flagged[0].message;
+    }
+  }
+  nlohmann::json patch =
+      nlohmann::json::array({{{"op", "add"}, {"path", "/extra/kiln"}, {"value", extra}}});
   if (auto r = ironic_.patch_node(uuid, patch); !r) return r.error();
   if (auto r = ironic_.add_trait(uuid, passed ? "CUSTOM_KILN_PASSED" : "CUSTOM_KILN_FAILED"); !r)
     return r.error();
+  if (!flagged.empty()) {
+    if (auto r = ironic_.add_trait(uuid, "CUSTOM_KILN_OUTLIER"); !r) return r.error();
+  }
   if (!passed) {
-    if (auto r = ironic_.set_maintenance(uuid, first_failure(run)); !r) return r.error();
+    if (auto r = ironic_.set_maintenance(uuid, reason); !r) return r.error();
     if (auto m = move(run, "done"); !m) return m.error();
     return StepResult::kAdvanced;
   }

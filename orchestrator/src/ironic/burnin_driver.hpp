@@ -33,6 +33,9 @@ class BurninDriver {
   void stop();
   // One pass over every run in flight (the thread calls this; tests may too).
   void tick();
+  // Judge PASSed nodes against their delivery batch: outliers are flagged
+  // (extra.kiln.outliers, trait CUSTOM_KILN_OUTLIER) or, with fail, failed.
+  void set_outlier_settings(OutlierSettings settings) { outliers_ = settings; }
 
  private:
   enum class StepResult { kAdvanced, kWaiting };
@@ -45,6 +48,7 @@ class BurninDriver {
   RunStore& store_;
   const ApiService& api_;
   IronicSettings settings_;
+  std::optional<OutlierSettings> outliers_;
   IronicClient ironic_;
   struct Backoff {
     std::chrono::steady_clock::time_point next_try;

@@ -5,6 +5,7 @@
 
 #include "kiln/json_input.hpp"
 #include "kilnctl/kilnctl_tables.hpp"
+#include "kilnctl/summary_table.hpp"
 #include "net/http_client.hpp"
 
 namespace {
@@ -71,7 +72,7 @@ int main(int argc, char** argv) {
       app.add_subcommand("delivery", "deliveries (FRU asset tags)")->require_subcommand(1);
   delivery->add_subcommand("list", "every delivery with its counts");
   std::string tag;
-  delivery->add_subcommand("show", "one delivery, node by node")
+  delivery->add_subcommand("show", "one delivery, node by node, with its batch analysis")
       ->add_option("TAG", tag)
       ->required();
 
@@ -102,8 +103,15 @@ int main(int argc, char** argv) {
   try {
     if (delivery->got_subcommand("list"))
       return show(s, call(s, "GET", "/v1/deliveries"), deliveries_table);
-    if (delivery->got_subcommand("show"))
-      return show(s, call(s, "GET", "/v1/deliveries/" + tag), delivery_table);
+    if (delivery->got_subcommand("show")) {  // node by node, then the batch analysis
+      auto body = call(s, "GET", "/v1/deliveries/" + tag);
+      if (body) {
+        auto summary = call(s, "GET", "/v1/deliveries/" + tag + "/summary");
+        if (!summary) return 1;
+        (*body)["summary"] = std::move(*summary);
+      }
+      return show(s, body, delivery_with_summary_table);
+    }
     if (node->got_subcommand("list")) return show(s, call(s, "GET", "/v1/nodes"), nodes_table);
     if (node->got_subcommand("show"))
       return show(s, call(s, "GET", "/v1/nodes/" + uuid), node_table);

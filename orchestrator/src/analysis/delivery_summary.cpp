@@ -1,0 +1,233 @@
+#include "analysis/delivery_summary.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "analysis/delivery_figures.hpp"
+#include "kiln/json_input.hpp"
+
+namespace kiln::orchestrator {
+namespace {
+
+std::string number(double v) {
+  return std::fabs(v) >= 100 ? fmt::format("{:.1f}", v) : fmt::format("{:.4g}", v);
+}
+
+std::string short_node(const std::string& uuid) {
+  return uuid.size() > 8 ? uuid.substr(0, 8) + "…" : uuid;
+}
+
+bool breaks_tender(double value, const TenderLimit& t) {
+  if (t.comparison == "GREATER_THAN_OR_EQUAL") return value < t.threshold;
+  if (t.comparison == "GREATER_THAN") return value <= t.threshold;
+  if (t.comparison == "LESS_THAN_OR_EQUAL") return value > t.threshold;
+  if (t.comparison == "LESS_THAN") return value >= t.threshold;
+  return false;
+}
+
+struct Member {
+  const NodeRecord* node = nullptr;
+  const RunRow* latest = nullptr;    // latest run of any kind
+  const RunRow* reported = nullptr;  // latest run with a report
+};
+
+struct Group {
+  NodeFigure meta;
+  std::vector<std::pair<const Member*, double>> values;
+};
+
+nlohmann::json outlier_json(const Outlier& o) {
+  return {{"node", o.node},         {"serial", o.serial},
+          {"figure", o.figure},     {"label", o.label},
+          {"unit", o.unit},         {"value", o.value},
+          {"median", o.median},     {"deviation_percent", o.deviation_percent},
+          {"robust_z", o.robust_z}, {"message", o.message}};
+}
+
+}  // namespace
+
+std::optional<nlohmann::json> delivery_summary(const std::string& tag,
+                                               const std::vector<NodeRecord>& nodes,
+                                               const std::vector<RunRow>& runs,
+                                               const OutlierSettings& rule) {
+  std::map<std::string, Member> members;  // by node UUID
+  for (const auto& n : nodes) {
+    if (n.asset_tag == tag) members[n.uuid].node = &n;
+  }
+  if (members.empty()) return std::nullopt;
+  for (const auto& r : runs) {  // ordered by creation: the last one wins
+    auto it = members.find(r.node_uuid);
+    if (it == members.end()) continue;
+    it->second.latest = &r;
+    if (!r.report.empty() && !r.verdict.empty()) it->second.reported = &r;
+  }
+
+  std::map<std::string, int> verdicts{{"PASS", 0}, {"FAIL", 0}, {"ERROR", 0}, {"none", 0}};
+  std::map<std::string, int> states;
+  std::map<std::string, Group> groups;
+  std::vector<const Member*> with_report;
+  for (const auto& [uuid, m] : members) {
+    const std::string verdict = m.latest != nullptr && !m.latest->verdict.empty()
+                                    ? m.latest->verdict
+                                    : "none";
+    ++verdicts[verdict];
+    ++states[m.latest != nullptr ? m.latest->state : "no run"];
+    if (m.reported == nullptr) continue;
+    with_report.push_back(&m);
+    auto report = nlohmann::json::parse(m.reported->report, nullptr, false);  // stored by us
+    for (auto& f : figures_of_report(report)) {
+      auto& g = groups[f.key];
+      if (g.values.empty()) g.meta = f;
+      if (!g.meta.tender && f.tender) g.meta.tender = f.tender;
+      g.values.emplace_back(&m, f.value);
+    }
+  }
+
+  nlohmann::json figures = nlohmann::json::array();
+  std::vector<Outlier> outliers;
+  for (const auto& [key, g] : groups) {
+    std::vector<double> values;
+    for (const auto& [m, v] : g.values) values.push_back(v);
+    const BatchStats stats = describe_batch(values);
+    nlohmann::json f{{"key", key},
+                     {"label", g.meta.label},
+                     {"unit", g.meta.unit},
+                     {"better", g.meta.better == Better::kHigher ? "higher" : "lower"},
+                     {"nodes", stats.n},
+                     {"min", stats.min},
+                     {"median", stats.median},
+                     {"max", stats.max},
+                     {"mad", stats.mad},
+                     {"sigma", stats.sigma},
+                     {"sigma_basis", stats.sigma_basis},
+                     {"tender", nullptr},
+                     {"below_tender", 0}};
+    if (g.meta.tender) {
+      int broken = 0;
+      for (double v : values) broken += breaks_tender(v, *g.meta.tender) ? 1 : 0;
+      f["tender"] = {{"limit", g.meta.tender->name},
+                     {"comparison", g.meta.tender->comparison},
+                     {"threshold", g.meta.tender->threshold}};
+      f["below_tender"] = broken;
+    }
+    nlohmann::json missing = nlohmann::json::array();
+    for (const auto* m : with_report) {
+      const bool has = std::any_of(g.values.begin(), g.values.end(),
+                                   [&](const auto& p) { return p.first == m; });
+      if (!has) missing.push_back(m->node->uuid);
+    }
+    f["missing"] = missing;
+    if (stats.n < static_cast<std::size_t>(rule.min_batch)) {
+      f["outlier_verdict"] = fmt::format(
+          "none: {} node{} with this figure, fewer than the {} an outlier verdict needs", stats.n,
+          stats.n == 1 ? "" : "s", rule.min_batch);
+    } else if (stats.sigma == 0) {
+      f["outlier_verdict"] = "none: every node has the same value";
+    } else {
+      f["outlier_verdict"] = "judged";
+    }
+    int flagged = 0;
+    for (const auto& [m, v] : g.values) {
+      auto j = judge_in_batch(v, stats, g.meta.better, rule);
+      if (!j.outlier) continue;
+      ++flagged;
+      Outlier o;
+      o.node = m->node->uuid;
+      o.serial = m->node->serial;
+      o.figure = key;
+      o.label = g.meta.label;
+      o.unit = g.meta.unit;
+      o.value = v;
+      o.median = stats.median;
+      o.deviation_percent = j.deviation_percent;
+      o.robust_z = j.robust_z;
+      const std::string unit = o.unit.empty() || o.unit == "score" ? "" : " " + o.unit;
+      o.message = fmt::format(
+          "node {}{}: {} {}{} is {:.1f} % {} the batch median {}{} (robust z {:+.1f}): {}",
+          short_node(o.node), o.serial.empty() ? "" : fmt::format(" ({})", o.serial), o.label,
+          number(v), unit, std::fabs(j.deviation_percent), v < stats.median ? "below" : "above",
+          number(stats.median), unit, j.robust_z, g.meta.hint);
+      outliers.push_back(std::move(o));
+    }
+    f["outliers"] = flagged;
+    figures.push_back(std::move(f));
+  }
+  std::stable_sort(outliers.begin(), outliers.end(), [](const Outlier& a, const Outlier& b) {
+    return std::fabs(a.robust_z) > std::fabs(b.robust_z);
+  });
+  nlohmann::json outlier_list = nlohmann::json::array();
+  std::map<std::string, int> outlier_nodes;
+  for (const auto& o : outliers) {
+    outlier_list.push_back(outlier_json(o));
+    ++outlier_nodes[o.node];
+  }
+  return nlohmann::json{
+      {"tag", tag},
+      {"nodes", members.size()},
+      {"reported", with_report.size()},
+      {"verdicts", verdicts},
+      {"states", states},
+      {"outlier_nodes", outlier_nodes.size()},
+      {"method",
+       {{"statistic", "median and MAD (sigma = 1.4826 x MAD; 1.2533 x mean absolute deviation "
+                      "when MAD is 0)"},
+        {"k", rule.k},
+        {"min_batch", rule.min_batch},
+        {"min_deviation_percent", rule.min_deviation_percent},
+        {"action", rule.fail ? "fail" : "flag"}}},
+      {"figures", figures},
+      {"outliers", outlier_list}};
+}
+
+std::vector<Outlier> outliers_of_node(const nlohmann::json& summary, const std::string& node) {
+  std::vector<Outlier> out;
+  const auto* list = json_path(summary, {"outliers"});
+  if (list == nullptr || !list->is_array()) return out;
+  for (const auto& o : *list) {
+    if (json_string(o, "node") != node) continue;
+    Outlier x;
+    x.node = node;
+    x.serial = json_string(o, "serial").value_or("");
+    x.figure = json_string(o, "figure").value_or("");
+    x.label = json_string(o, "label").value_or("");
+    x.unit = json_string(o, "unit").value_or("");
+    x.value = json_number(o, "value").value_or(0);
+    x.median = json_number(o, "median").value_or(0);
+    x.deviation_percent = json_number(o, "deviation_percent").value_or(0);
+    x.robust_z = json_number(o, "robust_z").value_or(0);
+    x.message = json_string(o, "message").value_or("");
+    out.push_back(std::move(x));
+  }
+  return out;
+}
+
+Expected<std::vector<Outlier>> node_outliers(RunStore& store, const std::string& node_uuid,
+                                             const OutlierSettings& rule) {
+  auto node = store.find_node(node_uuid);
+  if (!node) return node.error();
+  if (!*node || (*node)->asset_tag.empty()) return std::vector<Outlier>{};
+  auto nodes = store.list_nodes();
+  if (!nodes) return nodes.error();
+  auto runs = store.list_runs();
+  if (!runs) return runs.error();
+  auto summary = delivery_summary((*node)->asset_tag, *nodes, *runs, rule);
+  if (!summary) return std::vector<Outlier>{};
+  return outliers_of_node(*summary, node_uuid);
+}
+
+ApiResponse delivery_summary_response(RunStore& store, const OrchestratorConfig& config,
+                                      const std::string& tag) {
+  auto nodes = store.list_nodes();
+  auto runs = store.list_runs();
+  if (!nodes || !runs) return api_error(503, "store_unavailable", "the run store did not answer");
+  auto summary = delivery_summary(tag, *nodes, *runs, config.outliers);
+  if (!summary) return api_error(404, "not_found", fmt::format("no delivery {}", tag));
+  ApiResponse answer;
+  answer.body = std::move(*summary);
+  return answer;
+}
+
+}  // namespace kiln::orchestrator

@@ -1,0 +1,240 @@
+// Batch (outlier) analysis of a delivery: the robust statistics on realistic
+// figures (ties, MAD = 0, tiny batches, the direction of "bad", noise below
+// the minimum deviation), figure extraction from report.json, and the summary.
+#include "analysis/delivery_summary.hpp"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "analysis/batch_stats.hpp"
+#include "analysis/delivery_figures.hpp"
+
+namespace kiln::orchestrator {
+namespace {
+
+OutlierSettings rule() { return OutlierSettings{}; }  // k 3.5, min batch 5, 3 %
+
+TEST(BatchStats, MedianAndMadOfAnEvenBatch) {
+  auto s = describe_batch({456.7, 455.2, 458.1, 457.0, 454.9, 456.3, 412.0, 457.5});
+  EXPECT_EQ(s.n, 8U);
+  EXPECT_DOUBLE_EQ(s.min, 412.0);
+  EXPECT_DOUBLE_EQ(s.max, 458.1);
+  EXPECT_NEAR(s.median, 456.5, 1e-9);
+  EXPECT_NEAR(s.mad, 1.15, 1e-9);  // deviations .2 .2 .5 1.0 | 1.3 1.6 1.6 44.5
+  EXPECT_NEAR(s.sigma, 1.4826 * 1.15, 1e-9);
+  EXPECT_EQ(s.sigma_basis, "MAD");
+  auto j = judge_in_batch(412.0, s, Better::kHigher, rule());
+  EXPECT_TRUE(j.outlier);
+  EXPECT_NEAR(j.deviation_percent, -9.748, 1e-3);
+  EXPECT_NEAR(j.robust_z, -26.10, 1e-2);
+  // Far above the median is fine for a higher-is-better figure.
+  EXPECT_FALSE(judge_in_batch(520.0, s, Better::kHigher, rule()).outlier);
+  EXPECT_TRUE(judge_in_batch(520.0, s, Better::kLower, rule()).outlier);
+}
+
+TEST(BatchStats, TiesGiveMadZeroAndTheMeanDeviationTakesOver) {
+  // Five identical nodes and one 10 % slower: MAD is 0.
+  auto s = describe_batch({100, 100, 100, 100, 100, 90});
+  EXPECT_DOUBLE_EQ(s.median, 100);
+  EXPECT_DOUBLE_EQ(s.mad, 0);
+  EXPECT_EQ(s.sigma_basis, "mean absolute deviation");
+  EXPECT_NEAR(s.sigma, 1.2533 * 10.0 / 6.0, 1e-9);
+  auto j = judge_in_batch(90, s, Better::kHigher, rule());
+  EXPECT_TRUE(j.outlier);
+  EXPECT_NEAR(j.robust_z, -10.0 / (1.2533 * 10.0 / 6.0), 1e-9);
+  EXPECT_FALSE(judge_in_batch(100, s, Better::kHigher, rule()).outlier);
+}
+
+TEST(BatchStats, AllEqualMeansNoOutlier) {
+  auto s = describe_batch({25, 25, 25, 25, 25, 25});
+  EXPECT_DOUBLE_EQ(s.sigma, 0);
+  EXPECT_EQ(s.sigma_basis, "none (all equal)");
+  EXPECT_FALSE(judge_in_batch(25, s, Better::kHigher, rule()).outlier);
+}
+
+TEST(BatchStats, TinyBatchesGetNoVerdict) {
+  auto s = describe_batch({456.7, 455.2, 300.0, 457.0});  // 4 < 5
+  EXPECT_FALSE(judge_in_batch(300.0, s, Better::kHigher, rule()).outlier);
+  OutlierSettings three = rule();
+  three.min_batch = 3;
+  EXPECT_TRUE(judge_in_batch(300.0, s, Better::kHigher, three).outlier);
+  EXPECT_EQ(describe_batch({}).n, 0U);
+}
+
+TEST(BatchStats, NoiseBelowTheMinimumDeviationIsNotAnOutlier) {
+  // A very tight batch: 1 % slower is 20 robust sigmas away but only noise.
+  auto s = describe_batch({1000.0, 1000.1, 1000.2, 999.9, 1000.0, 1000.1, 990.0});
+  auto j = judge_in_batch(990.0, s, Better::kHigher, rule());
+  EXPECT_LT(j.robust_z, -3.5);
+  EXPECT_FALSE(j.outlier);
+  OutlierSettings strict = rule();
+  strict.min_deviation_percent = 0.5;
+  EXPECT_TRUE(judge_in_batch(990.0, s, Better::kHigher, strict).outlier);
+}
+
+// A report.json as kiln-runner writes it, trimmed to what the analysis reads.
+nlohmann::json report(double score, std::optional<double> sda_iops, double gbps,
+                      double p99_us = 180.0) {
+  nlohmann::json limit_score{{"name", "limits.benchmark.min_score"},
+                             {"comparison", "GREATER_THAN_OR_EQUAL"},
+                             {"threshold", 430.0},
+                             {"passed", score >= 430.0}};
+  nlohmann::json benchmark{
+      {"name", "benchmark"},
+      {"measurements",
+       {{{"name", "score"}, {"value", score}, {"unit", "score"}, {"component", "CPU"},
+         {"limits", {limit_score}}},
+        {{"name", "copies"}, {"value", 64}, {"unit", ""}, {"component", "CPU"}},
+        {{"name", "workload_score"}, {"value", score * 0.97}, {"unit", "score"},
+         {"component", "workload particle_transport"}}}}};
+  nlohmann::json inventory{
+      {"name", "inventory"},
+      {"measurements", {{{"name", "cpu_threads"}, {"value", 128}, {"component", "CPU"}}}}};
+  nlohmann::json disk_perf{{"name", "disk-perf"}, {"measurements", nlohmann::json::array()}};
+  if (sda_iops) {
+    disk_perf["measurements"].push_back({{"name", "rand_read_iops"},
+                                         {"value", *sda_iops},
+                                         {"unit", "IOPS"},
+                                         {"component", "disk /dev/nvme0n1"}});
+  }
+  disk_perf["measurements"].push_back({{"name", "rand_read_p99_latency"},
+                                       {"value", p99_us},
+                                       {"unit", "us"},
+                                       {"component", "disk /dev/nvme0n1"}});
+  disk_perf["measurements"].push_back(
+      {{"name", "bad_blocks"}, {"value", 0}, {"component", "disk /dev/nvme0n1"}});
+  // Two iperf3 partners: the node's figure is their mean.
+  nlohmann::json network{
+      {"name", "network"},
+      {"measurements",
+       {{{"name", "tcp_tx_gbps"}, {"value", gbps - 0.1}, {"unit", "Gbit/s"}, {"component", "nic eno1"}},
+        {{"name", "tcp_tx_gbps"}, {"value", gbps + 0.1}, {"unit", "Gbit/s"}, {"component", "nic eno1"}}}}};
+  return {{"verdict", "PASS"},
+          {"failures", nlohmann::json::array()},
+          {"stages", {inventory, benchmark, disk_perf, network}}};
+}
+
+TEST(DeliveryFigures, PicksPerformanceFiguresWithDirectionAndTender) {
+  auto figures = figures_of_report(report(456.7, 812000.0, 9.4));
+  std::vector<std::string> keys;
+  for (const auto& f : figures) keys.push_back(f.key);
+  EXPECT_EQ(keys, (std::vector<std::string>{
+                      "benchmark.score",
+                      "benchmark.workload_score[workload particle_transport]",
+                      "disk-perf.rand_read_iops[disk /dev/nvme0n1]",
+                      "disk-perf.rand_read_p99_latency[disk /dev/nvme0n1]",
+                      "network.tcp_tx_gbps[nic eno1]"}));
+  EXPECT_EQ(figures[0].label, "benchmark score");
+  ASSERT_TRUE(figures[0].tender);
+  EXPECT_EQ(figures[0].tender->name, "limits.benchmark.min_score");
+  EXPECT_DOUBLE_EQ(figures[0].tender->threshold, 430.0);
+  EXPECT_EQ(figures[3].better, Better::kLower);
+  EXPECT_EQ(figures[2].label, "fio rand_read_iops of disk /dev/nvme0n1");
+  EXPECT_NEAR(figures[4].value, 9.4, 1e-9);  // mean of the two partners
+  EXPECT_TRUE(figures_of_report(nlohmann::json::parse("[1,2]")).empty());
+  EXPECT_TRUE(figures_of_report(nlohmann::json{{"stages", "garbage"}}).empty());
+}
+
+struct Batch {
+  std::vector<NodeRecord> nodes;
+  std::vector<RunRow> runs;
+  void add(const std::string& uuid, const std::string& serial,
+           const std::optional<nlohmann::json>& r, const std::string& verdict = "PASS") {
+    nodes.push_back(NodeRecord{uuid, "PO-2026-0042", serial, serial, {}, ""});
+    if (!r) return;
+    RunRow run;
+    run.id = "run-" + serial;
+    run.node_uuid = uuid;
+    run.state = "reported";
+    run.verdict = verdict;
+    run.report = r->dump();
+    runs.push_back(run);
+  }
+};
+
+TEST(DeliverySummary, FlagsTheSlowNodeWithFigureMedianDeviationAndHint) {
+  Batch b;
+  const double scores[] = {456.7, 455.2, 458.1, 457.0, 454.9, 456.3, 412.0, 457.5};
+  for (int i = 0; i < 8; ++i) {
+    std::string uuid = fmt::format("{}f3c1a2b-0000-4000-8000-00000000000{}", i, i);
+    std::optional<double> iops = 810000.0 + 1000.0 * i;
+    if (i == 2) iops.reset();  // its disk-perf stage errored: the figure is missing
+    b.add(uuid, fmt::format("S{}", i), report(scores[i], iops, 9.4 + 0.01 * i));
+  }
+  b.add("ffffffff-0000-4000-8000-000000000009", "S9", std::nullopt);  // not burnt in yet
+  b.nodes.push_back(NodeRecord{"other", "PO-OTHER", "X", "X", {}, ""});
+  auto summary = delivery_summary("PO-2026-0042", b.nodes, b.runs, rule());
+  ASSERT_TRUE(summary);
+  const auto& s = *summary;
+  EXPECT_EQ(s["nodes"], 9);
+  EXPECT_EQ(s["reported"], 8);
+  EXPECT_EQ(s["verdicts"]["PASS"], 8);
+  EXPECT_EQ(s["verdicts"]["none"], 1);
+  EXPECT_EQ(s["states"]["no run"], 1);
+  ASSERT_EQ(s["outliers"].size(), 2U);  // score and workload score of the same node
+  const auto& o = s["outliers"][0]["figure"] == "benchmark.score" ? s["outliers"][0] : s["outliers"][1];
+  EXPECT_EQ(o["node"], "6f3c1a2b-0000-4000-8000-000000000006");
+  EXPECT_EQ(o["message"],
+            "node 6f3c1a2b… (S6): benchmark score 412.0 is 9.7 % below the batch median 456.5 "
+            "(robust z -26.1): check BIOS power profile / memory population");
+  EXPECT_EQ(s["outlier_nodes"], 1);
+  const auto& score = s["figures"][0];
+  EXPECT_EQ(score["key"], "benchmark.score");
+  EXPECT_DOUBLE_EQ(score["min"].get<double>(), 412.0);
+  EXPECT_DOUBLE_EQ(score["median"].get<double>(), 456.5);
+  EXPECT_DOUBLE_EQ(score["max"].get<double>(), 458.1);
+  EXPECT_EQ(score["tender"]["threshold"], 430.0);
+  EXPECT_EQ(score["below_tender"], 1);
+  EXPECT_EQ(score["outlier_verdict"], "judged");
+  const auto& iops = s["figures"][2];
+  EXPECT_EQ(iops["key"], "disk-perf.rand_read_iops[disk /dev/nvme0n1]");
+  EXPECT_EQ(iops["nodes"], 7);
+  EXPECT_EQ(iops["missing"], nlohmann::json::array({"2f3c1a2b-0000-4000-8000-000000000002"}));
+  EXPECT_EQ(iops["outliers"], 0);
+  EXPECT_EQ(s["figures"][3]["sigma_basis"], "none (all equal)");  // identical p99 latencies
+  auto mine = outliers_of_node(s, "6f3c1a2b-0000-4000-8000-000000000006");
+  ASSERT_EQ(mine.size(), 2U);
+  EXPECT_TRUE(outliers_of_node(s, "0f3c1a2b-0000-4000-8000-000000000000").empty());
+  EXPECT_FALSE(delivery_summary("PO-NOBODY", b.nodes, b.runs, rule()));
+}
+
+TEST(DeliverySummary, ATinyDeliverySaysWhyItMakesNoOutlierVerdict) {
+  Batch b;
+  b.add("a", "S1", report(456.0, 800000.0, 9.4));
+  b.add("b", "S2", report(300.0, 800000.0, 9.4), "FAIL");
+  b.add("c", "S3", report(457.0, 800000.0, 9.4));
+  auto s = delivery_summary("PO-2026-0042", b.nodes, b.runs, rule());
+  ASSERT_TRUE(s);
+  EXPECT_TRUE((*s)["outliers"].empty());
+  EXPECT_EQ((*s)["figures"][0]["outlier_verdict"],
+            "none: 3 nodes with this figure, fewer than the 5 an outlier verdict needs");
+  EXPECT_EQ((*s)["verdicts"]["FAIL"], 1);
+  EXPECT_EQ((*s)["method"]["action"], "flag");
+}
+
+TEST(DeliverySummary, ASlowDiskAndAHighLatencyAreCaughtPerDisk) {
+  Batch b;
+  for (int i = 0; i < 6; ++i) {
+    const double iops = i == 4 ? 402000.0 : 810000.0 + 2500.0 * i;
+    const double p99 = i == 1 ? 950.0 : 180.0 + i;
+    b.add(fmt::format("node-{}", i), fmt::format("S{}", i), report(456.0 + i, iops, 9.4, p99));
+  }
+  auto s = delivery_summary("PO-2026-0042", b.nodes, b.runs, rule());
+  ASSERT_TRUE(s);
+  ASSERT_EQ((*s)["outliers"].size(), 2U);
+  std::set<std::string> found;
+  for (const auto& o : (*s)["outliers"]) found.insert(o["node"].get<std::string>() + " " + o["figure"].get<std::string>());
+  EXPECT_EQ(found, (std::set<std::string>{"node-1 disk-perf.rand_read_p99_latency[disk /dev/nvme0n1]",
+                                          "node-4 disk-perf.rand_read_iops[disk /dev/nvme0n1]"}));
+  for (const auto& o : (*s)["outliers"]) {
+    const std::string m = o["message"];
+    EXPECT_NE(m.find(o["figure"] == "disk-perf.rand_read_iops[disk /dev/nvme0n1]" ? "below" : "above"),
+              std::string::npos) << m;
+    EXPECT_NE(m.find("check the disk's model and firmware"), std::string::npos) << m;
+  }
+}
+
+}  // namespace
+}  // namespace kiln::orchestrator

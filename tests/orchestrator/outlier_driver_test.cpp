@@ -1,0 +1,125 @@
+// The Ironic driver judging a PASSed node against its delivery batch: with
+// `outliers: flag` it keeps its PASS with trait CUSTOM_KILN_OUTLIER and the
+// message in extra.kiln.outliers; with `outliers: fail` it goes to maintenance.
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "fake_ironic.hpp"
+#include "ironic/burnin_driver.hpp"
+
+namespace kiln::orchestrator {
+namespace {
+
+constexpr const char* kNode = "5e1d9c3a-03f2-4d2d-ae87-c02d7f33c123";
+
+std::string report_with_score(double score) {
+  nlohmann::json m{{"name", "score"}, {"value", score}, {"unit", "score"}, {"component", "CPU"}};
+  nlohmann::json stage{{"name", "benchmark"}, {"measurements", {m}}};
+  return nlohmann::json{{"verdict", "PASS"}, {"failures", nlohmann::json::array()},
+                        {"stages", {stage}}}
+      .dump();
+}
+
+class OutlierDriverTest : public ::testing::TestWithParam<bool> {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           fmt::format("kiln-outlier-{}-{}", ::getpid(), GetParam() ? "fail" : "flag");
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    auto store = open_run_store("sqlite://" + (dir_ / "kiln.db").string());
+    ASSERT_TRUE(store) << store.error().message;
+    store_ = std::move(*store);
+    config_.operator_token = "operator-token-0123456789";
+    config_.ironic.url = ironic_.url();
+    config_.ironic.deploy_interface = "fake";
+    config_.ironic.poll_interval = std::chrono::milliseconds(1);
+    config_.ironic.max_backoff = std::chrono::milliseconds(20);
+    config_.outliers.fail = GetParam();
+    // Five batch mates burnt in without Ironic, around 456.
+    const double scores[] = {456.7, 455.2, 458.1, 457.0, 454.9};
+    for (int i = 0; i < 5; ++i) {
+      const std::string uuid = fmt::format("mate-{}", i);
+      ASSERT_TRUE(store_->upsert_node({uuid, "PO-2026-0042", fmt::format("S{}", i), "", {}, ""}));
+      RunRow run;
+      run.id = "run-" + uuid;
+      run.node_uuid = uuid;
+      run.token_hash = "hash-" + uuid;
+      ASSERT_TRUE(store_->create_run(run));
+      ASSERT_TRUE(store_->store_report(run.id, report_with_score(scores[i]), "PASS"));
+    }
+    ASSERT_TRUE(store_->upsert_node({kNode, "PO-2026-0042", "S9", "", {}, ""}));
+    RunRow run;
+    run.id = "run-1";
+    run.node_uuid = kNode;
+    run.token_hash = "unset";
+    run.driver_state = "start";
+    ASSERT_TRUE(store_->create_run(run));
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  bool drive_to(BurninDriver& driver, const std::string& state) {
+    for (int i = 0; i < 500; ++i) {
+      driver.tick();
+      if ((*store_->find_run("run-1"))->driver_state == state) return true;
+    }
+    return false;
+  }
+  std::filesystem::path dir_;
+  testing::FakeIronic ironic_{kNode};
+  std::unique_ptr<RunStore> store_;
+  OrchestratorConfig config_;
+};
+
+TEST_P(OutlierDriverTest, ASlowNodeIsFlaggedOrFailed) {
+  ironic_.listen();
+  ApiService api(*store_, config_);
+  BurninDriver driver(*store_, api, config_.ironic);
+  driver.set_outlier_settings(config_.outliers);
+  ASSERT_TRUE(drive_to(driver, "running"));
+  ASSERT_TRUE(store_->store_report("run-1", report_with_score(412.0), "PASS"));
+  ASSERT_TRUE(drive_to(driver, "done"));
+  std::lock_guard lock(ironic_.mu);
+  const auto& extra = ironic_.node["extra"]["kiln"];
+  ASSERT_EQ(extra["outliers"].size(), 1U) << extra.dump();
+  const std::string message = extra["outliers"][0];
+  EXPECT_EQ(message.rfind("node 5e1d9c3a… (S9): benchmark score 412.0 is", 0), 0U) << message;
+  if (GetParam()) {
+    EXPECT_EQ(extra["verdict"], "FAIL");
+    EXPECT_EQ(ironic_.node["maintenance"], true);
+    EXPECT_EQ(ironic_.node["maintenance_reason"], "kiln: outlier of its delivery batch: " + message);
+    EXPECT_EQ(ironic_.node["provision_state"], "active");
+    EXPECT_EQ(ironic_.node["traits"],
+              nlohmann::json::array({"CUSTOM_KILN_FAILED", "CUSTOM_KILN_OUTLIER"}));
+  } else {
+    EXPECT_EQ(extra["verdict"], "PASS");
+    EXPECT_EQ(ironic_.node["maintenance"], false);
+    EXPECT_EQ(ironic_.node["provision_state"], "available");
+    EXPECT_EQ(ironic_.node["traits"],
+              nlohmann::json::array({"CUSTOM_KILN_PASSED", "CUSTOM_KILN_OUTLIER"}));
+  }
+}
+
+TEST_P(OutlierDriverTest, ANodeInLineWithItsBatchIsNotFlagged) {
+  ironic_.listen();
+  ApiService api(*store_, config_);
+  BurninDriver driver(*store_, api, config_.ironic);
+  driver.set_outlier_settings(config_.outliers);
+  ASSERT_TRUE(drive_to(driver, "running"));
+  ASSERT_TRUE(store_->store_report("run-1", report_with_score(456.0), "PASS"));
+  ASSERT_TRUE(drive_to(driver, "done"));
+  std::lock_guard lock(ironic_.mu);
+  EXPECT_TRUE(ironic_.node["extra"]["kiln"]["outliers"].empty());
+  EXPECT_EQ(ironic_.node["traits"], nlohmann::json::array({"CUSTOM_KILN_PASSED"}));
+  EXPECT_EQ(ironic_.node["provision_state"], "available");
+}
+
+INSTANTIATE_TEST_SUITE_P(FlagAndFail, OutlierDriverTest, ::testing::Bool());
+
+}  // namespace
+}  // namespace kiln::orchestrator
