@@ -51,9 +51,10 @@ int main(int argc, char** argv) {
     }
     // With port 0 the public URL is known only now.
     if (config->public_url.empty())
-      service.set_public_url(fmt::format("http://{}:{}", config->listen, *bound));
-    fmt::print("kiln-orchestrator {} listening on http://{}:{} (store: {}, Ironic: {})\n",
-               kiln::kiln_version(), config->listen, *bound, (*store)->backend(),
+      service.set_public_url(
+          fmt::format("{}://{}:{}", server.tls() ? "https" : "http", config->listen, *bound));
+    fmt::print("kiln-orchestrator {} listening on {}://{}:{} (store: {}, Ironic: {})\n",
+               kiln::kiln_version(), server.tls() ? "https" : "http", config->listen, *bound, (*store)->backend(),
                config->ironic.url.empty() ? "none" : config->ironic.url);
     std::fflush(stdout);
     BurninDriver driver(**store, service, config->ironic);

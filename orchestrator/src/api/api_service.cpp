@@ -33,7 +33,8 @@ ApiService::ApiService(RunStore& store, OrchestratorConfig config)
     if (loaded) configs_ = std::move(*loaded);
   }
   if (config_.public_url.empty())
-    config_.public_url = fmt::format("http://{}:{}", config_.listen, config_.port);
+    config_.public_url = fmt::format("{}://{}:{}", config_.tls_cert.empty() ? "http" : "https",
+                                     config_.listen, config_.port);
 }
 
 std::string ApiService::kernel_params(const std::string& node_uuid,

@@ -5,10 +5,12 @@
 // A refused request changes nothing.
 #pragma once
 
+#include <functional>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "config/orchestrator_config.hpp"
@@ -37,6 +39,14 @@ class ApiService {
   ApiService(RunStore& store, OrchestratorConfig config);
   // Never throws: an unexpected exception becomes a 500.
   ApiResponse handle(const ApiRequest& request) noexcept;
+  // Artifact batches (POST /v1/runs/{id}/artifacts) are parsed and authorized
+  // here, then queued for the store's group commit: `reply` runs after the
+  // commit (on the store's writer thread; it must not block), or at once with
+  // a refusal. Any other request: reply(handle(request)). Never throws.
+  using Reply = std::function<void(ApiResponse)>;
+  void handle_async(const ApiRequest& request, const Reply& reply) noexcept;
+  // Whether handle_async answers `request` without a blocking store write.
+  static bool is_artifact_batch(const ApiRequest& request);
 
   void set_public_url(std::string url) { config_.public_url = std::move(url); }
   [[nodiscard]] const std::string& public_url() const { return config_.public_url; }
@@ -48,7 +58,11 @@ class ApiService {
   ApiResponse route(const ApiRequest& request, const std::vector<std::string>& path);
   // runner side (runner_endpoints.cpp)
   ApiResponse register_run(const ApiRequest& request);
+  // artifact batches (artifact_batches.cpp)
   ApiResponse post_artifacts(const ApiRequest& request, const RunRow& run);
+  std::variant<std::vector<ArtifactLine>, ApiResponse> parse_batch(
+      const ApiRequest& request) const;
+  ApiResponse batch_answer(const Expected<IngestResult>& stored, const RunRow& run) const;
   ApiResponse post_heartbeat(const RunRow& run);
   ApiResponse post_report(const ApiRequest& request, const RunRow& run);
   nlohmann::json directive_json(const RunRow& run) const;

@@ -8,27 +8,12 @@
 namespace kiln::orchestrator {
 namespace {
 
-constexpr std::size_t kMaxArtifactLine = 1024U * 1024U;
 constexpr std::size_t kMaxIdentityField = 256;
 
 std::optional<std::string> short_string(const nlohmann::json& j, std::string_view key) {
   auto s = json_string(j, key);
   if (s && s->size() > kMaxIdentityField) return std::nullopt;
   return s;
-}
-
-// What one OCPTV line says about progress: a step starting, a progress value.
-void read_progress(const nlohmann::json& artifact, ArtifactLine& out) {
-  const auto* step = json_path(artifact, {"testStepArtifact"});
-  if (step == nullptr) return;
-  if (const auto* start = json_path(*step, {"testStepStart"}); start != nullptr)
-    out.stage = json_string(*start, "name");
-  if (const auto* element = json_path(*step, {"measurementSeriesElement"}); element != nullptr) {
-    auto id = json_string(*element, "measurementSeriesId");
-    if (id && id->size() >= 9 && id->compare(id->size() - 9, 9, "-progress") == 0) {
-      out.progress = json_number(*element, "value");
-    }
-  }
 }
 
 }  // namespace
@@ -112,49 +97,6 @@ ApiResponse ApiService::register_run(const ApiRequest& request) {
                      {{"run_id", run.id},
                       {"acknowledged", run.acked_seq},
                       {"config", config_summary(node)},
-                      {"directive", directive_json(run)}}};
-}
-
-ApiResponse ApiService::post_artifacts(const ApiRequest& request, const RunRow& run) {
-  auto body = parse_json(request.body, "artifact batch", config_.max_body_bytes);
-  if (!body || !body->is_object())
-    return api_error(400, "malformed", "the body must be a JSON object");
-  const auto* lines = json_path(*body, {"artifacts"});
-  if (lines == nullptr || !lines->is_array())
-    return api_error(400, "schema", "'artifacts' must be an array");
-  if (lines->size() > config_.max_batch_lines) {
-    return api_error(413, "batch_too_large",
-                     fmt::format("{} artifacts in one batch, the limit is {}", lines->size(),
-                                 config_.max_batch_lines));
-  }
-  std::vector<ArtifactLine> batch;
-  batch.reserve(lines->size());
-  for (std::size_t i = 0; i < lines->size(); ++i) {
-    const auto& item = (*lines)[i];
-    if (!item.is_string())
-      return api_error(400, "schema", fmt::format("artifacts[{}] must be a string", i));
-    const auto& text = item.get_ref<const std::string&>();
-    auto artifact = parse_json(text, "OCPTV artifact", kMaxArtifactLine);
-    if (!artifact || !artifact->is_object()) {
-      return api_error(400, "schema", fmt::format("artifacts[{}] is not a JSON object", i));
-    }
-    auto seq = json_integer(*artifact, "sequenceNumber");
-    if (!seq || *seq < 0) {
-      return api_error(400, "schema",
-                       fmt::format("artifacts[{}] has no non-negative integer sequenceNumber", i));
-    }
-    if (!json_string(*artifact, "timestamp")) {
-      return api_error(400, "schema", fmt::format("artifacts[{}] has no timestamp", i));
-    }
-    ArtifactLine line{*seq, artifact->dump(), std::nullopt, std::nullopt};
-    read_progress(*artifact, line);
-    batch.push_back(std::move(line));
-  }
-  auto stored = store_.ingest(run.id, batch);
-  if (!stored) return api_error(503, "store_unavailable", stored.error().message);
-  return ApiResponse{200,
-                     {{"acknowledged", stored->acknowledged},
-                      {"stored", stored->stored},
                       {"directive", directive_json(run)}}};
 }
 

@@ -39,6 +39,9 @@ struct OrchestratorConfig {
   std::size_t max_batch_lines = 10000;
   std::string config_dir;  // profiles/ + deliveries/ to resolve a registering node's config
   int workers = 2;         // threads that run handlers (store writes) off the event loop
+  // `tls.cert` / `tls.key`: PEM certificate (chain) and key; both empty = plain HTTP.
+  std::string tls_cert;
+  std::string tls_key;
   IronicSettings ironic;
   // `runner_timeout`: a run whose runner said nothing this long ends ERROR (0: never).
   std::chrono::seconds runner_timeout{900};

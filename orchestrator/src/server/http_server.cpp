@@ -2,126 +2,67 @@
 
 #include <fmt/format.h>
 
-#include <boost/asio.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <optional>
+#include <thread>
+
+#include "server/http_connection.hpp"
 
 namespace kiln::orchestrator {
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-using tcp = asio::ip::tcp;
-
-namespace {
-
-constexpr auto kReadTimeout = std::chrono::seconds(60);
-
-class Connection : public std::enable_shared_from_this<Connection> {
- public:
-  Connection(tcp::socket socket, ApiService& service, asio::thread_pool& workers,
-             std::size_t body_limit)
-      : stream_(std::move(socket)), service_(service), workers_(workers), body_limit_(body_limit) {}
-
-  void start() { read(); }
-
- private:
-  void read() {
-    parser_.emplace();
-    parser_->body_limit(body_limit_);
-    parser_->header_limit(16U * 1024U);
-    stream_.expires_after(kReadTimeout);
-    http::async_read(
-        stream_, buffer_, *parser_,
-        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
-  }
-
-  void on_read(beast::error_code ec) {
-    if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
-        ec == asio::error::connection_reset) {
-      return close();
-    }
-    if (ec == http::error::body_limit) {
-      return respond(
-          api_error(413, "body_too_large",
-                    fmt::format("request body exceeds the limit of {} bytes", body_limit_)),
-          false);
-    }
-    if (ec)
-      return respond(api_error(400, "malformed", fmt::format("bad HTTP request: {}", ec.message())),
-                     false);
-    auto request = parser_->release();
-    ApiRequest api{std::string(request.method_string()), std::string(request.target()),
-                   std::string(request[http::field::authorization]), std::move(request.body())};
-    const bool keep_alive = request.keep_alive();
-    // The handler (and its store transaction) runs on a worker; the answer
-    // comes back to this connection's strand.
-    asio::post(workers_, [self = shared_from_this(), api = std::move(api), keep_alive]() {
-      ApiResponse response = self->service_.handle(api);
-      asio::post(self->stream_.get_executor(),
-                 [self, response = std::move(response), keep_alive]() mutable {
-                   self->respond(std::move(response), keep_alive);
-                 });
-    });
-  }
-
-  void respond(ApiResponse api, bool keep_alive) {
-    response_ = {};
-    response_.version(11);
-    response_.result(static_cast<http::status>(api.status));
-    response_.set(http::field::server, "kiln-orchestrator");
-    response_.set(http::field::content_type, "application/json");
-    response_.keep_alive(keep_alive);
-    response_.body() =
-        api.body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-    response_.prepare_payload();
-    http::async_write(stream_, response_,
-                      [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
-                        if (ec || !keep_alive) return self->close();
-                        self->read();
-                      });
-  }
-
-  void close() {
-    beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    stream_.close();
-  }
-
-  beast::tcp_stream stream_;
-  beast::flat_buffer buffer_;
-  std::optional<http::request_parser<http::string_body>> parser_;
-  http::response<http::string_body> response_;
-  ApiService& service_;
-  asio::thread_pool& workers_;
-  std::size_t body_limit_;
-};
-
-}  // namespace
+using namespace server_detail;
 
 struct HttpServer::Impl {
   Impl(ApiService& s, const OrchestratorConfig& c)
-      : service(s),
-        config(c),
+      : config(c),
         workers(static_cast<std::size_t>(c.workers)),
+        shared{s, workers, c.max_body_bytes},
         acceptor(loop),
         signals(loop, SIGINT, SIGTERM) {}
 
   void accept() {
-    acceptor.async_accept(
-        asio::make_strand(loop), [this](beast::error_code ec, tcp::socket socket) {
-          if (ec == asio::error::operation_aborted) return;
-          if (!ec)
-            std::make_shared<Connection>(std::move(socket), service, workers, config.max_body_bytes)
-                ->start();
-          accept();
-        });
+    acceptor.async_accept(asio::make_strand(loop), [this](beast::error_code ec, tcp::socket socket) {
+      if (ec == asio::error::operation_aborted) return;
+      if (!ec) {
+        beast::error_code ignored;
+        socket.set_option(tcp::no_delay(true), ignored);
+        if (tls) {
+          std::make_shared<Connection<TlsStream>>(std::move(socket), shared, &*tls)->start();
+        } else {
+          std::make_shared<Connection<beast::tcp_stream>>(std::move(socket), shared, nullptr)
+              ->start();
+        }
+      }
+      accept();
+    });
   }
 
-  ApiService& service;
+  // TLS from tls.cert / tls.key (PEM); plain HTTP when neither is set.
+  Status setup_tls() {
+    if (config.tls_cert.empty() && config.tls_key.empty()) return ok();
+    if (config.tls_cert.empty() || config.tls_key.empty())
+      return make_error("KILN-TLS", "TLS needs both tls.cert and tls.key");
+    tls.emplace(asio::ssl::context::tls_server);
+    tls->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                     asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                     asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use);
+    beast::error_code ec;
+    tls->use_certificate_chain_file(config.tls_cert, ec);
+    if (ec) {
+      return make_error("KILN-TLS",
+                        fmt::format("tls.cert {}: {}", config.tls_cert, ec.message()),
+                        "a PEM certificate (chain) readable by the orchestrator");
+    }
+    tls->use_private_key_file(config.tls_key, asio::ssl::context::pem, ec);
+    if (ec) {
+      return make_error("KILN-TLS", fmt::format("tls.key {}: {}", config.tls_key, ec.message()),
+                        "the PEM private key of tls.cert, readable by the orchestrator");
+    }
+    return ok();
+  }
+
   OrchestratorConfig config;
-  asio::io_context loop{1};
+  asio::io_context loop;
   asio::thread_pool workers;
+  ServerShared shared;
+  std::optional<asio::ssl::context> tls;
   tcp::acceptor acceptor;
   asio::signal_set signals;
 };
@@ -131,9 +72,18 @@ HttpServer::HttpServer(ApiService& service, const OrchestratorConfig& config)
 
 HttpServer::~HttpServer() {
   impl_->workers.join();
+  // Batches still in the store's group commit answer into this io_context:
+  // wait (bounded) for them before it goes.
+  for (int i = 0; i < 1000 && impl_->shared.in_flight.load() > 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+}
+
+bool HttpServer::tls() const {
+  return impl_->tls.has_value();
 }
 
 Expected<unsigned short> HttpServer::bind() {
+  if (auto s = impl_->setup_tls(); !s) return s.error();
   beast::error_code ec;
   auto address = asio::ip::make_address(impl_->config.listen, ec);
   if (ec)
@@ -154,7 +104,12 @@ Expected<unsigned short> HttpServer::bind() {
 void HttpServer::run() {
   impl_->signals.async_wait([this](beast::error_code, int) { stop(); });
   impl_->accept();
+  // One event-loop thread per core; handlers never block them on a commit.
+  const unsigned threads = std::max(1U, std::thread::hardware_concurrency());
+  std::vector<std::thread> more;
+  for (unsigned i = 1; i < threads; ++i) more.emplace_back([this]() { impl_->loop.run(); });
   impl_->loop.run();
+  for (auto& t : more) t.join();
 }
 
 void HttpServer::stop() {

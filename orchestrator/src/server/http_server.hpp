@@ -1,8 +1,9 @@
-// Serves an ApiService over HTTP/1.1 (Boost.Beast, kept inside the .cpp).
-// One event-loop thread accepts, reads and writes; every request is handed to
-// a pool of worker threads (store writes happen there, committed before the
-// response is queued back on the connection's strand), so the loop never
-// blocks on the database.
+// Serves an ApiService over HTTP/1.1, or HTTPS when tls.cert/tls.key are
+// configured (Boost.Beast + OpenSSL, kept inside the .cpp). One io_context run
+// by a thread per core accepts, reads and writes; artifact batches go to the
+// store's group commit and every other request to a pool of `workers` threads,
+// so no event-loop thread ever waits for a commit. An answer is sent only
+// after its store transaction committed.
 #pragma once
 
 #include <functional>
@@ -21,8 +22,11 @@ class HttpServer {
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
-  // Binds listen:port (port 0: the kernel picks); returns the bound port.
+  // Loads the TLS certificate and key (if configured), binds listen:port
+  // (port 0: the kernel picks); returns the bound port.
   Expected<unsigned short> bind();
+  // Whether it serves HTTPS (after bind()).
+  [[nodiscard]] bool tls() const;
   // Serves until stop() or SIGINT/SIGTERM.
   void run();
   void stop();

@@ -3,6 +3,7 @@
 // before it returns, so the API acknowledges only what is durable.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -84,6 +85,14 @@ class RunStore {
   virtual Expected<IngestResult> ingest(const std::string& run_id,
                                         const std::vector<ArtifactLine>& lines) = 0;
   virtual Expected<std::vector<ArtifactLine>> artifacts(const std::string& run_id) = 0;
+  // Group commit: queues the batch; one writer stores every batch waiting in
+  // ONE transaction and, only after its commit, calls each `done` (on the
+  // writer's thread; it must not block). This default stores it inline.
+  using IngestDone = std::function<void(Expected<IngestResult>)>;
+  virtual void ingest_async(const std::string& run_id, std::vector<ArtifactLine> lines,
+                            IngestDone done) {
+    done(ingest(run_id, lines));
+  }
 };
 
 // "sqlite:///path" (or a plain path) or "postgresql://..." / "host=... dbname=...".

@@ -99,10 +99,20 @@ std::string utc_now() {
                                                   std::chrono::system_clock::now()));
 }
 
-Expected<std::unique_ptr<RunStore>> SqlRunStore::open(std::unique_ptr<SqlConnection> conn) {
-  std::unique_ptr<SqlRunStore> store(new SqlRunStore(std::move(conn)));
+Expected<std::unique_ptr<RunStore>> SqlRunStore::open(std::unique_ptr<SqlConnection> conn,
+                                                      std::unique_ptr<SqlConnection> reader) {
+  std::unique_ptr<SqlRunStore> store(new SqlRunStore(std::move(conn), std::move(reader)));
   if (auto s = store->migrate(); !s) return s.error();
   return std::unique_ptr<RunStore>(std::move(store));
+}
+
+Expected<SqlRows> SqlRunStore::read(const std::string& sql, const std::vector<SqlValue>& params) {
+  if (!reader_) {
+    std::lock_guard lock(mu_);
+    return conn_->query(sql, params);
+  }
+  std::lock_guard lock(read_mu_);
+  return reader_->query(sql, params);
 }
 
 Status SqlRunStore::migrate() {
@@ -146,8 +156,7 @@ Status SqlRunStore::upsert_node(const NodeRecord& node) {
 }
 
 Expected<std::optional<NodeRecord>> SqlRunStore::find_node(const std::string& uuid) {
-  std::lock_guard lock(mu_);
-  auto rows = conn_->query(
+  auto rows = read(
       "SELECT uuid, asset_tag, serial, dmi_serial, macs, updated_at FROM nodes WHERE uuid = $1",
       {uuid});
   if (!rows) return rows.error();
@@ -156,8 +165,7 @@ Expected<std::optional<NodeRecord>> SqlRunStore::find_node(const std::string& uu
 }
 
 Expected<std::vector<NodeRecord>> SqlRunStore::list_nodes() {
-  std::lock_guard lock(mu_);
-  auto rows = conn_->query(
+  auto rows = read(
       "SELECT uuid, asset_tag, serial, dmi_serial, macs, updated_at FROM nodes ORDER BY uuid");
   if (!rows) return rows.error();
   std::vector<NodeRecord> nodes;
@@ -180,9 +188,8 @@ Status SqlRunStore::create_run(const RunRow& run) {
 
 Expected<std::vector<RunRow>> SqlRunStore::select_runs(const std::string& where,
                                                        const std::vector<SqlValue>& params) {
-  std::lock_guard lock(mu_);
-  auto rows = conn_->query(
-      fmt::format("SELECT {} FROM runs {} ORDER BY created_at, id", kRunColumns, where), params);
+  auto rows =
+      read(fmt::format("SELECT {} FROM runs {} ORDER BY created_at, id", kRunColumns, where), params);
   if (!rows) return rows.error();
   std::vector<RunRow> runs;
   for (const auto& r : *rows) runs.push_back(run_from(r));
@@ -306,9 +313,7 @@ Expected<IngestResult> SqlRunStore::ingest_locked(const std::string& run_id,
 }
 
 Expected<std::vector<ArtifactLine>> SqlRunStore::artifacts(const std::string& run_id) {
-  std::lock_guard lock(mu_);
-  auto rows =
-      conn_->query("SELECT seq, line FROM artifacts WHERE run_id = $1 ORDER BY seq", {run_id});
+  auto rows = read("SELECT seq, line FROM artifacts WHERE run_id = $1 ORDER BY seq", {run_id});
   if (!rows) return rows.error();
   std::vector<ArtifactLine> out;
   for (const auto& r : *rows)
@@ -322,12 +327,17 @@ Expected<std::unique_ptr<RunStore>> open_run_store(const std::string& url) {
       url.find("host=") != std::string::npos || url.find("dbname=") != std::string::npos) {
     auto conn = open_postgres(url);
     if (!conn) return conn.error();
-    return SqlRunStore::open(std::move(*conn));
+    auto reader = open_postgres(url);
+    if (!reader) return reader.error();
+    return SqlRunStore::open(std::move(*conn), std::move(*reader));
   }
   std::string path = url.rfind(kSqlite, 0) == 0 ? url.substr(kSqlite.size()) : url;
   auto conn = open_sqlite(path);
   if (!conn) return conn.error();
-  return SqlRunStore::open(std::move(*conn));
+  // Opened after the writer, which set WAL mode (so this one never blocks on it).
+  auto reader = open_sqlite(path);
+  if (!reader) return reader.error();
+  return SqlRunStore::open(std::move(*conn), std::move(*reader));
 }
 
 }  // namespace kiln::orchestrator

@@ -1,8 +1,13 @@
 // RunStore written once in the SQL both SQLite and PostgreSQL accept; the
-// connection is the backend. One connection, one mutex: calls are short.
+// connection is the backend. Writes: one connection, one mutex, calls are
+// short; artifact batches are group-committed by one writer thread
+// (group_commit.cpp). Reads may use a second connection, so they never wait
+// for a writer's fsync (SQLite WAL readers see every committed transaction).
 #pragma once
 
+#include <condition_variable>
 #include <mutex>
+#include <thread>
 
 #include "store/run_store.hpp"
 #include "store/sql_connection.hpp"
@@ -11,8 +16,13 @@ namespace kiln::orchestrator {
 
 class SqlRunStore final : public RunStore {
  public:
-  // Applies pending schema migrations (schema_migrations table).
-  static Expected<std::unique_ptr<RunStore>> open(std::unique_ptr<SqlConnection> conn);
+  // Applies pending schema migrations (schema_migrations table). `reader`
+  // (optional) is a second connection to the same database for the reads.
+  static Expected<std::unique_ptr<RunStore>> open(std::unique_ptr<SqlConnection> conn,
+                                                  std::unique_ptr<SqlConnection> reader = nullptr);
+  ~SqlRunStore() override;
+  SqlRunStore(const SqlRunStore&) = delete;
+  SqlRunStore& operator=(const SqlRunStore&) = delete;
 
   [[nodiscard]] std::string backend() const override { return conn_->backend(); }
   Status upsert_node(const NodeRecord& node) override;
@@ -34,9 +44,14 @@ class SqlRunStore final : public RunStore {
   Expected<IngestResult> ingest(const std::string& run_id,
                                 const std::vector<ArtifactLine>& lines) override;
   Expected<std::vector<ArtifactLine>> artifacts(const std::string& run_id) override;
+  void ingest_async(const std::string& run_id, std::vector<ArtifactLine> lines,
+                    IngestDone done) override;
 
  private:
-  explicit SqlRunStore(std::unique_ptr<SqlConnection> conn) : conn_(std::move(conn)) {}
+  SqlRunStore(std::unique_ptr<SqlConnection> conn, std::unique_ptr<SqlConnection> reader)
+      : conn_(std::move(conn)), reader_(std::move(reader)) {}
+  // A read on the reader connection (the writer's when there is none).
+  Expected<SqlRows> read(const std::string& sql, const std::vector<SqlValue>& params = {});
   Status migrate();
   Expected<std::vector<RunRow>> select_runs(const std::string& where,
                                             const std::vector<SqlValue>& params);
@@ -46,6 +61,14 @@ class SqlRunStore final : public RunStore {
 
   std::mutex mu_;
   std::unique_ptr<SqlConnection> conn_;
-};
+  std::mutex read_mu_;
+  std::unique_ptr<SqlConnection> reader_;
+
+  // Group commit (group_commit.cpp): batches wait in queue_ for the writer.
+  struct PendingIngest {
+    std::string run_id;
+    std::vector<ArtifactLine> lines;
+    IngestDone done;
+  };
 
 }  // namespace kiln::orchestrator

@@ -1,7 +1,11 @@
 // SqlConnection on SQLite: one connection, WAL journal, synchronous=FULL so a
 // committed transaction survives a power cut before the API acknowledges it.
+// Statements are prepared once per SQL text and reused (reset after each use).
 #include <fmt/format.h>
 #include <sqlite3.h>
+
+#include <array>
+#include <unordered_map>
 
 #include "store/sql_connection.hpp"
 
@@ -11,19 +15,23 @@ namespace {
 class SqliteConnection final : public SqlConnection {
  public:
   explicit SqliteConnection(sqlite3* db) : db_(db) {}
-  ~SqliteConnection() override { sqlite3_close_v2(db_); }
+  ~SqliteConnection() override {
+    forget_statements();
+    sqlite3_close_v2(db_);
+  }
   SqliteConnection(const SqliteConnection&) = delete;
   SqliteConnection& operator=(const SqliteConnection&) = delete;
 
   Expected<SqlRows> query(const std::string& sql, const std::vector<SqlValue>& params) override {
-    sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), &stmt, nullptr) !=
-        SQLITE_OK) {
-      return failure("prepare");
-    }
-    std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> guard(stmt, sqlite3_finalize);
+    sqlite3_stmt* stmt = prepared(sql);
+    if (stmt == nullptr) return failure("prepare");
+    // Reset on every way out, so the statement holds no lock or snapshot.
+    std::unique_ptr<sqlite3_stmt, void (*)(sqlite3_stmt*)> guard(stmt, [](sqlite3_stmt* s) {
+      sqlite3_reset(s);
+      sqlite3_clear_bindings(s);
+    });
     for (std::size_t i = 0; i < params.size(); ++i) {
-      int index = sqlite3_bind_parameter_index(stmt, fmt::format("${}", i + 1).c_str());
+      int index = sqlite3_bind_parameter_index(stmt, parameter_name(i + 1).c_str());
       if (index == 0) continue;  // parameter not used by this statement
       int rc = SQLITE_OK;
       if (const auto* n = std::get_if<long long>(&params[i])) {
@@ -72,10 +80,42 @@ class SqliteConnection final : public SqlConnection {
   [[nodiscard]] std::string backend() const override { return "sqlite"; }
 
  private:
+  static constexpr std::size_t kMaxStatements = 256;  // SQL texts come from code: a few dozen
+
+  // The statement for `sql`, prepared at its first use.
+  sqlite3_stmt* prepared(const std::string& sql) {
+    if (auto it = statements_.find(sql); it != statements_.end()) return it->second;
+    if (statements_.size() >= kMaxStatements) forget_statements();
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
+                           &stmt, nullptr) != SQLITE_OK) {
+      sqlite3_finalize(stmt);
+      return nullptr;
+    }
+    statements_.emplace(sql, stmt);
+    return stmt;
+  }
+
+  void forget_statements() {
+    for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
+    statements_.clear();
+  }
+
+  // "$n" (formatted once for the first 64).
+  static std::string parameter_name(std::size_t n) {
+    static const auto names = []() {
+      std::array<std::string, 64> all;
+      for (std::size_t i = 0; i < all.size(); ++i) all[i] = fmt::format("${}", i);
+      return all;
+    }();
+    return n < names.size() ? names[n] : fmt::format("${}", n);
+  }
+
   Error failure(const char* what) const {
     return make_error("KILN-STORE", fmt::format("sqlite {}: {}", what, sqlite3_errmsg(db_)));
   }
   sqlite3* db_;
+  std::unordered_map<std::string, sqlite3_stmt*> statements_;
 };
 
 }  // namespace

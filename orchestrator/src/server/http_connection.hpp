@@ -1,0 +1,154 @@
+// One HTTP/1.1 keep-alive connection of the server, over plain TCP or TLS
+// (Boost.Beast). Private to server/http_server.cpp: Beast and Asio headers
+// stay out of everything else.
+//
+// The connection lives on its own strand of the server's multi-threaded
+// io_context. An artifact batch is parsed and authorized inline and handed to
+// the store's group commit, which answers after its COMMIT; any other request
+// runs on the worker pool (its store calls block on a commit). Either way the
+// answer is posted back to the strand and written there.
+#pragma once
+
+#include <fmt/format.h>
+
+#include <atomic>
+#include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <optional>
+#include <type_traits>
+
+#include "api/api_service.hpp"
+
+namespace kiln::orchestrator::server_detail {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
+constexpr auto kReadTimeout = std::chrono::seconds(60);
+
+// What every connection shares.
+struct ServerShared {
+  ApiService& service;
+  asio::thread_pool& workers;
+  std::size_t body_limit;
+  std::atomic<long> in_flight{0};  // requests handed to workers or the store, not yet answered
+};
+
+template <class Stream>
+class Connection : public std::enable_shared_from_this<Connection<Stream>> {
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+
+ public:
+  Connection(tcp::socket socket, ServerShared& shared, asio::ssl::context* tls)
+      : stream_(make_stream(std::move(socket), tls)), shared_(shared) {}
+
+  void start() {
+    if constexpr (kTls) {
+      beast::get_lowest_layer(stream_).expires_after(kReadTimeout);
+      stream_.async_handshake(asio::ssl::stream_base::server,
+                              [self = this->shared_from_this()](beast::error_code ec) {
+                                if (ec) return self->close();  // not TLS, or a refused certificate
+                                self->read();
+                              });
+    } else {
+      read();
+    }
+  }
+
+ private:
+  static Stream make_stream(tcp::socket socket, asio::ssl::context* tls) {
+    if constexpr (kTls) {
+      return Stream(std::move(socket), *tls);
+    } else {
+      (void)tls;
+      return Stream(std::move(socket));
+    }
+  }
+
+  void read() {
+    parser_.emplace();
+    parser_->body_limit(shared_.body_limit);
+    parser_->header_limit(16U * 1024U);
+    beast::get_lowest_layer(stream_).expires_after(kReadTimeout);
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                       self->on_read(ec);
+                     });
+  }
+
+  void on_read(beast::error_code ec) {
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
+        ec == asio::error::connection_reset || ec == asio::error::eof ||
+        ec == asio::ssl::error::stream_truncated) {
+      return close();
+    }
+    if (ec == http::error::body_limit) {
+      return respond(api_error(413, "body_too_large",
+                               fmt::format("request body exceeds the limit of {} bytes",
+                                           shared_.body_limit)),
+                     false);
+    }
+    if (ec)
+      return respond(api_error(400, "malformed", fmt::format("bad HTTP request: {}", ec.message())),
+                     false);
+    auto request = parser_->release();
+    ApiRequest api{std::string(request.method_string()), std::string(request.target()),
+                   std::string(request[http::field::authorization]), std::move(request.body())};
+    const bool keep_alive = request.keep_alive();
+    ++shared_.in_flight;
+    ApiService::Reply reply = [self = this->shared_from_this(), keep_alive](ApiResponse response) {
+      asio::post(self->stream_.get_executor(),
+                 [self, response = std::move(response), keep_alive]() mutable {
+                   self->respond(std::move(response), keep_alive);
+                 });
+      --self->shared_.in_flight;
+    };
+    if (ApiService::is_artifact_batch(api)) {
+      shared_.service.handle_async(api, reply);  // answers after the group commit
+      return;
+    }
+    asio::post(shared_.workers, [self = this->shared_from_this(), api = std::move(api),
+                                 reply = std::move(reply)]() {
+      reply(self->shared_.service.handle(api));
+    });
+  }
+
+  void respond(ApiResponse api, bool keep_alive) {
+    response_ = {};
+    response_.version(11);
+    response_.result(static_cast<http::status>(api.status));
+    response_.set(http::field::server, "kiln-orchestrator");
+    response_.set(http::field::content_type, "application/json");
+    response_.keep_alive(keep_alive);
+    response_.body() =
+        api.body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    response_.prepare_payload();
+    http::async_write(stream_, response_,
+                      [self = this->shared_from_this(), keep_alive](beast::error_code ec,
+                                                                    std::size_t) {
+                        if (ec || !keep_alive) return self->close();
+                        self->read();
+                      });
+  }
+
+  void close() {
+    beast::error_code ignored;
+    auto& socket = beast::get_lowest_layer(stream_).socket();
+    socket.shutdown(tcp::socket::shutdown_both, ignored);
+    socket.close(ignored);
+  }
+
+  Stream stream_;
+  ServerShared& shared_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  http::response<http::string_body> response_;
+};
+
+}  // namespace kiln::orchestrator::server_detail

@@ -1,0 +1,81 @@
+// SqlRunStore: group commit of artifact batches. Every request thread only
+// queues its batch; one writer thread takes every batch waiting, stores them
+// in ONE transaction (one fsync with SQLite's synchronous=FULL), and only after
+// the COMMIT returns calls each batch's `done`, which sends the answer. So an
+// acknowledgement still means "durable", and N concurrent runners cost one
+// fsync instead of N.
+#include <fmt/format.h>
+
+#include "store/sql_run_store.hpp"
+
+namespace kiln::orchestrator {
+
+SqlRunStore::~SqlRunStore() {
+  {
+    std::lock_guard lock(queue_mu_);
+    stopping_ = true;
+  }
+  queue_cv_.notify_all();
+  if (writer_.joinable()) writer_.join();  // drains (commits) what is queued first
+}
+
+void SqlRunStore::ingest_async(const std::string& run_id, std::vector<ArtifactLine> lines,
+                               IngestDone done) {
+  {
+    std::lock_guard lock(queue_mu_);
+    if (!stopping_) {
+      if (!writer_.joinable()) writer_ = std::thread([this]() { writer_loop(); });
+      queue_.push_back(PendingIngest{run_id, std::move(lines), std::move(done)});
+      queue_cv_.notify_one();
+      return;
+    }
+  }
+  done(make_error("KILN-STORE", "the store is shutting down", "retry"));
+}
+
+void SqlRunStore::writer_loop() {
+  std::vector<PendingIngest> group;
+  for (;;) {
+    {
+      std::unique_lock lock(queue_mu_);
+      queue_cv_.wait(lock, [this]() { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, nothing left
+      group.swap(queue_);
+    }
+    auto results = ingest_group(group);
+    for (std::size_t i = 0; i < group.size(); ++i) group[i].done(std::move(results[i]));
+    group.clear();
+  }
+}
+
+std::vector<Expected<IngestResult>> SqlRunStore::ingest_group(
+    const std::vector<PendingIngest>& group) {
+  std::vector<Expected<IngestResult>> results;
+  results.reserve(group.size());
+  {
+    std::lock_guard lock(mu_);
+    auto begin = conn_->exec_script(conn_->backend() == "sqlite" ? "BEGIN IMMEDIATE" : "BEGIN");
+    bool whole = static_cast<bool>(begin);
+    for (std::size_t i = 0; whole && i < group.size(); ++i) {
+      results.push_back(ingest_locked(group[i].run_id, group[i].lines));
+      whole = static_cast<bool>(results.back());
+    }
+    if (whole) {
+      auto commit = conn_->exec_script("COMMIT");
+      if (commit) return results;
+      (void)conn_->exec_script("ROLLBACK");
+      // A failed COMMIT stored nothing: every batch in the group is refused (retried).
+      std::vector<Expected<IngestResult>> refused;
+      for (std::size_t i = 0; i < group.size(); ++i) refused.emplace_back(commit.error());
+      return refused;
+    }
+    if (begin) (void)conn_->exec_script("ROLLBACK");
+  }
+  // One batch failed (or BEGIN did): nothing of the group was kept. Each batch
+  // gets its own transaction, so one bad batch does not refuse the others.
+  results.clear();
+  for (const auto& pending : group) results.push_back(ingest(pending.run_id, pending.lines));
+  return results;
+}
+
+}  // namespace kiln::orchestrator
