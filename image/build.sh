@@ -45,7 +45,7 @@ inputs=$( {
   (cd "$configs" && find . -type f | sort | xargs sha256sum)
   awk '$1 !~ /^#/ && NF {print $1}' "$here/contents.list" | xargs dpkg-query -W 2>&1
   apt-cache depends linux-image-amd64 2>/dev/null | grep 'Depends: linux-image' || true
-  echo "$SOURCE_DATE_EPOCH $zstd_level $iso ${KERNEL_PACKAGE:-}"
+  echo "$SOURCE_DATE_EPOCH $zstd_level $iso ${KERNEL_PACKAGE:-} ${FIRMWARE_PACKAGES:-}"
 } | sha256sum | cut -d' ' -f1)
 if [ -f "$out/INPUTS" ] && [ "$(cat "$out/INPUTS")" = "$inputs" ] && [ -f "$out/kiln.initramfs" ] &&
    { [ $iso = 0 ] || [ -f "$out/kiln.iso" ]; }; then
@@ -74,10 +74,15 @@ kpkg=${KERNEL_PACKAGE:-$(apt-cache depends linux-image-amd64 2>/dev/null |
 [ -n "$kpkg" ] || kpkg=$(ls "$cache"/linux-image-[0-9]*-amd64_*.deb 2>/dev/null | tail -n 1 | xargs -r basename | cut -d_ -f1)
 [ -n "$kpkg" ] || die "cannot tell which kernel linux-image-amd64 is (apt-get update), and none is in $cache"
 kdeb=$(fetch_deb "$kpkg")
-fwdeb=$(fetch_deb firmware-linux-free)
+# Firmware: Debian main ships firmware-linux-free; where apt has non-free-firmware,
+# FIRMWARE_PACKAGES="firmware-linux-free firmware-misc-nonfree firmware-bnx2x ..." adds theirs.
+firmware_packages=${FIRMWARE_PACKAGES:-firmware-linux-free}
+fwdebs=""
+for p in $firmware_packages; do fwdebs="$fwdebs $(fetch_deb "$p")"; done
 note "kernel package $(basename "$kdeb")"
 dpkg-deb -x "$kdeb" "$work/kernel"
-dpkg-deb -x "$fwdeb" "$work/firmware"
+mkdir -p "$work/firmware"
+for deb in $fwdebs; do dpkg-deb -x "$deb" "$work/firmware"; done
 kver=$(ls "$work/kernel/lib/modules")
 [ -f "$work/kernel/boot/vmlinuz-$kver" ] || die "$(basename "$kdeb") holds no boot/vmlinuz-$kver"
 depmod -b "$work/kernel" "$kver"
@@ -127,9 +132,9 @@ fi
   echo; echo "== Debian packages of the programs"; cat "$work/packages"
   echo "busybox-static $(dpkg-query -W -f='${Version}' busybox-static)"
   echo "ca-certificates $(dpkg-query -W -f='${Version}' ca-certificates)"
-  echo "firmware-linux-free $(basename "$fwdeb")"
+  for deb in $fwdebs; do echo "firmware: $(basename "$deb")"; done
   echo; echo "== largest files (bytes, uncompressed)"
-  (cd "$root" && find . -type f -printf '%s %p\n' | sort -rn | head -n 25)
+  (cd "$root" && find . -type f -printf '%s %p\n' | sort -rn | awk 'NR <= 25')
   echo; echo "== kernel modules ($(wc -l < "$work/modules.txt"))"; sed 's|.*/||' "$work/modules.txt"
   echo; echo "== firmware asked for by those modules"; cat "$work/firmware.txt"
 } > "$out/MANIFEST"

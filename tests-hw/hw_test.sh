@@ -9,12 +9,20 @@
 # nofru:    the FRU has no Product Asset Tag -> preliminary FAILs, diagnosis says so
 # noburnin: the orchestrator gives no go-ahead (no burn-in holds the token) ->
 #           the disks, one holding ext4 with known data, are byte for byte unchanged
+# crash:    kiln-runner is killed by SIGSEGV in the middle of the disk stage ->
+#           the console shows the crash and the runner's last lines, the node
+#           waits (no silent hang, no power off); the orchestrator keeps the artifacts
+# iso_bios, iso_uefi: kiln.iso boots from a virtual CD (SeaBIOS / OVMF) through
+#           GRUB into kiln's init, which finds the in-band BMC, the disks and the
+#           network and starts kiln-runner (the test stops there)
 set -euo pipefail
 bin=$(cd "$1" && pwd); SRC=$(cd "$2" && pwd); IMAGE=$3; case_=$4
 hw=$(cd "$(dirname "$0")" && pwd)
 it=$SRC/tests/integration
 # shellcheck source=tests-hw/lib/guest.sh
 . "$hw/lib/guest.sh"
+# shellcheck source=tests-hw/lib/iso_boot.sh
+. "$hw/lib/iso_boot.sh"
 
 skip() { echo "SKIP: $*"; exit 77; }
 [ "$(id -u)" = 0 ] || skip "the hw tests run as root (ipmi_sim, QEMU disks)"
@@ -23,6 +31,8 @@ for tool in qemu-system-x86_64 ipmi_sim ipmitool cpio mke2fs python3 curl; do
 done
 [ -f "$IMAGE/kiln.initramfs" ] && [ -f "$IMAGE/kiln.kernel" ] ||
   skip "no image in $IMAGE (make image builds it)"
+started=$(date +%s)
+case $case_ in iso_*) iso_boot "$case_" ;; esac
 [ -x "$bin/kiln-orchestrator" ] && [ -x "$bin/kilnctl" ] || skip "kiln-orchestrator/kilnctl not built in $bin"
 
 tmp=$(mktemp -d /tmp/kiln-hw.XXXXXX)
@@ -64,6 +74,21 @@ if [ "$case_" = noburnin ]; then
 fi
 mkdir -p "$tmp/overlay/etc"
 cp -r "$hw/configs" "$tmp/overlay/etc/kiln"
+if [ "$case_" = crash ]; then
+  # found first on the init's PATH: the real runner, then SIGSEGV once the disk stage runs
+  mkdir -p "$tmp/overlay/usr/sbin"
+  cat > "$tmp/overlay/usr/sbin/kiln-runner" <<'SH'
+#!/bin/sh
+/usr/bin/kiln-runner "$@" &
+pid=$!
+while kill -0 $pid 2>/dev/null; do
+  grep -q '"testStepStart":{"name":"disk"}' /run/kiln/out/ocptv.jsonl 2>/dev/null && kill -SEGV $pid && break
+  sleep 0.2
+done
+wait $pid
+SH
+  chmod 0755 "$tmp/overlay/usr/sbin/kiln-runner"
+fi
 initramfs_with_overlay "$IMAGE/kiln.initramfs" "$tmp/overlay" "$tmp/initrd"
 
 # Orchestrator (and Ironic for good/baddisk) on 127.0.0.1; the guest reaches
@@ -122,7 +147,7 @@ case $case_ in
     cmdline=$(node_field 'd["instance_info"]["kernel_append_params"]')
     [ "$case_" = baddisk ] && cmdline="$cmdline kiln.end=poweroff"  # a FAIL waits by default
     ;;
-  nofru)
+  nofru | crash)
     node=$(cat /proc/sys/kernel/random/uuid)
     cmdline="$(kilnctl -f json burnin start --node "$node" | jget 'd["runs"][0]["kernel_params"]') kiln.profile=hw kiln.end=poweroff"
     ;;
@@ -133,8 +158,21 @@ case $case_ in
 esac
 echo "kernel command line: $(sed 's/kiln.token=[^ ]*/kiln.token=.../' <<< "$cmdline")"
 
+[ "$case_" = crash ] && cmdline="${cmdline% kiln.end=poweroff}"  # default: wait after a crash
+guest_limit=480; [ "$case_" = crash ] && guest_limit=120
 # shellcheck disable=SC2086  # $disks holds QEMU arguments
-boot_guest "$tmp/serial.log" 480 "$tmp/initrd" "$cmdline" $disks && qrc=0 || qrc=$?
+boot_guest "$tmp/serial.log" "$guest_limit" "$tmp/initrd" "$cmdline" $disks && qrc=0 || qrc=$?
+if [ "$case_" = crash ]; then  # the node must still be up, waiting, when the time is over
+  [ $qrc = 124 ] || fail "QEMU status $qrc: after a crash the node should wait (kiln.end=auto)"
+  grep -q "KILN-RUNNER CRASHED: exit status 139 (signal 11)" "$tmp/serial.log" || fail "no crash banner on the console"
+  grep -q "KILN VERDICT: CRASHED" "$tmp/serial.log" || fail "no CRASHED verdict"
+  grep -q "waiting (kiln.end=auto)" "$tmp/serial.log" || fail "the node did not say it waits"
+  stored=$(curl -sf -H "Authorization: Bearer $OP" "$url/v1/runs/$(kilnctl -f json run list | jget 'd["runs"][-1]["id"]')/artifacts" | jget 'len(d["artifacts"])')
+  [ "$stored" -gt 5 ] || fail "the orchestrator holds $stored artifacts of the crashed run"
+  grep "CRASHED" "$tmp/serial.log"
+  echo "hw crash passed in $(($(date +%s) - started)) s: crash shown, node waiting, $stored artifacts kept by the orchestrator"
+  exit 0
+fi
 echo "guest ran $(($(date +%s) - started)) s since the test started (QEMU status $qrc)"
 [ $qrc = 0 ] || fail "QEMU status $qrc (124: the guest did not power off in time)"
 grep -q "BMC /dev/ipmi0" "$tmp/serial.log" || fail "the in-band BMC (/dev/ipmi0) was not found"
