@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <map>
 
 #include "kiln/json_input.hpp"
 #include "kilnctl/kilnctl_tables.hpp"
@@ -53,6 +54,7 @@ std::string delivery_summary_table(const nlohmann::json& s) {
   out += fmt::format("{:<52} {:<8} {:>12} {:>10} {:>10} {:>10} {:>4} {:>6} {:>8}\n", "FIGURE",
                      "UNIT", "TENDER", "MIN", "MEDIAN", "MAX", "N", "BELOW", "OUTLIERS");
   std::vector<std::string> notes;
+  std::map<std::string, int> unjudged;  // why a figure got no outlier verdict -> how many
   if (const auto* figures = json_path(s, {"figures"}); figures != nullptr && figures->is_array()) {
     for (const auto& f : *figures) {
       std::string label = json_string(f, "label").value_or("?");
@@ -62,8 +64,7 @@ std::string delivery_summary_table(const nlohmann::json& s) {
                          num(f, "median"), num(f, "max"), count(f, "nodes"),
                          count(f, "below_tender"), count(f, "outliers"));
       auto verdict = json_string(f, "outlier_verdict").value_or("");
-      if (!verdict.empty() && verdict != "judged")
-        notes.push_back(fmt::format("{}: {}", json_string(f, "label").value_or("?"), verdict));
+      if (!verdict.empty() && verdict != "judged") ++unjudged[verdict];
       const auto* missing = json_path(f, {"missing"});
       if (missing != nullptr && missing->is_array() && !missing->empty()) {
         notes.push_back(fmt::format("{}: missing on {} reported node(s): {}",
@@ -72,6 +73,10 @@ std::string delivery_summary_table(const nlohmann::json& s) {
       }
     }
   }
+  if (const auto* figures = json_path(s, {"figures"});
+      figures == nullptr || !figures->is_array() || figures->empty()) {
+    out += "(no benchmark, memory, CPU, disk-perf or network figures in the reports yet)\n";
+  }
   const auto* outliers = json_path(s, {"outliers"});
   if (outliers != nullptr && outliers->is_array() && !outliers->empty()) {
     out += "\nOUTLIERS (flagged for investigation)\n";
@@ -79,6 +84,8 @@ std::string delivery_summary_table(const nlohmann::json& s) {
   } else {
     out += "\nno outliers\n";
   }
+  for (const auto& [why, n] : unjudged)
+    notes.insert(notes.begin(), fmt::format("no outlier verdict for {} figure(s): {}", n, why));
   if (!notes.empty()) {
     out += "\nnotes:\n";
     for (const auto& n : notes) out += "  " + n + "\n";
