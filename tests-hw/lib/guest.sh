@@ -23,13 +23,14 @@ start_bmc() {
 stop_bmc() { "$SRC/scripts/bmc-sim.sh" stop "$1" 2>/dev/null || true; }
 
 # boot_guest LOG TIMEOUT_S INITRAMFS CMDLINE DISK_ARGS...: runs QEMU until the
-# guest powers off (or TIMEOUT_S); the serial console goes to LOG. Returns
+# guest powers off (or TIMEOUT_S); the serial console goes to LOG, QEMU's pid
+# to LOG.pid. Returns
 # QEMU's status (124: timed out).
 boot_guest() {
   local log=$1 limit=$2 initrd=$3 cmdline=$4
   shift 4
   timeout --kill-after=10 "$limit" qemu-system-x86_64 -accel tcg -machine q35 -cpu max -smp 2 -m 1536 \
-    -nographic -no-reboot -kernel "$IMAGE/kiln.kernel" -initrd "$initrd" \
+    -nographic -no-reboot -pidfile "$log.pid" -kernel "$IMAGE/kiln.kernel" -initrd "$initrd" \
     -append "console=ttyS0 panic=-1 quiet $cmdline" \
     -chardev "socket,id=bmcchr,host=127.0.0.1,port=$BMC_VM_PORT,reconnect=10" \
     -device ipmi-bmc-extern,id=bmc0,chardev=bmcchr -device isa-ipmi-kcs,bmc=bmc0 \
