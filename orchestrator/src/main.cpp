@@ -43,6 +43,16 @@ int main(int argc, char** argv) {
       return 2;
     }
     ApiService service(**store, *config);
+    if (!config->certificate_key.empty()) {  // created (0600) at the first start
+      auto key = kiln::signature::load_or_create_key(config->certificate_key, true);
+      if (!key) {
+        fmt::print(stderr, "kiln-orchestrator: error: certificate_key: {}\n", key.error().message);
+        return 2;
+      }
+      service.set_signing_key(*key);
+      fmt::print("kiln-orchestrator: certificates signed with Ed25519 key {} ({})\n",
+                 kiln::signature::key_id(key->public_key), config->certificate_key);
+    }
     HttpServer server(service, *config);
     auto bound = server.bind();
     if (!bound) {

@@ -123,7 +123,8 @@ TEST_F(BurninDriverTest, ErrorIsRetriedWithARebuildThenFails) {
   ASSERT_TRUE(drive_to(driver, "run-1", "done"));
   auto runs = store_->list_runs();
   ASSERT_EQ(runs->size(), 2U);
-  const auto retry = (*runs)[1];
+  // Both runs may carry the same created_at second; the retry is the one that is not run-1.
+  const auto retry = (*runs)[0].id == "run-1" ? (*runs)[1] : (*runs)[0];
   EXPECT_EQ(retry.attempt, 2);
   ASSERT_TRUE(drive_to(driver, retry.id, "running"));
   {

@@ -19,6 +19,9 @@ FakeIronic::FakeIronic(const std::string& uuid) {
           {"traits", nlohmann::json::array()},
           {"maintenance", false},
           {"maintenance_reason", nullptr},
+          {"retired", false},
+          {"retired_reason", nullptr},
+          {"automated_clean", nullptr},
           {"last_error", nullptr}};
   fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
   int one = 1;
@@ -104,9 +107,19 @@ std::pair<int, std::string> FakeIronic::answer(const std::string& method, const 
   }
   auto json = nlohmann::json::parse(body, nullptr, false);
   const std::string base = "/v1/nodes/" + node["uuid"].get<std::string>();
+  if (deleted) return {404, fault("Node " + node["uuid"].get<std::string>() + " could not be found.")};
   if (method == "GET" && path == base) return {200, node.dump()};
+  if (method == "DELETE" && path == base) {
+    requests.push_back("DELETE");
+    deleted = true;
+    return {204, ""};
+  }
   if (method == "PATCH" && path == base) {
     requests.push_back("PATCH");
+    for (const auto& op : json) {
+      if (op["path"] == "/retired" && node["provision_state"] == "available")
+        return {409, fault("Node can not have 'retired' set in provision state 'available'")};
+    }
     for (const auto& op : json)
       node[nlohmann::json::json_pointer(op["path"].get<std::string>())] = op["value"];
     return {200, node.dump()};
@@ -120,7 +133,13 @@ std::pair<int, std::string> FakeIronic::answer(const std::string& method, const 
     } else if (state == "available" && target == "active") {
       state = "active";
     } else if (state == "active" && (target == "rebuild" || target == "deleted")) {
-      state = target == "rebuild" ? "active" : "available";
+      // Ironic: a retired node ends 'manageable' after (automated) cleaning.
+      const bool cleaned = node["automated_clean"] == true;
+      state = target == "rebuild"                           ? "active"
+              : node["retired"] == true && cleaned          ? "manageable"
+                                                            : "available";
+    } else if (state == "available" && target == "manage") {
+      state = "manageable";
     } else {
       return {400, fault("The requested action \"" + target +
                          "\" can not be performed on node in state " + state)};

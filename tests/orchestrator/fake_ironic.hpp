@@ -1,6 +1,8 @@
 // A small fake of Ironic's node API on 127.0.0.1 (plain POSIX sockets) for
 // the driver tests: one node, provision-state transitions that settle at once,
-// PATCH (add/replace), traits, maintenance, and injectable NodeLocked answers.
+// PATCH (add/replace), traits, maintenance, retirement (a retired node undeploys
+// to manageable when automated_clean is true, else to available; 'manage'
+// from available), DELETE, and injectable NodeLocked answers.
 #pragma once
 
 #include <atomic>
@@ -26,6 +28,7 @@ class FakeIronic {
   std::mutex mu;
   nlohmann::json node;
   int locked_answers = 0;             // the next N requests get 409 NodeLocked
+  bool deleted = false;               // DELETE received: every request gets 404
   std::vector<std::string> requests;  // "PUT /v1/nodes/x/states/provision provide"
   std::vector<std::string> versions;  // X-OpenStack-Ironic-API-Version of each request
 

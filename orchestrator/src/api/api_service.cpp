@@ -37,12 +37,21 @@ ApiService::ApiService(RunStore& store, OrchestratorConfig config)
                                      config_.listen, config_.port);
 }
 
-std::string ApiService::kernel_params(const std::string& node_uuid,
-                                      const std::string& token) const {
-  std::string params =
-      fmt::format("kiln.url={} kiln.node={} kiln.token={}", config_.public_url, node_uuid, token);
-  if (!config_.ironic.extra_kernel_params.empty())
-    params += " " + config_.ironic.extra_kernel_params;
+std::string ApiService::kernel_params(const std::string& node_uuid, const std::string& token,
+                                      const std::string& mode) const {
+  std::string params = fmt::format("kiln.url={} kiln.node={} kiln.token={} kiln.mode={}",
+                                   config_.public_url, node_uuid, token, mode);
+  // The run decides the mode: a kiln.mode= in extra_kernel_params is dropped,
+  // so a node never sees two.
+  std::size_t start = 0;
+  const std::string& extra = config_.ironic.extra_kernel_params;
+  while (start < extra.size()) {
+    std::size_t end = extra.find(' ', start);
+    if (end == std::string::npos) end = extra.size();
+    std::string word = extra.substr(start, end - start);
+    if (!word.empty() && word.rfind("kiln.mode=", 0) != 0) params += " " + word;
+    start = end + 1;
+  }
   return params;
 }
 
@@ -68,6 +77,8 @@ ApiResponse ApiService::route(const ApiRequest& request, const std::vector<std::
   const bool get = request.method == "GET";
   const bool post = request.method == "POST";
   const std::size_t n = path.size();
+  // Decommission certificates: runner (POST), operator (GET), public key.
+  if (auto answer = route_certificates(request, path)) return *answer;
   // Runner side: the run's own token.
   if (n == 3 && path[1] == "runs" && path[2] == "register") {
     if (!post) return api_error(405, "method_not_allowed", "use POST");
@@ -100,6 +111,8 @@ ApiResponse ApiService::route(const ApiRequest& request, const std::vector<std::
     if (n == 4 && post && path[3] == "abort") return abort_run(path[2]);
   } else if (path[1] == "burnins") {
     if (n == 2 && post) return start_burnin(request);
+  } else if (path[1] == "decommissions") {
+    if (n == 2 && post) return start_burnin(request, "decommission");
   } else if (path[1] == "nodes") {
     if (n == 2 && get) return get_nodes(std::nullopt);
     if (n == 3 && get) return get_nodes(path[2]);

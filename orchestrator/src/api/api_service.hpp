@@ -15,6 +15,7 @@
 
 #include "config/orchestrator_config.hpp"
 #include "kiln/config.hpp"
+#include "kiln/signature.hpp"
 #include "store/run_store.hpp"
 
 namespace kiln::orchestrator {
@@ -27,8 +28,15 @@ struct ApiRequest {
 };
 
 struct ApiResponse {
+  ApiResponse() = default;
+  ApiResponse(int status_code, nlohmann::json json_body)
+      : status(status_code), body(std::move(json_body)) {}
   int status = 200;
   nlohmann::json body = nlohmann::json::object();
+  // A non-JSON answer (the certificate's HTML page): sent as `text` with this
+  // Content-Type when content_type is set.
+  std::string content_type;
+  std::string text;
 };
 
 // {"error": {"code", "message"}}
@@ -50,9 +58,15 @@ class ApiService {
 
   void set_public_url(std::string url) { config_.public_url = std::move(url); }
   [[nodiscard]] const std::string& public_url() const { return config_.public_url; }
-  // For the Ironic driver: the kernel command line a node boots with.
-  [[nodiscard]] std::string kernel_params(const std::string& node_uuid,
-                                          const std::string& token) const;
+  // For the Ironic driver: the kernel command line a node boots with;
+  // `mode` is the run's kind (kiln.mode=burnin|decommission).
+  [[nodiscard]] std::string kernel_params(const std::string& node_uuid, const std::string& token,
+                                          const std::string& mode = "burnin") const;
+  // The key that signs decommission certificates (none: they are refused).
+  void set_signing_key(signature::SigningKey key) { signing_key_ = key; }
+  [[nodiscard]] const std::optional<signature::SigningKey>& signing_key() const {
+    return signing_key_;
+  }
 
  private:
   ApiResponse route(const ApiRequest& request, const std::vector<std::string>& path);
@@ -72,17 +86,26 @@ class ApiService {
   nlohmann::json config_summary(const NodeRecord& node) const;
   // operator side (operator_endpoints.cpp)
   std::optional<ApiResponse> authorize_operator(const ApiRequest& request) const;
-  ApiResponse start_burnin(const ApiRequest& request);
+  // POST /v1/burnins and /v1/decommissions: runs of `kind` for nodes or a delivery.
+  ApiResponse start_burnin(const ApiRequest& request, const std::string& kind = "burnin");
   ApiResponse abort_run(const std::string& run_id);
   ApiResponse get_runs();
   ApiResponse get_run(const std::string& run_id, const std::string& part);
   ApiResponse get_nodes(const std::optional<std::string>& uuid);
   ApiResponse get_deliveries(const std::optional<std::string>& tag);
   nlohmann::json run_json(const RunRow& run) const;
+  // decommission certificates (certificate_endpoints.cpp)
+  std::optional<ApiResponse> route_certificates(const ApiRequest& request,
+                                                const std::vector<std::string>& path);
+  ApiResponse post_certificate(const ApiRequest& request, const RunRow& run);
+  ApiResponse get_certificate(const std::string& run_id, bool html);
+  ApiResponse get_node_certificate(const std::string& node_uuid);
+  ApiResponse get_certificate_key() const;
 
   RunStore& store_;
   OrchestratorConfig config_;
   std::optional<ConfigSet> configs_;
+  std::optional<signature::SigningKey> signing_key_;
   std::mutex start_mu_;  // two concurrent starts must not both pass the "not burning in" check
 };
 

@@ -39,6 +39,7 @@ std::map<std::string, RunRow> latest_runs(const std::vector<RunRow>& runs) {
 
 nlohmann::json ApiService::run_json(const RunRow& run) const {
   nlohmann::json j{{"id", run.id},
+                   {"kind", run.kind},
                    {"node", run.node_uuid},
                    {"state", run.state},
                    {"directive", run.directive},
@@ -72,8 +73,13 @@ nlohmann::json ApiService::run_json(const RunRow& run) const {
   return j;
 }
 
-ApiResponse ApiService::start_burnin(const ApiRequest& request) {
-  auto body = parse_json(request.body, "burn-in request", config_.max_body_bytes);
+ApiResponse ApiService::start_burnin(const ApiRequest& request, const std::string& kind) {
+  if (kind == "decommission" && !signing_key_) {
+    return api_error(503, "no_signing_key",
+                     "set certificate_key in the orchestrator config: a decommission ends with a "
+                     "signed certificate");
+  }
+  auto body = parse_json(request.body, kind + " request", config_.max_body_bytes);
   if (!body || !body->is_object())
     return api_error(400, "malformed", "the body must be a JSON object");
   std::vector<std::string> nodes;
@@ -105,7 +111,8 @@ ApiResponse ApiService::start_burnin(const ApiRequest& request) {
   for (const auto& n : nodes) {
     if (auto it = latest.find(n); it != latest.end() && !finished(it->second)) {
       return api_error(409, "burnin_in_progress",
-                       fmt::format("node {} is already burning in ({})", n, it->second.id));
+                       fmt::format("node {} is already busy with {} run {}", n, it->second.kind,
+                                   it->second.id));
     }
   }
   nlohmann::json started = nlohmann::json::array();
@@ -118,6 +125,7 @@ ApiResponse ApiService::start_burnin(const ApiRequest& request) {
     RunRow run;
     run.id = random_run_id();
     run.node_uuid = n;
+    run.kind = kind;
     std::string token = random_token();
     run.token_hash = token_hash(token);
     run.driver_state = config_.ironic.url.empty() ? "none" : "start";
@@ -128,7 +136,7 @@ ApiResponse ApiService::start_burnin(const ApiRequest& request) {
       started.push_back({{"run_id", run.id},
                          {"node", n},
                          {"token", token},
-                         {"kernel_params", kernel_params(n, token)}});
+                         {"kernel_params", kernel_params(n, token, kind)}});
     } else {
       // The Ironic driver makes the node's token when it deploys it.
       started.push_back({{"run_id", run.id}, {"node", n}});

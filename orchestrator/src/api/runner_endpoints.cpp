@@ -39,7 +39,13 @@ nlohmann::json ApiService::directive_json(const RunRow& run) const {
   // Destructive stages need the node confirmed in burn-in: Ironic deployed it
   // for this run, or an operator started it without Ironic.
   const bool confirmed = run.driver_state == "running" || run.driver_state == "none";
-  return {{"action", abort ? "abort" : "continue"}, {"destructive_go_ahead", !abort && confirmed}};
+  nlohmann::json directive{{"action", abort ? "abort" : "continue"},
+                           {"destructive_go_ahead", !abort && confirmed},
+                           {"mode", run.kind == "decommission" ? "decommission" : "burnin"}};
+  // Wiping needs this explicit go-ahead, bound to this token's run; a burn-in
+  // run never carries the key at all.
+  if (run.kind == "decommission") directive["decommission_go_ahead"] = !abort && confirmed;
+  return directive;
 }
 
 ApiResponse ApiService::register_run(const ApiRequest& request) {

@@ -39,7 +39,7 @@ Expected<OrchestratorConfig> parse_orchestrator_config(const std::string& yaml_t
                        {"listen", "port", "public_url", "store", "operator_token", "max_body_bytes",
                         "max_batch_lines", "config_dir", "workers", "tls", "ironic", "runner_timeout",
                         "outliers", "outlier_k", "outlier_min_batch",
-                        "outlier_min_deviation_percent"},
+                        "outlier_min_deviation_percent", "certificate_key", "decommission"},
                        "the orchestrator config", file_name);
         !s) {
       return s.error();
@@ -53,6 +53,20 @@ Expected<OrchestratorConfig> parse_orchestrator_config(const std::string& yaml_t
     if (root["max_batch_lines"]) c.max_batch_lines = root["max_batch_lines"].as<std::size_t>();
     if (root["config_dir"]) c.config_dir = root["config_dir"].as<std::string>();
     if (root["workers"]) c.workers = root["workers"].as<int>();
+    if (root["certificate_key"]) c.certificate_key = root["certificate_key"].as<std::string>();
+    if (const auto decommission = root["decommission"]) {
+      if (auto s = check_keys(decommission, {"delete_node", "certificate_wait_s"},
+                              "'decommission'", file_name);
+          !s) {
+        return s.error();
+      }
+      if (decommission["delete_node"])
+        c.ironic.decommission_delete_node = decommission["delete_node"].as<bool>();
+      if (decommission["certificate_wait_s"]) {
+        c.ironic.decommission_certificate_wait =
+            std::chrono::seconds(decommission["certificate_wait_s"].as<int>());
+      }
+    }
     if (const auto tls = root["tls"]) {
       if (auto s = check_keys(tls, {"cert", "key"}, "'tls'", file_name); !s) return s.error();
       if (tls["cert"]) c.tls_cert = tls["cert"].as<std::string>();

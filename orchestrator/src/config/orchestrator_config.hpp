@@ -19,6 +19,10 @@ struct IronicSettings {
   std::chrono::milliseconds max_backoff{30000};
   int error_retries = 1;  // an ERROR verdict is retried this many times, then treated as FAIL
   std::chrono::seconds request_timeout{30};
+  // `decommission.delete_node`: delete a decommissioned (retired) node from Ironic at the end.
+  bool decommission_delete_node = false;
+  // `decommission.certificate_wait_s`: how long a PASS waits for its certificate.
+  std::chrono::seconds decommission_certificate_wait{300};
 };
 
 // Batch (outlier) analysis of a delivery (analysis/, docs/orchestrator.md).
@@ -43,6 +47,9 @@ struct OrchestratorConfig {
   std::string tls_cert;
   std::string tls_key;
   IronicSettings ironic;
+  // Ed25519 private key (PEM) that signs decommission certificates; created
+  // (mode 0600) at the first start when missing. Empty: no decommissions.
+  std::string certificate_key;
   // `runner_timeout`: a run whose runner said nothing this long ends ERROR (0: never).
   std::chrono::seconds runner_timeout{900};
   OutlierSettings outliers;

@@ -9,14 +9,6 @@
 namespace kiln::orchestrator {
 namespace {
 
-std::string provision_state(const nlohmann::json& node) {
-  return json_string(node, "provision_state").value_or("");
-}
-bool settled(const nlohmann::json& node) {
-  const auto* target = json_path(node, {"target_provision_state"});
-  return target == nullptr || target->is_null();
-}
-
 // extra.kiln for a finished run: verdict, run id, report URL, key figures.
 nlohmann::json verdict_extra(const RunRow& run, const std::string& report_url) {
   auto report = nlohmann::json::parse(run.report, nullptr, false);  // validated when stored
@@ -40,16 +32,6 @@ nlohmann::json verdict_extra(const RunRow& run, const std::string& report_url) {
           {"key_figures", figures}};
 }
 
-std::string first_failure(const RunRow& run) {
-  auto report = nlohmann::json::parse(run.report, nullptr, false);
-  const auto* failures = json_path(report, {"failures"});
-  if (failures != nullptr && failures->is_array() && !failures->empty() &&
-      (*failures)[0].is_string()) {
-    return (*failures)[0].get<std::string>();
-  }
-  return fmt::format("kiln burn-in {} (run {}), see the report", run.verdict, run.id);
-}
-
 }  // namespace
 
 BurninDriver::BurninDriver(RunStore& store, const ApiService& api, IronicSettings settings)
@@ -57,7 +39,8 @@ BurninDriver::BurninDriver(RunStore& store, const ApiService& api, IronicSetting
       api_(api),
       settings_(std::move(settings)),
       ironic_(settings_.url,
-              std::chrono::duration_cast<std::chrono::milliseconds>(settings_.request_timeout)) {}
+              std::chrono::duration_cast<std::chrono::milliseconds>(settings_.request_timeout)),
+      decommission_(store_, api_, settings_, ironic_) {}
 
 BurninDriver::~BurninDriver() {
   stop();
@@ -105,7 +88,7 @@ void BurninDriver::tick() {
       continue;
     }
     const auto& e = result.error();
-    const bool rejected = e.code == "KILN-IRONIC-REJECTED";
+    const bool rejected = e.code == "KILN-IRONIC-REJECTED" || e.code == "KILN-IRONIC-NOT-FOUND";
     b.delay = rejected
                   ? std::chrono::duration_cast<std::chrono::milliseconds>(settings_.max_backoff)
                   : std::min<std::chrono::milliseconds>(
@@ -129,6 +112,9 @@ Expected<BurninDriver::StepResult> BurninDriver::step(const RunRow& run) {
     if (auto m = move(run, next); !m) return m.error();
     return StepResult::kAdvanced;
   };
+  if (run.kind == "decommission") {
+    if (auto own = decommission_.step(run)) return std::move(*own);
+  }
   if (s == "start") return step_start(run);
   if (s == "running") {
     if (!run.verdict.empty()) return advance("judge");
@@ -140,7 +126,7 @@ Expected<BurninDriver::StepResult> BurninDriver::step(const RunRow& run) {
   if (s == "fail") return step_verdict(run, false);
   if (s == "abort") {
     if (auto m = ironic_.set_maintenance(
-            uuid, fmt::format("kiln: burn-in {} aborted by an operator", run.id));
+            uuid, fmt::format("kiln: {} {} aborted by an operator", kind_label(run), run.id));
         !m) {
       return m.error();
     }
@@ -153,9 +139,7 @@ Expected<BurninDriver::StepResult> BurninDriver::step(const RunRow& run) {
   const bool idle = settled(*node);
   const auto target = json_string(*node, "target_provision_state").value_or("");
   auto stuck = [&](const std::string& what) -> Expected<StepResult> {
-    return make_error("KILN-IRONIC-REJECTED",
-                      fmt::format("node {} is '{}' while kiln {}: {}", uuid, ps, what,
-                                  json_string(*node, "last_error").value_or("no last_error")));
+    return stuck_node(uuid, *node, what);
   };
   if (s == "provide") {
     if (ps == "manageable" && idle) {
@@ -181,7 +165,10 @@ Expected<BurninDriver::StepResult> BurninDriver::step(const RunRow& run) {
     nlohmann::json patch =
         nlohmann::json::array({{{"op", "add"},
                                 {"path", "/extra/kiln"},
-                                {"value", {{"state", "burning-in"}, {"run_id", run.id}}}}});
+                                {"value",
+                                 {{"state", run.kind == "decommission" ? "decommissioning"
+                                                                       : "burning-in"},
+                                  {"run_id", run.id}}}}});
     if (auto r = ironic_.patch_node(uuid, patch); !r) return r.error();
     return advance("running");
   }
@@ -213,7 +200,8 @@ Expected<BurninDriver::StepResult> BurninDriver::step_start(const RunRow& run) {
   if (next.empty()) {
     return make_error(
         "KILN-IRONIC-REJECTED",
-        fmt::format("node {} is '{}': kiln starts a burn-in from 'manageable'", uuid, ps));
+        fmt::format("node {} is '{}': kiln starts a {} from 'manageable'", uuid, ps,
+                    kind_label(run)));
   }
   // A fresh token per deployment: its hash is committed before Ironic sees it.
   std::string token = random_token();
@@ -223,7 +211,7 @@ Expected<BurninDriver::StepResult> BurninDriver::step_start(const RunRow& run) {
        {{"op", "add"}, {"path", "/instance_info/ramdisk"}, {"value", settings_.ramdisk_url}},
        {{"op", "add"},
         {"path", "/instance_info/kernel_append_params"},
-        {"value", api_.kernel_params(uuid, token)}},
+        {"value", api_.kernel_params(uuid, token, run.kind)}},
        {{"op", "replace"}, {"path", "/deploy_interface"}, {"value", settings_.deploy_interface}},
        {{"op", "add"},
         {"path", "/extra/kiln"},

@@ -1,4 +1,5 @@
-// Moves each node through burn-in in Ironic, one persisted step at a time:
+// Moves each node through burn-in (and decommission: decommission_driver.hpp
+// holds the steps where it differs) in Ironic, one persisted step at a time:
 //   start (token, instance_info, deploy_interface) -> provide -> wait_available
 //   -> deploy -> wait_active -> running -> judge
 //   PASS: pass (extra.kiln, CUSTOM_KILN_PASSED) -> undeploy -> wait_undeployed -> done
@@ -17,6 +18,8 @@
 #include <thread>
 
 #include "api/api_service.hpp"
+#include "ironic/decommission_driver.hpp"
+#include "ironic/driver_common.hpp"
 #include "ironic/ironic_client.hpp"
 #include "store/run_store.hpp"
 
@@ -38,7 +41,7 @@ class BurninDriver {
   void set_outlier_settings(OutlierSettings settings) { outliers_ = settings; }
 
  private:
-  enum class StepResult { kAdvanced, kWaiting };
+  using StepResult = kiln::orchestrator::StepResult;
   Expected<StepResult> step(const RunRow& run);
   Expected<StepResult> step_start(const RunRow& run);
   Expected<StepResult> step_judge(const RunRow& run);
@@ -50,6 +53,7 @@ class BurninDriver {
   IronicSettings settings_;
   std::optional<OutlierSettings> outliers_;
   IronicClient ironic_;
+  DecommissionSteps decommission_;
   struct Backoff {
     std::chrono::steady_clock::time_point next_try;
     std::chrono::milliseconds delay{0};

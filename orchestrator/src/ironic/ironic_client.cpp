@@ -36,7 +36,7 @@ Expected<nlohmann::json> IronicClient::call(const std::string& method, const std
                                   ironic_error_message(reply->body)));
   }
   if (reply->status >= 400) {
-    return make_error("KILN-IRONIC-REJECTED",
+    return make_error(reply->status == 404 ? "KILN-IRONIC-NOT-FOUND" : "KILN-IRONIC-REJECTED",
                       fmt::format("Ironic refused {} {} (HTTP {}): {}", method, path, reply->status,
                                   ironic_error_message(reply->body)),
                       "fix the node in Ironic; kiln retries the step");
@@ -67,6 +67,12 @@ Status IronicClient::set_provision_state(const std::string& uuid, const std::str
 Status IronicClient::add_trait(const std::string& uuid, const std::string& trait) {
   auto r = call("PUT", fmt::format("/v1/nodes/{}/traits/{}", uuid, trait), "");
   if (!r) return r.error();
+  return ok();
+}
+
+Status IronicClient::delete_node(const std::string& uuid) {
+  auto r = call("DELETE", "/v1/nodes/" + uuid, "");
+  if (!r && r.error().code != "KILN-IRONIC-NOT-FOUND") return r.error();  // gone already: done
   return ok();
 }
 

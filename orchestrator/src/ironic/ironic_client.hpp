@@ -1,7 +1,7 @@
 // The few Ironic REST calls kiln needs, pinned to microversion 1.82.
 // Errors keep Ironic's meaning: KILN-IRONIC-DOWN (no answer, 5xx: retry),
 // KILN-IRONIC-LOCKED (409 NodeLocked: retry), KILN-IRONIC-REJECTED (other 4xx,
-// with Ironic's own faultstring: a person must look).
+// with Ironic's own faultstring: a person must look; KILN-IRONIC-NOT-FOUND for a 404).
 #pragma once
 
 #include <chrono>
@@ -26,6 +26,8 @@ class IronicClient {
   Status set_provision_state(const std::string& uuid, const std::string& target);
   Status add_trait(const std::string& uuid, const std::string& trait);
   Status set_maintenance(const std::string& uuid, const std::string& reason);
+  // DELETE the node; one that is gone already counts as deleted.
+  Status delete_node(const std::string& uuid);
 
  private:
   Expected<nlohmann::json> call(const std::string& method, const std::string& path,

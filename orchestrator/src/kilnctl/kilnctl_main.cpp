@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 
 #include "kiln/json_input.hpp"
+#include "kilnctl/certificate_commands.hpp"
 #include "kilnctl/kilnctl_tables.hpp"
 #include "kilnctl/summary_table.hpp"
 #include "net/http_client.hpp"
@@ -57,7 +58,8 @@ int show(const Session& s, const std::optional<nlohmann::json>& body,
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"kilnctl: drive kiln-orchestrator (deliveries, nodes, burn-ins, runs)"};
+  CLI::App app{
+      "kilnctl: drive kiln-orchestrator (deliveries, nodes, burn-ins, decommissions, runs)"};
   app.require_subcommand(1);
   Session s;
   app.add_option("--url", s.url, "orchestrator URL")
@@ -88,6 +90,36 @@ int main(int argc, char** argv) {
   auto* node_opt = start->add_option("--node", nodes, "Ironic node UUID (repeatable)");
   start->add_option("--delivery", start_delivery, "every known node of this delivery")
       ->excludes(node_opt);
+
+  auto* decommission =
+      app.add_subcommand("decommission", "factory-wipe and retire nodes")->require_subcommand(1);
+  auto* decommission_start =
+      decommission->add_subcommand("start", "decommission nodes or a whole delivery");
+  auto* decommission_node =
+      decommission_start->add_option("--node", nodes, "Ironic node UUID (repeatable)");
+  decommission_start->add_option("--delivery", start_delivery, "every known node of this delivery")
+      ->excludes(decommission_node);
+
+  auto* certificate =
+      app.add_subcommand("certificate", "decommission certificates")->require_subcommand(1);
+  CertificateGetOptions get_options;
+  auto* certificate_get_cmd = certificate->add_subcommand("get", "a run's or a node's certificate");
+  auto* get_run = certificate_get_cmd->add_option("--run", get_options.run_id, "run id");
+  certificate_get_cmd->add_option("--node", get_options.node, "node UUID (its latest certificate)")
+      ->excludes(get_run);
+  certificate_get_cmd->add_option("-o,--output", get_options.output, "write to this file");
+  certificate_get_cmd->add_flag("--html", get_options.html, "the human-readable page");
+  CertificateVerifyOptions verify_options;
+  auto* certificate_verify_cmd =
+      certificate->add_subcommand("verify", "check a certificate's signature (exit 0/1/2)");
+  certificate_verify_cmd->add_option("FILE", verify_options.file, "signed certificate (JSON)")
+      ->required();
+  auto* verify_key = certificate_verify_cmd->add_option(
+      "--public-key", verify_options.public_key, "trusted public key (PEM)");
+  certificate_verify_cmd
+      ->add_option("--orchestrator", verify_options.orchestrator,
+                   "fetch the trusted key from this orchestrator URL")
+      ->excludes(verify_key);
 
   auto* run = app.add_subcommand("run", "runs")->require_subcommand(1);
   std::string run_id;
@@ -127,6 +159,21 @@ int main(int argc, char** argv) {
       }
       return show(s, call(s, "POST", "/v1/burnins", body.dump()), started_table);
     }
+    if (decommission->got_subcommand("start")) {
+      nlohmann::json body;
+      if (!nodes.empty()) {
+        body["nodes"] = nodes;
+      } else if (!start_delivery.empty()) {
+        body["delivery"] = start_delivery;
+      } else {
+        fmt::print(stderr, "kilnctl: error: give --node UUID or --delivery TAG\n");
+        return 2;
+      }
+      return show(s, call(s, "POST", "/v1/decommissions", body.dump()), started_table);
+    }
+    if (certificate->got_subcommand("get"))
+      return certificate_get(OrchestratorAccess{s.url, s.token, s.format}, get_options);
+    if (certificate->got_subcommand("verify")) return certificate_verify(s.format, verify_options);
     if (run->got_subcommand("show"))
       return show(s, call(s, "GET", "/v1/runs/" + run_id), run_table);
     if (run->got_subcommand("list")) {

@@ -124,10 +124,14 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
     response_.version(11);
     response_.result(static_cast<http::status>(api.status));
     response_.set(http::field::server, "kiln-orchestrator");
-    response_.set(http::field::content_type, "application/json");
+    response_.set(http::field::content_type,
+                  api.content_type.empty() ? "application/json" : api.content_type);
     response_.keep_alive(keep_alive);
-    response_.body() =
-        api.body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    // A text answer (the certificate's HTML page) is sent as is; else the JSON body.
+    response_.body() = !api.content_type.empty()
+                           ? std::move(api.text)
+                           : api.body.dump(-1, ' ', false,
+                                           nlohmann::json::error_handler_t::replace) + "\n";
     response_.prepare_payload();
     http::async_write(stream_, response_,
                       [self = this->shared_from_this(), keep_alive](beast::error_code ec,

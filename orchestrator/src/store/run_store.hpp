@@ -40,6 +40,17 @@ struct RunRow {
   std::string created_at;
   std::string updated_at;
   std::string last_heartbeat;
+  std::string kind = "burnin";  // burnin | decommission
+};
+
+// A decommission certificate as the orchestrator signed it (one per run).
+struct CertificateRow {
+  std::string run_id;
+  std::string node_uuid;
+  std::string body_sha256;  // SHA-256 hex of the canonical text of the runner's body
+  std::string key_id;       // the signing key
+  std::string document;     // {"certificate": body, "signature": {...}} as text
+  std::string created_at;
 };
 
 // One artifact as parsed by the API (sequence number + raw line), with what
@@ -85,6 +96,14 @@ class RunStore {
   virtual Expected<IngestResult> ingest(const std::string& run_id,
                                         const std::vector<ArtifactLine>& lines) = 0;
   virtual Expected<std::vector<ArtifactLine>> artifacts(const std::string& run_id) = 0;
+
+  // Decommission certificates (sql_certificates.cpp). store_certificate keeps
+  // the first one of a run: a second insert for the same run stores nothing
+  // and returns false.
+  virtual Expected<bool> store_certificate(const CertificateRow& certificate) = 0;
+  virtual Expected<std::optional<CertificateRow>> find_certificate(const std::string& run_id) = 0;
+  virtual Expected<std::optional<CertificateRow>> latest_certificate(
+      const std::string& node_uuid) = 0;
   // Group commit: queues the batch; one writer stores every batch waiting in
   // ONE transaction and, only after its commit, calls each `done` (on the
   // writer's thread; it must not block). This default stores it inline.

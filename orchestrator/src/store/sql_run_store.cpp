@@ -46,11 +46,23 @@ CREATE TABLE artifacts (
   line TEXT NOT NULL,
   PRIMARY KEY (run_id, seq));
 )sql",
+    // Decommission runs and their signed certificates (issue 8).
+    R"sql(
+ALTER TABLE runs ADD COLUMN kind TEXT NOT NULL DEFAULT 'burnin';
+CREATE TABLE certificates (
+  run_id TEXT PRIMARY KEY,
+  node_uuid TEXT NOT NULL,
+  body_sha256 TEXT NOT NULL,
+  key_id TEXT NOT NULL,
+  document TEXT NOT NULL,
+  created_at TEXT NOT NULL);
+CREATE INDEX certificates_by_node ON certificates (node_uuid, created_at);
+)sql",
 };
 
 const char* const kRunColumns =
     "id, node_uuid, token_hash, state, directive, stage, progress, verdict, report, driver_state, "
-    "driver_error, attempt, acked_seq, artifact_count, created_at, updated_at, last_heartbeat";
+    "driver_error, attempt, acked_seq, artifact_count, created_at, updated_at, last_heartbeat, kind";
 
 std::string text(const SqlRow& row, std::size_t i) {
   return i < row.size() && row[i] ? *row[i] : std::string();
@@ -78,6 +90,7 @@ RunRow run_from(const SqlRow& r) {
   run.created_at = text(r, 14);
   run.updated_at = text(r, 15);
   run.last_heartbeat = text(r, 16);
+  run.kind = text(r, 17);
   return run;
 }
 
@@ -178,12 +191,12 @@ Status SqlRunStore::create_run(const RunRow& run) {
   return update(
       fmt::format(
           "INSERT INTO runs ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
-          "$13, $14, $15, $16, $17)",
+          "$13, $14, $15, $16, $17, $18)",
           kRunColumns),
       {run.id, run.node_uuid, run.token_hash, run.state, run.directive, run.stage, run.progress,
        run.verdict, run.report, run.driver_state, run.driver_error,
        static_cast<long long>(run.attempt), run.acked_seq, run.artifact_count, now, now,
-       run.last_heartbeat});
+       run.last_heartbeat, run.kind});
 }
 
 Expected<std::vector<RunRow>> SqlRunStore::select_runs(const std::string& where,

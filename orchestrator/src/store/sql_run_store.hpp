@@ -44,6 +44,10 @@ class SqlRunStore final : public RunStore {
   Expected<IngestResult> ingest(const std::string& run_id,
                                 const std::vector<ArtifactLine>& lines) override;
   Expected<std::vector<ArtifactLine>> artifacts(const std::string& run_id) override;
+  Expected<bool> store_certificate(const CertificateRow& certificate) override;
+  Expected<std::optional<CertificateRow>> find_certificate(const std::string& run_id) override;
+  Expected<std::optional<CertificateRow>> latest_certificate(
+      const std::string& node_uuid) override;
   void ingest_async(const std::string& run_id, std::vector<ArtifactLine> lines,
                     IngestDone done) override;
 

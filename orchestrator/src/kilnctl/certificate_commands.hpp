@@ -1,0 +1,32 @@
+// kilnctl certificate get | verify.
+#pragma once
+
+#include <string>
+
+namespace kiln::orchestrator {
+
+struct OrchestratorAccess {
+  std::string url;
+  std::string token;
+  std::string format;  // table | json
+};
+
+struct CertificateGetOptions {
+  std::string run_id;   // --run
+  std::string node;     // --node (the node's latest certificate)
+  std::string output;   // -o FILE ("" = stdout)
+  bool html = false;    // --html
+};
+
+struct CertificateVerifyOptions {
+  std::string file;
+  std::string public_key;    // --public-key PEM
+  std::string orchestrator;  // --orchestrator URL: fetch its public key
+};
+
+// Exit 0 when written, 1 when the orchestrator refused, 2 on usage/connection errors.
+int certificate_get(const OrchestratorAccess& access, const CertificateGetOptions& options);
+// Exit 0 VALID, 1 INVALID, 2 error (unreadable, not a certificate, no key).
+int certificate_verify(const std::string& format, const CertificateVerifyOptions& options);
+
+}  // namespace kiln::orchestrator
