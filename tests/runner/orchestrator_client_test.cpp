@@ -1,6 +1,7 @@
 // The runner's orchestrator reporter against a small fake orchestrator (plain
 // POSIX sockets): it catches up after the orchestrator was away, reads spilled
-// lines back from ocptv.jsonl, and obeys an abort directive.
+// lines back from ocptv.jsonl, heartbeats while a stage writes nothing, and
+// obeys an abort directive.
 #include "report/orchestrator_client.hpp"
 
 #include <arpa/inet.h>
@@ -48,6 +49,7 @@ class FakeOrchestrator {
   std::map<long long, int> received;  // sequence number -> times posted
   nlohmann::json report;
   bool abort = false;
+  int heartbeats = 0;
 
  private:
   void serve() {
@@ -90,6 +92,7 @@ class FakeOrchestrator {
       report = body;
       return "{\"stored\": true}";
     }
+    if (request.find("/heartbeat") != std::string::npos) ++heartbeats;
     if (request.find("/artifacts") != std::string::npos) {
       for (const auto& line : body["artifacts"])
         received[nlohmann::json::parse(line.get<std::string>())["sequenceNumber"]]++;
@@ -162,6 +165,24 @@ TEST_F(ReporterTest, GivesUpFlushingAfterTheTimeoutWithTheSpoolIntact) {
   ASSERT_FALSE(done);
   EXPECT_NE(done.error().remedy.find("ocptv.jsonl"), std::string::npos);
   EXPECT_EQ(std::filesystem::file_size(dir_ / "ocptv.jsonl"), line(0).size() + 1);
+}
+
+// A long silent stage (a 6-hour memtest) must not look dead to the
+// orchestrator's runner_timeout: the sender thread heartbeats on its own.
+TEST_F(ReporterTest, HeartbeatsWhileNoArtifactsAreWritten) {
+  FakeOrchestrator fake;
+  fake.listen();
+  auto o = options(fake);
+  o.heartbeat_interval = std::chrono::milliseconds(200);
+  OrchestratorReporter reporter(o);
+  ASSERT_TRUE(reporter.open());
+  reporter.start({{"node", {{"ironic_uuid", "node-a"}}}});
+  ASSERT_TRUE(reporter.registration(std::chrono::seconds(5)));
+  reporter.write_line(line(0));
+  std::this_thread::sleep_for(std::chrono::milliseconds(2000));  // the stage is silent
+  std::lock_guard lock(fake.mu);
+  EXPECT_EQ(fake.received.size(), 1U);
+  EXPECT_GE(fake.heartbeats, 3);  // every ~0.5 s (the sender wakes twice a second)
 }
 
 TEST_F(ReporterTest, AnAbortDirectiveSetsTheStopFlag) {

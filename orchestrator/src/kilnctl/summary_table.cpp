@@ -84,8 +84,10 @@ std::string delivery_summary_table(const nlohmann::json& s) {
   } else {
     out += "\nno outliers\n";
   }
-  for (const auto& [why, n] : unjudged)
-    notes.insert(notes.begin(), fmt::format("no outlier verdict for {} figure(s): {}", n, why));
+  for (const auto& [why, n] : unjudged) {
+    const std::string reason = why.rfind("none: ", 0) == 0 ? why.substr(6) : why;
+    notes.insert(notes.begin(), fmt::format("no outlier verdict for {} figure(s): {}", n, reason));
+  }
   if (!notes.empty()) {
     out += "\nnotes:\n";
     for (const auto& n : notes) out += "  " + n + "\n";
