@@ -5,7 +5,9 @@
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <filesystem>
 #include <set>
 
 #include "analysis/batch_stats.hpp"
@@ -234,6 +236,78 @@ TEST(DeliverySummary, ASlowDiskAndAHighLatencyAreCaughtPerDisk) {
               std::string::npos) << m;
     EXPECT_NE(m.find("check the disk's model and firmware"), std::string::npos) << m;
   }
+}
+
+}  // namespace
+}  // namespace kiln::orchestrator
+
+namespace kiln::orchestrator {
+namespace {
+
+TEST(DeliverySummaryConfig, RunnerTimeoutAndOutlierKeysParseOrNameTheMistake) {
+  const std::string base = "operator_token: operator-token-0123456789\n";
+  auto c = parse_orchestrator_config(base, "o.yaml");
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->runner_timeout, std::chrono::minutes(15));
+  EXPECT_FALSE(c->outliers.fail);
+  EXPECT_DOUBLE_EQ(c->outliers.k, 3.5);
+  EXPECT_EQ(c->outliers.min_batch, 5);
+  c = parse_orchestrator_config(base +
+                                    "runner_timeout: 2h\noutliers: fail\noutlier_k: 5\n"
+                                    "outlier_min_batch: 8\noutlier_min_deviation_percent: 1.5\n",
+                                "o.yaml");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->runner_timeout, std::chrono::hours(2));
+  EXPECT_TRUE(c->outliers.fail);
+  EXPECT_DOUBLE_EQ(c->outliers.k, 5);
+  EXPECT_EQ(c->outliers.min_batch, 8);
+  EXPECT_DOUBLE_EQ(c->outliers.min_deviation_percent, 1.5);
+  const std::pair<const char*, const char*> bad[] = {
+      {"runner_timeout: soon\n", "o.yaml:2: runner_timeout: 'soon' is not a duration"},
+      {"outliers: maybe\n", "o.yaml:2: outliers: 'maybe' is neither 'flag' nor 'fail'"},
+      {"outlier_k: 0\n", "o.yaml:2: outlier_k must be above 0"},
+      {"outlier_min_batch: 2\n", "o.yaml:2: outlier_min_batch must be 3 or more"}};
+  for (const auto& [yaml, message] : bad) {
+    auto e = parse_orchestrator_config(base + yaml, "o.yaml");
+    ASSERT_FALSE(e) << yaml;
+    EXPECT_NE(e.error().message.find(message), std::string::npos) << e.error().message;
+  }
+}
+
+TEST(DeliverySummaryApi, ServedToTheOperatorOnly) {
+  auto dir = std::filesystem::temp_directory_path() /
+             ("kiln-summary-api-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  {
+    auto store = open_run_store("sqlite://" + (dir / "kiln.db").string());
+    ASSERT_TRUE(store) << store.error().message;
+    for (int i = 0; i < 6; ++i) {
+      const std::string uuid = fmt::format("node-{}", i);
+      ASSERT_TRUE((*store)->upsert_node({uuid, "PO-2026-0042", fmt::format("S{}", i), "", {}, ""}));
+      RunRow run;
+      run.id = "run-" + uuid;
+      run.node_uuid = uuid;
+      run.token_hash = "hash-" + uuid;
+      ASSERT_TRUE((*store)->create_run(run));
+      ASSERT_TRUE((*store)->store_report(
+          run.id, report(i == 3 ? 380.0 : 456.0 + 0.5 * i, 800000.0, 9.4).dump(), "PASS"));
+    }
+    OrchestratorConfig config;
+    config.operator_token = "operator-token-0123456789";
+    ApiService api(**store, config);
+    const std::string op = "Bearer operator-token-0123456789";
+    auto r = api.handle({"GET", "/v1/deliveries/PO-2026-0042/summary", op, ""});
+    ASSERT_EQ(r.status, 200) << r.body.dump();
+    EXPECT_EQ(r.body["nodes"], 6);
+    EXPECT_EQ(r.body["outlier_nodes"], 1);
+    EXPECT_EQ(r.body["outliers"][0]["node"], "node-3");
+    EXPECT_EQ(api.handle({"GET", "/v1/deliveries/PO-NONE/summary", op, ""}).status, 404);
+    EXPECT_EQ(api.handle({"GET", "/v1/deliveries/PO-2026-0042/summary", "", ""}).status, 401);
+    EXPECT_EQ(api.handle({"GET", "/v1/deliveries/PO-2026-0042/summary", "Bearer x", ""}).status,
+              401);
+  }
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
