@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Decommission through kiln-orchestrator, a real Ironic (fake-hardware) and the real kiln-runner
 # wiping a loop device (root):
-#   orchestrator_decommission_test.sh BIN_DIR SOURCE_DIR pass|pass_delete|fail
+#   orchestrator_decommission_test.sh BIN_DIR SOURCE_DIR pass|pass_delete|kill9|fail
 # pass:        the node has automated_clean=true: `kilnctl decommission start` -> Ironic deploys it
 #              with kiln.mode=decommission -> the runner (decommission_go_ahead from the orchestrator)
 #              wipes the disk and posts its certificate -> the orchestrator signs and stores it ->
@@ -10,6 +10,8 @@
 #              `kilnctl certificate verify --orchestrator`, a tampered copy does not.
 # pass_delete: automated cleaning off: Ironic makes the retired node available, kiln moves it to
 #              manageable itself, then deletes it (decommission.delete_node: true).
+# kill9:       like pass_delete without the delete, with the orchestrator killed -9 while the node
+#              waits for its runner and restarted: the run resumes from the store.
 # fail:        an impossible tender figure -> the run FAILs -> maintenance with the report's
 #              first failure, not retired.
 set -euo pipefail
@@ -92,10 +94,15 @@ ironic:
   poll_interval_ms: 200
   max_backoff_ms: 2000
 YAML
-"$bin/kiln-orchestrator" --config "$tmp/orchestrator.yaml" --port-file "$tmp/port" > "$tmp/orch.log" 2>&1 &
-orch_pid=$!
-for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.1; done
-[ -s "$tmp/port" ] || fail "kiln-orchestrator did not start"
+start_orchestrator() {  # [PORT]
+  rm -f "$tmp/port"
+  "$bin/kiln-orchestrator" --config "$tmp/orchestrator.yaml" --port-file "$tmp/port" ${1:+--port "$1"} \
+    >> "$tmp/orch.log" 2>&1 &
+  orch_pid=$!
+  for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.1; done
+  [ -s "$tmp/port" ] || fail "kiln-orchestrator did not start"
+}
+start_orchestrator
 url=http://127.0.0.1:$(cat "$tmp/port")
 kilnctl() { "$bin/kilnctl" --url "$url" --token "$OP" "$@"; }
 [ "$(stat -c %a "$tmp/keys/certificate-key.pem")" = 600 ] || fail "the signing key is not mode 0600"
@@ -114,6 +121,13 @@ echo "kernel command line: $(sed 's/kiln.token=[^ ]*/kiln.token=.../' <<< "$para
 kurl=$(tr ' ' '\n' <<< "$params" | sed -n 's/^kiln.url=//p')
 ktoken=$(tr ' ' '\n' <<< "$params" | sed -n 's/^kiln.token=//p')
 knode=$(tr ' ' '\n' <<< "$params" | sed -n 's/^kiln.node=//p')
+if [ "$case_" = kill9 ]; then
+  kill -KILL "$orch_pid"; wait "$orch_pid" 2>/dev/null || true
+  echo "orchestrator killed -9 while the node waits for its runner"
+  start_orchestrator "${url##*:}"
+  [ "$(grep -c 'certificates signed with Ed25519 key '"$key_id" "$tmp/orch.log")" = 2 ] ||
+    fail "the restarted orchestrator does not sign with the same key"
+fi
 
 # The disk: 16 MiB of a marker the wipe must leave no trace of.
 python3 -c "import sys; m=b'KILN-DECOM-ORCH-MARKER '; open(sys.argv[1],'wb').write((m*(16*2**20//len(m)+1))[:16*2**20])" "$tmp/disk.img"
