@@ -4,6 +4,8 @@
 // obeys an abort directive.
 #include "report/orchestrator_client.hpp"
 
+#include "kiln/signature.hpp"
+
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -12,6 +14,7 @@
 
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <mutex>
 #include <thread>
 
@@ -50,6 +53,8 @@ class FakeOrchestrator {
   nlohmann::json report;
   bool abort = false;
   int heartbeats = 0;
+  std::optional<signature::SigningKey> signer;  // signs posted certificates
+  nlohmann::json certificate;                   // the body the runner posted
 
  private:
   void serve() {
@@ -91,6 +96,10 @@ class FakeOrchestrator {
     if (request.find("/report") != std::string::npos) {
       report = body;
       return "{\"stored\": true}";
+    }
+    if (request.find("/certificate") != std::string::npos && signer) {
+      certificate = body;
+      return signature::sign_document(body, *signer)->dump();
     }
     if (request.find("/heartbeat") != std::string::npos) ++heartbeats;
     if (request.find("/artifacts") != std::string::npos) {
@@ -199,6 +208,39 @@ TEST_F(ReporterTest, AnAbortDirectiveSetsTheStopFlag) {
   reporter.write_line(line(0));
   for (int i = 0; i < 100 && !stop; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
   EXPECT_TRUE(stop.load());
+}
+
+TEST_F(ReporterTest, TheCertificateBodyIsPostedAndTheSignedDocumentComesBack) {
+  FakeOrchestrator fake;
+  fake.signer = *signature::generate_key();
+  fake.listen();
+  OrchestratorReporter reporter(options(fake));
+  ASSERT_TRUE(reporter.open());
+  reporter.start({{"node", {{"ironic_uuid", "node-a"}}}});
+  ASSERT_TRUE(reporter.registration(std::chrono::seconds(5)));
+  EXPECT_EQ(reporter.run_id(), "run-t");
+  ASSERT_TRUE(reporter.finish({{"verdict", "PASS"}}, std::chrono::seconds(5)));
+  nlohmann::json body{{"format", "kiln-decommission-certificate"}, {"disks", nlohmann::json::array()}};
+  auto signed_doc = reporter.post_certificate(body, std::chrono::seconds(5));
+  ASSERT_TRUE(signed_doc.ok()) << signed_doc.error().message;
+  EXPECT_EQ((*signed_doc)["certificate"], body);
+  auto v = signature::verify_document(*signed_doc, fake.signer->public_key);
+  ASSERT_TRUE(v.ok());
+  EXPECT_TRUE(v->valid);
+  std::lock_guard lock(fake.mu);
+  EXPECT_EQ(fake.certificate, body);
+}
+
+TEST_F(ReporterTest, ACertificateReplyThatIsNotSignedIsAnError) {
+  FakeOrchestrator fake;  // no signer: answers the certificate like any other POST
+  fake.listen();
+  OrchestratorReporter reporter(options(fake));
+  ASSERT_TRUE(reporter.open());
+  reporter.start({{"node", {{"ironic_uuid", "node-a"}}}});
+  ASSERT_TRUE(reporter.registration(std::chrono::seconds(5)));
+  auto signed_doc = reporter.post_certificate({{"disks", nlohmann::json::array()}}, std::chrono::seconds(2));
+  ASSERT_FALSE(signed_doc.ok());
+  EXPECT_NE(signed_doc.error().message.find("not a signed document"), std::string::npos);
 }
 
 }  // namespace

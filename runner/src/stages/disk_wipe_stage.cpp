@@ -145,7 +145,6 @@ class DiskWipeStage final : public Stage {
     auto chunks = verification_chunks(rec.size_bytes, policy.verify_full, policy.verify_percent, kMiB,
                                       std::random_device{}());
     std::optional<std::vector<std::uint64_t>> before;
-    bool keep_going = [&] { return !stop_requested(ctx); }();
     auto report = [&](double from, double to) {
       return [&, from, to](double f) {
         progress.store(from + (to - from) * f);
@@ -175,7 +174,7 @@ class DiskWipeStage final : public Stage {
     }
     progress.store(0.6 * static_cast<double>(is_firmware_method(choice.method)));
     if (choice.discard) run_discard(ctx, *disk, component, rec);
-    if (choice.overwrite_after && keep_going) {
+    if (choice.overwrite_after) {
       double from = is_firmware_method(choice.method) ? 0.6 : 0.0;
       rec.commands.push_back(fmt::format("kiln overwrite {} with {} (O_DIRECT, {} KiB blocks)", disk->path,
                                          policy.pattern.name, policy.io_size / 1024));
