@@ -113,10 +113,6 @@ mv "$root/.modules" "$work/modules.txt"
 find "$root" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 (cd "$root" && find . -mindepth 1 | sort | cpio -o -H newc -R 0:0 --reproducible --quiet) > "$work/initramfs.cpio"
 zstd -q -f "-$zstd_level" -T0 "$work/initramfs.cpio" -o "$out/kiln.initramfs"
-# Zero padding to a 4-byte boundary (the kernel skips it): a site's own cpio
-# (e.g. /etc/kiln/...) can then simply be appended (cat kiln.initramfs site.cpio).
-pad=$(( (4 - $(stat -c %s "$out/kiln.initramfs") % 4) % 4 ))
-head -c "$pad" /dev/zero >> "$out/kiln.initramfs"
 touch -d "@$SOURCE_DATE_EPOCH" "$out/kiln.initramfs"
 install -m 0644 "$work/kernel/boot/vmlinuz-$kver" "$out/kiln.kernel"
 touch -d "@$SOURCE_DATE_EPOCH" "$out/kiln.kernel"

@@ -44,12 +44,16 @@ others=$(for p in "$tmp"/root/usr/bin/* "$tmp"/root/usr/sbin/*; do
   [ -L "$p" ] || [ "$(basename "$p")" = fio ] || ldd "$p" 2>/dev/null | awk '$3 ~ /^\// {print $3}'; done |
   xargs -r -n1 basename | sort -u)
 fio_only=$(ldd /usr/bin/fio | awk '$3 ~ /^\// {print $3}' | xargs -n1 basename | sort -u | comm -23 - <(echo "$others"))
-fio_files=$(for l in $fio_only; do find "$tmp/root/usr/lib" -name "$l"; done)
+fio_files=$(for l in $fio_only; do find "$tmp/root/usr/lib/" -name "$l"; done)
+[ -n "$fio_files" ] || { echo "fio's libraries not found in the image" >&2; exit 1; }
+# shellcheck disable=SC2086
 fio_raw=$(cat $fio_files | wc -c)
+# shellcheck disable=SC2086
 fio_zst=$(cat $fio_files | zstd -19 -T0 -c | wc -c)
 echo "libraries: $(echo "$fio_only" | wc -l) ($(echo $fio_only | tr ' ' ','))"
-printf 'uncompressed %.1f MB, alone at zstd -19 %.1f MB\n' "$(echo "$fio_raw/1e6" | bc -l)" "$(echo "$fio_zst/1e6" | bc -l)"
+printf 'uncompressed %.1f MB, alone at zstd -19 %.1f MB\n' "$(echo "$fio_raw/1000000" | bc -l)" "$(echo "$fio_zst/1000000" | bc -l)"
 
+[ "${MEASURE_SIZES_ONLY:-}" = 1 ] && exit 0
 echo "== boot to runner start and to verdict ($runs runs, TCG, profile hw via the hw tests' overlay)"
 mkdir -p "$tmp/overlay/etc"; cp -r "$SRC/tests-hw/configs" "$tmp/overlay/etc/kiln"
 initramfs_with_overlay "$IMAGE/kiln.initramfs" "$tmp/overlay" "$tmp/initrd"

@@ -5,13 +5,13 @@
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
-# A cpio appended to kiln.initramfs: the kernel unpacks both, so files here
-# replace the image's (the hw test's profile and delivery under /etc/kiln).
+# A compressed cpio appended to kiln.initramfs: the kernel unpacks both, so
+# files here replace the image's (the hw tests' profiles and delivery under
+# /etc/kiln). Compressed, it may start at any offset (an uncompressed one would
+# have to start on a 4-byte boundary).
 initramfs_with_overlay() {  # IMAGE_INITRAMFS OVERLAY_DIR OUT
   cp "$1" "$3"
-  # an uncompressed cpio must start on a 4-byte boundary; the kernel skips zeros
-  head -c $(( (4 - $(stat -c %s "$3") % 4) % 4 )) /dev/zero >> "$3"
-  (cd "$2" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) >> "$3"
+  (cd "$2" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | zstd -q -3 >> "$3"
 }
 
 # start_bmc DIR SERIAL ASSET: ipmi_sim with LAN on BMC_LAN_PORT and the guest's
