@@ -30,17 +30,32 @@ runner_args() {
       say "kiln.url without kiln.token and kiln.node: standalone run, nothing is reported"
     else
       set -- "$@" --orchestrator "$KILN_URL" --node "$KILN_NODE"
+      [ -s "$RUN/ca.pem" ] && set -- "$@" --ca "$RUN/ca.pem"
     fi
   fi
   printf '%s\n' "$@"
 }
 
+# kiln.ca: the CA (PEM) that an https:// orchestrator's certificate is checked
+# against: a file in the image (a site overlay's /etc/kiln/ca.pem) or an http:// URL.
+fetch_ca() {
+  [ -n "$KILN_CA" ] || return 0
+  if ! kiln-runner run --help 2>/dev/null | grep -q -- '--ca'; then
+    say "kiln.ca=$KILN_CA ignored: this kiln-runner has no --ca"
+    return 0
+  fi
+  case $KILN_CA in
+    http://*) wget -q -T 20 -O "$RUN/ca.pem" "$KILN_CA" || say "kiln.ca: cannot fetch $KILN_CA" ;;
+    /*) cp "$KILN_CA" "$RUN/ca.pem" 2>/dev/null || say "kiln.ca: no file $KILN_CA in the image" ;;
+    *) say "kiln.ca=$KILN_CA is neither a path in the image nor an http:// URL" ;;
+  esac
+  grep -q "BEGIN CERTIFICATE" "$RUN/ca.pem" 2>/dev/null || { say "kiln.ca: $KILN_CA holds no PEM certificate"; rm -f "$RUN/ca.pem"; }
+}
+
 run_burnin() {
   local rc status_pid runner_pid
   mkdir -p "$OUT"
-  if [ -n "$KILN_CA" ]; then
-    say "kiln.ca=$KILN_CA noted; this kiln-runner speaks http:// only, the CA is not used"
-  fi
+  fetch_ca
   runner_args > "$RUN/runner.args"
   say "disks: $(burnin_disks | tr '\n' ' ')"
   say "starting kiln-runner $(tr '\n' ' ' < "$RUN/runner.args") at $(uptime_s)s"
