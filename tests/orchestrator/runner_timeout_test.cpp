@@ -3,6 +3,8 @@
 // ERROR taking the Ironic driver's path to maintenance with the reason.
 #include "liveness/runner_timeout.hpp"
 
+#include <fmt/chrono.h>
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -145,6 +147,7 @@ TEST_F(RunnerTimeoutStoreTest, TheSweepEndsSilentRunsErrorOnceAndSparesLiveOnes)
   add_run("run-done", "none");
   ASSERT_TRUE(store_->store_report("run-done", R"({"verdict":"PASS","failures":[]})", "PASS"));
   RunnerTimeoutSweep sweep(*store_, minutes(15), [this]() { return now_; });
+  EXPECT_TRUE(sweep.sweep()->empty());  // the orchestrator starts
   now_ += minutes(10);
   ASSERT_TRUE(sweep.sweep());
   EXPECT_TRUE(sweep.sweep()->empty());
@@ -184,6 +187,45 @@ TEST_F(RunnerTimeoutStoreTest, AHeartbeatKeepsARunAlive) {
   EXPECT_TRUE(sweep.sweep()->empty());
   now_ += minutes(2);
   EXPECT_EQ(sweep.sweep()->size(), 1U);
+}
+
+// An orchestrator that was away (runners could not reach it) does not count
+// its own downtime against them; silence from before it went down still counts.
+TEST_F(RunnerTimeoutStoreTest, TheOrchestratorsOwnDowntimeIsNotCounted) {
+  // Times around the store's own clock: the last write (created_at) is "now".
+  const auto real = at(utc_now());
+  auto utc = [](std::chrono::system_clock::time_point t) {
+    return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", std::chrono::time_point_cast<seconds>(t));
+  };
+  auto add = [&](const std::string& id, std::chrono::system_clock::time_point last_contact) {
+    RunRow run;
+    run.id = id;
+    run.node_uuid = kNode;
+    run.token_hash = "hash-" + id;
+    run.state = "registered";
+    run.driver_state = "none";
+    run.last_heartbeat = utc(last_contact);
+    ASSERT_TRUE(store_->create_run(run));
+  };
+  add("run-alive", real - minutes(5));       // silent 5 min when the orchestrator stopped
+  add("run-long-dead", real - minutes(25));  // silent 25 min when it stopped
+  add("run-last", real);                     // the last contact before it stopped
+  now_ = real + minutes(55);                 // back after 55 minutes
+  RunnerTimeoutSweep sweep(*store_, minutes(15), [this]() { return now_; });
+  auto ended = sweep.sweep();
+  ASSERT_TRUE(ended);
+  ASSERT_EQ(ended->size(), 1U);
+  EXPECT_EQ((*ended)[0].run_id, "run-long-dead");
+  EXPECT_NE((*ended)[0].reason.find("(timeout 15m, not counting the orchestrator's own "),
+            std::string::npos)
+      << (*ended)[0].reason;
+  now_ = real + minutes(55 + 9);  // run-alive: 5 + 9 = 14 min of its own silence
+  EXPECT_TRUE(sweep.sweep()->empty());
+  now_ = real + minutes(55 + 11);  // 16 min: dead; run-last: 11 min, alive
+  ended = sweep.sweep();
+  ASSERT_TRUE(ended);
+  ASSERT_EQ(ended->size(), 1U);
+  EXPECT_EQ((*ended)[0].run_id, "run-alive");
 }
 
 TEST_F(RunnerTimeoutStoreTest, ArtifactBatchesCountAsContact) {
@@ -227,7 +269,9 @@ TEST_F(RunnerTimeoutStoreTest, TheErrorEndsInMaintenanceWithTheReason) {
   for (int i = 0; i < 200 && (**store_->find_run("run-1")).driver_state != "running"; ++i)
     driver.tick();
   ASSERT_EQ((**store_->find_run("run-1")).driver_state, "running");
-  RunnerTimeoutSweep sweep(*store_, minutes(15), [this]() { return now_ + minutes(16); });
+  RunnerTimeoutSweep sweep(*store_, minutes(15), [this]() { return now_; });
+  EXPECT_TRUE(sweep.sweep()->empty());
+  now_ += minutes(16);
   auto ended = sweep.sweep();
   ASSERT_TRUE(ended);
   ASSERT_EQ(ended->size(), 1U);

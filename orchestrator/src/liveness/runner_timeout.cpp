@@ -63,7 +63,8 @@ Expected<std::chrono::seconds> parse_timeout(const std::string& text) {
 
 std::optional<std::string> runner_silence(const RunRow& run,
                                           std::chrono::system_clock::time_point now,
-                                          std::chrono::seconds timeout) {
+                                          std::chrono::seconds timeout,
+                                          const std::optional<Outage>& outage) {
   if (timeout.count() <= 0) return std::nullopt;
   if (run.state != "started" && run.state != "registered") return std::nullopt;  // ended
   if (run.directive == "abort") return std::nullopt;  // an operator ended it already
@@ -76,18 +77,27 @@ std::optional<std::string> runner_silence(const RunRow& run,
   const std::string& since_text = spoke ? run.last_heartbeat : run.updated_at;
   auto since = parse_utc(since_text);
   if (!since) return std::nullopt;  // not a time kiln wrote: never guess a death
-  if (now - *since <= timeout) return std::nullopt;
+  std::chrono::system_clock::duration excused{0};
+  if (outage && *since <= outage->down && outage->up > outage->down)
+    excused = outage->up - outage->down;
+  if (now - *since - excused <= timeout) return std::nullopt;
+  const std::string downtime =
+      excused >= std::chrono::seconds(1)
+          ? fmt::format(", not counting the orchestrator's own {} away",
+                        describe_duration(
+                            std::chrono::duration_cast<std::chrono::seconds>(excused)))
+          : "";
   if (spoke || run.state == "registered") {
     return fmt::format(
-        "kiln: no heartbeat from node {} since {} (timeout {}): the runner or the node died "
+        "kiln: no heartbeat from node {} since {} (timeout {}{}): the runner or the node died "
         "during burn-in run {}{}",
-        run.node_uuid, since_text, describe_duration(timeout), run.id,
+        run.node_uuid, since_text, describe_duration(timeout), downtime, run.id,
         run.stage.empty() ? "" : fmt::format(" (last stage {}, {:.0f} %)", run.stage, run.progress));
   }
   return fmt::format(
-      "kiln: node {} never reported since {} (timeout {}): it did not boot kiln's ramdisk or its "
-      "runner could not reach the orchestrator (run {})",
-      run.node_uuid, since_text, describe_duration(timeout), run.id);
+      "kiln: node {} never reported since {} (timeout {}{}): it did not boot kiln's ramdisk or "
+      "its runner could not reach the orchestrator (run {})",
+      run.node_uuid, since_text, describe_duration(timeout), downtime, run.id);
 }
 
 std::chrono::seconds contact_refresh_interval(std::chrono::seconds timeout) {
@@ -112,15 +122,26 @@ Expected<std::vector<ExpiredRun>> RunnerTimeoutSweep::sweep() {
   if (timeout_.count() <= 0) return ended;
   auto runs = store_.list_runs();
   if (!runs) return runs.error();
+  if (!started_) {  // the orchestrator's start: nothing was written since it went down
+    started_ = true;
+    std::optional<std::chrono::system_clock::time_point> down;
+    for (const auto& r : *runs) {
+      for (const auto* t : {&r.last_heartbeat, &r.updated_at, &r.created_at}) {
+        auto at = parse_utc(*t);
+        if (at && (!down || *at > *down)) down = at;
+      }
+    }
+    if (down) outage_ = Outage{*down, clock_()};
+  }
   for (const auto& candidate : *runs) {
-    if (!runner_silence(candidate, clock_(), timeout_)) continue;
+    if (!runner_silence(candidate, clock_(), timeout_, outage_)) continue;
     // Read it again right before ending it: a heartbeat or a report that
     // arrived meanwhile keeps it alive.
     auto fresh = store_.find_run(candidate.id);
     if (!fresh) return fresh.error();
     if (!*fresh) continue;
     const RunRow& run = **fresh;
-    auto reason = runner_silence(run, clock_(), timeout_);
+    auto reason = runner_silence(run, clock_(), timeout_, outage_);
     if (!reason) continue;
     nlohmann::json report{
         {"report_format", "kiln-orchestrator-timeout/1"},

@@ -29,11 +29,21 @@ std::string describe_duration(std::chrono::seconds d);
 // "15m", "90s", "2h", "1d", or a plain number of seconds; 0 disables.
 Expected<std::chrono::seconds> parse_timeout(const std::string& text);
 
+// When this orchestrator was away: from the last write any run got before it
+// started (`down`) to its start (`up`). Silence in between is the
+// orchestrator's, not the runner's: runners could not reach it.
+struct Outage {
+  std::chrono::system_clock::time_point down;
+  std::chrono::system_clock::time_point up;
+};
+
 // Why `run` counts as dead at `now`, or nullopt while it is alive, finished,
-// aborted by an operator, or not yet booted by Ironic.
+// aborted by an operator, or not yet booted by Ironic. Silence that began
+// before `outage` (if any) does not count the outage itself.
 std::optional<std::string> runner_silence(const RunRow& run,
                                           std::chrono::system_clock::time_point now,
-                                          std::chrono::seconds timeout);
+                                          std::chrono::seconds timeout,
+                                          const std::optional<Outage>& outage = std::nullopt);
 
 // How often a run's contact time is refreshed from artifact batches, so a
 // runner that streams (and so never needs to heartbeat) is not taken for dead
@@ -54,13 +64,16 @@ class RunnerTimeoutSweep {
   RunnerTimeoutSweep(RunStore& store, std::chrono::seconds timeout,
                      WallClock clock = std::chrono::system_clock::now);
   // Ends every silent run ERROR (a report naming the reason, directive abort
-  // so a runner that comes back stops); returns what it ended.
+  // so a runner that comes back stops); returns what it ended. The first call
+  // is the orchestrator's start: it takes the outage before it from the store.
   Expected<std::vector<ExpiredRun>> sweep();
 
  private:
   RunStore& store_;
   std::chrono::seconds timeout_;
   WallClock clock_;
+  bool started_ = false;
+  std::optional<Outage> outage_;
 };
 
 class RunnerWatchdog {
