@@ -29,7 +29,7 @@ bool ends(std::string_view s, std::string_view p) {
 
 std::optional<Catalog> catalog(std::string_view stage, std::string_view name) {
   if (name == "score") return Catalog{Better::kHigher, "benchmark score", kCpuHint};
-  if (name == "workload_score") return Catalog{Better::kHigher, "benchmark", kCpuHint};
+  if (name == "workload_score") return Catalog{Better::kHigher, "benchmark score", kCpuHint};
   if (name == "memtest_bandwidth")
     return Catalog{Better::kHigher, "memory bandwidth", kMemoryHint};
   if (starts(name, "stress_ng_vm_") && ends(name, "_bogo_ops_per_s"))

@@ -155,8 +155,9 @@ std::optional<nlohmann::json> delivery_summary(const std::string& tag,
     f["outliers"] = flagged;
     figures.push_back(std::move(f));
   }
+  // Worst first; equal to 0.1 (one cause moving several figures): in figure order.
   std::stable_sort(outliers.begin(), outliers.end(), [](const Outlier& a, const Outlier& b) {
-    return std::fabs(a.robust_z) > std::fabs(b.robust_z);
+    return std::round(std::fabs(a.robust_z) * 10) > std::round(std::fabs(b.robust_z) * 10);
   });
   nlohmann::json outlier_list = nlohmann::json::array();
   std::map<std::string, int> outlier_nodes;

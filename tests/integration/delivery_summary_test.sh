@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# The delivery summary end to end: one real kiln-runner report (benchmark),
+# posted for six nodes of one delivery through the real orchestrator with the
+# scores scaled as a batch would differ (one node 12 % slow); kilnctl delivery
+# show names that node, and only it, with the figure, median and deviation.
+#   delivery_summary_test.sh BIN_DIR SOURCE_DIR
+set -euo pipefail
+bin=$1; src=$2
+tmp=$(mktemp -d /tmp/kiln-summary-it.XXXXXX)
+orch_pid=""
+cleanup() {
+  if [ -n "$orch_pid" ] && kill -TERM "$orch_pid" 2>/dev/null; then wait "$orch_pid" 2>/dev/null || true; fi
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*" >&2; tail -n 20 "$tmp/orch.log" >&2 2>/dev/null || true; exit 1; }
+OP=kiln-it-operator-token-0123456789
+for tool in curl python3; do command -v $tool >/dev/null || { echo "SKIP: $tool missing"; exit 77; }; done
+
+mkdir -p "$tmp/configs/profiles" "$tmp/configs/deliveries"
+cp "$src/configs/hepbench-reference.yaml" "$tmp/configs/"
+printf 'delivery: PO-2026-0042\nprofile: summary\nlimits:\n  benchmark:\n    min_score: 1\n' \
+  > "$tmp/configs/deliveries/po.yaml"
+printf 'profile: summary\nstages:\n  - stage: benchmark\n    params: {length: box=1s}\n' \
+  > "$tmp/configs/profiles/summary.yaml"
+"$bin/kiln-runner" run --config "$tmp/configs" --profile summary \
+  --fru-file "$src/tests/data/fru-po-2026-0042.txt" --out "$tmp/run" > "$tmp/runner.log" 2>&1 ||
+  { cat "$tmp/runner.log"; fail "kiln-runner run"; }
+
+cat > "$tmp/orchestrator.yaml" <<YAML
+listen: 127.0.0.1
+port: 0
+store: sqlite://$tmp/kiln.db
+operator_token: $OP
+YAML
+"$bin/kiln-orchestrator" --config "$tmp/orchestrator.yaml" --port-file "$tmp/port" > "$tmp/orch.log" 2>&1 &
+orch_pid=$!
+for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.1; done
+[ -s "$tmp/port" ] || fail "kiln-orchestrator did not start"
+url=http://127.0.0.1:$(cat "$tmp/port")
+kilnctl() { "$bin/kilnctl" --url "$url" --token "$OP" "$@"; }
+
+post_node() {  # post_node INDEX FACTOR: a burn-in, register, the report with scores x FACTOR
+  python3 - "$url" "$OP" "$1" "$2" "$tmp/run/report.json" <<'PY'
+import json, sys, urllib.request
+url, op, i, factor, path = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4]), sys.argv[5]
+def call(path, token, body):
+    req = urllib.request.Request(url + path, data=json.dumps(body).encode(), method="POST",
+                                 headers={"Authorization": "Bearer " + token, "Content-Type": "application/json"})
+    return json.load(urllib.request.urlopen(req))
+node = f"node-{i}"
+started = call("/v1/burnins", op, {"nodes": [node]})["runs"][0]
+call("/v1/runs/register", started["token"],
+     {"node": {"ironic_uuid": node, "asset_tag": "PO-2026-0042", "serial": f"S-{i}"}})
+report = json.load(open(path))
+for stage in report["stages"]:
+    for m in stage["measurements"]:
+        if m["name"] in ("score", "workload_score"):
+            m["value"] *= factor
+answer = call(f"/v1/runs/{started['run_id']}/report", started["token"], report)
+assert answer["stored"], answer
+PY
+}
+factors=(1.0 1.012 0.991 1.004 0.996 0.88)
+for i in 0 1 2 3; do post_node "$i" "${factors[$i]}"; done
+kilnctl delivery show PO-2026-0042 > "$tmp/four.txt"
+grep -q "no outlier verdict for .* figure(s): 4 nodes with this figure, fewer than the 5 an outlier verdict needs" "$tmp/four.txt" ||
+  { cat "$tmp/four.txt"; fail "four nodes: no 'too few nodes' note"; }
+grep -q "^no outliers" "$tmp/four.txt" || fail "four nodes: outliers listed"
+for i in 4 5; do post_node "$i" "${factors[$i]}"; done
+kilnctl delivery show PO-2026-0042 | tee "$tmp/six.txt"
+grep -q "^batch analysis: 6 of 6 nodes reported (PASS 6" "$tmp/six.txt" || fail "counts"
+grep -Eq "^node node-5 \(S-5\): benchmark score [0-9.]+ is 1[12]\.[0-9] % below the batch median [0-9.]+ \(robust z -[0-9.]+\): check BIOS power profile / memory population$" "$tmp/six.txt" ||
+  fail "the slow node's line is missing"
+kilnctl -f json delivery show PO-2026-0042 > "$tmp/six.json"
+python3 - "$tmp/six.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))["summary"]
+assert d["outlier_nodes"] == 1, d["outlier_nodes"]
+assert {o["node"] for o in d["outliers"]} == {"node-5"}, d["outliers"]
+score = next(f for f in d["figures"] if f["key"] == "benchmark.score")
+assert score["nodes"] == 6 and score["outlier_verdict"] == "judged", score
+assert score["tender"]["limit"] == "limits.benchmark.min_score" and score["tender"]["threshold"] == 1
+assert score["min"] < score["median"] < score["max"]
+print(f"summary: {len(d['figures'])} figures, outliers {[o['figure'] for o in d['outliers']]}")
+PY
+echo "delivery summary passed"
