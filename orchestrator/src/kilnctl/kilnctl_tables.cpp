@@ -84,9 +84,10 @@ std::string node_table(const nlohmann::json& body) {
 
 std::string run_table(const nlohmann::json& run) {
   std::string out = kRunHeader + run_line(run);
-  out += fmt::format("\nartifacts {} (acknowledged up to {}), attempt {}, last heartbeat {}\n",
-                     str(run, "artifacts"), str(run, "acknowledged"), str(run, "attempt"),
-                     str(run, "last_heartbeat"));
+  out += fmt::format(
+      "\n{} run; artifacts {} (acknowledged up to {}), attempt {}, last heartbeat {}\n",
+      str(run, "kind"), str(run, "artifacts"), str(run, "acknowledged"), str(run, "attempt"),
+      str(run, "last_heartbeat"));
   if (auto e = json_string(run, "ironic_error"); e && !e->empty())
     out += fmt::format("ironic: {}\n", *e);
   if (!array_at(run, "stages").empty()) {
