@@ -180,7 +180,9 @@ void BmcSession::reset_users() {
     std::vector<std::string> commands;
     std::string notes;
     for (const auto& argv : steps) {
-      commands.push_back(command_text(argv));
+      auto shown = argv;  // the throw-away password never goes into the certificate
+      if (&argv == &steps.front()) shown.back() = "****";
+      commands.push_back(command_text(shown));
       auto r = ipmitool(argv, "ipmitool-users");
       if (!r.ok) notes += (notes.empty() ? "" : "; ") + r.failure;
     }

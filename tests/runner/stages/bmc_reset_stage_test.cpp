@@ -60,6 +60,8 @@ TEST(BmcResetStage, EveryUserButTheKeptOneIsClearedAndReadBack) {
   EXPECT_EQ(bmc["result"], "reset");
   EXPECT_EQ(bmc["users_before"].size(), 3U);
   for (const auto& a : bmc["actions"]) EXPECT_EQ(a["result"], "ok") << a.dump();
+  EXPECT_NE(bmc["user_commands"]["3"][0].get<std::string>().find("user set password 3 ****"), std::string::npos)
+      << bmc["user_commands"].dump();  // no credential in the certificate
 }
 
 TEST(BmcResetStage, AUserTheBmcDidNotDisableFailsNamingIt) {
