@@ -181,6 +181,10 @@ kilnctl certificate get --run "$run_id"
 kilnctl -f json certificate get --node "$node" > "$tmp/cert-node.json"
 kilnctl certificate get --run "$run_id" --html -o "$tmp/cert.html"
 grep -q "<h1>Decommission certificate" "$tmp/cert.html" || fail "HTML page"
+# The served document conforms to the schema and is the one the runner was given and kept.
+python3 "$it/validate_json.py" "$src/results-schema/certificate.schema.json" "$tmp/cert.json"
+python3 -c 'import json,sys; a,b=(json.load(open(f)) for f in sys.argv[1:]); sys.exit(a != b)' \
+  "$tmp/cert.json" "$tmp/run/certificate.json" || fail "the runner's certificate.json differs from the served one"
 python3 - "$tmp/cert.json" "$tmp/cert-node.json" "$loop" "$run_id" "${reason:-}" <<'PY'
 import hashlib, json, sys
 doc = json.load(open(sys.argv[1])); body = doc["certificate"]
