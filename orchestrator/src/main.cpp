@@ -71,7 +71,7 @@ int main(int argc, char** argv) {
     driver.set_outlier_settings(config->outliers);
     if (!config->ironic.url.empty()) driver.start();
     // Dead runners end ERROR; swept once now so a restart forgets none.
-    RunnerWatchdog watchdog(**store, config->runner_timeout);
+    RunnerWatchdog watchdog(**store, config->runner_timeout, !config->ironic.url.empty());
     watchdog.start();
     if (!port_file.empty()) {  // written whole, then renamed: a reader never sees half of it
       std::ofstream(port_file + ".tmp") << *bound << '\n';

@@ -114,13 +114,13 @@ void note_runner_contact(RunStore& store, const RunRow& run, std::chrono::second
 }
 
 RunnerTimeoutSweep::RunnerTimeoutSweep(RunStore& store, std::chrono::seconds timeout,
-                                       WallClock clock)
-    : store_(store), timeout_(timeout), clock_(std::move(clock)) {}
+                                       WallClock clock, bool ironic)
+    : store_(store), timeout_(timeout), clock_(std::move(clock)), ironic_(ironic) {}
 
 Expected<std::vector<ExpiredRun>> RunnerTimeoutSweep::sweep() {
   std::vector<ExpiredRun> ended;
   if (timeout_.count() <= 0) return ended;
-  auto runs = store_.list_runs();
+  auto runs = ironic_ ? store_.runs_in_flight() : store_.list_runs();
   if (!runs) return runs.error();
   if (!started_) {  // the orchestrator's start: nothing was written since it went down
     started_ = true;
@@ -165,8 +165,8 @@ Expected<std::vector<ExpiredRun>> RunnerTimeoutSweep::sweep() {
   return ended;
 }
 
-RunnerWatchdog::RunnerWatchdog(RunStore& store, std::chrono::seconds timeout)
-    : sweep_(store, timeout),
+RunnerWatchdog::RunnerWatchdog(RunStore& store, std::chrono::seconds timeout, bool ironic)
+    : sweep_(store, timeout, std::chrono::system_clock::now, ironic),
       interval_(std::clamp(timeout / 5, std::chrono::seconds(1), std::chrono::seconds(60))),
       enabled_(timeout.count() > 0) {}
 

@@ -61,8 +61,11 @@ struct ExpiredRun {
 
 class RunnerTimeoutSweep {
  public:
+  // With Ironic (`ironic`) only runs whose state machine is moving can be
+  // live, and the sweep reads just those (runs_in_flight: no stored reports);
+  // without Ironic it reads every run.
   RunnerTimeoutSweep(RunStore& store, std::chrono::seconds timeout,
-                     WallClock clock = std::chrono::system_clock::now);
+                     WallClock clock = std::chrono::system_clock::now, bool ironic = false);
   // Ends every silent run ERROR (a report naming the reason, directive abort
   // so a runner that comes back stops); returns what it ended. The first call
   // is the orchestrator's start: it takes the outage before it from the store.
@@ -72,13 +75,14 @@ class RunnerTimeoutSweep {
   RunStore& store_;
   std::chrono::seconds timeout_;
   WallClock clock_;
+  bool ironic_;
   bool started_ = false;
   std::optional<Outage> outage_;
 };
 
 class RunnerWatchdog {
  public:
-  RunnerWatchdog(RunStore& store, std::chrono::seconds timeout);
+  RunnerWatchdog(RunStore& store, std::chrono::seconds timeout, bool ironic);
   ~RunnerWatchdog();
   RunnerWatchdog(const RunnerWatchdog&) = delete;
   RunnerWatchdog& operator=(const RunnerWatchdog&) = delete;
