@@ -76,12 +76,12 @@ TEST_F(CertificateCheckTest, ForgedWithAnotherKeyIsInvalidAgainstTheTrustedKey) 
 TEST_F(CertificateCheckTest, WhatIsNotASignedCertificateIsAnError) {
   EXPECT_EQ(check_certificate_file((dir_ / "missing.json").string(), key_.public_key).exit_code, 2);
   std::string text = document_.dump();
-  EXPECT_EQ(check_certificate_file(write("cut.json", text.substr(0, text.size() / 2)),
-                                   key_.public_key)
-                .exit_code,
-            2);
-  auto unsigned_only = check_certificate_file(
-      write("body.json", document_["certificate"].dump()), key_.public_key);
+  EXPECT_EQ(
+      check_certificate_file(write("cut.json", text.substr(0, text.size() / 2)), key_.public_key)
+          .exit_code,
+      2);
+  auto unsigned_only =
+      check_certificate_file(write("body.json", document_["certificate"].dump()), key_.public_key);
   EXPECT_EQ(unsigned_only.exit_code, 2);
   EXPECT_EQ(describe(unsigned_only).rfind("ERROR: ", 0), 0U);
 }

@@ -42,8 +42,8 @@ class CertificateStoreTest : public ::testing::TestWithParam<std::string> {
     return store ? std::move(*store) : nullptr;
   }
   std::unique_ptr<SqlConnection> connect() {
-    auto conn = GetParam() == "sqlite" ? open_sqlite((dir_ / "kiln.db").string())
-                                       : open_postgres(url_);
+    auto conn =
+        GetParam() == "sqlite" ? open_sqlite((dir_ / "kiln.db").string()) : open_postgres(url_);
     EXPECT_TRUE(conn) << conn.error().message;
     return conn ? std::move(*conn) : nullptr;
   }
@@ -77,7 +77,8 @@ TEST_P(CertificateStoreTest, FirstCertificateOfARunWinsAndTheLatestPerNodeIsFoun
   ASSERT_TRUE(store->create_run(run("run-2", "n1", "decommission")));
   EXPECT_FALSE(*store->find_certificate("run-1"));
   EXPECT_FALSE(*store->latest_certificate("n1"));
-  CertificateRow first{"run-1", "n1", "sha-a", "key", R"({"certificate":1})", "2026-11-21T10:00:00Z"};
+  CertificateRow first{
+      "run-1", "n1", "sha-a", "key", R"({"certificate":1})", "2026-11-21T10:00:00Z"};
   auto stored = store->store_certificate(first);
   ASSERT_TRUE(stored) << stored.error().message;
   EXPECT_TRUE(*stored);
@@ -85,7 +86,8 @@ TEST_P(CertificateStoreTest, FirstCertificateOfARunWinsAndTheLatestPerNodeIsFoun
   second.body_sha256 = "sha-b";
   EXPECT_FALSE(*store->store_certificate(second));  // run-1 is certified once
   EXPECT_EQ((*store->find_certificate("run-1"))->body_sha256, "sha-a");
-  CertificateRow later{"run-2", "n1", "sha-c", "key", R"({"certificate":2})", "2026-11-21T11:00:00Z"};
+  CertificateRow later{
+      "run-2", "n1", "sha-c", "key", R"({"certificate":2})", "2026-11-21T11:00:00Z"};
   EXPECT_TRUE(*store->store_certificate(later));
   auto latest = store->latest_certificate("n1");
   ASSERT_TRUE(latest && *latest);

@@ -56,7 +56,9 @@ class DecommissionApiTest : public ::testing::Test {
   static nlohmann::json certificate_body(const std::string& node) {
     return {{"node", {{"ironic_uuid", node}, {"serial", "KILN-0001"}}},
             {"disks",
-             {{{"name", "sda"}, {"serial", "S3Z9NX0K"}, {"method", "ata-enhanced-erase"},
+             {{{"name", "sda"},
+               {"serial", "S3Z9NX0K"},
+               {"method", "ata-enhanced-erase"},
                {"verification", "PASS"}}}},
             {"operator", "jdoe"}};
   }
@@ -95,8 +97,8 @@ TEST_F(DecommissionApiTest, BurninDirectiveNeverCarriesDecommissionGoAhead) {
 
 TEST_F(DecommissionApiTest, CertificateIsSignedStoredAndVerifies) {
   auto [run, token, params] = start("decommissions", "node-d");
-  auto r = call("POST", "/v1/runs/" + run + "/certificate", token,
-                certificate_body("node-d").dump());
+  auto r =
+      call("POST", "/v1/runs/" + run + "/certificate", token, certificate_body("node-d").dump());
   ASSERT_EQ(r.status, 200) << r.body.dump();
   EXPECT_EQ(r.body["certificate"], certificate_body("node-d"));
   EXPECT_EQ(r.body["signature"]["key_id"], signature::key_id(key_.public_key));
@@ -141,8 +143,8 @@ TEST_F(DecommissionApiTest, ReplayReturnsTheStoredDocumentAndADifferentBodyConfl
 
 TEST_F(DecommissionApiTest, CertificateOnABurninRunIsRefused) {
   auto [run, token, params] = start("burnins", "node-b");
-  auto r = call("POST", "/v1/runs/" + run + "/certificate", token,
-                certificate_body("node-b").dump());
+  auto r =
+      call("POST", "/v1/runs/" + run + "/certificate", token, certificate_body("node-b").dump());
   EXPECT_EQ(r.status, 409);
   EXPECT_EQ(r.body["error"]["code"], "not_a_decommission");
   EXPECT_NE(r.body["error"]["message"].get<std::string>().find("burnin"), std::string::npos);

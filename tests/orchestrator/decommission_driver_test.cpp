@@ -77,8 +77,12 @@ class DecommissionDriverTest : public ::testing::Test {
                         {"disks", {{{"device", "/dev/sda"}, {"result", "PASS"}}}}};
     auto doc = *signature::sign_document(body, key);
     if (tamper) doc["certificate"]["disks"][0]["result"] = "FAIL";
-    CertificateRow row{"run-d1", kNode, sha256_hex(signature::canonical_text(body)),
-                       signature::key_id(key.public_key), doc.dump(), ""};
+    CertificateRow row{"run-d1",
+                       kNode,
+                       sha256_hex(signature::canonical_text(body)),
+                       signature::key_id(key.public_key),
+                       doc.dump(),
+                       ""};
     EXPECT_TRUE(*store_->store_certificate(row));
     return row;
   }

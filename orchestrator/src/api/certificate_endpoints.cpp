@@ -52,8 +52,8 @@ std::optional<ApiResponse> ApiService::route_certificates(const ApiRequest& requ
     if (!get) return api_error(405, "method_not_allowed", "use GET");
     return get_certificate_key();  // public: no token needed
   }
-  const bool run_certificate = n == 4 && path[1] == "runs" &&
-                               (path[3] == "certificate" || path[3] == "certificate.html");
+  const bool run_certificate =
+      n == 4 && path[1] == "runs" && (path[3] == "certificate" || path[3] == "certificate.html");
   const bool node_certificate = n == 4 && path[1] == "nodes" && path[3] == "certificate";
   if (!run_certificate && !node_certificate) return std::nullopt;
   if (run_certificate && path[3] == "certificate" && post) {
@@ -138,8 +138,7 @@ ApiResponse ApiService::get_node_certificate(const std::string& node_uuid) {
 
 ApiResponse ApiService::get_certificate_key() const {
   if (!signing_key_) {
-    return api_error(404, "no_signing_key",
-                     "this orchestrator has no certificate_key configured");
+    return api_error(404, "no_signing_key", "this orchestrator has no certificate_key configured");
   }
   return ApiResponse{200,
                      {{"algorithm", "Ed25519"},

@@ -68,7 +68,9 @@ std::string describe(const CertificateCheck& check) {
 nlohmann::json to_json(const CertificateCheck& check) {
   return {{"file", check.source},
           {"valid", check.exit_code == 0},
-          {"result", check.exit_code == 0 ? "VALID" : check.exit_code == 1 ? "INVALID" : "ERROR"},
+          {"result", check.exit_code == 0   ? "VALID"
+                     : check.exit_code == 1 ? "INVALID"
+                                            : "ERROR"},
           {"key_id", check.key_id},
           {"trusted_key", check.trusted_key},
           {"reason", check.reason}};

@@ -2,20 +2,19 @@
 // signature holds, by the trusted key when one is given?
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "kiln/signature.hpp"
 
 namespace kiln::orchestrator {
 
 struct CertificateCheck {
-  int exit_code = 2;      // 0 valid, 1 invalid (tampered, other key), 2 not a certificate / unreadable
-  std::string source;     // the file name
-  std::string key_id;     // the key that signed (from the document)
-  std::string reason;     // why it is not valid, or what it is valid against
+  int exit_code = 2;   // 0 valid, 1 invalid (tampered, other key), 2 not a certificate / unreadable
+  std::string source;  // the file name
+  std::string key_id;  // the key that signed (from the document)
+  std::string reason;  // why it is not valid, or what it is valid against
   bool trusted_key = false;  // checked against a trusted key (else only self-consistent)
 };
 

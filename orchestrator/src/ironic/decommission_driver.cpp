@@ -28,7 +28,8 @@ std::optional<Expected<StepResult>> DecommissionSteps::step(const RunRow& run) {
 std::optional<std::string> DecommissionSteps::refusal(const RunRow& run) {
   if (run.verdict != "PASS") return first_failure(run);
   auto certificate = store_.find_certificate(run.id);
-  if (!certificate) return fmt::format("kiln decommission {}: {}", run.id, certificate.error().message);
+  if (!certificate)
+    return fmt::format("kiln decommission {}: {}", run.id, certificate.error().message);
   if (!*certificate) {
     return fmt::format(
         "kiln decommission {} reported PASS without a certificate: the node is not retired",
@@ -93,18 +94,18 @@ Expected<StepResult> DecommissionSteps::step_pass(const RunRow& run) {
        {{"op", "replace"}, {"path", "/retired"}, {"value", true}},
        {{"op", "replace"}, {"path", "/retired_reason"}, {"value", retired_reason(c)}}});
   if (auto r = ironic_.patch_node(run.node_uuid, patch); !r) return r.error();
-  if (auto r = ironic_.add_trait(run.node_uuid, "CUSTOM_KILN_DECOMMISSIONED"); !r)
-    return r.error();
+  if (auto r = ironic_.add_trait(run.node_uuid, "CUSTOM_KILN_DECOMMISSIONED"); !r) return r.error();
   return advance(run, "undeploy");
 }
 
 Expected<StepResult> DecommissionSteps::step_fail(const RunRow& run) {
   const std::string reason = refusal(run).value_or(first_failure(run));
-  nlohmann::json extra{{"state", "decommission-failed"},
-                       {"verdict", run.verdict},
-                       {"run_id", run.id},
-                       {"report_url", fmt::format("{}/v1/runs/{}/report", api_.public_url(), run.id)},
-                       {"reason", reason}};
+  nlohmann::json extra{
+      {"state", "decommission-failed"},
+      {"verdict", run.verdict},
+      {"run_id", run.id},
+      {"report_url", fmt::format("{}/v1/runs/{}/report", api_.public_url(), run.id)},
+      {"reason", reason}};
   nlohmann::json patch =
       nlohmann::json::array({{{"op", "add"}, {"path", "/extra/kiln"}, {"value", extra}}});
   if (auto r = ironic_.patch_node(run.node_uuid, patch); !r) return r.error();
@@ -117,14 +118,16 @@ Expected<StepResult> DecommissionSteps::step_wait_undeployed(const RunRow& run) 
   if (!node) return node.error();
   if (!settled(*node)) return StepResult::kWaiting;
   const std::string ps = provision_state(*node);
-  if (ps == "manageable") return advance(run, settings_.decommission_delete_node ? "delete" : "done");
+  if (ps == "manageable")
+    return advance(run, settings_.decommission_delete_node ? "delete" : "done");
   if (ps == "available") {
     // Automated cleaning is off, so Ironic made the retired node available:
     // kiln moves it to manageable itself (a retired node is never provided).
     if (auto r = ironic_.set_provision_state(run.node_uuid, "manage"); !r) return r.error();
     return StepResult::kWaiting;
   }
-  return stuck_node(run.node_uuid, *node, "waits for 'manageable' after undeploying a retired node");
+  return stuck_node(run.node_uuid, *node,
+                    "waits for 'manageable' after undeploying a retired node");
 }
 
 }  // namespace kiln::orchestrator

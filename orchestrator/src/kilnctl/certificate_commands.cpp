@@ -94,9 +94,9 @@ int certificate_get(const OrchestratorAccess& access, const CertificateGetOption
     }
     return write_file(options.output, *page) ? 0 : 2;
   }
-  const std::string url = options.run_id.empty()
-                              ? fmt::format("{}/v1/nodes/{}/certificate", access.url, options.node)
-                              : fmt::format("{}/v1/runs/{}/certificate", access.url, options.run_id);
+  const std::string url =
+      options.run_id.empty() ? fmt::format("{}/v1/nodes/{}/certificate", access.url, options.node)
+                             : fmt::format("{}/v1/runs/{}/certificate", access.url, options.run_id);
   auto text = fetch(url, access.token, status);
   if (!text) return status == 0 ? 2 : 1;
   auto document = parse_json(*text, "certificate", kMaxReply);

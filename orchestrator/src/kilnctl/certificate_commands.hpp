@@ -12,10 +12,10 @@ struct OrchestratorAccess {
 };
 
 struct CertificateGetOptions {
-  std::string run_id;   // --run
-  std::string node;     // --node (the node's latest certificate)
-  std::string output;   // -o FILE ("" = stdout)
-  bool html = false;    // --html
+  std::string run_id;  // --run
+  std::string node;    // --node (the node's latest certificate)
+  std::string output;  // -o FILE ("" = stdout)
+  bool html = false;   // --html
 };
 
 struct CertificateVerifyOptions {

@@ -22,12 +22,12 @@ CertificateRow certificate_from(const SqlRow& r) {
 
 Expected<bool> SqlRunStore::store_certificate(const CertificateRow& c) {
   std::lock_guard lock(mu_);
-  auto inserted = conn_->query(
-      fmt::format("INSERT INTO certificates ({}) VALUES ($1, $2, $3, $4, $5, $6) "
-                  "ON CONFLICT (run_id) DO NOTHING RETURNING run_id",
-                  kCertificateColumns),
-      {c.run_id, c.node_uuid, c.body_sha256, c.key_id, c.document,
-       c.created_at.empty() ? utc_now() : c.created_at});
+  auto inserted =
+      conn_->query(fmt::format("INSERT INTO certificates ({}) VALUES ($1, $2, $3, $4, $5, $6) "
+                               "ON CONFLICT (run_id) DO NOTHING RETURNING run_id",
+                               kCertificateColumns),
+                   {c.run_id, c.node_uuid, c.body_sha256, c.key_id, c.document,
+                    c.created_at.empty() ? utc_now() : c.created_at});
   if (!inserted) return inserted.error();
   return !inserted->empty();
 }
