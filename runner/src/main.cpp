@@ -60,6 +60,10 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--token", run.token, "this node's burn-in token (kiln.token)")->needs(orch)
       ->envname("KILN_TOKEN");
   run_cmd->add_option("--node", run.node_uuid, "Ironic node UUID (kiln.node)")->needs(orch);
+  run_cmd->add_option("--ca", run.ca_file,
+                      "CA certificate (PEM) an https:// orchestrator is verified against (kiln.ca)")
+      ->needs(orch)
+      ->envname("KILN_CA");
   run_cmd->add_option("--flush-timeout", run.flush_timeout_s,
                       "seconds to wait at the end for the orchestrator to take everything")
       ->capture_default_str();

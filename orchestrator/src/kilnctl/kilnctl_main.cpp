@@ -17,6 +17,7 @@ struct Session {
   std::string url = "http://127.0.0.1:8480";
   std::string token;
   std::string format = "table";
+  std::string ca_file;  // https:// trust anchors (--ca)
 };
 
 // Calls the API; prints the error body and returns nullopt on failure.
@@ -24,7 +25,7 @@ std::optional<nlohmann::json> call(const Session& s, const std::string& method,
                                    const std::string& path, const std::string& body = "") {
   HttpHeaders headers{{"Authorization", "Bearer " + s.token}};
   if (!body.empty()) headers.emplace_back("Content-Type", "application/json");
-  auto reply = http_call(method, s.url + path, headers, body, std::chrono::seconds(30));
+  auto reply = http_call(method, s.url + path, headers, body, std::chrono::seconds(30), s.ca_file);
   if (!reply) {
     fmt::print(stderr, "kilnctl: error: {}\n", reply.error().message);
     return std::nullopt;
@@ -66,6 +67,8 @@ int main(int argc, char** argv) {
       ->envname("KILN_ORCHESTRATOR_URL")
       ->capture_default_str();
   app.add_option("--token", s.token, "operator token")->envname("KILN_OPERATOR_TOKEN");
+  app.add_option("--ca", s.ca_file, "CA certificate (PEM) an https:// orchestrator is checked against")
+      ->envname("KILN_CA");
   app.add_option("-f,--format", s.format, "table or json")
       ->check(CLI::IsMember({"table", "json"}))
       ->capture_default_str();

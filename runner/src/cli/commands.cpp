@@ -146,6 +146,7 @@ int cmd_run(const CommonOptions& opts, const RunCommandOptions& run) {
     OrchestratorOptions orchestrator;
     orchestrator.url = run.orchestrator_url;
     orchestrator.token = run.token;
+    orchestrator.ca_file = run.ca_file;
     orchestrator.node_uuid = run.node_uuid;
     orchestrator.spool = out / "ocptv.jsonl";
     orchestrator.abort_flag = &g_stop;

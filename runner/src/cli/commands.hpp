@@ -34,6 +34,7 @@ struct RunCommandOptions {
   // Report to kiln-orchestrator (kiln.url / kiln.token / kiln.node).
   std::string orchestrator_url;
   std::string token;
+  std::string ca_file;  // --ca: CA certificate (PEM) of an https:// orchestrator (kiln.ca)
   std::string node_uuid;
   int flush_timeout_s = 120;
 };

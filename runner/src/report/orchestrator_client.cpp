@@ -2,66 +2,37 @@
 
 #include <fmt/format.h>
 
-#include <boost/asio/connect.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-
+#include "kiln/http_client.hpp"
 #include "kiln/json_input.hpp"
 
 namespace kiln::runner {
 namespace {
-
-namespace beast = boost::beast;
-namespace http = beast::http;
 
 struct Reply {
   int status = 0;
   nlohmann::json body;
 };
 
-// One JSON request to the orchestrator; transport failures are errors.
-Expected<Reply> call(const OrchestratorOptions& o, http::verb verb, const std::string& path,
+// One JSON POST to the orchestrator (http:// or https:// checked against
+// options.ca_file); transport failures are errors.
+Expected<Reply> call(const OrchestratorOptions& o, const std::string& path,
                      const std::string& body) {
-  constexpr std::string_view kScheme = "http://";
-  if (o.url.rfind(kScheme, 0) != 0)
-    return make_error("KILN-ORCH", fmt::format("only http:// URLs: {}", o.url));
-  std::string authority = o.url.substr(kScheme.size());
-  authority = authority.substr(0, authority.find('/'));
-  std::string host = authority;
-  std::string port = "80";
-  if (auto colon = authority.rfind(':'); colon != std::string::npos) {
-    host = authority.substr(0, colon);
-    port = authority.substr(colon + 1);
-  }
-  try {
-    boost::asio::io_context io;
-    boost::asio::ip::tcp::resolver resolver(io);
-    beast::tcp_stream stream(io);
-    stream.expires_after(o.request_timeout);
-    stream.connect(resolver.resolve(host, port));
-    http::request<http::string_body> req{verb, path, 11};
-    req.set(http::field::host, host);
-    req.set(http::field::authorization, "Bearer " + o.token);
-    req.set(http::field::content_type, "application/json");
-    req.body() = body;
-    req.prepare_payload();
-    http::write(stream, req);
-    beast::flat_buffer buffer;
-    http::response_parser<http::string_body> parser;
-    parser.body_limit(16U * 1024U * 1024U);
-    http::read(stream, buffer, parser);
-    beast::error_code ignored;
-    stream.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
-    Reply reply{static_cast<int>(parser.get().result_int()), nullptr};
-    auto parsed = parse_json(parser.get().body(), "orchestrator reply", 16U * 1024U * 1024U);
-    if (parsed) reply.body = std::move(*parsed);
-    return reply;
-  } catch (const boost::system::system_error& e) {
-    return make_error("KILN-ORCH", fmt::format("{}{}: {}", o.url, path, e.code().message()));
-  } catch (const std::exception& e) {
-    return make_error("KILN-ORCH", fmt::format("{}{}: {}", o.url, path, e.what()));
-  }
+  http::CallOptions options;
+  options.timeout = o.request_timeout;
+  options.ca_file = o.ca_file;
+  options.user_agent = "kiln-runner";
+  options.max_body = 16U * 1024U * 1024U;
+  std::string base = o.url;
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  auto reply = http::call("POST", base + path,
+                          {{"Authorization", "Bearer " + o.token},
+                           {"Content-Type", "application/json"}},
+                          body, options);
+  if (!reply) return reply.error();
+  Reply out{reply->status, nullptr};
+  auto parsed = parse_json(reply->body, "orchestrator reply", options.max_body);
+  if (parsed) out.body = std::move(*parsed);
+  return out;
 }
 
 std::string error_text(const Reply& r) {
@@ -148,15 +119,16 @@ void OrchestratorReporter::backoff(std::unique_lock<std::mutex>& lock) {
   if (reachable_) {
     reachable_ = false;
     fmt::print(stderr,
-               "\nkiln-runner: orchestrator unreachable, keeping artifacts in {}; retrying\n",
-               options_.spool.string());
+               "\nkiln-runner: orchestrator unreachable ({}), keeping artifacts in {}; retrying\n",
+               last_error_, options_.spool.string());
   }
   cv_.wait_for(lock, delay_, [this]() { return stopping_; });
 }
 
 bool OrchestratorReporter::try_register() {
-  auto reply = call(options_, http::verb::post, "/v1/runs/register", identity_.dump());
+  auto reply = call(options_, "/v1/runs/register", identity_.dump());
   std::lock_guard lock(mu_);
+  if (!reply) last_error_ = reply.error().message;
   if (!reply || reply->status >= 500) return false;
   if (reply->status >= 400) {
     fmt::print(
@@ -213,9 +185,10 @@ OrchestratorReporter::Batch OrchestratorReporter::next_batch() {
 bool OrchestratorReporter::send(const Batch& batch) {
   nlohmann::json body{{"artifacts", batch.lines}};
   auto reply =
-      call(options_, http::verb::post, fmt::format("/v1/runs/{}/artifacts", run_id_), body.dump());
-  if (!reply || reply->status >= 500) return false;
+      call(options_, fmt::format("/v1/runs/{}/artifacts", run_id_), body.dump());
   std::lock_guard lock(mu_);
+  if (!reply) last_error_ = reply.error().message;
+  if (!reply || reply->status >= 500) return false;
   if (reply->status >= 400) {
     fmt::print(stderr, "\nkiln-runner: the orchestrator refused artifacts ({}); they stay in {}\n",
                error_text(*reply), options_.spool.string());
@@ -236,7 +209,7 @@ bool OrchestratorReporter::send(const Batch& batch) {
 
 void OrchestratorReporter::heartbeat() {
   auto reply =
-      call(options_, http::verb::post, fmt::format("/v1/runs/{}/heartbeat", run_id_), "{}");
+      call(options_, fmt::format("/v1/runs/{}/heartbeat", run_id_), "{}");
   if (reply && reply->status < 400) {
     std::lock_guard lock(mu_);
     apply_directive(reply->body);
@@ -303,7 +276,7 @@ Status OrchestratorReporter::finish(const nlohmann::json& report, std::chrono::m
   auto delay = options_.min_backoff;
   for (;;) {
     auto reply =
-        call(options_, http::verb::post, fmt::format("/v1/runs/{}/report", run_id_), report.dump());
+        call(options_, fmt::format("/v1/runs/{}/report", run_id_), report.dump());
     if (reply && reply->status < 400) return ok();
     if (reply && reply->status < 500)
       return make_error("KILN-ORCH", "report refused: " + error_text(*reply));
@@ -328,7 +301,7 @@ Expected<nlohmann::json> OrchestratorReporter::post_certificate(const nlohmann::
   const auto deadline = std::chrono::steady_clock::now() + wait;
   auto delay = options_.min_backoff;
   for (;;) {
-    auto reply = call(options_, http::verb::post, fmt::format("/v1/runs/{}/certificate", id), body.dump());
+    auto reply = call(options_, fmt::format("/v1/runs/{}/certificate", id), body.dump());
     if (reply && reply->status < 300) {
       if (!reply->body.is_object() || !reply->body.contains("certificate") || !reply->body.contains("signature")) {
         return make_error("KILN-ORCH", "the orchestrator's certificate reply is not a signed document");

@@ -26,7 +26,8 @@
 namespace kiln::runner {
 
 struct OrchestratorOptions {
-  std::string url;              // http://host:port
+  std::string url;              // http://host:port or https://host:port
+  std::string ca_file;          // https: CA certificate (PEM) to verify it (--ca, kiln.ca)
   std::string token;            // kiln.token
   std::string node_uuid;        // kiln.node
   std::filesystem::path spool;  // ocptv.jsonl
@@ -105,6 +106,7 @@ class OrchestratorReporter {
   bool refused_ = false;  // a 4xx: the orchestrator will never take these
   bool stopping_ = false;
   bool reachable_ = true;
+  std::string last_error_;  // why the orchestrator was last unreachable
   std::chrono::milliseconds delay_{0};
   std::chrono::steady_clock::time_point last_contact_;
   std::thread sender_;
