@@ -109,7 +109,7 @@ kilnctl() { "$bin/kilnctl" --url "$url" --token "$OP" "$@"; }
 key_id=$(curl -sf "$url/v1/certificate-key" | jget 'd["key_id"]')
 echo "orchestrator signs with key $key_id"
 
-kilnctl decommission start --node "$node"
+kilnctl decommission start --node "$node" --operator "Olga Ops"
 run_id=$(kilnctl -f json run list | jget 'd["runs"][-1]["id"]')
 [ "$(kilnctl -f json run show "$run_id" | jget 'd["kind"]')" = decommission ] || fail "run kind"
 wait_for 60 'd["provision_state"] == "active" and d["target_provision_state"] is None and d["extra"].get("kiln", {}).get("state") == "decommissioning"'
@@ -133,7 +133,7 @@ fi
 python3 -c "import sys; m=b'KILN-DECOM-ORCH-MARKER '; open(sys.argv[1],'wb').write((m*(16*2**20//len(m)+1))[:16*2**20])" "$tmp/disk.img"
 loop=$(losetup -f --show "$tmp/disk.img")
 set +e
-"$bin/kiln-runner" run --config "$tmp/configs" --profile decommission --mode decommission --operator "Jane Tech" \
+"$bin/kiln-runner" run --config "$tmp/configs" --profile decommission --mode decommission \
   --fru-file "$src/tests/data/fru-po-2026-0042.txt" --disk "$loop" --out "$tmp/run" \
   --orchestrator "$kurl" --token "$ktoken" --node "$knode" --flush-timeout 60 > "$tmp/runner.log" 2>&1
 rc=$?
@@ -190,6 +190,7 @@ import hashlib, json, sys
 doc = json.load(open(sys.argv[1])); body = doc["certificate"]
 assert json.load(open(sys.argv[2])) == doc, "node's latest certificate differs from the run's"
 assert body["verdict"] == "PASS" and body["run_id"] == sys.argv[4], (body["verdict"], body["run_id"])
+assert body["operator"] == "Olga Ops", body["operator"]  # from `kilnctl decommission start --operator`
 disk = [d for d in body["disks"] if d["device"] == sys.argv[3]][0]
 assert disk["verification"]["result"] == "PASS", disk
 canon = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()

@@ -86,6 +86,21 @@ TEST_F(DecommissionApiTest, DecommissionDirectiveCarriesModeAndGoAhead) {
             false);
 }
 
+TEST_F(DecommissionApiTest, TheOperatorWhoStartedItIsInTheDirective) {
+  auto r = call("POST", "/v1/decommissions", kOperator,
+                R"({"nodes": ["node-o"], "operator": "Jane Tech"})");
+  ASSERT_EQ(r.status, 201) << r.body.dump();
+  const std::string run = r.body["runs"][0]["run_id"];
+  const std::string token = r.body["runs"][0]["token"];
+  EXPECT_EQ(call("GET", "/v1/runs/" + run + "/directive", token).body["operator"], "Jane Tech");
+  EXPECT_EQ(call("GET", "/v1/runs/" + run, kOperator).body["operator"], "Jane Tech");
+  EXPECT_EQ((*store_->find_run(run))->operator_name, "Jane Tech");
+  auto bad = call("POST", "/v1/decommissions", kOperator,
+                  R"({"nodes": ["node-p"], "operator": 42})");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(store_->list_runs()->size(), 1U);
+}
+
 TEST_F(DecommissionApiTest, BurninDirectiveNeverCarriesDecommissionGoAhead) {
   auto [run, token, params] = start("burnins", "node-b");
   EXPECT_NE(params.find("kiln.mode=burnin"), std::string::npos) << params;

@@ -40,6 +40,7 @@ std::map<std::string, RunRow> latest_runs(const std::vector<RunRow>& runs) {
 nlohmann::json ApiService::run_json(const RunRow& run) const {
   nlohmann::json j{{"id", run.id},
                    {"kind", run.kind},
+                   {"operator", run.operator_name},
                    {"node", run.node_uuid},
                    {"state", run.state},
                    {"directive", run.directive},
@@ -104,6 +105,12 @@ ApiResponse ApiService::start_burnin(const ApiRequest& request, const std::strin
   } else {
     return api_error(400, "schema", "give 'nodes' (array of UUIDs) or 'delivery' (asset tag)");
   }
+  std::string operator_name;  // who started it: a decommission certificate names them
+  if (const auto* who = json_path(*body, {"operator"}); who != nullptr) {
+    if (!who->is_string() || who->get_ref<const std::string&>().size() > 128)
+      return api_error(400, "schema", "'operator' must be a name (128 characters at most)");
+    operator_name = who->get<std::string>();
+  }
   std::lock_guard lock(start_mu_);
   auto runs = store_.list_runs();
   if (!runs) return api_error(503, "store_unavailable", runs.error().message);
@@ -126,6 +133,7 @@ ApiResponse ApiService::start_burnin(const ApiRequest& request, const std::strin
     run.id = random_run_id();
     run.node_uuid = n;
     run.kind = kind;
+    run.operator_name = operator_name;
     std::string token = random_token();
     run.token_hash = token_hash(token);
     run.driver_state = config_.ironic.url.empty() ? "none" : "start";

@@ -45,6 +45,7 @@ nlohmann::json ApiService::directive_json(const RunRow& run) const {
   // Wiping needs this explicit go-ahead, bound to this token's run; a burn-in
   // run never carries the key at all.
   if (run.kind == "decommission") directive["decommission_go_ahead"] = !abort && confirmed;
+  if (!run.operator_name.empty()) directive["operator"] = run.operator_name;
   return directive;
 }
 

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <cstdlib>
 
 #include "kiln/json_input.hpp"
 #include "kilnctl/certificate_commands.hpp"
@@ -102,6 +103,11 @@ int main(int argc, char** argv) {
       decommission_start->add_option("--node", nodes, "Ironic node UUID (repeatable)");
   decommission_start->add_option("--delivery", start_delivery, "every known node of this delivery")
       ->excludes(decommission_node);
+  std::string operator_name;
+  decommission_start
+      ->add_option("--operator", operator_name,
+                   "who decommissions (named in the certificate; default $USER)")
+      ->envname("KILN_OPERATOR");
 
   auto* certificate =
       app.add_subcommand("certificate", "decommission certificates")->require_subcommand(1);
@@ -172,6 +178,9 @@ int main(int argc, char** argv) {
         fmt::print(stderr, "kilnctl: error: give --node UUID or --delivery TAG\n");
         return 2;
       }
+      const char* user = std::getenv("USER");
+      if (operator_name.empty() && user != nullptr) operator_name = user;
+      if (!operator_name.empty()) body["operator"] = operator_name;
       return show(s, call(s, "POST", "/v1/decommissions", body.dump()), started_table);
     }
     if (certificate->got_subcommand("get"))

@@ -41,6 +41,7 @@ struct RunRow {
   std::string updated_at;
   std::string last_heartbeat;
   std::string kind = "burnin";  // burnin | decommission
+  std::string operator_name;    // who started it (POST /v1/decommissions "operator")
 };
 
 // A decommission certificate as the orchestrator signed it (one per run).

@@ -58,11 +58,16 @@ CREATE TABLE certificates (
   created_at TEXT NOT NULL);
 CREATE INDEX certificates_by_node ON certificates (node_uuid, created_at);
 )sql",
+    // Who started a run: a decommission certificate names its operator.
+    R"sql(
+ALTER TABLE runs ADD COLUMN operator_name TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 const char* const kRunColumns =
     "id, node_uuid, token_hash, state, directive, stage, progress, verdict, report, driver_state, "
-    "driver_error, attempt, acked_seq, artifact_count, created_at, updated_at, last_heartbeat, kind";
+    "driver_error, attempt, acked_seq, artifact_count, created_at, updated_at, last_heartbeat, kind, "
+    "operator_name";
 
 std::string text(const SqlRow& row, std::size_t i) {
   return i < row.size() && row[i] ? *row[i] : std::string();
@@ -91,6 +96,7 @@ RunRow run_from(const SqlRow& r) {
   run.updated_at = text(r, 15);
   run.last_heartbeat = text(r, 16);
   run.kind = text(r, 17);
+  run.operator_name = text(r, 18);
   return run;
 }
 
@@ -191,12 +197,12 @@ Status SqlRunStore::create_run(const RunRow& run) {
   return update(
       fmt::format(
           "INSERT INTO runs ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
-          "$13, $14, $15, $16, $17, $18)",
+          "$13, $14, $15, $16, $17, $18, $19)",
           kRunColumns),
       {run.id, run.node_uuid, run.token_hash, run.state, run.directive, run.stage, run.progress,
        run.verdict, run.report, run.driver_state, run.driver_error,
        static_cast<long long>(run.attempt), run.acked_seq, run.artifact_count, now, now,
-       run.last_heartbeat, run.kind});
+       run.last_heartbeat, run.kind, run.operator_name});
 }
 
 Expected<std::vector<RunRow>> SqlRunStore::select_runs(const std::string& where,
