@@ -17,7 +17,8 @@ std::string text(const nlohmann::json& j, std::string_view key) {
   }
   if (it->is_array()) {
     std::string out;
-    for (const auto& e : *it) out += (out.empty() ? "" : "; ") + (e.is_string() ? e.get<std::string>() : e.dump());
+    for (const auto& e : *it)
+      out += (out.empty() ? "" : "; ") + (e.is_string() ? e.get<std::string>() : e.dump());
     return out.empty() ? "—" : out;
   }
   return it->dump();
@@ -57,11 +58,12 @@ std::string identity_section(const nlohmann::json& body) {
   const auto& fru = member(node, "fru");
   const auto& dmi = member(node, "dmi");
   std::string out = "<h2>Node</h2>\n<table class=\"kv\">\n";
-  out += row("Manufacturer / product", text(fru, "product_manufacturer") + " " + text(fru, "product_name"));
+  out += row("Manufacturer / product",
+             text(fru, "product_manufacturer") + " " + text(fru, "product_name"));
   out += row("Product serial", text(fru, "product_serial"));
   out += row("Asset tag", text(fru, "product_asset_tag"));
-  out += row("Board", text(fru, "board_manufacturer") + " " + text(fru, "board_product") + ", serial " +
-                          text(fru, "board_serial"));
+  out += row("Board", text(fru, "board_manufacturer") + " " + text(fru, "board_product") +
+                          ", serial " + text(fru, "board_serial"));
   out += row("Chassis serial", text(fru, "chassis_serial"));
   out += row("DMI system", text(dmi, "manufacturer") + " " + text(dmi, "product") + ", serial " +
                                text(dmi, "system_serial"));
@@ -73,16 +75,19 @@ std::string inventory_section(const nlohmann::json& body) {
   const auto& inv = member(body, "inventory");
   if (!inv.is_object()) return "<h2>Inventory</h2>\n<p>No inventory was recorded.</p>\n";
   std::string out = "<h2>Inventory (what leaves the building)</h2>\n";
-  out += "<table><tr><th>DIMM</th><th>Size (MiB)</th><th>Manufacturer</th><th>Part</th><th>Serial</th></tr>\n";
+  out +=
+      "<table><tr><th>DIMM</th><th>Size "
+      "(MiB)</th><th>Manufacturer</th><th>Part</th><th>Serial</th></tr>\n";
   for (const auto& d : member(inv, "dimms")) {
-    out += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", e(text(d, "locator")),
-                       e(text(d, "size_mib")), e(text(d, "manufacturer")), e(text(d, "part_number")),
-                       e(text(d, "serial")));
+    out += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                       e(text(d, "locator")), e(text(d, "size_mib")), e(text(d, "manufacturer")),
+                       e(text(d, "part_number")), e(text(d, "serial")));
   }
   out += "</table>\n<table><tr><th>NIC</th><th>MAC</th><th>PCI</th><th>Driver</th></tr>\n";
   for (const auto& n : member(inv, "nics")) {
-    out += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", e(text(n, "name")),
-                       e(text(n, "mac")), e(text(n, "pci_address")), e(text(n, "driver")));
+    out +=
+        fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", e(text(n, "name")),
+                    e(text(n, "mac")), e(text(n, "pci_address")), e(text(n, "driver")));
   }
   return out + "</table>\n";
 }
@@ -94,8 +99,8 @@ std::string disks_section(const nlohmann::json& body) {
   for (const auto& d : disks) {
     const auto& v = member(d, "verification");
     std::string result = text(d, "result");
-    out += fmt::format("<h3>{} — <span class=\"{}\">{}</span></h3>\n<table class=\"kv\">\n", e(text(d, "device")),
-                       verdict_class(result), e(result));
+    out += fmt::format("<h3>{} — <span class=\"{}\">{}</span></h3>\n<table class=\"kv\">\n",
+                       e(text(d, "device")), verdict_class(result), e(result));
     out += row("Model", text(d, "model"));
     out += row("Serial", text(d, "serial"));
     out += row("Size", bytes_text(d, "size_bytes"));
@@ -108,13 +113,16 @@ std::string disks_section(const nlohmann::json& body) {
     out += row("Discard", text(d, "discard"));
     out += row("Commands", text(d, "commands"));
     out += row("Started / ended", text(d, "started") + " / " + text(d, "ended"));
-    out += row("Verification", v.is_object() ? fmt::format("{} ({} read-back, expected {}): {} bytes verified, {} mismatches{}",
-                                                             text(v, "result"), text(v, "mode"), text(v, "expected"),
-                                                             text(v, "bytes_verified"), text(v, "mismatches"),
-                                                             v.contains("first_mismatch_offset")
-                                                                 ? ", first at byte offset " + text(v, "first_mismatch_offset")
-                                                                 : "")
-                                             : "not verified");
+    out +=
+        row("Verification",
+            v.is_object()
+                ? fmt::format("{} ({} read-back, expected {}): {} bytes verified, {} mismatches{}",
+                              text(v, "result"), text(v, "mode"), text(v, "expected"),
+                              text(v, "bytes_verified"), text(v, "mismatches"),
+                              v.contains("first_mismatch_offset")
+                                  ? ", first at byte offset " + text(v, "first_mismatch_offset")
+                                  : "")
+                : "not verified");
     if (text(d, "failure") != "—") out += row("Failure", text(d, "failure"));
     out += "</table>\n";
   }
@@ -125,13 +133,15 @@ std::string bmc_section(const nlohmann::json& body) {
   const auto& bmc = member(body, "bmc");
   std::string out = "<h2>BMC</h2>\n";
   if (!bmc.is_object()) return out + "<p>The BMC was not reset.</p>\n";
-  out += "<table class=\"kv\">\n" + row("Interface", text(bmc, "interface")) + row("Kept user", text(bmc, "kept_user")) +
-         row("FRU", text(bmc, "fru")) + row("Result", text(bmc, "result")) + "</table>\n";
+  out += "<table class=\"kv\">\n" + row("Interface", text(bmc, "interface")) +
+         row("Kept user", text(bmc, "kept_user")) + row("FRU", text(bmc, "fru")) +
+         row("Result", text(bmc, "result")) + "</table>\n";
   out += "<table><tr><th>Action</th><th>Expected</th><th>Read back</th><th>Result</th></tr>\n";
   for (const auto& a : member(bmc, "actions")) {
     std::string r = text(a, "result");
-    out += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"{}\">{}</td></tr>\n", e(text(a, "action")),
-                       e(text(a, "expected")), e(text(a, "read_back")), verdict_class(r), e(r));
+    out += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"{}\">{}</td></tr>\n",
+                       e(text(a, "action")), e(text(a, "expected")), e(text(a, "read_back")),
+                       verdict_class(r), e(r));
   }
   return out + "</table>\n";
 }
@@ -156,33 +166,48 @@ std::string html_escape(std::string_view s) {
   out.reserve(s.size());
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
 }
 
 std::string render_certificate_html(const nlohmann::json& doc) {
-  const nlohmann::json& body = doc.is_object() && doc.contains("certificate") ? doc["certificate"] : doc;
+  const nlohmann::json& body =
+      doc.is_object() && doc.contains("certificate") ? doc["certificate"] : doc;
   std::string verdict = text(body, "verdict");
   std::string serial = text(member(member(body, "node"), "fru"), "product_serial");
   std::string out;
   out += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
   out += fmt::format("<title>Decommission certificate {}</title>\n", e(serial));
-  out += "<style>\nbody{font-family:sans-serif;margin:2em;color:#111}h1{margin-bottom:0}"
-         "table{border-collapse:collapse;margin:.5em 0 1em;width:100%}th,td{border:1px solid #999;"
-         "padding:.25em .5em;text-align:left;vertical-align:top;font-size:.9em}table.kv th{width:14em;"
-         "background:#f2f2f2}.pass{color:#06600f;font-weight:bold}.fail{color:#a00000;font-weight:bold}"
-         "code{font-size:.9em}@media print{body{margin:0}h2{page-break-after:avoid}table{page-break-inside:auto}"
-         "tr{page-break-inside:avoid}}\n</style>\n</head>\n<body>\n";
+  out +=
+      "<style>\nbody{font-family:sans-serif;margin:2em;color:#111}h1{margin-bottom:0}"
+      "table{border-collapse:collapse;margin:.5em 0 1em;width:100%}th,td{border:1px solid #999;"
+      "padding:.25em .5em;text-align:left;vertical-align:top;font-size:.9em}table.kv th{width:14em;"
+      "background:#f2f2f2}.pass{color:#06600f;font-weight:bold}.fail{color:#a00000;font-weight:"
+      "bold}"
+      "code{font-size:.9em}@media "
+      "print{body{margin:0}h2{page-break-after:avoid}table{page-break-inside:auto}"
+      "tr{page-break-inside:avoid}}\n</style>\n</head>\n<body>\n";
   out += "<h1>Decommission certificate</h1>\n";
-  out += fmt::format("<p>Verdict: <span class=\"{}\">{}</span></p>\n<table class=\"kv\">\n", verdict_class(verdict),
-                     e(verdict));
+  out += fmt::format("<p>Verdict: <span class=\"{}\">{}</span></p>\n<table class=\"kv\">\n",
+                     verdict_class(verdict), e(verdict));
   out += row("Run", text(body, "run_id"));
   out += row("Issued", text(body, "issued"));
   out += row("Operator", text(body, "operator"));
@@ -190,12 +215,13 @@ std::string render_certificate_html(const nlohmann::json& doc) {
   out += row("Profile", text(body, "profile"));
   out += "</table>\n";
   out += identity_section(body) + inventory_section(body) + disks_section(body) + bmc_section(body);
-  out += "<h2>Stages</h2>\n<table><tr><th>Stage</th><th>Verdict</th><th>Errors / failures</th></tr>\n";
+  out +=
+      "<h2>Stages</h2>\n<table><tr><th>Stage</th><th>Verdict</th><th>Errors / failures</th></tr>\n";
   for (const auto& s : member(body, "stages")) {
     std::string v = text(s, "verdict");
     std::string notes = text(s, "errors") + " " + text(s, "failures");
-    out += fmt::format("<tr><td>{}</td><td class=\"{}\">{}</td><td>{}</td></tr>\n", e(text(s, "name")),
-                       verdict_class(v), e(v), e(notes == "— —" ? "" : notes));
+    out += fmt::format("<tr><td>{}</td><td class=\"{}\">{}</td><td>{}</td></tr>\n",
+                       e(text(s, "name")), verdict_class(v), e(v), e(notes == "— —" ? "" : notes));
   }
   out += "</table>\n" + signature_section(doc) + "</body>\n</html>\n";
   return out;

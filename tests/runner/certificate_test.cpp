@@ -30,16 +30,18 @@ RunRecord decommission_run() {
   StageRecord wipe;
   wipe.name = "disk-wipe";
   wipe.outcome = Outcome::pass();
-  wipe.evidence["disks"] = {{{"device", "/dev/sdb"},
-                             {"model", "<script>alert(1)</script>"},
-                             {"serial", "S3Z&1"},
-                             {"method", "overwrite"},
-                             {"result", "wiped"},
-                             {"verification", {{"mode", "sample"}, {"result", "PASS"}, {"bytes_verified", 1048576}}}}};
+  wipe.evidence["disks"] = {
+      {{"device", "/dev/sdb"},
+       {"model", "<script>alert(1)</script>"},
+       {"serial", "S3Z&1"},
+       {"method", "overwrite"},
+       {"result", "wiped"},
+       {"verification", {{"mode", "sample"}, {"result", "PASS"}, {"bytes_verified", 1048576}}}}};
   StageRecord bmc;
   bmc.name = "bmc-reset";
   bmc.outcome = Outcome::pass();
-  bmc.evidence["bmc"] = {{"result", "reset"}, {"actions", {{{"action", "SEL cleared"}, {"result", "ok"}}}}};
+  bmc.evidence["bmc"] = {{"result", "reset"},
+                         {"actions", {{{"action", "SEL cleared"}, {"result", "ok"}}}}};
   run.stages = {inventory, wipe, bmc};
   run.outcome = Outcome::pass();
   return run;
@@ -89,7 +91,8 @@ TEST(CertificateBody, SignedVerifiesAndAnyChangeIsDetected) {
   EXPECT_FALSE(t->valid);
   auto other = signature::generate_key();
   auto forged = signature::sign_document(tampered["certificate"], *other);
-  auto f = signature::verify_document(*forged, key->public_key);  // a forger's own key is not trusted
+  auto f =
+      signature::verify_document(*forged, key->public_key);  // a forger's own key is not trusted
   EXPECT_FALSE(f->valid);
 }
 
@@ -108,8 +111,10 @@ TEST(CertificateHtml, EscapesDeviceTextAndSaysUnsigned) {
   EXPECT_EQ(signed_html.find("UNSIGNED"), std::string::npos);
   EXPECT_NE(signed_html.find(signature::key_id(key->public_key)), std::string::npos);
   // Garbage in, a page out (never a throw).
-  EXPECT_NE(render_certificate_html(nlohmann::json::array()).find("Decommission certificate"), std::string::npos);
-  EXPECT_NE(render_certificate_html(nlohmann::json{{"certificate", {{"disks", "x"}, {"node", 3}}}}).find("</html>"),
+  EXPECT_NE(render_certificate_html(nlohmann::json::array()).find("Decommission certificate"),
+            std::string::npos);
+  EXPECT_NE(render_certificate_html(nlohmann::json{{"certificate", {{"disks", "x"}, {"node", 3}}}})
+                .find("</html>"),
             std::string::npos);
 }
 

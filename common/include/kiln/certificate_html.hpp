@@ -5,10 +5,9 @@
 // (DIR/certificate.html) and by the orchestrator to serve the same page.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 namespace kiln {
 

@@ -1,12 +1,11 @@
 #include "cli/certificate_output.hpp"
 
-#include "cli/commands.hpp"
-
 #include <fmt/format.h>
 
 #include <fstream>
 #include <sstream>
 
+#include "cli/commands.hpp"
 #include "kiln/certificate_html.hpp"
 #include "kiln/json_input.hpp"
 #include "kiln/signature.hpp"
@@ -28,9 +27,11 @@ std::string key_id_of(const nlohmann::json& doc) {
 
 }  // namespace
 
-Expected<CertificateOutput> write_certificate(const RunRecord& run, const CertificateContext& context,
+Expected<CertificateOutput> write_certificate(const RunRecord& run,
+                                              const CertificateContext& context,
                                               const std::filesystem::path& out_dir,
-                                              const std::string& signing_key, OrchestratorReporter* reporter) {
+                                              const std::string& signing_key,
+                                              OrchestratorReporter* reporter) {
   nlohmann::json body = build_certificate_body(run, context);
   nlohmann::json document{{"certificate", body}};
   CertificateOutput out{out_dir / "certificate.json", out_dir / "certificate.html", {}};
@@ -44,8 +45,9 @@ Expected<CertificateOutput> write_certificate(const RunRecord& run, const Certif
         document = *signed_doc;
         out.signed_by = fmt::format("the orchestrator (key {})", key_id_of(document));
       } else {
-        problem = make_error("KILN-ORCH", "the orchestrator's signed certificate does not verify or is not "
-                                          "the body kiln sent: written unsigned");
+        problem = make_error("KILN-ORCH",
+                             "the orchestrator's signed certificate does not verify or is not "
+                             "the body kiln sent: written unsigned");
       }
     } else {
       problem = signed_doc.error();
@@ -99,7 +101,9 @@ int cmd_certificate_verify(const std::string& file, const std::string& public_ke
     fmt::print("{}: INVALID: {}\n", file, v->reason);
     return 1;
   }
-  fmt::print("{}: valid, signed by key {}{}\n", file, v->key_id, trusted ? " (the trusted key)" : " (key embedded in the document; pass --public-key to pin it)");
+  fmt::print("{}: valid, signed by key {}{}\n", file, v->key_id,
+             trusted ? " (the trusted key)"
+                     : " (key embedded in the document; pass --public-key to pin it)");
   return 0;
 }
 

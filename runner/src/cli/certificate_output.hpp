@@ -20,7 +20,8 @@ struct CertificateOutput {
 };
 
 // `reporter` may be null (standalone); `signing_key` may be empty.
-Expected<CertificateOutput> write_certificate(const RunRecord& run, const CertificateContext& context,
+Expected<CertificateOutput> write_certificate(const RunRecord& run,
+                                              const CertificateContext& context,
                                               const std::filesystem::path& out_dir,
                                               const std::string& signing_key,
                                               OrchestratorReporter* reporter);

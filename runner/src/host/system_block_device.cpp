@@ -2,6 +2,7 @@
 // and a read-back comes from it (not the page cache); O_EXCL so the kernel
 // itself refuses a device that is mounted or held by LVM/RAID/dm.
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <linux/fs.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
@@ -9,8 +10,6 @@
 
 #include <cerrno>
 #include <cstring>
-
-#include <fmt/format.h>
 
 #include "host/host_adapter.hpp"
 
@@ -30,8 +29,8 @@ class SystemBlockDevice final : public BlockDevice {
   Status write_at(std::uint64_t offset, std::span<const std::byte> data) override {
     std::size_t done = 0;
     while (done < data.size()) {
-      ssize_t n = ::pwrite(fd_, data.data() + done, data.size() - done,
-                           static_cast<off_t>(offset + done));
+      ssize_t n =
+          ::pwrite(fd_, data.data() + done, data.size() - done, static_cast<off_t>(offset + done));
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) return io_error("write", offset + done, n < 0 ? errno : ENOSPC);
       done += static_cast<std::size_t>(n);
@@ -42,8 +41,8 @@ class SystemBlockDevice final : public BlockDevice {
   Status read_at(std::uint64_t offset, std::span<std::byte> data) override {
     std::size_t done = 0;
     while (done < data.size()) {
-      ssize_t n = ::pread(fd_, data.data() + done, data.size() - done,
-                          static_cast<off_t>(offset + done));
+      ssize_t n =
+          ::pread(fd_, data.data() + done, data.size() - done, static_cast<off_t>(offset + done));
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) return io_error("read", offset + done, n < 0 ? errno : EIO);
       done += static_cast<std::size_t>(n);
@@ -102,7 +101,8 @@ Expected<std::unique_ptr<BlockDevice>> SystemHostAdapter::open_block_device(std:
     return make_error("KILN-DISK-OPEN",
                       fmt::format("cannot read the size of {}: {}", path, std::strerror(err)));
   }
-  return std::unique_ptr<BlockDevice>(std::make_unique<SystemBlockDevice>(fd, std::string(path), size));
+  return std::unique_ptr<BlockDevice>(
+      std::make_unique<SystemBlockDevice>(fd, std::string(path), size));
 }
 
 }  // namespace kiln::runner

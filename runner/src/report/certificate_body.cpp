@@ -9,7 +9,8 @@ namespace kiln::runner {
 namespace {
 
 std::string iso(std::chrono::system_clock::time_point t) {
-  return fmt::format("{:%Y-%m-%dT%H:%M:%S}Z", std::chrono::time_point_cast<std::chrono::seconds>(t));
+  return fmt::format("{:%Y-%m-%dT%H:%M:%S}Z",
+                     std::chrono::time_point_cast<std::chrono::seconds>(t));
 }
 
 const StageRecord* find_stage(const RunRecord& run, std::string_view name) {
@@ -42,33 +43,35 @@ bool is_decommission_run(const RunRecord& run) {
 
 nlohmann::json build_certificate_body(const RunRecord& run, const CertificateContext& context) {
   const auto& fru = run.node.fru;
-  nlohmann::json node{
-      {"fru",
-       {{"product_manufacturer", fru.product_manufacturer},
-        {"product_name", fru.product_name},
-        {"product_part_number", fru.product_part_number},
-        {"product_serial", fru.product_serial},
-        {"product_asset_tag", fru.product_asset_tag},
-        {"board_manufacturer", fru.board_manufacturer},
-        {"board_product", fru.board_product},
-        {"board_serial", fru.board_serial},
-        {"chassis_serial", fru.chassis_serial}}},
-      {"dmi",
-       {{"manufacturer", run.node.dmi_manufacturer},
-        {"product", run.node.dmi_product},
-        {"system_serial", run.node.dmi_system_serial}}},
-      {"ironic_uuid", context.ironic_uuid}};
+  nlohmann::json node{{"fru",
+                       {{"product_manufacturer", fru.product_manufacturer},
+                        {"product_name", fru.product_name},
+                        {"product_part_number", fru.product_part_number},
+                        {"product_serial", fru.product_serial},
+                        {"product_asset_tag", fru.product_asset_tag},
+                        {"board_manufacturer", fru.board_manufacturer},
+                        {"board_product", fru.board_product},
+                        {"board_serial", fru.board_serial},
+                        {"chassis_serial", fru.chassis_serial}}},
+                      {"dmi",
+                       {{"manufacturer", run.node.dmi_manufacturer},
+                        {"product", run.node.dmi_product},
+                        {"system_serial", run.node.dmi_system_serial}}},
+                      {"ironic_uuid", context.ironic_uuid}};
 
   nlohmann::json inventory = nullptr;
-  if (const auto* inv = find_stage(run, "inventory"); inv != nullptr && inv->evidence.contains("inventory")) {
+  if (const auto* inv = find_stage(run, "inventory");
+      inv != nullptr && inv->evidence.contains("inventory")) {
     inventory = inv->evidence["inventory"];
   }
   nlohmann::json disks = nlohmann::json::array();
-  if (const auto* wipe = find_stage(run, "disk-wipe"); wipe != nullptr && wipe->evidence.contains("disks")) {
+  if (const auto* wipe = find_stage(run, "disk-wipe");
+      wipe != nullptr && wipe->evidence.contains("disks")) {
     disks = wipe->evidence["disks"];
   }
   nlohmann::json bmc = nullptr;
-  if (const auto* reset = find_stage(run, "bmc-reset"); reset != nullptr && reset->evidence.contains("bmc")) {
+  if (const auto* reset = find_stage(run, "bmc-reset");
+      reset != nullptr && reset->evidence.contains("bmc")) {
     bmc = reset->evidence["bmc"];
   }
   nlohmann::json stages = nlohmann::json::array();

@@ -6,9 +6,8 @@
 // orchestrator).
 #pragma once
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "run/burnin_run.hpp"
 

@@ -41,7 +41,8 @@ class BmcResetStage final : public Stage {
     }
     std::optional<tools::IpmiLanTarget> lan;
     if (!ctx.options.bmc_host.empty()) {
-      auto target = parse_bmc_address(ctx.options.bmc_host, ctx.options.bmc_user, ctx.options.bmc_password);
+      auto target =
+          parse_bmc_address(ctx.options.bmc_host, ctx.options.bmc_user, ctx.options.bmc_password);
       if (!target) {
         ctx.step.error("bmc-address-invalid", target.error().message);
         return;

@@ -57,7 +57,8 @@ std::vector<ParamSpec> bmc_reset_params() {
   return {
       {kKeepUser, ParamType::kString, "admin",
        "the BMC user that stays (the one the datacenter's tools log in with)"},
-      {kUsers, ParamType::kString, "disable", "disable: every other user disabled and cleared; keep"},
+      {kUsers, ParamType::kString, "disable",
+       "disable: every other user disabled and cleared; keep"},
       {kDisabledName, ParamType::kString, "", "name given to disabled users (\"\" clears it)"},
       {kSel, ParamType::kString, "clear", "clear or keep the System Event Log"},
       {kChannel, ParamType::kInt, "1", "the BMC's LAN channel"},
@@ -74,20 +75,24 @@ Expected<BmcPolicy> read_bmc_policy(const StageContext& ctx) {
   BmcPolicy p;
   p.keep_user = ctx.params.get_string(kKeepUser);
   std::string users = ctx.params.get_string(kUsers);
-  if (users != "disable" && users != "keep") return bad(fmt::format("users '{}' is not disable or keep", users));
+  if (users != "disable" && users != "keep")
+    return bad(fmt::format("users '{}' is not disable or keep", users));
   p.disable_users = users == "disable";
   if (p.disable_users && p.keep_user.empty())
     return bad("keep_user is empty: disabling every user would lock the datacenter out of the BMC");
   p.disabled_name = ctx.params.get_string(kDisabledName);
   std::string sel = ctx.params.get_string(kSel);
-  if (sel != "clear" && sel != "keep") return bad(fmt::format("sel '{}' is not clear or keep", sel));
+  if (sel != "clear" && sel != "keep")
+    return bad(fmt::format("sel '{}' is not clear or keep", sel));
   p.clear_sel = sel == "clear";
   p.channel = static_cast<int>(ctx.params.get_int(kChannel));
   for (const auto& item : ctx.params.get_list(kLan)) {
     auto eq = item.find('=');
     std::string key = item.substr(0, eq);
     if (eq == std::string::npos || !kLanFields.contains(key))
-      return bad(fmt::format("lan setting '{}' is not KEY=VALUE with KEY one of ipsrc, ipaddr, netmask, defgw, bakgw", item));
+      return bad(fmt::format(
+          "lan setting '{}' is not KEY=VALUE with KEY one of ipsrc, ipaddr, netmask, defgw, bakgw",
+          item));
     p.lan.emplace_back(key, item.substr(eq + 1));
   }
   p.mc_reset_cold = ctx.params.get_bool(kMcResetCold);
@@ -105,13 +110,18 @@ BmcSession::BmcSession(StageContext& ctx, std::optional<tools::IpmiLanTarget> la
 BmcSession::Ran BmcSession::ipmitool(const std::vector<std::string>& argv, const std::string& log) {
   auto result = run_tool(ctx_, argv, policy_.timeout, log);
   if (result && result->exited_with(0)) return {true, result->stdout_text, {}};
-  return {false, {}, result ? describe_failure(argv, *result) : describe_failure(argv, result.error())};
+  return {
+      false, {}, result ? describe_failure(argv, *result) : describe_failure(argv, result.error())};
 }
 
-void BmcSession::action(const std::string& what, const std::string& expected, const std::string& read_back,
-                        bool ok, const std::vector<std::string>& commands, const std::string& note) {
-  nlohmann::json a{{"action", what}, {"expected", expected}, {"read_back", read_back},
-                   {"result", ok ? "ok" : "mismatch"}, {"commands", commands}};
+void BmcSession::action(const std::string& what, const std::string& expected,
+                        const std::string& read_back, bool ok,
+                        const std::vector<std::string>& commands, const std::string& note) {
+  nlohmann::json a{{"action", what},
+                   {"expected", expected},
+                   {"read_back", read_back},
+                   {"result", ok ? "ok" : "mismatch"},
+                   {"commands", commands}};
   if (!note.empty()) a["note"] = note;
   evidence["actions"].push_back(a);
   if (ok) {
@@ -155,7 +165,8 @@ void BmcSession::reset_users() {
   int kept = 0;
   for (const auto& u : *users) {
     if (unused_slot(u)) continue;
-    listed.push_back({{"id", u.id}, {"name", u.name}, {"privilege", u.privilege}, {"ipmi_msg", u.ipmi_msg}});
+    listed.push_back(
+        {{"id", u.id}, {"name", u.name}, {"privilege", u.privilege}, {"ipmi_msg", u.ipmi_msg}});
     if (u.name == policy_.keep_user) {
       ++kept;
       continue;
@@ -165,10 +176,11 @@ void BmcSession::reset_users() {
   evidence["users_before"] = listed;
   if (kept == 0) {
     ++errors_;
-    ctx_.step.error("bmc-keep-user-missing",
-                    fmt::format("bmc-reset: the kept user '{}' is not on the BMC (users: {}): nothing "
-                                "disabled, so nobody is locked out. Next step: set keep_user in the profile",
-                                policy_.keep_user, listed.dump()));
+    ctx_.step.error(
+        "bmc-keep-user-missing",
+        fmt::format("bmc-reset: the kept user '{}' is not on the BMC (users: {}): nothing "
+                    "disabled, so nobody is locked out. Next step: set keep_user in the profile",
+                    policy_.keep_user, listed.dump()));
     return;
   }
   for (int id : targets) {
@@ -195,36 +207,45 @@ void BmcSession::reset_users() {
                       : Expected<std::vector<tools::IpmiUser>>(make_error("", after.failure));
   if (!now) {
     ++errors_;
-    ctx_.step.error("bmc-unreachable", "bmc-reset: cannot read the users back: " + now.error().message);
+    ctx_.step.error("bmc-unreachable",
+                    "bmc-reset: cannot read the users back: " + now.error().message);
     return;
   }
   for (int id : targets) {
     auto it = std::find_if(now->begin(), now->end(), [id](const auto& u) { return u.id == id; });
-    std::string seen = it == now->end() ? "gone from the list"
-                                        : fmt::format("name '{}', privilege {}, IPMI messaging {}", it->name,
-                                                      it->privilege, it->ipmi_msg ? "on" : "off");
+    std::string seen = it == now->end()
+                           ? "gone from the list"
+                           : fmt::format("name '{}', privilege {}, IPMI messaging {}", it->name,
+                                         it->privilege, it->ipmi_msg ? "on" : "off");
     bool ok = it != now->end() && it->name == policy_.disabled_name && !it->ipmi_msg &&
               (it->privilege == "NO ACCESS" || it->privilege.starts_with("Unknown"));
-    std::string note = evidence.contains("user_command_failures") && evidence["user_command_failures"].contains(std::to_string(id))
-                           ? evidence["user_command_failures"][std::to_string(id)].get<std::string>()
-                           : "";
+    std::string note =
+        evidence.contains("user_command_failures") &&
+                evidence["user_command_failures"].contains(std::to_string(id))
+            ? evidence["user_command_failures"][std::to_string(id)].get<std::string>()
+            : "";
     action(fmt::format("user {} disabled and cleared", id),
-           fmt::format("name '{}', privilege NO ACCESS, IPMI messaging off", policy_.disabled_name), seen, ok,
-           evidence["user_commands"][std::to_string(id)].get<std::vector<std::string>>(), note);
+           fmt::format("name '{}', privilege NO ACCESS, IPMI messaging off", policy_.disabled_name),
+           seen, ok, evidence["user_commands"][std::to_string(id)].get<std::vector<std::string>>(),
+           note);
   }
-  auto summary = ipmitool(tools::ipmitool_user_summary_argv(lan_, policy_.channel), "ipmitool-users");
+  auto summary =
+      ipmitool(tools::ipmitool_user_summary_argv(lan_, policy_.channel), "ipmitool-users");
   auto enabled = summary.ok ? tools::parse_ipmitool_enabled_user_count(summary.out)
                             : Expected<int>(make_error("", summary.failure));
   if (enabled) {
-    Limit rule{"bmc-reset: enabled users (the kept one only)", Comparison::kLessThanOrEqual,
-               static_cast<double>(kept), {}};
+    Limit rule{"bmc-reset: enabled users (the kept one only)",
+               Comparison::kLessThanOrEqual,
+               static_cast<double>(kept),
+               {}};
     auto m = measure("bmc_enabled_users", static_cast<double>(*enabled), "", "BMC", {rule});
     ctx_.step.measurement(m);
     action("only the kept user enabled", fmt::format("{} enabled user(s)", kept),
            fmt::format("{} enabled user(s)", *enabled), *enabled <= kept,
            {command_text(tools::ipmitool_user_summary_argv(lan_, policy_.channel))});
   } else {
-    ctx_.step.info("bmc-reset: the BMC does not report its enabled user count: " + enabled.error().message);
+    ctx_.step.info("bmc-reset: the BMC does not report its enabled user count: " +
+                   enabled.error().message);
   }
 }
 
@@ -241,16 +262,18 @@ void BmcSession::clear_sel() {
   for (int attempt = 0; attempt < 10; ++attempt) {
     std::this_thread::sleep_for(std::chrono::milliseconds(attempt == 0 ? 200 : 1000));
     auto info = ipmitool(tools::ipmitool_sel_info_argv(lan_), "ipmitool-sel");
-    entries = info.ok ? tools::parse_ipmitool_sel_entries(info.out) : Expected<long long>(make_error("", info.failure));
+    entries = info.ok ? tools::parse_ipmitool_sel_entries(info.out)
+                      : Expected<long long>(make_error("", info.failure));
     if (entries && *entries <= 1) break;
   }
   if (!entries) {
     ++errors_;
-    ctx_.step.error("bmc-command-failed", "bmc-reset: cannot read the SEL back: " + entries.error().message);
+    ctx_.step.error("bmc-command-failed",
+                    "bmc-reset: cannot read the SEL back: " + entries.error().message);
     return;
   }
-  action("SEL cleared", "at most 1 entry (the clear event)", fmt::format("{} entries", *entries), *entries <= 1,
-         {command_text(argv), command_text(tools::ipmitool_sel_info_argv(lan_))});
+  action("SEL cleared", "at most 1 entry (the clear event)", fmt::format("{} entries", *entries),
+         *entries <= 1, {command_text(argv), command_text(tools::ipmitool_sel_info_argv(lan_))});
 }
 
 void BmcSession::set_lan() {
@@ -266,13 +289,16 @@ void BmcSession::set_lan() {
     if (!r.ok) failures[key] = r.failure;
   }
   auto printed = ipmitool(tools::ipmitool_lan_print_argv(lan_, policy_.channel), "ipmitool-lan");
-  auto fields = printed.ok ? tools::parse_ipmitool_lan_print(printed.out)
-                           : Expected<std::map<std::string, std::string>>(make_error("", printed.failure));
+  auto fields = printed.ok
+                    ? tools::parse_ipmitool_lan_print(printed.out)
+                    : Expected<std::map<std::string, std::string>>(make_error("", printed.failure));
   if (!fields) {
     ++errors_;
-    ctx_.step.error("bmc-unreachable",
-                    "bmc-reset: cannot read the LAN configuration back (over LAN, the new address may "
-                    "have cut this session): " + fields.error().message);
+    ctx_.step.error(
+        "bmc-unreachable",
+        "bmc-reset: cannot read the LAN configuration back (over LAN, the new address may "
+        "have cut this session): " +
+            fields.error().message);
     return;
   }
   for (const auto& [key, value] : policy_.lan) {
@@ -280,8 +306,8 @@ void BmcSession::set_lan() {
     auto it = fields->find(field);
     std::string seen = it == fields->end() ? "not shown" : it->second;
     std::string want = printed_lan_value(key, value);
-    action(fmt::format("LAN channel {} {}", policy_.channel, field), want, seen, seen == want, commands,
-           failures.contains(key) ? failures[key] : "");
+    action(fmt::format("LAN channel {} {}", policy_.channel, field), want, seen, seen == want,
+           commands, failures.contains(key) ? failures[key] : "");
   }
 }
 

@@ -3,12 +3,11 @@
 // the certificate.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "stages/stage.hpp"
 #include "tools/ipmitool_bmc_config.hpp"
@@ -21,7 +20,8 @@ struct BmcPolicy {
   std::string disabled_name;  // what disabled users are renamed to ("" clears the name)
   bool clear_sel = true;
   int channel = 1;
-  std::vector<std::pair<std::string, std::string>> lan;  // ("ipsrc","dhcp"), ("ipaddr","0.0.0.0")...
+  std::vector<std::pair<std::string, std::string>>
+      lan;  // ("ipsrc","dhcp"), ("ipaddr","0.0.0.0")...
   bool mc_reset_cold = false;
   std::chrono::milliseconds timeout{std::chrono::seconds(30)};
 };

@@ -2,17 +2,16 @@
 // A runner in burn-in mode never wipes, whatever its profile says.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "stages/stage.hpp"
 
 namespace kiln::runner {
 
 struct DecommissionRequest {
-  std::string mode = "burnin";      // --mode (or "decommission" with --decommission)
+  std::string mode = "burnin";  // --mode (or "decommission" with --decommission)
   bool i_know_this_wipes = false;
   bool with_orchestrator = false;
   // The registration reply's "directive" object (orchestrator runs), if any.

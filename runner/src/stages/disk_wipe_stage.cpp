@@ -37,7 +37,8 @@ class DiskWipeStage final : public Stage {
   void run(StageContext& ctx) override {
     if (std::string refusal = wipe_refusal(ctx.options); !refusal.empty()) {
       for (const auto& d : ctx.options.disks) {
-        ctx.step.append_evidence("disks", {{"device", d}, {"result", "refused"}, {"reason", refusal}});
+        ctx.step.append_evidence("disks",
+                                 {{"device", d}, {"result", "refused"}, {"reason", refusal}});
       }
       ctx.step.error("wipe-refused", "disk-wipe: nothing was written: " + refusal);
       return;
@@ -97,8 +98,8 @@ class DiskWipeStage final : public Stage {
       return;
     }
     // Decommission may wipe signatures (that is its purpose), never a disk in use.
-    auto safety = check_destructive(ctx.host, *disk,
-                                    {true, true, policy.allow_signatures, "disk-wipe (erases the disk)"});
+    auto safety = check_destructive(
+        ctx.host, *disk, {true, true, policy.allow_signatures, "disk-wipe (erases the disk)"});
     if (!safety.allowed) {
       ctx.step.error("wipe-refused", safety.reason);
       rec.failure = safety.reason;
@@ -110,17 +111,20 @@ class DiskWipeStage final : public Stage {
     WipeFacts facts = probe_wipe_facts(ctx, *disk);
     rec.facts_from(facts);
     std::string component = disk_component(*disk, facts.serial);
-    for (const auto& f : facts.probe_failures) ctx.step.info(fmt::format("{}: probe: {}", component, f));
+    for (const auto& f : facts.probe_failures)
+      ctx.step.info(fmt::format("{}: probe: {}", component, f));
     for (const auto& n : facts.hidden_area_notes) {
       ctx.step.log(ocptv::LogSeverity::kWarning, fmt::format("{}: {}", component, n));
     }
     WipeChoice choice = choose_wipe_method(facts, policy.settings);
     rec.choice_from(choice);
-    ctx.step.info(fmt::format("{}: method {} ({}){}", component, method_name(choice.method), choice.reason,
-                              choice.fallbacks.empty() ? "" : "; fallbacks: " + join(choice.fallbacks)));
+    ctx.step.info(
+        fmt::format("{}: method {} ({}){}", component, method_name(choice.method), choice.reason,
+                    choice.fallbacks.empty() ? "" : "; fallbacks: " + join(choice.fallbacks)));
     if (choice.blocked) {
-      ctx.step.error(choice.blocked->code == "KILN-WIPE-ATA-FROZEN" ? "wipe-ata-frozen" : "wipe-ata-security",
-                     fmt::format("{}. Next step: {}", choice.blocked->message, choice.blocked->remedy));
+      ctx.step.error(
+          choice.blocked->code == "KILN-WIPE-ATA-FROZEN" ? "wipe-ata-frozen" : "wipe-ata-security",
+          fmt::format("{}. Next step: {}", choice.blocked->message, choice.blocked->remedy));
       rec.failure = choice.blocked->message;
       finish("error");
       return;
@@ -129,21 +133,23 @@ class DiskWipeStage final : public Stage {
       auto hidden = remove_hidden_areas(ctx, facts);
       rec.hidden_area_actions = hidden.actions;
       if (!hidden.ok) {
-        ctx.step.fail("wipe-hidden-area-kept", fmt::format("{}: {}", component, join(hidden.actions)), component);
+        ctx.step.fail("wipe-hidden-area-kept",
+                      fmt::format("{}: {}", component, join(hidden.actions)), component);
       }
     }
     auto opened = ctx.host.open_block_device(disk->path, true);
     if (!opened) {
-      ctx.step.error("wipe-open-failed", fmt::format("{}: {}. Next step: {}", component, opened.error().message,
-                                                     opened.error().remedy));
+      ctx.step.error("wipe-open-failed",
+                     fmt::format("{}: {}. Next step: {}", component, opened.error().message,
+                                 opened.error().remedy));
       rec.failure = opened.error().message;
       finish("error");
       return;
     }
     BlockDevice& dev = **opened;
     rec.size_bytes = dev.size_bytes();
-    auto chunks = verification_chunks(rec.size_bytes, policy.verify_full, policy.verify_percent, kMiB,
-                                      std::random_device{}());
+    auto chunks = verification_chunks(rec.size_bytes, policy.verify_full, policy.verify_percent,
+                                      kMiB, std::random_device{}());
     std::optional<std::vector<std::uint64_t>> before;
     auto report = [&](double from, double to) {
       return [&, from, to](double f) {
@@ -155,7 +161,8 @@ class DiskWipeStage final : public Stage {
       if (!choice.overwrite_after) {  // to prove the firmware erase changed what was there
         auto hashes = hash_chunks(dev, chunks);
         if (!hashes) {
-          ctx.step.error("wipe-read-failed", fmt::format("{}: {}", component, hashes.error().message));
+          ctx.step.error("wipe-read-failed",
+                         fmt::format("{}: {}", component, hashes.error().message));
           rec.failure = hashes.error().message;
           finish("error");
           return;
@@ -176,8 +183,8 @@ class DiskWipeStage final : public Stage {
     if (choice.discard) run_discard(ctx, *disk, component, rec);
     if (choice.overwrite_after) {
       double from = is_firmware_method(choice.method) ? 0.6 : 0.0;
-      rec.commands.push_back(fmt::format("kiln overwrite {} with {} (O_DIRECT, {} KiB blocks)", disk->path,
-                                         policy.pattern.name, policy.io_size / 1024));
+      rec.commands.push_back(fmt::format("kiln overwrite {} with {} (O_DIRECT, {} KiB blocks)",
+                                         disk->path, policy.pattern.name, policy.io_size / 1024));
       auto written = overwrite_device(dev, policy.pattern, policy.io_size, report(from, 0.85));
       if (!written) {
         judge_write_error(ctx, component, written.error(), rec);
@@ -186,9 +193,12 @@ class DiskWipeStage final : public Stage {
       }
       rec.overwrite_bytes = written->bytes_written;
       rec.overwrite_seconds = written->seconds;
-      ctx.step.measurement(measure("wipe_overwrite_throughput",
-                                   written->seconds > 0 ? static_cast<double>(written->bytes_written) / 1e6 / written->seconds : 0.0,
-                                   "MB/s", component, {}));
+      ctx.step.measurement(
+          measure("wipe_overwrite_throughput",
+                  written->seconds > 0
+                      ? static_cast<double>(written->bytes_written) / 1e6 / written->seconds
+                      : 0.0,
+                  "MB/s", component, {}));
     }
     auto verified = verify_device(dev, chunks, choice.overwrite_after ? &policy.pattern : nullptr,
                                   before ? &*before : nullptr, report(0.85, 1.0));
@@ -197,8 +207,9 @@ class DiskWipeStage final : public Stage {
       finish(verified.error().code == "KILN-WIPE-STOPPED" ? "error" : "failed");
       return;
     }
-    bool passed = judge_verification(ctx, component, choice.overwrite_after ? policy.pattern.name : "",
-                                     policy.verify_full, *verified, rec);
+    bool passed =
+        judge_verification(ctx, component, choice.overwrite_after ? policy.pattern.name : "",
+                           policy.verify_full, *verified, rec);
     finish(passed ? "wiped" : "failed");
   }
 

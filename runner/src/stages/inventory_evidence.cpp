@@ -15,15 +15,22 @@ nlohmann::json inventory_evidence(const HostInventory& inv) {
   }
   nlohmann::json disks = nlohmann::json::array();
   for (const auto& d : inv.disks) {
-    disks.push_back({{"name", d.name}, {"model", d.model}, {"serial", d.serial},
-                     {"size_bytes", d.size_bytes}, {"transport", d.transport}});
+    disks.push_back({{"name", d.name},
+                     {"model", d.model},
+                     {"serial", d.serial},
+                     {"size_bytes", d.size_bytes},
+                     {"transport", d.transport}});
   }
   nlohmann::json nics = nlohmann::json::array();
   for (const auto& n : inv.nics) {
-    nics.push_back({{"name", n.name}, {"mac", n.mac}, {"pci_address", n.pci_address}, {"driver", n.driver}});
+    nics.push_back(
+        {{"name", n.name}, {"mac", n.mac}, {"pci_address", n.pci_address}, {"driver", n.driver}});
   }
-  return {{"cpu", {{"model", inv.cpu.model}, {"sockets", inv.cpu.sockets}, {"cores", inv.cpu.cores},
-                   {"threads", inv.cpu.threads}}},
+  return {{"cpu",
+           {{"model", inv.cpu.model},
+            {"sockets", inv.cpu.sockets},
+            {"cores", inv.cpu.cores},
+            {"threads", inv.cpu.threads}}},
           {"memtotal_kib", inv.memtotal_kib.value_or(0)},
           {"dimms", dimms},
           {"disks", disks},

@@ -1,8 +1,8 @@
 #include "stages/wipe_firmware.hpp"
 
-#include <thread>
-
 #include <fmt/format.h>
+
+#include <thread>
 
 #include "stages/tool_command.hpp"
 
@@ -15,8 +15,8 @@ std::string dev_of(const WipeFacts& f) {
 
 // Runs one command; false (with a stage error) unless it exited 0.
 bool step(StageContext& ctx, FirmwareEraseResult& r, const std::vector<std::string>& argv,
-          std::chrono::milliseconds timeout, const std::string& log_name, std::string_view next_step,
-          CommandResult* out = nullptr) {
+          std::chrono::milliseconds timeout, const std::string& log_name,
+          std::string_view next_step, CommandResult* out = nullptr) {
   r.commands.push_back(command_text(argv));
   auto result = run_tool(ctx, argv, timeout, log_name);
   if (!result || !result->exited_with(0)) {
@@ -28,8 +28,9 @@ bool step(StageContext& ctx, FirmwareEraseResult& r, const std::vector<std::stri
   return true;
 }
 
-void nvme_sanitize(StageContext& ctx, const WipeFacts& f, WipeMethod m, const FirmwareEraseSettings& s,
-                   const std::function<void(double)>& progress, FirmwareEraseResult& r) {
+void nvme_sanitize(StageContext& ctx, const WipeFacts& f, WipeMethod m,
+                   const FirmwareEraseSettings& s, const std::function<void(double)>& progress,
+                   FirmwareEraseResult& r) {
   std::string ctrl = tools::nvme_controller_of(dev_of(f));
   auto action = m == WipeMethod::kNvmeSanitizeCrypto ? tools::NvmeSanitizeAction::kCryptoErase
                                                      : tools::NvmeSanitizeAction::kBlockErase;
@@ -40,15 +41,18 @@ void nvme_sanitize(StageContext& ctx, const WipeFacts& f, WipeMethod m, const Fi
   auto log_argv = tools::nvme_sanitize_log_argv(ctrl);
   for (int polls = 0;; ++polls) {
     std::this_thread::sleep_for(polls == 0 ? std::chrono::milliseconds(200) : s.poll);
-    auto result = run_tool(ctx, log_argv, std::chrono::minutes(1), "nvme-sanitize-log-" + f.disk.whole_disk);
+    auto result =
+        run_tool(ctx, log_argv, std::chrono::minutes(1), "nvme-sanitize-log-" + f.disk.whole_disk);
     if (!result || !result->exited_with(0)) {
-      report_tool_failure(ctx, log_argv, result, "wipe-command-failed", "read the sanitize log by hand");
+      report_tool_failure(ctx, log_argv, result, "wipe-command-failed",
+                          "read the sanitize log by hand");
       r.failure = "cannot read the sanitize log";
       return;
     }
     auto status = tools::parse_nvme_sanitize_log(result->stdout_text);
     if (!status) {
-      ctx.step.error("tool-output-unparseable", fmt::format("`{}`: {}", command_text(log_argv), status.error().message));
+      ctx.step.error("tool-output-unparseable",
+                     fmt::format("`{}`: {}", command_text(log_argv), status.error().message));
       r.failure = status.error().message;
       return;
     }
@@ -69,7 +73,8 @@ void nvme_sanitize(StageContext& ctx, const WipeFacts& f, WipeMethod m, const Fi
     }
     if (status->in_progress()) progress(status->fraction());
     if (std::chrono::steady_clock::now() > deadline || stop_requested(ctx)) {
-      ctx.step.error("wipe-timeout", fmt::format("{}: sanitize did not complete in time ({})", f.disk.path, r.read_back));
+      ctx.step.error("wipe-timeout", fmt::format("{}: sanitize did not complete in time ({})",
+                                                 f.disk.path, r.read_back));
       r.failure = "sanitize did not complete in time";
       return;
     }
@@ -82,32 +87,46 @@ void ata_erase(StageContext& ctx, const WipeFacts& f, bool enhanced, const Firmw
   std::string log = "hdparm-erase-" + f.disk.whole_disk;
   auto timeout = s.timeout;
   if (f.ata && f.ata->security) {
-    auto minutes = enhanced ? f.ata->security->enhanced_erase_minutes : f.ata->security->erase_minutes;
-    if (minutes) timeout = std::max<std::chrono::milliseconds>(timeout, std::chrono::minutes(*minutes * 2 + 10));
+    auto minutes =
+        enhanced ? f.ata->security->enhanced_erase_minutes : f.ata->security->erase_minutes;
+    if (minutes)
+      timeout =
+          std::max<std::chrono::milliseconds>(timeout, std::chrono::minutes(*minutes * 2 + 10));
   }
-  ctx.step.info(fmt::format("{}: temporary ATA user password '{}' (if the erase is interrupted, unlock with "
-                            "hdparm --user-master u --security-disable {} {})",
-                            f.disk.path, s.ata_password, s.ata_password, dev));
-  if (!step(ctx, r, tools::hdparm_set_password_argv(dev, s.ata_password), std::chrono::minutes(1), log,
-            "check `hdparm -I`: the drive must be not frozen and not locked"))
+  ctx.step.info(
+      fmt::format("{}: temporary ATA user password '{}' (if the erase is interrupted, unlock with "
+                  "hdparm --user-master u --security-disable {} {})",
+                  f.disk.path, s.ata_password, s.ata_password, dev));
+  if (!step(ctx, r, tools::hdparm_set_password_argv(dev, s.ata_password), std::chrono::minutes(1),
+            log, "check `hdparm -I`: the drive must be not frozen and not locked"))
     return;
   if (!step(ctx, r, tools::hdparm_security_erase_argv(dev, s.ata_password, enhanced), timeout, log,
-            fmt::format("unlock with hdparm --user-master u --security-disable {} {}", s.ata_password, dev)))
+            fmt::format("unlock with hdparm --user-master u --security-disable {} {}",
+                        s.ata_password, dev)))
     return;
   CommandResult identify;
-  if (!step(ctx, r, tools::hdparm_identify_argv(dev), std::chrono::minutes(1), log, "", &identify)) return;
+  if (!step(ctx, r, tools::hdparm_identify_argv(dev), std::chrono::minutes(1), log, "", &identify))
+    return;
   auto id = tools::parse_hdparm_identify(identify.stdout_text);
   if (id && id->security && id->security->enabled) {
     // Some drives keep the password after the erase: clear it.
-    ctx.step.log(ocptv::LogSeverity::kWarning, fmt::format("{}: the password survived the erase: disabling it", dev));
-    if (!step(ctx, r, tools::hdparm_security_disable_argv(dev, s.ata_password), std::chrono::minutes(1), log, "")) return;
-    if (!step(ctx, r, tools::hdparm_identify_argv(dev), std::chrono::minutes(1), log, "", &identify)) return;
+    ctx.step.log(ocptv::LogSeverity::kWarning,
+                 fmt::format("{}: the password survived the erase: disabling it", dev));
+    if (!step(ctx, r, tools::hdparm_security_disable_argv(dev, s.ata_password),
+              std::chrono::minutes(1), log, ""))
+      return;
+    if (!step(ctx, r, tools::hdparm_identify_argv(dev), std::chrono::minutes(1), log, "",
+              &identify))
+      return;
     id = tools::parse_hdparm_identify(identify.stdout_text);
   }
   if (!id || !id->security || id->security->enabled || id->security->locked) {
-    ctx.step.error("wipe-ata-password-left",
-                   fmt::format("{}: after the erase ATA security is still enabled or unreadable; the temporary "
-                               "password is '{}'", dev, s.ata_password));
+    ctx.step.error(
+        "wipe-ata-password-left",
+        fmt::format(
+            "{}: after the erase ATA security is still enabled or unreadable; the temporary "
+            "password is '{}'",
+            dev, s.ata_password));
     r.failure = "ATA password still set after the erase";
     return;
   }
@@ -130,8 +149,10 @@ FirmwareEraseResult run_firmware_erase(StageContext& ctx, const WipeFacts& facts
       break;
     case WipeMethod::kNvmeFormatCrypto:
     case WipeMethod::kNvmeFormatUserData:
-      r.ok = step(ctx, r, tools::nvme_format_argv(dev, method == WipeMethod::kNvmeFormatCrypto ? 2 : 1),
-                  settings.timeout, log, "check the kernel log; some drives need `nvme format` per namespace");
+      r.ok = step(ctx, r,
+                  tools::nvme_format_argv(dev, method == WipeMethod::kNvmeFormatCrypto ? 2 : 1),
+                  settings.timeout, log,
+                  "check the kernel log; some drives need `nvme format` per namespace");
       if (r.ok) r.read_back = "nvme format exited 0";
       break;
     case WipeMethod::kAtaEnhancedErase:
@@ -166,24 +187,31 @@ HiddenAreaResult remove_hidden_areas(StageContext& ctx, const WipeFacts& f) {
   FirmwareEraseResult r;
   if (f.hpa && f.hpa->enabled && f.hpa->hidden_sectors() > 0) {
     CommandResult read;
-    bool done = step(ctx, r, tools::hdparm_remove_hpa_argv(dev, f.hpa->native_max), std::chrono::minutes(1), log,
-                     "power-cycle the drive (the HPA may need it) and run again") &&
-                step(ctx, r, tools::hdparm_max_sectors_argv(dev), std::chrono::minutes(1), log, "", &read);
-    auto after = done ? tools::parse_hdparm_max_sectors(read.stdout_text) : Expected<tools::HpaState>(make_error("", r.failure));
+    bool done =
+        step(ctx, r, tools::hdparm_remove_hpa_argv(dev, f.hpa->native_max), std::chrono::minutes(1),
+             log, "power-cycle the drive (the HPA may need it) and run again") &&
+        step(ctx, r, tools::hdparm_max_sectors_argv(dev), std::chrono::minutes(1), log, "", &read);
+    auto after = done ? tools::parse_hdparm_max_sectors(read.stdout_text)
+                      : Expected<tools::HpaState>(make_error("", r.failure));
     bool removed = after && after->current_max == f.hpa->native_max;
-    out.actions.push_back(removed ? fmt::format("HPA removed: {} sectors visible (read back)", after->current_max)
-                                  : fmt::format("HPA removal failed: {}", after ? "still hidden" : after.error().message));
+    out.actions.push_back(
+        removed ? fmt::format("HPA removed: {} sectors visible (read back)", after->current_max)
+                : fmt::format("HPA removal failed: {}",
+                              after ? "still hidden" : after.error().message));
     out.ok = out.ok && removed;
   }
   if (f.dco_real_max && f.hpa && *f.dco_real_max > f.hpa->native_max) {
     CommandResult read;
-    bool done = step(ctx, r, tools::hdparm_dco_restore_argv(dev), std::chrono::minutes(1), log,
-                     "the drive refused DCO restore: it may be frozen") &&
-                step(ctx, r, tools::hdparm_max_sectors_argv(dev), std::chrono::minutes(1), log, "", &read);
-    auto after = done ? tools::parse_hdparm_max_sectors(read.stdout_text) : Expected<tools::HpaState>(make_error("", r.failure));
+    bool done =
+        step(ctx, r, tools::hdparm_dco_restore_argv(dev), std::chrono::minutes(1), log,
+             "the drive refused DCO restore: it may be frozen") &&
+        step(ctx, r, tools::hdparm_max_sectors_argv(dev), std::chrono::minutes(1), log, "", &read);
+    auto after = done ? tools::parse_hdparm_max_sectors(read.stdout_text)
+                      : Expected<tools::HpaState>(make_error("", r.failure));
     bool restored = after && after->native_max == *f.dco_real_max;
-    out.actions.push_back(restored ? fmt::format("DCO restored: native max {} sectors (read back)", after->native_max)
-                                   : "DCO restore failed or not visible until power-cycle");
+    out.actions.push_back(
+        restored ? fmt::format("DCO restored: native max {} sectors (read back)", after->native_max)
+                 : "DCO restore failed or not visible until power-cycle");
     out.ok = out.ok && restored;
   }
   return out;

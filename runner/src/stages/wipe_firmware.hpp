@@ -21,9 +21,10 @@ struct FirmwareEraseSettings {
 
 struct FirmwareEraseResult {
   bool ok = false;
-  std::vector<std::string> commands;  // every command run, as text (no secrets but the ATA password)
-  std::string failure;                // why not ok: for the certificate
-  std::string read_back;              // "sanitize log: sstat=0x101 (completed)", "ATA security not enabled"
+  std::vector<std::string>
+      commands;           // every command run, as text (no secrets but the ATA password)
+  std::string failure;    // why not ok: for the certificate
+  std::string read_back;  // "sanitize log: sstat=0x101 (completed)", "ATA security not enabled"
 };
 
 // Reports tool failures as stage errors naming the disk; never throws.

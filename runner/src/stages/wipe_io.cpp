@@ -1,13 +1,13 @@
 #include "stages/wipe_io.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <new>
 #include <random>
-
-#include <fmt/format.h>
 
 namespace kiln::runner {
 namespace {
@@ -31,7 +31,8 @@ Error stopped() {
 }
 
 bool uniform(const std::byte* data, std::size_t size) {
-  return size == 0 || std::all_of(data, data + size, [first = data[0]](std::byte b) { return b == first; });
+  return size == 0 ||
+         std::all_of(data, data + size, [first = data[0]](std::byte b) { return b == first; });
 }
 
 int hex_value(char c) {
@@ -48,13 +49,13 @@ Expected<FillPattern> parse_fill_pattern(std::string_view text) {
   if (text == "ones") return FillPattern{"ones", {std::byte{0xff}}};
   constexpr std::string_view kHex = "hex:";
   auto bad = [&](std::string why) {
-    return make_error("KILN-CONFIG",
-                      fmt::format("overwrite pattern '{}': {}", text, why),
+    return make_error("KILN-CONFIG", fmt::format("overwrite pattern '{}': {}", text, why),
                       "use zeros, ones or hex:<bytes> (e.g. hex:a55a) whose length divides 512");
   };
   if (!text.starts_with(kHex)) return bad("unknown pattern");
   std::string_view digits = text.substr(kHex.size());
-  if (digits.empty() || digits.size() % 2 != 0) return bad("an even number of hex digits is needed");
+  if (digits.empty() || digits.size() % 2 != 0)
+    return bad("an even number of hex digits is needed");
   FillPattern p{std::string(text), {}};
   for (std::size_t i = 0; i < digits.size(); i += 2) {
     int hi = hex_value(digits[i]);
@@ -62,7 +63,8 @@ Expected<FillPattern> parse_fill_pattern(std::string_view text) {
     if (hi < 0 || lo < 0) return bad("not a hex digit");
     p.bytes.push_back(static_cast<std::byte>(hi * 16 + lo));
   }
-  if (kSector % p.bytes.size() != 0) return bad(fmt::format("{} bytes does not divide 512", p.bytes.size()));
+  if (kSector % p.bytes.size() != 0)
+    return bad(fmt::format("{} bytes does not divide 512", p.bytes.size()));
   return p;
 }
 
@@ -80,7 +82,8 @@ AlignedBuffer::~AlignedBuffer() {
 
 Expected<OverwriteResult> overwrite_device(BlockDevice& device, const FillPattern& pattern,
                                            std::size_t io_size, const WipeProgress& progress) {
-  io_size = std::max<std::size_t>(kBlockDeviceAlignment, io_size / kBlockDeviceAlignment * kBlockDeviceAlignment);
+  io_size = std::max<std::size_t>(kBlockDeviceAlignment,
+                                  io_size / kBlockDeviceAlignment * kBlockDeviceAlignment);
   const std::uint64_t size = device.size_bytes();
   AlignedBuffer buffer(io_size);
   fill(buffer.data(), io_size, pattern);
@@ -116,8 +119,8 @@ std::vector<Chunk> verification_chunks(std::uint64_t device_size, bool full, dou
   }
   const std::uint64_t last = device_size - chunk_size;  // multiple of 512
   const std::uint64_t total = device_size / chunk_size;
-  std::uint64_t wanted = static_cast<std::uint64_t>(
-      std::clamp(percent, 0.0, 100.0) / 100.0 * static_cast<double>(total));
+  std::uint64_t wanted = static_cast<std::uint64_t>(std::clamp(percent, 0.0, 100.0) / 100.0 *
+                                                    static_cast<double>(total));
   wanted = std::clamp<std::uint64_t>(wanted, 2, total);
   chunks.push_back({0, chunk_size});
   // Between the first and the last chunk: wanted-2 strides, one chunk in each.
@@ -152,7 +155,8 @@ std::uint64_t content_hash(const std::byte* data, std::size_t size) {
   return h;
 }
 
-Expected<std::vector<std::uint64_t>> hash_chunks(BlockDevice& device, const std::vector<Chunk>& chunks) {
+Expected<std::vector<std::uint64_t>> hash_chunks(BlockDevice& device,
+                                                 const std::vector<Chunk>& chunks) {
   std::uint64_t largest = 0;
   for (const auto& c : chunks) largest = std::max(largest, c.length);
   AlignedBuffer buffer(static_cast<std::size_t>(largest));
@@ -202,8 +206,8 @@ Expected<VerifyOutcome> verify_device(BlockDevice& device, const std::vector<Chu
         }
       }
     } else if (!uniform(buffer.data(), n)) {
-      bool unchanged = before != nullptr && i < before->size() &&
-                       (*before)[i] == content_hash(buffer.data(), n);
+      bool unchanged =
+          before != nullptr && i < before->size() && (*before)[i] == content_hash(buffer.data(), n);
       if (unchanged || before == nullptr) {
         ++out.unchanged_chunks;
         if (!out.first_mismatch) {
@@ -215,9 +219,11 @@ Expected<VerifyOutcome> verify_device(BlockDevice& device, const std::vector<Chu
     out.bytes_verified += n;
     ++out.chunks_verified;
     auto now = std::chrono::steady_clock::now();
-    if (progress && (now - last_report > std::chrono::milliseconds(500) || i + 1 == chunks.size())) {
+    if (progress &&
+        (now - last_report > std::chrono::milliseconds(500) || i + 1 == chunks.size())) {
       last_report = now;
-      if (!progress(static_cast<double>(out.bytes_verified) / static_cast<double>(std::max<std::uint64_t>(1, total)))) {
+      if (!progress(static_cast<double>(out.bytes_verified) /
+                    static_cast<double>(std::max<std::uint64_t>(1, total)))) {
         return stopped();
       }
     }

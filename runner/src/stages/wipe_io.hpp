@@ -73,11 +73,11 @@ std::uint64_t content_hash(const std::byte* data, std::size_t size);
 struct VerifyOutcome {
   std::uint64_t bytes_verified = 0;
   std::uint64_t chunks_verified = 0;
-  std::uint64_t mismatched_bytes = 0;    // pattern mode: bytes that differ
-  std::uint64_t unchanged_chunks = 0;    // blank-or-changed mode
+  std::uint64_t mismatched_bytes = 0;           // pattern mode: bytes that differ
+  std::uint64_t unchanged_chunks = 0;           // blank-or-changed mode
   std::optional<std::uint64_t> first_mismatch;  // byte offset
-  int found = 0;       // the byte found there
-  int expected = -1;   // the byte expected there (-1: "anything but the old content")
+  int found = 0;                                // the byte found there
+  int expected = -1;  // the byte expected there (-1: "anything but the old content")
   double seconds = 0;
 };
 

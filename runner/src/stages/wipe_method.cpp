@@ -21,7 +21,8 @@ auto probe(StageContext& ctx, WipeFacts& facts, const std::vector<std::string>& 
   }
   auto parsed = parse(result->stdout_text + result->stderr_text);
   if (!parsed) {
-    std::string why = result->exited_with(0) ? parsed.error().message : describe_failure(argv, *result);
+    std::string why =
+        result->exited_with(0) ? parsed.error().message : describe_failure(argv, *result);
     facts.probe_failures.push_back(fmt::format("`{}`: {}", command_text(argv), why));
   }
   return parsed;
@@ -43,14 +44,14 @@ void probe_hidden_areas(StageContext& ctx, WipeFacts& facts, const std::string& 
   if (hpa) {
     facts.hpa = *hpa;
     if (hpa->enabled && hpa->hidden_sectors() > 0) {
-      facts.hidden_area_notes.push_back(fmt::format(
-          "HPA: {} of {} sectors visible, {} hidden", hpa->current_max, hpa->native_max,
-          hpa->hidden_sectors()));
+      facts.hidden_area_notes.push_back(fmt::format("HPA: {} of {} sectors visible, {} hidden",
+                                                    hpa->current_max, hpa->native_max,
+                                                    hpa->hidden_sectors()));
     }
   }
   if (facts.ata && facts.ata->dco_feature) {
-    auto dco = probe(ctx, facts, tools::hdparm_dco_identify_argv(dev), "hdparm-dco-" + facts.disk.name,
-                     tools::parse_hdparm_dco_real_max);
+    auto dco = probe(ctx, facts, tools::hdparm_dco_identify_argv(dev),
+                     "hdparm-dco-" + facts.disk.name, tools::parse_hdparm_dco_real_max);
     if (dco) {
       facts.dco_real_max = *dco;
       if (facts.hpa && *dco > facts.hpa->native_max) {
@@ -72,7 +73,8 @@ std::string hex(std::uint32_t v) {
 
 // The strongest firmware method for the transport, or nullopt (with
 // fallbacks explaining why none).
-std::optional<WipeMethod> firmware_choice(const WipeFacts& f, const WipeSettings& s, WipeChoice& c) {
+std::optional<WipeMethod> firmware_choice(const WipeFacts& f, const WipeSettings& s,
+                                          WipeChoice& c) {
   auto take = [&](WipeMethod m, std::string why) -> bool {
     if (!allowed(s, m)) {
       c.fallbacks.push_back(fmt::format("{}: disabled by the policy's methods", method_name(m)));
@@ -88,20 +90,28 @@ std::optional<WipeMethod> firmware_choice(const WipeFacts& f, const WipeSettings
         return std::nullopt;
       }
       const auto& n = *f.nvme;
-      if (n.sanitize_crypto() && take(WipeMethod::kNvmeSanitizeCrypto, fmt::format("sanicap={} (crypto erase supported)", hex(n.sanicap))))
+      if (n.sanitize_crypto() &&
+          take(WipeMethod::kNvmeSanitizeCrypto,
+               fmt::format("sanicap={} (crypto erase supported)", hex(n.sanicap))))
         return WipeMethod::kNvmeSanitizeCrypto;
-      if (n.sanitize_block() && take(WipeMethod::kNvmeSanitizeBlock, fmt::format("sanicap={} (block erase supported, no crypto erase)", hex(n.sanicap))))
+      if (n.sanitize_block() &&
+          take(WipeMethod::kNvmeSanitizeBlock,
+               fmt::format("sanicap={} (block erase supported, no crypto erase)", hex(n.sanicap))))
         return WipeMethod::kNvmeSanitizeBlock;
       if (!n.sanitize_crypto() && !n.sanitize_block())
-        c.fallbacks.push_back(fmt::format("nvme sanitize not supported (sanicap={})", hex(n.sanicap)));
+        c.fallbacks.push_back(
+            fmt::format("nvme sanitize not supported (sanicap={})", hex(n.sanicap)));
       if (!n.format_supported()) {
         c.fallbacks.push_back(fmt::format("nvme format not supported (oacs={})", hex(n.oacs)));
         return std::nullopt;
       }
-      if (n.format_crypto() && take(WipeMethod::kNvmeFormatCrypto, fmt::format("fna={}: nvme format --ses=2 (crypto erase)", hex(n.fna))))
+      if (n.format_crypto() &&
+          take(WipeMethod::kNvmeFormatCrypto,
+               fmt::format("fna={}: nvme format --ses=2 (crypto erase)", hex(n.fna))))
         return WipeMethod::kNvmeFormatCrypto;
       if (!n.format_crypto())
-        c.fallbacks.push_back(fmt::format("nvme format --ses=2 not supported (fna={})", hex(n.fna)));
+        c.fallbacks.push_back(
+            fmt::format("nvme format --ses=2 not supported (fna={})", hex(n.fna)));
       if (take(WipeMethod::kNvmeFormatUserData, "nvme format --ses=1 (user data erase)"))
         return WipeMethod::kNvmeFormatUserData;
       return std::nullopt;
@@ -112,32 +122,42 @@ std::optional<WipeMethod> firmware_choice(const WipeFacts& f, const WipeSettings
         return std::nullopt;
       }
       if (!f.ata->security || !f.ata->security->supported) {
-        c.fallbacks.push_back("ATA security erase not supported (hdparm -I: no Security feature set)");
+        c.fallbacks.push_back(
+            "ATA security erase not supported (hdparm -I: no Security feature set)");
         return std::nullopt;
       }
       const auto& sec = *f.ata->security;
       if (sec.frozen || sec.locked || sec.expired || sec.enabled) {
-        std::string state = sec.frozen ? "frozen" : sec.locked ? "locked" : sec.expired ? "expired" : "enabled";
+        std::string state = sec.frozen    ? "frozen"
+                            : sec.locked  ? "locked"
+                            : sec.expired ? "expired"
+                                          : "enabled";
         std::string remedy =
-            sec.frozen ? "suspend and resume the machine (echo mem > /sys/power/state) or hot-unplug and "
-                         "re-plug the drive's data/power cable, then run again; or set ata_frozen: "
-                         "overwrite to fall back to an overwrite pass"
+            sec.frozen
+                ? "suspend and resume the machine (echo mem > /sys/power/state) or hot-unplug and "
+                  "re-plug the drive's data/power cable, then run again; or set ata_frozen: "
+                  "overwrite to fall back to an overwrite pass"
             : sec.locked || sec.enabled
-                ? "a user password is set: unlock/disable it (hdparm --security-disable) and run again"
+                ? "a user password is set: unlock/disable it (hdparm --security-disable) and run "
+                  "again"
                 : "the drive counted too many wrong passwords: power-cycle it and run again";
         c.fallbacks.push_back(fmt::format("ATA security erase impossible: security is {}", state));
         if (!(sec.frozen && s.frozen_falls_back)) {
-          c.blocked = make_error(sec.frozen ? "KILN-WIPE-ATA-FROZEN" : "KILN-WIPE-ATA-SECURITY-STATE",
-                                 fmt::format("{}: ATA security is {}: the drive refuses SECURITY ERASE UNIT",
-                                             f.disk.path, state),
-                                 remedy);
+          c.blocked = make_error(
+              sec.frozen ? "KILN-WIPE-ATA-FROZEN" : "KILN-WIPE-ATA-SECURITY-STATE",
+              fmt::format("{}: ATA security is {}: the drive refuses SECURITY ERASE UNIT",
+                          f.disk.path, state),
+              remedy);
         }
         return std::nullopt;
       }
-      if (sec.enhanced_erase && take(WipeMethod::kAtaEnhancedErase, "ATA security supported, not frozen, enhanced erase supported"))
+      if (sec.enhanced_erase &&
+          take(WipeMethod::kAtaEnhancedErase,
+               "ATA security supported, not frozen, enhanced erase supported"))
         return WipeMethod::kAtaEnhancedErase;
       if (!sec.enhanced_erase) c.fallbacks.push_back("ATA enhanced security erase not supported");
-      if (take(WipeMethod::kAtaErase, "ATA security supported, not frozen")) return WipeMethod::kAtaErase;
+      if (take(WipeMethod::kAtaErase, "ATA security supported, not frozen"))
+        return WipeMethod::kAtaErase;
       return std::nullopt;
     }
     case DiskTransport::kScsi: {
@@ -145,21 +165,26 @@ std::optional<WipeMethod> firmware_choice(const WipeFacts& f, const WipeSettings
         c.fallbacks.push_back("SCSI command support unknown (sg_opcodes failed)");
         return std::nullopt;
       }
-      if (f.scsi->crypto_erase && take(WipeMethod::kScsiSanitizeCrypto, "SANITIZE cryptographic erase supported"))
+      if (f.scsi->crypto_erase &&
+          take(WipeMethod::kScsiSanitizeCrypto, "SANITIZE cryptographic erase supported"))
         return WipeMethod::kScsiSanitizeCrypto;
-      if (f.scsi->block_erase && take(WipeMethod::kScsiSanitizeBlock, "SANITIZE block erase supported"))
+      if (f.scsi->block_erase &&
+          take(WipeMethod::kScsiSanitizeBlock, "SANITIZE block erase supported"))
         return WipeMethod::kScsiSanitizeBlock;
-      if (!f.scsi->any_sanitize()) c.fallbacks.push_back("SCSI SANITIZE not supported (sg_opcodes)");
-      if (f.scsi->format_unit && take(WipeMethod::kScsiFormat, "FORMAT UNIT supported (no SANITIZE)"))
+      if (!f.scsi->any_sanitize())
+        c.fallbacks.push_back("SCSI SANITIZE not supported (sg_opcodes)");
+      if (f.scsi->format_unit &&
+          take(WipeMethod::kScsiFormat, "FORMAT UNIT supported (no SANITIZE)"))
         return WipeMethod::kScsiFormat;
       return std::nullopt;
     }
     case DiskTransport::kVirtual:
-      c.fallbacks.push_back(fmt::format("{} is a virtual device: no firmware erase", f.disk.whole_disk));
+      c.fallbacks.push_back(
+          fmt::format("{} is a virtual device: no firmware erase", f.disk.whole_disk));
       return std::nullopt;
     case DiskTransport::kUnknown:
-      c.fallbacks.push_back(fmt::format("{}: transport unknown (not NVMe, ATA or SCSI): no firmware erase",
-                                        f.disk.whole_disk));
+      c.fallbacks.push_back(fmt::format(
+          "{}: transport unknown (not NVMe, ATA or SCSI): no firmware erase", f.disk.whole_disk));
       return std::nullopt;
   }
   return std::nullopt;
@@ -169,16 +194,26 @@ std::optional<WipeMethod> firmware_choice(const WipeFacts& f, const WipeSettings
 
 std::string_view method_name(WipeMethod m) {
   switch (m) {
-    case WipeMethod::kNvmeSanitizeCrypto: return "nvme-sanitize-crypto";
-    case WipeMethod::kNvmeSanitizeBlock: return "nvme-sanitize-block";
-    case WipeMethod::kNvmeFormatCrypto: return "nvme-format-crypto";
-    case WipeMethod::kNvmeFormatUserData: return "nvme-format-user-data";
-    case WipeMethod::kAtaEnhancedErase: return "ata-enhanced-security-erase";
-    case WipeMethod::kAtaErase: return "ata-security-erase";
-    case WipeMethod::kScsiSanitizeCrypto: return "scsi-sanitize-crypto";
-    case WipeMethod::kScsiSanitizeBlock: return "scsi-sanitize-block";
-    case WipeMethod::kScsiFormat: return "scsi-format-unit";
-    case WipeMethod::kOverwrite: return "overwrite";
+    case WipeMethod::kNvmeSanitizeCrypto:
+      return "nvme-sanitize-crypto";
+    case WipeMethod::kNvmeSanitizeBlock:
+      return "nvme-sanitize-block";
+    case WipeMethod::kNvmeFormatCrypto:
+      return "nvme-format-crypto";
+    case WipeMethod::kNvmeFormatUserData:
+      return "nvme-format-user-data";
+    case WipeMethod::kAtaEnhancedErase:
+      return "ata-enhanced-security-erase";
+    case WipeMethod::kAtaErase:
+      return "ata-security-erase";
+    case WipeMethod::kScsiSanitizeCrypto:
+      return "scsi-sanitize-crypto";
+    case WipeMethod::kScsiSanitizeBlock:
+      return "scsi-sanitize-block";
+    case WipeMethod::kScsiFormat:
+      return "scsi-format-unit";
+    case WipeMethod::kOverwrite:
+      return "overwrite";
   }
   return "unknown";
 }
@@ -186,15 +221,21 @@ std::string_view method_name(WipeMethod m) {
 std::string_view method_family(WipeMethod m) {
   switch (m) {
     case WipeMethod::kNvmeSanitizeCrypto:
-    case WipeMethod::kNvmeSanitizeBlock: return "nvme-sanitize";
+    case WipeMethod::kNvmeSanitizeBlock:
+      return "nvme-sanitize";
     case WipeMethod::kNvmeFormatCrypto:
-    case WipeMethod::kNvmeFormatUserData: return "nvme-format";
+    case WipeMethod::kNvmeFormatUserData:
+      return "nvme-format";
     case WipeMethod::kAtaEnhancedErase:
-    case WipeMethod::kAtaErase: return "ata-erase";
+    case WipeMethod::kAtaErase:
+      return "ata-erase";
     case WipeMethod::kScsiSanitizeCrypto:
-    case WipeMethod::kScsiSanitizeBlock: return "scsi-sanitize";
-    case WipeMethod::kScsiFormat: return "scsi-format";
-    case WipeMethod::kOverwrite: return "overwrite";
+    case WipeMethod::kScsiSanitizeBlock:
+      return "scsi-sanitize";
+    case WipeMethod::kScsiFormat:
+      return "scsi-format";
+    case WipeMethod::kOverwrite:
+      return "overwrite";
   }
   return "unknown";
 }
@@ -205,11 +246,16 @@ bool is_firmware_method(WipeMethod m) {
 
 std::string_view to_string(DiskTransport t) {
   switch (t) {
-    case DiskTransport::kNvme: return "nvme";
-    case DiskTransport::kAta: return "ata";
-    case DiskTransport::kScsi: return "scsi";
-    case DiskTransport::kVirtual: return "virtual";
-    case DiskTransport::kUnknown: return "unknown";
+    case DiskTransport::kNvme:
+      return "nvme";
+    case DiskTransport::kAta:
+      return "ata";
+    case DiskTransport::kScsi:
+      return "scsi";
+    case DiskTransport::kVirtual:
+      return "virtual";
+    case DiskTransport::kUnknown:
+      return "unknown";
   }
   return "unknown";
 }
@@ -218,8 +264,8 @@ WipeChoice choose_wipe_method(const WipeFacts& facts, const WipeSettings& settin
   WipeChoice c;
   std::optional<WipeMethod> firmware;
   if (facts.disk.partition) {
-    c.fallbacks.push_back(fmt::format(
-        "{} is a partition: a firmware erase would erase all of {}", facts.disk.path, facts.disk.whole_disk));
+    c.fallbacks.push_back(fmt::format("{} is a partition: a firmware erase would erase all of {}",
+                                      facts.disk.path, facts.disk.whole_disk));
   } else {
     firmware = firmware_choice(facts, settings, c);
   }
@@ -231,7 +277,8 @@ WipeChoice choose_wipe_method(const WipeFacts& facts, const WipeSettings& settin
     c.overwrite_after = true;
     c.reason = c.fallbacks.empty() ? "overwrite pass" : c.fallbacks.back() + ": overwrite pass";
   }
-  if (settings.overwrite_always && firmware) c.reason += "; then an overwrite pass (policy overwrite: always)";
+  if (settings.overwrite_always && firmware)
+    c.reason += "; then an overwrite pass (policy overwrite: always)";
   bool solid_state = facts.disk.rotational == false || (facts.ata && facts.ata->solid_state) ||
                      facts.transport == DiskTransport::kNvme;
   c.discard = c.overwrite_after &&
@@ -250,7 +297,8 @@ WipeFacts probe_wipe_facts(StageContext& ctx, const DiskTarget& disk) {
     f.model = backing.empty() ? "virtual device" : "loop device backed by " + backing;
   }
   f.serial = disk.sysfs_serial;
-  if (auto sectors = tools::scan::to_u64(read_trimmed(ctx.host, "/sys/class/block/" + disk.name + "/size")))
+  if (auto sectors =
+          tools::scan::to_u64(read_trimmed(ctx.host, "/sys/class/block/" + disk.name + "/size")))
     f.size_bytes = *sectors * 512;
   std::string dev = "/dev/" + disk.whole_disk;
   switch (f.transport) {

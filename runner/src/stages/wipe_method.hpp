@@ -57,10 +57,10 @@ struct WipeFacts {
 };
 
 struct WipeSettings {
-  bool overwrite_always = false;            // policy overwrite: always
-  std::set<std::string> allowed_families;   // empty = all firmware families allowed
-  bool frozen_falls_back = false;           // ata_frozen: overwrite
-  std::string discard = "auto";             // auto (non-rotational), always, never
+  bool overwrite_always = false;           // policy overwrite: always
+  std::set<std::string> allowed_families;  // empty = all firmware families allowed
+  bool frozen_falls_back = false;          // ata_frozen: overwrite
+  std::string discard = "auto";            // auto (non-rotational), always, never
 };
 
 struct WipeChoice {

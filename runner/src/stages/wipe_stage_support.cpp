@@ -43,7 +43,8 @@ std::vector<ParamSpec> wipe_params() {
       {kVerify, ParamType::kString, "sample", "read-back: full (every byte) or sample"},
       {kVerifyPercent, ParamType::kDouble, "1",
        "sample size in percent of the device (1 MiB chunks; first and last MiB always)"},
-      {kRemoveHidden, ParamType::kBool, "false", "remove an ATA HPA / restore a DCO before the erase"},
+      {kRemoveHidden, ParamType::kBool, "false",
+       "remove an ATA HPA / restore a DCO before the erase"},
       {kAtaFrozen, ParamType::kString, "error",
        "a frozen ATA drive: error (remedy: suspend/resume or hot-plug) or overwrite"},
       {kAtaPassword, ParamType::kString, "kiln-wipe",
@@ -69,7 +70,8 @@ Expected<WipePolicy> read_wipe_policy(const StageContext& ctx) {
     p.settings.allowed_families.insert(m);
   }
   p.settings.discard = ctx.params.get_string(kDiscard);
-  if (p.settings.discard != "auto" && p.settings.discard != "always" && p.settings.discard != "never")
+  if (p.settings.discard != "auto" && p.settings.discard != "always" &&
+      p.settings.discard != "never")
     return bad(fmt::format("discard '{}' is not auto, always or never", p.settings.discard));
   std::string verify = ctx.params.get_string(kVerify);
   if (verify != "full" && verify != "sample")
@@ -157,11 +159,12 @@ void judge_write_error(StageContext& ctx, const std::string& component, const Er
     ctx.step.error("wipe-stopped", fmt::format("{}: {}", component, error.message));
     return;
   }
-  ctx.step.fail("wipe-io-error",
-                fmt::format("{}: {}: the disk could not be wiped completely. Next step: destroy the "
-                            "disk physically (it keeps data kiln cannot reach)",
-                            component, error.message),
-                component);
+  ctx.step.fail(
+      "wipe-io-error",
+      fmt::format("{}: {}: the disk could not be wiped completely. Next step: destroy the "
+                  "disk physically (it keeps data kiln cannot reach)",
+                  component, error.message),
+      component);
 }
 
 bool judge_verification(StageContext& ctx, const std::string& component, const std::string& pattern,
@@ -176,25 +179,30 @@ bool judge_verification(StageContext& ctx, const std::string& component, const s
                       {"seconds", o.seconds}};
   if (o.first_mismatch) rec.verification["first_mismatch_offset"] = *o.first_mismatch;
   Limit none{"wipe read-back mismatches (none tolerated)", Comparison::kLessThanOrEqual, 0.0, {}};
-  auto m = measure(pattern.empty() ? "wipe_verify_unchanged_chunks" : "wipe_verify_mismatched_bytes",
-                   static_cast<double>(bad_count), pattern.empty() ? "chunks" : "bytes", component, {none});
+  auto m = measure(
+      pattern.empty() ? "wipe_verify_unchanged_chunks" : "wipe_verify_mismatched_bytes",
+      static_cast<double>(bad_count), pattern.empty() ? "chunks" : "bytes", component, {none});
   m.key_figure = true;
   ctx.step.measurement(m);
-  ctx.step.measurement(measure("wipe_verified_bytes", static_cast<double>(o.bytes_verified), "bytes", component, {}));
+  ctx.step.measurement(measure("wipe_verified_bytes", static_cast<double>(o.bytes_verified),
+                               "bytes", component, {}));
   if (bad_count == 0) {
-    ctx.step.pass("disk-wiped", fmt::format("{}: wiped; {} read-back of {} bytes matches {}", component,
-                                            full ? "full" : "sample", o.bytes_verified,
-                                            pattern.empty() ? "blank-or-changed" : pattern),
+    ctx.step.pass("disk-wiped",
+                  fmt::format("{}: wiped; {} read-back of {} bytes matches {}", component,
+                              full ? "full" : "sample", o.bytes_verified,
+                              pattern.empty() ? "blank-or-changed" : pattern),
                   component);
     return true;
   }
   std::string what =
       pattern.empty()
-          ? fmt::format("{} chunk(s) still hold their pre-wipe content, the first at byte offset {}",
-                        bad_count, o.first_mismatch.value_or(0))
-          : fmt::format("{} byte(s) differ from the {} pattern, the first at byte offset {} (found "
-                        "{:#04x}, expected {:#04x})",
-                        bad_count, pattern, o.first_mismatch.value_or(0), o.found, o.expected);
+          ? fmt::format(
+                "{} chunk(s) still hold their pre-wipe content, the first at byte offset {}",
+                bad_count, o.first_mismatch.value_or(0))
+          : fmt::format(
+                "{} byte(s) differ from the {} pattern, the first at byte offset {} (found "
+                "{:#04x}, expected {:#04x})",
+                bad_count, pattern, o.first_mismatch.value_or(0), o.found, o.expected);
   rec.failure = what;
   ctx.step.fail("wipe-verify-mismatch",
                 fmt::format("{}: read-back after the wipe: {}. Next step: wipe again; if it "

@@ -84,10 +84,14 @@ Expected<AtaIdentity> parse_hdparm_identify(std::string_view text) {
       continue;
     }
     if (in_security && !id.security) id.security.emplace();
-    if (auto v = field(line, "Model Number:")) id.model = *v;
-    else if (auto v2 = field(line, "Serial Number:")) id.serial = *v2;
-    else if (auto v3 = field(line, "Firmware Revision:")) id.firmware = *v3;
-    else if (auto v4 = field(line, "LBA48  user addressable sectors:")) id.lba48_sectors = scan::to_u64(*v4);
+    if (auto v = field(line, "Model Number:"))
+      id.model = *v;
+    else if (auto v2 = field(line, "Serial Number:"))
+      id.serial = *v2;
+    else if (auto v3 = field(line, "Firmware Revision:"))
+      id.firmware = *v3;
+    else if (auto v4 = field(line, "LBA48  user addressable sectors:"))
+      id.lba48_sectors = scan::to_u64(*v4);
     else if (line.starts_with("Nominal Media Rotation Rate:")) {
       id.solid_state = scan::icontains(line, "Solid State");
     } else if (line.ends_with("Host Protected Area feature set")) {
@@ -126,7 +130,8 @@ Expected<HpaState> parse_hdparm_max_sectors(std::string_view text) {
     auto native = scan::to_u64(numbers[1]);
     if (!current || !native) break;
     HpaState s{*current, *native, false};
-    s.enabled = comma != std::string_view::npos && scan::icontains(rest.substr(comma), "HPA is enabled");
+    s.enabled =
+        comma != std::string_view::npos && scan::icontains(rest.substr(comma), "HPA is enabled");
     return s;
   }
   std::string hint = failure_hint(text);
@@ -155,7 +160,8 @@ std::vector<std::string> hdparm_max_sectors_argv(const std::string& device) {
 std::vector<std::string> hdparm_dco_identify_argv(const std::string& device) {
   return {"hdparm", "--dco-identify", device};
 }
-std::vector<std::string> hdparm_remove_hpa_argv(const std::string& device, std::uint64_t native_max) {
+std::vector<std::string> hdparm_remove_hpa_argv(const std::string& device,
+                                                std::uint64_t native_max) {
   return {"hdparm", "--yes-i-know-what-i-am-doing", "-N", fmt::format("p{}", native_max), device};
 }
 std::vector<std::string> hdparm_dco_restore_argv(const std::string& device) {
@@ -167,8 +173,9 @@ std::vector<std::string> hdparm_set_password_argv(const std::string& device,
 }
 std::vector<std::string> hdparm_security_erase_argv(const std::string& device,
                                                     const std::string& password, bool enhanced) {
-  return {"hdparm", "--user-master", "u",
-          enhanced ? "--security-erase-enhanced" : "--security-erase", password, device};
+  return {"hdparm", "--user-master",
+          "u",      enhanced ? "--security-erase-enhanced" : "--security-erase",
+          password, device};
 }
 std::vector<std::string> hdparm_security_disable_argv(const std::string& device,
                                                       const std::string& password) {

@@ -17,10 +17,10 @@ inline constexpr std::string_view kHdparmParseError = "KILN-PARSE-HDPARM";
 
 struct AtaSecurity {
   bool supported = false;
-  bool enabled = false;   // a user password is set
+  bool enabled = false;  // a user password is set
   bool locked = false;
-  bool frozen = false;    // SECURITY FREEZE LOCK issued (by the BIOS): no erase until reset
-  bool expired = false;   // too many wrong passwords: power-cycle first
+  bool frozen = false;   // SECURITY FREEZE LOCK issued (by the BIOS): no erase until reset
+  bool expired = false;  // too many wrong passwords: power-cycle first
   bool enhanced_erase = false;
   std::optional<int> erase_minutes;           // "2min for SECURITY ERASE UNIT"
   std::optional<int> enhanced_erase_minutes;  // ">508min" reads as 508
@@ -61,10 +61,12 @@ std::vector<std::string> hdparm_identify_argv(const std::string& device);
 std::vector<std::string> hdparm_max_sectors_argv(const std::string& device);
 std::vector<std::string> hdparm_dco_identify_argv(const std::string& device);
 // Removes the HPA permanently: hdparm --yes-i-know-what-i-am-doing -N pNATIVE DEV
-std::vector<std::string> hdparm_remove_hpa_argv(const std::string& device, std::uint64_t native_max);
+std::vector<std::string> hdparm_remove_hpa_argv(const std::string& device,
+                                                std::uint64_t native_max);
 // Restores the DCO to factory size: hdparm --yes-i-know-what-i-am-doing --dco-restore DEV
 std::vector<std::string> hdparm_dco_restore_argv(const std::string& device);
-std::vector<std::string> hdparm_set_password_argv(const std::string& device, const std::string& password);
+std::vector<std::string> hdparm_set_password_argv(const std::string& device,
+                                                  const std::string& password);
 std::vector<std::string> hdparm_security_erase_argv(const std::string& device,
                                                     const std::string& password, bool enhanced);
 std::vector<std::string> hdparm_security_disable_argv(const std::string& device,

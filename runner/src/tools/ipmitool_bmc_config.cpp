@@ -47,7 +47,8 @@ Expected<std::vector<IpmiUser>> parse_ipmitool_user_list(std::string_view text) 
     if (!b0 || !b1 || !b2) continue;
     IpmiUser u;
     u.id = static_cast<int>(scan::to_int(toks[0]).value_or(0));
-    for (std::size_t i = 1; i < first_bool; ++i) u.name += (i > 1 ? " " : "") + std::string(toks[i]);
+    for (std::size_t i = 1; i < first_bool; ++i)
+      u.name += (i > 1 ? " " : "") + std::string(toks[i]);
     u.callin = *b0;
     u.link_auth = *b1;
     u.ipmi_msg = *b2;
@@ -93,7 +94,8 @@ Expected<std::map<std::string, std::string>> parse_ipmitool_lan_print(std::strin
     fields.emplace(std::string(key), std::string(scan::trim(line.substr(colon + 1))));
   }
   if (!fields.contains("IP Address") && !fields.contains("IP Address Source")) {
-    return parse_error("ipmitool lan print: no \"IP Address\" line (channel is not a LAN channel?)");
+    return parse_error(
+        "ipmitool lan print: no \"IP Address\" line (channel is not a LAN channel?)");
   }
   return fields;
 }

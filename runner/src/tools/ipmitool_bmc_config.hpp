@@ -18,7 +18,7 @@ inline constexpr std::string_view kIpmiConfigParseError = "KILN-PARSE-IPMITOOL-C
 
 struct IpmiUser {
   int id = 0;
-  std::string name;       // "" for the anonymous/null user
+  std::string name;  // "" for the anonymous/null user
   bool callin = false;
   bool link_auth = false;
   bool ipmi_msg = false;
@@ -47,12 +47,14 @@ std::vector<std::string> ipmitool_user_list_argv(const Lan& lan, int channel);
 std::vector<std::string> ipmitool_channel_getaccess_argv(const Lan& lan, int channel, int user);
 std::vector<std::string> ipmitool_user_summary_argv(const Lan& lan, int channel);
 std::vector<std::string> ipmitool_mc_info_argv(const Lan& lan);
-std::vector<std::string> ipmitool_user_set_name_argv(const Lan& lan, int user, const std::string& name);
+std::vector<std::string> ipmitool_user_set_name_argv(const Lan& lan, int user,
+                                                     const std::string& name);
 std::vector<std::string> ipmitool_user_set_password_argv(const Lan& lan, int user,
                                                          const std::string& password);
 std::vector<std::string> ipmitool_user_disable_argv(const Lan& lan, int user);
 // Privilege 15 = NO ACCESS on the channel.
-std::vector<std::string> ipmitool_user_priv_argv(const Lan& lan, int user, int privilege, int channel);
+std::vector<std::string> ipmitool_user_priv_argv(const Lan& lan, int user, int privilege,
+                                                 int channel);
 std::vector<std::string> ipmitool_lan_print_argv(const Lan& lan, int channel);
 // `ipmitool lan set CH KEY VALUE...`, e.g. {"ipsrc","dhcp"}, {"defgw","ipaddr","0.0.0.0"}.
 std::vector<std::string> ipmitool_lan_set_argv(const Lan& lan, int channel,

@@ -83,19 +83,24 @@ Expected<NvmeSanitizeStatus> parse_nvme_sanitize_log(std::string_view text) {
     return st;
   }
   if (!sstat.is_object()) {
-    return make_error(std::string(kNvmeParseError), "nvme sanitize-log: sstat is neither a number nor an object");
+    return make_error(std::string(kNvmeParseError),
+                      "nvme sanitize-log: sstat is neither a number nor an object");
   }
   std::optional<std::uint64_t> state = scan::json_u64(sstat, "status");
   if (!state) {  // "(1) Most Recent Sanitize Command Completed Successfully."
     std::string text_status = scan::json_text(sstat, "status");
-    if (text_status.size() > 1 && text_status[0] == '(') state = scan::leading_u64(std::string_view(text_status).substr(1));
+    if (text_status.size() > 1 && text_status[0] == '(')
+      state = scan::leading_u64(std::string_view(text_status).substr(1));
   }
   if (!state) {
-    return make_error(std::string(kNvmeParseError), "nvme sanitize-log: sstat has no readable status");
+    return make_error(std::string(kNvmeParseError),
+                      "nvme sanitize-log: sstat has no readable status");
   }
-  st.sstat = static_cast<std::uint32_t>(*state & 0x7U) |
-             static_cast<std::uint32_t>((scan::json_u64(sstat, "global_erased").value_or(0) & 1U) << 8U) |
-             static_cast<std::uint32_t>((scan::json_u64(sstat, "no_cmplted_passes").value_or(0) & 0x1fU) << 3U);
+  st.sstat =
+      static_cast<std::uint32_t>(*state & 0x7U) |
+      static_cast<std::uint32_t>((scan::json_u64(sstat, "global_erased").value_or(0) & 1U) << 8U) |
+      static_cast<std::uint32_t>((scan::json_u64(sstat, "no_cmplted_passes").value_or(0) & 0x1fU)
+                                 << 3U);
   return st;
 }
 

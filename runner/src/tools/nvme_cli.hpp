@@ -57,7 +57,8 @@ enum class NvmeSanitizeAction { kBlockErase = 2, kCryptoErase = 4 };
 std::string nvme_controller_of(const std::string& namespace_path);
 
 std::vector<std::string> nvme_id_ctrl_argv(const std::string& device);
-std::vector<std::string> nvme_sanitize_argv(const std::string& controller, NvmeSanitizeAction action);
+std::vector<std::string> nvme_sanitize_argv(const std::string& controller,
+                                            NvmeSanitizeAction action);
 std::vector<std::string> nvme_sanitize_log_argv(const std::string& controller);
 // `nvme format NS --ses=N --force`: ses 1 user data erase, 2 crypto erase.
 std::vector<std::string> nvme_format_argv(const std::string& namespace_path, int ses);

@@ -20,9 +20,12 @@ Expected<ScsiSanitizeSupport> parse_sg_opcodes(std::string_view text) {
       s.format_unit = true;
     }
     if (!scan::iequals(toks[0], "48") || lower.find("sanitize") == std::string::npos) continue;
-    if (lower.find("cryptographic erase") != std::string::npos) s.crypto_erase = true;
-    else if (lower.find("block erase") != std::string::npos) s.block_erase = true;
-    else if (lower.find("overwrite") != std::string::npos) s.overwrite = true;
+    if (lower.find("cryptographic erase") != std::string::npos)
+      s.crypto_erase = true;
+    else if (lower.find("block erase") != std::string::npos)
+      s.block_erase = true;
+    else if (lower.find("overwrite") != std::string::npos)
+      s.overwrite = true;
   }
   if (!table) {
     std::string first;

@@ -13,8 +13,8 @@ namespace kiln::tools {
 inline constexpr std::string_view kSgParseError = "KILN-PARSE-SG3";
 
 struct ScsiSanitizeSupport {
-  bool overwrite = false;  // service action 1
-  bool block_erase = false;  // 2
+  bool overwrite = false;     // service action 1
+  bool block_erase = false;   // 2
   bool crypto_erase = false;  // 3
   bool format_unit = false;   // opcode 0x04 listed
   [[nodiscard]] bool any_sanitize() const { return overwrite || block_erase || crypto_erase; }

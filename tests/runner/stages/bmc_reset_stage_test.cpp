@@ -28,12 +28,19 @@ struct BmcHarness : StageHarness {
     host.on({"ipmitool", "user", "set"}, FakeHostAdapter::exited(0));
     host.on({"ipmitool", "user", "priv"}, FakeHostAdapter::exited(0));
     host.on({"ipmitool", "user", "disable"}, FakeHostAdapter::exited(0));
-    host.on({"ipmitool", "user", "summary"}, FakeHostAdapter::exited(0, "Maximum IDs\t    : 63\nEnabled User Count  : 1\n"));
-    host.on({"ipmitool", "sel", "clear"}, FakeHostAdapter::exited(0, "Clearing SEL.  Please allow a few seconds to erase.\n"));
-    host.on({"ipmitool", "sel", "info"}, FakeHostAdapter::exited(0, test_data("ipmitool-config", "ipmi_sim-sel-info-2-entries.txt")));
-    host.on({"ipmitool", "sel", "info"}, FakeHostAdapter::exited(0, "SEL Information\nEntries          : 0\n"));
+    host.on({"ipmitool", "user", "summary"},
+            FakeHostAdapter::exited(0, "Maximum IDs\t    : 63\nEnabled User Count  : 1\n"));
+    host.on({"ipmitool", "sel", "clear"},
+            FakeHostAdapter::exited(0, "Clearing SEL.  Please allow a few seconds to erase.\n"));
+    host.on({"ipmitool", "sel", "info"},
+            FakeHostAdapter::exited(
+                0, test_data("ipmitool-config", "ipmi_sim-sel-info-2-entries.txt")));
+    host.on({"ipmitool", "sel", "info"},
+            FakeHostAdapter::exited(0, "SEL Information\nEntries          : 0\n"));
     host.on({"ipmitool", "lan", "set"}, FakeHostAdapter::exited(0));
-    host.on({"ipmitool", "lan", "print"}, FakeHostAdapter::exited(0, test_data("ipmitool-config", "ipmi_sim-lan-print-after-reset-dhcp.txt")));
+    host.on({"ipmitool", "lan", "print"},
+            FakeHostAdapter::exited(
+                0, test_data("ipmitool-config", "ipmi_sim-lan-print-after-reset-dhcp.txt")));
   }
   [[nodiscard]] bool touched_user(const std::string& id) const {
     for (const auto& argv : host.calls()) {
@@ -60,14 +67,16 @@ TEST(BmcResetStage, EveryUserButTheKeptOneIsClearedAndReadBack) {
   EXPECT_EQ(bmc["result"], "reset");
   EXPECT_EQ(bmc["users_before"].size(), 3U);
   for (const auto& a : bmc["actions"]) EXPECT_EQ(a["result"], "ok") << a.dump();
-  EXPECT_NE(bmc["user_commands"]["3"][0].get<std::string>().find("user set password 3 ****"), std::string::npos)
+  EXPECT_NE(bmc["user_commands"]["3"][0].get<std::string>().find("user set password 3 ****"),
+            std::string::npos)
       << bmc["user_commands"].dump();  // no credential in the certificate
 }
 
 TEST(BmcResetStage, AUserTheBmcDidNotDisableFailsNamingIt) {
   BmcHarness h;  // the read-back still shows olduser with ADMINISTRATOR
   EXPECT_EQ(h.run("bmc-reset"), Outcome::fail());
-  EXPECT_NE(h.failures().find("user 3 disabled and cleared: expected name '', privilege NO ACCESS"), std::string::npos)
+  EXPECT_NE(h.failures().find("user 3 disabled and cleared: expected name '', privilege NO ACCESS"),
+            std::string::npos)
       << h.failures();
   EXPECT_EQ(h.record.evidence["bmc"]["result"], "failed");
 }
@@ -77,7 +86,8 @@ TEST(BmcResetStage, LanSettingNotTakenFails) {
   h.host.on({"ipmitool", "user", "list", "1"}, FakeHostAdapter::exited(0, kAfter));
   h.list_param("lan", {"ipsrc=static", "ipaddr=0.0.0.0"});
   EXPECT_EQ(h.run("bmc-reset"), Outcome::fail());
-  EXPECT_NE(h.failures().find("IP Address Source: expected Static Address, read back DHCP Address"), std::string::npos)
+  EXPECT_NE(h.failures().find("IP Address Source: expected Static Address, read back DHCP Address"),
+            std::string::npos)
       << h.failures();
 }
 

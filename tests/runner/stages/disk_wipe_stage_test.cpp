@@ -9,7 +9,8 @@ namespace kiln::runner::testing {
 namespace {
 
 std::string nvme_id_ctrl(std::uint32_t sanicap, std::uint32_t oacs, std::uint32_t fna) {
-  auto doc = nlohmann::json::parse(test_data("nvme", "wd-sn730-id-ctrl-sanicap-crypto-block-fna4.json"));
+  auto doc =
+      nlohmann::json::parse(test_data("nvme", "wd-sn730-id-ctrl-sanicap-crypto-block-fna4.json"));
   doc["sanicap"] = sanicap;
   doc["oacs"] = oacs;
   doc["fna"] = fna;
@@ -27,9 +28,12 @@ FakeHostAdapter::Handler erase_to_zero(std::shared_ptr<FakeDisk> disk) {
 TEST(DiskWipeStage, NvmeWithCryptoSanitizeIsSanitizedAndProvenChanged) {
   WipeHarness h;
   h.options.disks = {"/dev/nvme0n1"};
-  h.host.on({"nvme", "id-ctrl", "/dev/nvme0"}, FakeHostAdapter::exited(0, test_data("nvme", "wd-sn730-id-ctrl-sanicap-crypto-block-fna4.json")));
+  h.host.on({"nvme", "id-ctrl", "/dev/nvme0"},
+            FakeHostAdapter::exited(
+                0, test_data("nvme", "wd-sn730-id-ctrl-sanicap-crypto-block-fna4.json")));
   h.host.on({"nvme", "sanitize", "/dev/nvme0", "--sanact=4"}, erase_to_zero(h.disks["nvme0n1"]));
-  h.host.on({"nvme", "sanitize-log"}, FakeHostAdapter::exited(0, test_data("nvme", "AUTHOR-sanitize-log-2x-completed.json")));
+  h.host.on({"nvme", "sanitize-log"},
+            FakeHostAdapter::exited(0, test_data("nvme", "AUTHOR-sanitize-log-2x-completed.json")));
   auto outcome = h.run("disk-wipe");
   EXPECT_EQ(outcome, Outcome::pass()) << h.errors() << h.failures();
   auto rec = h.disk_record("/dev/nvme0n1");
@@ -44,14 +48,19 @@ TEST(DiskWipeStage, NvmeWithCryptoSanitizeIsSanitizedAndProvenChanged) {
 TEST(DiskWipeStage, SanitizeThatLeavesTheOldDataFailsNamingTheOffset) {
   WipeHarness h;
   h.options.disks = {"/dev/nvme0n1"};
-  h.host.on({"nvme", "id-ctrl"}, FakeHostAdapter::exited(0, nvme_id_ctrl(0x2, 23, 0)));  // block erase only
-  h.host.on({"nvme", "sanitize", "/dev/nvme0", "--sanact=2"}, FakeHostAdapter::exited(0));  // a lying drive
-  h.host.on({"nvme", "sanitize-log"}, FakeHostAdapter::exited(0, test_data("nvme", "AUTHOR-sanitize-log-2x-completed.json")));
+  h.host.on({"nvme", "id-ctrl"},
+            FakeHostAdapter::exited(0, nvme_id_ctrl(0x2, 23, 0)));  // block erase only
+  h.host.on({"nvme", "sanitize", "/dev/nvme0", "--sanact=2"},
+            FakeHostAdapter::exited(0));  // a lying drive
+  h.host.on({"nvme", "sanitize-log"},
+            FakeHostAdapter::exited(0, test_data("nvme", "AUTHOR-sanitize-log-2x-completed.json")));
   auto outcome = h.run("disk-wipe");
   EXPECT_EQ(outcome, Outcome::fail());
   EXPECT_NE(h.failures().find("wipe-verify-mismatch"), std::string::npos) << h.failures();
-  EXPECT_NE(h.failures().find("disk 1951B3444502 (/dev/nvme0n1)"), std::string::npos) << h.failures();
-  EXPECT_NE(h.failures().find("pre-wipe content, the first at byte offset 0"), std::string::npos) << h.failures();
+  EXPECT_NE(h.failures().find("disk 1951B3444502 (/dev/nvme0n1)"), std::string::npos)
+      << h.failures();
+  EXPECT_NE(h.failures().find("pre-wipe content, the first at byte offset 0"), std::string::npos)
+      << h.failures();
   EXPECT_EQ(h.disk_record("/dev/nvme0n1")["method"], "nvme-sanitize-block");
 }
 
@@ -59,24 +68,29 @@ TEST(DiskWipeStage, NvmeWithoutSanitizeFallsBackToFormatAndSaysWhy) {
   WipeHarness h;
   h.options.disks = {"/dev/nvme0n1"};
   h.host.on({"nvme", "id-ctrl"}, FakeHostAdapter::exited(0, nvme_id_ctrl(0, 23, 0)));
-  h.host.on({"nvme", "format", "/dev/nvme0n1", "--ses=1", "--force"}, erase_to_zero(h.disks["nvme0n1"]));
+  h.host.on({"nvme", "format", "/dev/nvme0n1", "--ses=1", "--force"},
+            erase_to_zero(h.disks["nvme0n1"]));
   EXPECT_EQ(h.run("disk-wipe"), Outcome::pass()) << h.errors() << h.failures();
   auto rec = h.disk_record("/dev/nvme0n1");
   EXPECT_EQ(rec["method"], "nvme-format-user-data");
   auto fallbacks = rec["fallbacks"].dump();
-  EXPECT_NE(fallbacks.find("nvme sanitize not supported (sanicap=0x0)"), std::string::npos) << fallbacks;
-  EXPECT_NE(fallbacks.find("nvme format --ses=2 not supported (fna=0x0)"), std::string::npos) << fallbacks;
+  EXPECT_NE(fallbacks.find("nvme sanitize not supported (sanicap=0x0)"), std::string::npos)
+      << fallbacks;
+  EXPECT_NE(fallbacks.find("nvme format --ses=2 not supported (fna=0x0)"), std::string::npos)
+      << fallbacks;
   EXPECT_FALSE(h.host.ran({"nvme", "sanitize"}));
 }
 
 TEST(DiskWipeStage, NvmeIdentifyFailureFallsBackToOverwrite) {
   WipeHarness h;
   h.options.disks = {"/dev/nvme0n1"};
-  h.host.on({"nvme", "id-ctrl"}, FakeHostAdapter::exited(1, "", test_data("nvme", "loop-id-ctrl.txt")));
+  h.host.on({"nvme", "id-ctrl"},
+            FakeHostAdapter::exited(1, "", test_data("nvme", "loop-id-ctrl.txt")));
   EXPECT_EQ(h.run("disk-wipe"), Outcome::pass()) << h.errors() << h.failures();
   auto rec = h.disk_record("/dev/nvme0n1");
   EXPECT_EQ(rec["method"], "overwrite");
-  EXPECT_NE(rec["probe_failures"].dump().find("identify controller: Invalid argument"), std::string::npos);
+  EXPECT_NE(rec["probe_failures"].dump().find("identify controller: Invalid argument"),
+            std::string::npos);
   EXPECT_EQ(rec["discard"], "done");  // solid state: discarded before the overwrite
   EXPECT_TRUE(WipeHarness::all_zero(*h.disks["nvme0n1"]));
 }
@@ -84,11 +98,16 @@ TEST(DiskWipeStage, NvmeIdentifyFailureFallsBackToOverwrite) {
 TEST(DiskWipeStage, FrozenAtaDriveIsAnErrorWithTheRemedyAndStaysUntouched) {
   WipeHarness h;
   h.options.disks = {"/dev/sdb"};
-  h.host.on({"hdparm", "-I", "/dev/sdb"}, FakeHostAdapter::exited(0, test_data("hdparm", "micron-5300-ssd-frozen-sanitize-feature-set.txt")));
-  h.host.on({"hdparm", "-N", "/dev/sdb"}, FakeHostAdapter::exited(0, " max sectors   = 3750748848/3750748848, HPA is disabled\n"));
+  h.host.on({"hdparm", "-I", "/dev/sdb"},
+            FakeHostAdapter::exited(
+                0, test_data("hdparm", "micron-5300-ssd-frozen-sanitize-feature-set.txt")));
+  h.host.on(
+      {"hdparm", "-N", "/dev/sdb"},
+      FakeHostAdapter::exited(0, " max sectors   = 3750748848/3750748848, HPA is disabled\n"));
   auto outcome = h.run("disk-wipe");
   EXPECT_EQ(outcome, Outcome::error());
-  EXPECT_NE(h.errors().find("wipe-ata-frozen: /dev/sdb: ATA security is frozen"), std::string::npos) << h.errors();
+  EXPECT_NE(h.errors().find("wipe-ata-frozen: /dev/sdb: ATA security is frozen"), std::string::npos)
+      << h.errors();
   EXPECT_NE(h.errors().find("suspend and resume"), std::string::npos) << h.errors();
   EXPECT_FALSE(h.host.ran({"hdparm", "--user-master"}));
   EXPECT_TRUE(WipeHarness::holds_secrets(*h.disks["sdb"]));
@@ -99,8 +118,12 @@ TEST(DiskWipeStage, FrozenAtaDriveFallsBackToOverwriteWhenThePolicySaysSo) {
   WipeHarness h;
   h.options.disks = {"/dev/sdb"};
   h.param("ata_frozen", "overwrite");
-  h.host.on({"hdparm", "-I", "/dev/sdb"}, FakeHostAdapter::exited(0, test_data("hdparm", "micron-5300-ssd-frozen-sanitize-feature-set.txt")));
-  h.host.on({"hdparm", "-N", "/dev/sdb"}, FakeHostAdapter::exited(0, " max sectors   = 3750748848/3750748848, HPA is disabled\n"));
+  h.host.on({"hdparm", "-I", "/dev/sdb"},
+            FakeHostAdapter::exited(
+                0, test_data("hdparm", "micron-5300-ssd-frozen-sanitize-feature-set.txt")));
+  h.host.on(
+      {"hdparm", "-N", "/dev/sdb"},
+      FakeHostAdapter::exited(0, " max sectors   = 3750748848/3750748848, HPA is disabled\n"));
   EXPECT_EQ(h.run("disk-wipe"), Outcome::pass()) << h.errors();
   EXPECT_EQ(h.disk_record("/dev/sdb")["method"], "overwrite");
   EXPECT_TRUE(WipeHarness::all_zero(*h.disks["sdb"]));
@@ -112,26 +135,37 @@ TEST(DiskWipeStage, AtaEnhancedEraseWithPasswordClearedAndHpaRemoved) {
   h.param("remove_hidden_areas", "true");
   std::string wd = test_data("hdparm", "wd20efrx-hdd-not-frozen-hpa-dco.txt");
   h.host.on({"hdparm", "-I", "/dev/sdb"}, FakeHostAdapter::exited(0, wd));
-  h.host.on({"hdparm", "-N", "/dev/sdb"}, FakeHostAdapter::exited(0, " max sectors   = 3907027120/3907029168, HPA is enabled\n"));
-  h.host.on({"hdparm", "-N", "/dev/sdb"}, FakeHostAdapter::exited(0, " max sectors   = 3907029168/3907029168, HPA is disabled\n"));
-  h.host.on({"hdparm", "--dco-identify"}, FakeHostAdapter::exited(0, "\tReal max sectors: 3907029168\n"));
-  h.host.on({"hdparm", "--yes-i-know-what-i-am-doing", "-N", "p3907029168"}, FakeHostAdapter::exited(0));
-  h.host.on({"hdparm", "--user-master", "u", "--security-set-pass", "kiln-wipe"}, FakeHostAdapter::exited(0));
+  h.host.on({"hdparm", "-N", "/dev/sdb"},
+            FakeHostAdapter::exited(0, " max sectors   = 3907027120/3907029168, HPA is enabled\n"));
+  h.host.on(
+      {"hdparm", "-N", "/dev/sdb"},
+      FakeHostAdapter::exited(0, " max sectors   = 3907029168/3907029168, HPA is disabled\n"));
+  h.host.on({"hdparm", "--dco-identify"},
+            FakeHostAdapter::exited(0, "\tReal max sectors: 3907029168\n"));
+  h.host.on({"hdparm", "--yes-i-know-what-i-am-doing", "-N", "p3907029168"},
+            FakeHostAdapter::exited(0));
+  h.host.on({"hdparm", "--user-master", "u", "--security-set-pass", "kiln-wipe"},
+            FakeHostAdapter::exited(0));
   h.host.on({"hdparm", "--user-master", "u", "--security-erase-enhanced", "kiln-wipe", "/dev/sdb"},
             erase_to_zero(h.disks["sdb"]));
   EXPECT_EQ(h.run("disk-wipe"), Outcome::pass()) << h.errors() << h.failures();
   auto rec = h.disk_record("/dev/sdb");
   EXPECT_EQ(rec["method"], "ata-enhanced-security-erase");
   EXPECT_EQ(rec["serial"], "WD-WMC301187959");
-  EXPECT_NE(rec["hidden_areas"].dump().find("HPA: 3907027120 of 3907029168 sectors visible, 2048 hidden"), std::string::npos);
-  EXPECT_NE(rec["hidden_area_actions"].dump().find("HPA removed"), std::string::npos) << rec.dump(1);
+  EXPECT_NE(
+      rec["hidden_areas"].dump().find("HPA: 3907027120 of 3907029168 sectors visible, 2048 hidden"),
+      std::string::npos);
+  EXPECT_NE(rec["hidden_area_actions"].dump().find("HPA removed"), std::string::npos)
+      << rec.dump(1);
   EXPECT_NE(rec["firmware_read_back"].get<std::string>().find("not enabled"), std::string::npos);
 }
 
 TEST(DiskWipeStage, ScsiDiskGetsCryptoSanitize) {
   WipeHarness h;
   h.options.disks = {"/dev/sdc"};
-  h.host.on({"sg_opcodes", "/dev/sdc"}, FakeHostAdapter::exited(0, test_data("sg3-utils", "AUTHOR-sg_opcodes-sanitize-crypto-block.txt")));
+  h.host.on({"sg_opcodes", "/dev/sdc"},
+            FakeHostAdapter::exited(
+                0, test_data("sg3-utils", "AUTHOR-sg_opcodes-sanitize-crypto-block.txt")));
   h.host.on({"sg_sanitize", "--crypto", "--quick", "/dev/sdc"}, erase_to_zero(h.disks["sdc"]));
   EXPECT_EQ(h.run("disk-wipe"), Outcome::pass()) << h.errors() << h.failures();
   EXPECT_EQ(h.disk_record("/dev/sdc")["method"], "scsi-sanitize-crypto");
@@ -157,8 +191,10 @@ TEST(DiskWipeStage, ABlockTheDiskDidNotWriteIsAFailNamingTheOffset) {
   h.disks["loop0"]->stuck.emplace_back(3 * 1024 * 1024 + 100, 7);
   EXPECT_EQ(h.run("disk-wipe"), Outcome::fail());
   EXPECT_NE(h.failures().find("disk /dev/loop0"), std::string::npos) << h.failures();
-  EXPECT_NE(h.failures().find("7 byte(s) differ from the zeros pattern, the first at byte offset 3145828"),
-            std::string::npos) << h.failures();
+  EXPECT_NE(h.failures().find(
+                "7 byte(s) differ from the zeros pattern, the first at byte offset 3145828"),
+            std::string::npos)
+      << h.failures();
   EXPECT_EQ(h.disk_record("/dev/loop0")["verification"]["first_mismatch_offset"], 3145828);
 }
 
@@ -169,7 +205,9 @@ TEST(DiskWipeStage, SampleVerificationAlwaysReadsTheFirstAndLastMiB) {
   h.param("verify_percent", "1");
   h.disks["loop0"]->stuck.emplace_back(kFakeDiskSize - 10, 1);  // in the last MiB
   EXPECT_EQ(h.run("disk-wipe"), Outcome::fail());
-  EXPECT_NE(h.failures().find("byte offset " + std::to_string(kFakeDiskSize - 10)), std::string::npos) << h.failures();
+  EXPECT_NE(h.failures().find("byte offset " + std::to_string(kFakeDiskSize - 10)),
+            std::string::npos)
+      << h.failures();
 }
 
 TEST(DiskWipeStage, BurnInModeNeverWipesWhateverTheProfileSays) {
@@ -178,8 +216,10 @@ TEST(DiskWipeStage, BurnInModeNeverWipesWhateverTheProfileSays) {
   h.options.decommission_confirmed = true;  // even if something set it
   h.options.disks = {"/dev/loop0", "/dev/sdb"};
   EXPECT_EQ(h.run("disk-wipe"), Outcome::error());
-  EXPECT_NE(h.errors().find("wipe-refused: disk-wipe: nothing was written: this runner is in burn-in mode"),
-            std::string::npos) << h.errors();
+  EXPECT_NE(h.errors().find(
+                "wipe-refused: disk-wipe: nothing was written: this runner is in burn-in mode"),
+            std::string::npos)
+      << h.errors();
   EXPECT_TRUE(h.host.calls().empty());
   EXPECT_FALSE(h.disks["loop0"]->opened_for_writing);
   EXPECT_TRUE(WipeHarness::holds_secrets(*h.disks["loop0"]));
@@ -188,7 +228,8 @@ TEST(DiskWipeStage, BurnInModeNeverWipesWhateverTheProfileSays) {
 TEST(DiskWipeStage, UnconfirmedDecommissionIsRefusedWithTheReason) {
   WipeHarness h;
   h.options.decommission_confirmed = false;
-  h.options.decommission_refusal = "standalone decommission needs both --decommission and --i-know-this-wipes";
+  h.options.decommission_refusal =
+      "standalone decommission needs both --decommission and --i-know-this-wipes";
   h.options.disks = {"/dev/loop0"};
   EXPECT_EQ(h.run("disk-wipe"), Outcome::error());
   EXPECT_NE(h.errors().find("--i-know-this-wipes"), std::string::npos);
@@ -199,7 +240,8 @@ TEST(DiskWipeStage, TheBootDiskIsNeverWiped) {
   WipeHarness h;
   h.options.disks = {"/dev/sda", "/dev/loop0"};
   EXPECT_EQ(h.run("disk-wipe"), Outcome::error());
-  EXPECT_NE(h.errors().find("refusing disk-wipe (erases the disk) on /dev/sda: disk sda is in use"), std::string::npos)
+  EXPECT_NE(h.errors().find("refusing disk-wipe (erases the disk) on /dev/sda: disk sda is in use"),
+            std::string::npos)
       << h.errors();
   EXPECT_FALSE(h.disks["sda"]->opened_for_writing);
   EXPECT_TRUE(WipeHarness::all_zero(*h.disks["loop0"]));  // the other disk is still wiped

@@ -1,9 +1,10 @@
 // The overwrite pass, sample placement and the decommission gate.
+#include "stages/wipe_io.hpp"
+
 #include <gtest/gtest.h>
 
 #include "runner/fake_host.hpp"
 #include "stages/decommission_gate.hpp"
-#include "stages/wipe_io.hpp"
 
 namespace kiln::runner {
 namespace {
@@ -43,10 +44,12 @@ TEST(VerificationChunks, SampleAlwaysHoldsFirstAndLastMiBSpreadAndSorted) {
   for (int tenth = 0; tenth < 10; ++tenth) {
     std::uint64_t lo = size / 10 * tenth;
     std::uint64_t hi = size / 10 * (tenth + 1);
-    EXPECT_TRUE(std::any_of(chunks.begin(), chunks.end(), [&](const Chunk& c) { return c.offset >= lo && c.offset < hi; }))
+    EXPECT_TRUE(std::any_of(chunks.begin(), chunks.end(),
+                            [&](const Chunk& c) { return c.offset >= lo && c.offset < hi; }))
         << "no chunk in tenth " << tenth;
   }
-  EXPECT_NE(verification_chunks(size, false, 1.0, kMiB, 43)[1].offset, chunks[1].offset);  // seeded jitter
+  EXPECT_NE(verification_chunks(size, false, 1.0, kMiB, 43)[1].offset,
+            chunks[1].offset);  // seeded jitter
 }
 
 TEST(VerificationChunks, FullCoversEveryByteOnce) {
@@ -65,7 +68,8 @@ TEST(OverwriteAndVerify, PatternWrittenEverywhereAndStopHonoured) {
   auto written = overwrite_device(**dev, *pattern, kMiB, {});
   ASSERT_TRUE(written.ok());
   EXPECT_EQ(written->bytes_written, 3 * kMiB + 512);
-  EXPECT_TRUE(std::all_of(disk->bytes.begin(), disk->bytes.end(), [](std::byte b) { return b == std::byte{0xff}; }));
+  EXPECT_TRUE(std::all_of(disk->bytes.begin(), disk->bytes.end(),
+                          [](std::byte b) { return b == std::byte{0xff}; }));
   auto chunks = verification_chunks((*dev)->size_bytes(), true, 100, kMiB, 0);
   auto verified = verify_device(**dev, chunks, &*pattern, nullptr, {});
   ASSERT_TRUE(verified.ok());

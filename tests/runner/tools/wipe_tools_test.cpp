@@ -43,7 +43,8 @@ TEST(NvmeSanitizeLog, NestedStatusOfNvmeCli2) {
   ASSERT_TRUE(done.ok()) << done.error().message;
   EXPECT_TRUE(done->completed());
   EXPECT_EQ(done->sstat & 0x100U, 0x100U);  // global data erased
-  auto running = parse_nvme_sanitize_log(data_file("nvme", "AUTHOR-sanitize-log-2x-in-progress.json"));
+  auto running =
+      parse_nvme_sanitize_log(data_file("nvme", "AUTHOR-sanitize-log-2x-in-progress.json"));
   ASSERT_TRUE(running.ok());
   EXPECT_TRUE(running->in_progress());
   EXPECT_DOUBLE_EQ(running->fraction(), 0.25);
@@ -54,7 +55,8 @@ TEST(NvmeSanitizeLog, FlatLayoutOfNvmeCli1AndFailures) {
   ASSERT_TRUE(flat.ok());
   EXPECT_TRUE(flat->failed());
   EXPECT_FALSE(parse_nvme_sanitize_log(data_file("nvme", "loop-sanitize-log.txt")).ok());
-  EXPECT_FALSE(parse_nvme_sanitize_log(R"({"nvme0": {"sprog": 1, "sstat": {"status": "garbage"}}})").ok());
+  EXPECT_FALSE(
+      parse_nvme_sanitize_log(R"({"nvme0": {"sprog": 1, "sstat": {"status": "garbage"}}})").ok());
 }
 
 TEST(NvmeArgv, ControllerOfNamespaceAndCommands) {
@@ -67,7 +69,8 @@ TEST(NvmeArgv, ControllerOfNamespaceAndCommands) {
 }
 
 TEST(HdparmIdentify, MicronFrozenWithEnhancedErase) {
-  auto id = parse_hdparm_identify(data_file("hdparm", "micron-5300-ssd-frozen-sanitize-feature-set.txt"));
+  auto id =
+      parse_hdparm_identify(data_file("hdparm", "micron-5300-ssd-frozen-sanitize-feature-set.txt"));
   ASSERT_TRUE(id.ok()) << id.error().message;
   EXPECT_EQ(id->model, "Micron_5300_MTFDDAK1T9TDS");
   EXPECT_EQ(id->serial, "214031A57D1D");
@@ -107,7 +110,8 @@ TEST(HdparmIdentify, LoopDeviceExitsZeroWithNothingAndTruncationLosesTheSecurity
 }
 
 TEST(HdparmHiddenAreas, MaxSectorsAndDco) {
-  auto hpa = parse_hdparm_max_sectors("\n/dev/sda:\n max sectors   = 1953523055/1953525168, HPA is enabled\n");
+  auto hpa = parse_hdparm_max_sectors(
+      "\n/dev/sda:\n max sectors   = 1953523055/1953525168, HPA is enabled\n");
   ASSERT_TRUE(hpa.ok());
   EXPECT_TRUE(hpa->enabled);
   EXPECT_EQ(hpa->hidden_sectors(), 2113U);
@@ -121,7 +125,8 @@ TEST(HdparmHiddenAreas, MaxSectorsAndDco) {
   EXPECT_EQ(*dco, 1953525168U);
   auto loop_dco = parse_hdparm_dco_real_max(data_file("hdparm", "loop-hdparm-dco-identify.txt"));
   ASSERT_FALSE(loop_dco.ok());
-  EXPECT_NE(loop_dco.error().message.find("HDIO_DRIVE_CMD(dco_identify) failed"), std::string::npos);
+  EXPECT_NE(loop_dco.error().message.find("HDIO_DRIVE_CMD(dco_identify) failed"),
+            std::string::npos);
 }
 
 TEST(SgOpcodes, SanitizeServiceActionsAndLoopFailure) {
