@@ -1,13 +1,21 @@
 #!/usr/bin/env bash
-# bench/orchestrator_load/run.sh BIN_DIR [N] [BATCHES] [LINES]
-# Starts kiln-orchestrator (SQLite in a temp dir, no Ironic), runs load.py with
-# N simulated runners, prints its figures and the orchestrator's peak RSS; then,
-# if Ironic is installed, the rate of sequential Ironic node PATCHes (what the
-# driver does per step) on a fake-hardware node for comparison.
+# bench/orchestrator_load/run.sh BIN_DIR [SECONDS] [LINES] [NODES...]
+# kiln-orchestrator (SQLite on disk, WAL, synchronous=FULL, no Ironic) under
+# orchestrator_load_gen, then the same client against a real Ironic (PATCH of
+# a node's extra), all on this machine. Prints one JSON line per run:
+#   1. for each NODES (default 1000 10000): open loop, 5000 batches/s offered
+#      (each node sends every NODES/5000 s), latency from the scheduled time;
+#   2. closed loop (every node as fast as it can) with 1000 nodes: the peak;
+#   3. the ratio: kiln and Ironic with the same client, 8 connections each,
+#      closed loop (Ironic's API+conductor is one process; more connections
+#      only queue).
+# The load generator runs on the same cores as the server; its CPU is printed.
 set -euo pipefail
-bin=$1; n=${2:-20}; batches=${3:-50}; lines=${4:-50}
+bin=$1; seconds=${2:-20}; lines=${3:-5}; shift $(( $# > 3 ? 3 : $# )) || true
+node_counts=("$@"); [ ${#node_counts[@]} -gt 0 ] || node_counts=(1000 10000)
 here=$(cd "$(dirname "$0")" && pwd); src=$(cd "$here/../.." && pwd)
-tmp=$(mktemp -d /tmp/kiln-orch-bench.XXXXXX)
+gen=$bin/orchestrator_load_gen
+tmp=$(mktemp -d /var/tmp/kiln-orch-bench.XXXXXX)  # on disk: fsync is part of the figure
 pid=""
 cleanup() {
   if [ -n "$pid" ]; then kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
@@ -16,24 +24,46 @@ cleanup() {
 }
 trap cleanup EXIT
 OP=bench-operator-token-0123456789
-printf 'port: 0\nstore: sqlite://%s/kiln.db\noperator_token: %s\nmax_batch_lines: 100000\nmax_body_bytes: 67108864\n' \
-  "$tmp" "$OP" > "$tmp/o.yaml"
-"$bin/kiln-orchestrator" --config "$tmp/o.yaml" --port-file "$tmp/port" > "$tmp/log" 2>&1 &
-pid=$!
-for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.1; done
-url=http://127.0.0.1:$(cat "$tmp/port")
-python3 "$here/load.py" "$url" "$OP" "$n" "$batches" "$lines"
-echo "orchestrator peak RSS: $(awk '/VmHWM/ {print $2, $3}' /proc/$pid/status)"
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {print int($2/1024)" MiB"}' /proc/meminfo), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
-if url=$("$src/tests/integration/ironic_fixture.sh" start "$tmp/ironic" 2>/dev/null); then
+start_kiln() {
+  [ -n "$pid" ] && { kill -TERM "$pid"; wait "$pid" 2>/dev/null || true; }
+  rm -rf "$tmp/db" "$tmp/port"; mkdir -p "$tmp/db"
+  printf 'port: 0\nstore: sqlite://%s/db/kiln.db\noperator_token: %s\nmax_body_bytes: 67108864\n' \
+    "$tmp" "$OP" > "$tmp/o.yaml"
+  "$bin/kiln-orchestrator" --config "$tmp/o.yaml" --port-file "$tmp/port" > "$tmp/log" 2>&1 &
+  pid=$!
+  for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.1; done
+  url=http://127.0.0.1:$(cat "$tmp/port")
+}
+kiln_load() {  # NODES RATE
+  start_kiln
+  "$gen" --url "$url" --operator-token "$OP" --nodes "$1" --lines "$lines" --rate "$2" \
+    --seconds "$seconds" --server-pid "$pid"
+}
+
+for n in "${node_counts[@]}"; do kiln_load "$n" 5000; done
+kiln_load 1000 0
+kiln_load 8 0 > "$tmp/kiln8"; kiln8=$(cat "$tmp/kiln8"); echo "$kiln8"  # no subshell: $pid stays here
+
+if ironic_url=$("$src/tests/integration/ironic_fixture.sh" start "$tmp/ironic" 2>/dev/null); then
   H='X-OpenStack-Ironic-API-Version: 1.82'
-  node=$(curl -sf -H "$H" -H 'Content-Type: application/json' -d '{"driver":"fake-hardware"}' "$url/v1/nodes" |
-    python3 -c 'import json,sys; print(json.load(sys.stdin)["uuid"])')
-  start=$(date +%s.%N)
-  for i in $(seq 50); do
-    curl -sf -X PATCH -H "$H" -H 'Content-Type: application/json' \
-      -d "[{\"op\":\"add\",\"path\":\"/extra/kiln\",\"value\":{\"i\":$i}}]" "$url/v1/nodes/$node" >/dev/null
+  nodes=()
+  for i in $(seq 8); do
+    nodes+=(--ironic-node "$(curl -sf -H "$H" -H 'Content-Type: application/json' \
+      -d '{"driver":"fake-hardware"}' "$ironic_url/v1/nodes" |
+      python3 -c 'import json,sys; print(json.load(sys.stdin)["uuid"])')")
   done
-  python3 -c "import sys; print(f'Ironic PATCH rate: {50 / (float(sys.argv[2]) - float(sys.argv[1])):.1f}/s (50 sequential)')" \
-    "$start" "$(date +%s.%N)"
+  ironic=$("$gen" --ironic-url "$ironic_url" "${nodes[@]}" --seconds "$seconds" \
+    --server-pid "$(cat "$tmp/ironic/ironic.pid")")
+  echo "$ironic"
+  python3 - "$kiln8" "$ironic" <<'EOF'
+import json, sys
+k, i = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+ratio = k["per_s"] / i["per_s"] if i["per_s"] else float("inf")
+print(f"ratio: kiln {k['per_s']} batches/s vs Ironic {i['per_s']} PATCH/s = {ratio:.0f}x "
+      "(same client, 8 connections each, closed loop)")
+EOF
+else
+  echo "Ironic not installed (apt-get install ironic-common): no ratio"
 fi
