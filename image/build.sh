@@ -134,7 +134,8 @@ fi
   echo; echo "== kernel modules ($(wc -l < "$work/modules.txt"))"; sed 's|.*/||' "$work/modules.txt"
   echo; echo "== firmware asked for by those modules"; cat "$work/firmware.txt"
 } > "$out/MANIFEST"
-(cd "$out" && sha256sum kiln.kernel kiln.initramfs $([ -f kiln.iso ] && echo kiln.iso) > SHA256SUMS)
+artifacts=(kiln.kernel kiln.initramfs); [ -f "$out/kiln.iso" ] && artifacts+=(kiln.iso)
+(cd "$out" && sha256sum "${artifacts[@]}" > SHA256SUMS)
 echo "$inputs" > "$out/INPUTS"
 note "built in $(( $(date +%s) - started )) s: $(head -n 2 "$out/MANIFEST" | tail -n 1)"
 note "$out: $(cd "$out" && ls kiln.*)"

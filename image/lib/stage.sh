@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Functions that fill the image's root folder; sourced by image/build.sh.
 # The root uses Debian 12's merged /usr: /bin, /sbin, /lib, /lib64 are links
 # into /usr, so a path as the host names it (/lib/x86_64-linux-gnu/libc.so.6)

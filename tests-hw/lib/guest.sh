@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # QEMU guest helpers for the hw tests (sourced; bash). The guest boots kiln's
 # image under TCG with: in-band IPMI (ipmi-bmc-extern -> scripts/bmc-sim.sh's
 # ipmi_sim, also answering IPMI LAN), an AHCI and an NVMe disk with serials,

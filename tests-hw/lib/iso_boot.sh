@@ -1,6 +1,8 @@
+# shellcheck shell=bash
 # The ISO cases of hw_test.sh (sourced): boot kiln.iso as a CD under SeaBIOS
 # (iso_bios) or OVMF (iso_uefi); pass once kiln-runner has started with the
-# in-band BMC, both disks and a DHCP lease. Exits the test.
+# in-band BMC, both disks and a DHCP lease. Exits the test. Uses hw_test.sh's
+# IMAGE, started, skip().
 iso_boot() {
   local case_=$1
   firmware=(); qemu_pid=""
@@ -37,6 +39,7 @@ iso_boot() {
   for want in "BMC /dev/ipmi0" "eth0 10.0.2.15" "/dev/nvme0n1" "/dev/sda"; do
     grep -aq "$want" "$tmp/serial.log" || { echo "FAIL ($case_): '$want' missing on the console" >&2; exit 1; }
   done
+  # shellcheck disable=SC2154  # started: set by hw_test.sh
   echo "hw $case_ passed: GRUB booted kiln.iso's kernel and init; kiln-runner started after $(($(date +%s) - started)) s"
   exit 0
 }

@@ -1,3 +1,4 @@
+# shellcheck shell=dash  # busybox ash: local is there
 # Boot steps of kiln's image, sourced by /init (busybox sh).
 RUN=/run/kiln
 

@@ -1,3 +1,4 @@
+# shellcheck shell=dash  # busybox ash: local is there
 # kiln-runner in the image: its arguments from the command line, the status
 # screen while it runs, the verdict (or the crash) and the end. Sourced by boot.sh.
 OUT=$RUN/out

@@ -1,3 +1,4 @@
+# shellcheck shell=dash  # busybox ash: local is there
 # Console output of kiln's image: every active console (serial and VGA).
 # Sourced by boot.sh and status.
 RUN=/run/kiln
