@@ -74,5 +74,13 @@ class SqlRunStore final : public RunStore {
     std::vector<ArtifactLine> lines;
     IngestDone done;
   };
+  void writer_loop();
+  std::vector<Expected<IngestResult>> ingest_group(const std::vector<PendingIngest>& group);
+  std::mutex queue_mu_;
+  std::condition_variable queue_cv_;
+  std::vector<PendingIngest> queue_;
+  bool stopping_ = false;
+  std::thread writer_;  // started at the first ingest_async
+};
 
 }  // namespace kiln::orchestrator
