@@ -37,9 +37,9 @@ Expected<OrchestratorConfig> parse_orchestrator_config(const std::string& yaml_t
     if (auto s =
             check_keys(root,
                        {"listen", "port", "public_url", "store", "operator_token", "max_body_bytes",
-                        "max_batch_lines", "config_dir", "workers", "tls", "ironic", "runner_timeout",
-                        "outliers", "outlier_k", "outlier_min_batch",
-                        "outlier_min_deviation_percent", "certificate_key", "decommission"},
+                        "max_batch_lines", "config_dir", "workers", "tls", "ironic", "certificate_key",
+                        "decommission", "runner_timeout", "outliers", "outlier_k",
+                        "outlier_min_batch", "outlier_min_deviation_percent"},
                        "the orchestrator config", file_name);
         !s) {
       return s.error();
@@ -53,6 +53,12 @@ Expected<OrchestratorConfig> parse_orchestrator_config(const std::string& yaml_t
     if (root["max_batch_lines"]) c.max_batch_lines = root["max_batch_lines"].as<std::size_t>();
     if (root["config_dir"]) c.config_dir = root["config_dir"].as<std::string>();
     if (root["workers"]) c.workers = root["workers"].as<int>();
+    if (const auto tls = root["tls"]) {
+      if (auto s = check_keys(tls, {"cert", "key"}, "'tls'", file_name); !s) return s.error();
+      if (tls["cert"]) c.tls_cert = tls["cert"].as<std::string>();
+      if (tls["key"]) c.tls_key = tls["key"].as<std::string>();
+    }
+    if (auto s = parse_runner_and_outlier_keys(root, c, file_name); !s) return s.error();
     if (root["certificate_key"]) c.certificate_key = root["certificate_key"].as<std::string>();
     if (const auto decommission = root["decommission"]) {
       if (auto s = check_keys(decommission, {"delete_node", "certificate_wait_s"},
@@ -67,12 +73,6 @@ Expected<OrchestratorConfig> parse_orchestrator_config(const std::string& yaml_t
             std::chrono::seconds(decommission["certificate_wait_s"].as<int>());
       }
     }
-    if (const auto tls = root["tls"]) {
-      if (auto s = check_keys(tls, {"cert", "key"}, "'tls'", file_name); !s) return s.error();
-      if (tls["cert"]) c.tls_cert = tls["cert"].as<std::string>();
-      if (tls["key"]) c.tls_key = tls["key"].as<std::string>();
-    }
-    if (auto s = parse_runner_and_outlier_keys(root, c, file_name); !s) return s.error();
     if (const auto ironic = root["ironic"]) {
       if (auto s = check_keys(
               ironic,

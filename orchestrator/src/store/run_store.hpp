@@ -97,14 +97,6 @@ class RunStore {
   virtual Expected<IngestResult> ingest(const std::string& run_id,
                                         const std::vector<ArtifactLine>& lines) = 0;
   virtual Expected<std::vector<ArtifactLine>> artifacts(const std::string& run_id) = 0;
-
-  // Decommission certificates (sql_certificates.cpp). store_certificate keeps
-  // the first one of a run: a second insert for the same run stores nothing
-  // and returns false.
-  virtual Expected<bool> store_certificate(const CertificateRow& certificate) = 0;
-  virtual Expected<std::optional<CertificateRow>> find_certificate(const std::string& run_id) = 0;
-  virtual Expected<std::optional<CertificateRow>> latest_certificate(
-      const std::string& node_uuid) = 0;
   // Group commit: queues the batch; one writer stores every batch waiting in
   // ONE transaction and, only after its commit, calls each `done` (on the
   // writer's thread; it must not block). This default stores it inline.
@@ -113,6 +105,14 @@ class RunStore {
                             IngestDone done) {
     done(ingest(run_id, lines));
   }
+
+  // Decommission certificates (sql_certificates.cpp). store_certificate keeps
+  // the first one of a run: a second insert for the same run stores nothing
+  // and returns false.
+  virtual Expected<bool> store_certificate(const CertificateRow& certificate) = 0;
+  virtual Expected<std::optional<CertificateRow>> find_certificate(const std::string& run_id) = 0;
+  virtual Expected<std::optional<CertificateRow>> latest_certificate(
+      const std::string& node_uuid) = 0;
 };
 
 // "sqlite:///path" (or a plain path) or "postgresql://..." / "host=... dbname=...".

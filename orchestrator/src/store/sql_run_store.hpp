@@ -44,12 +44,12 @@ class SqlRunStore final : public RunStore {
   Expected<IngestResult> ingest(const std::string& run_id,
                                 const std::vector<ArtifactLine>& lines) override;
   Expected<std::vector<ArtifactLine>> artifacts(const std::string& run_id) override;
+  void ingest_async(const std::string& run_id, std::vector<ArtifactLine> lines,
+                    IngestDone done) override;
   Expected<bool> store_certificate(const CertificateRow& certificate) override;
   Expected<std::optional<CertificateRow>> find_certificate(const std::string& run_id) override;
   Expected<std::optional<CertificateRow>> latest_certificate(
       const std::string& node_uuid) override;
-  void ingest_async(const std::string& run_id, std::vector<ArtifactLine> lines,
-                    IngestDone done) override;
 
  private:
   SqlRunStore(std::unique_ptr<SqlConnection> conn, std::unique_ptr<SqlConnection> reader)
