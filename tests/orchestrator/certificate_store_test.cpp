@@ -8,34 +8,14 @@
 
 #include "postgres_server.hpp"
 #include "store/run_store.hpp"
+#include "store_backend_test.hpp"
 #include "store/sql_connection.hpp"
 
 namespace kiln::orchestrator {
 namespace {
 
-class CertificateStoreTest : public ::testing::TestWithParam<std::string> {
+class CertificateStoreTest : public StoreBackendTest {
  protected:
-  void SetUp() override {
-    if (GetParam() == "sqlite") {
-      dir_ = std::filesystem::temp_directory_path() /
-             ("kiln-cert-store-" + std::to_string(::getpid()) + "-" +
-              ::testing::UnitTest::GetInstance()->current_test_info()->name());
-      std::filesystem::remove_all(dir_);
-      std::filesystem::create_directories(dir_);
-      url_ = "sqlite://" + (dir_ / "kiln.db").string();
-    } else {
-      std::string why;
-      auto* server = testing::PostgresServer::instance(why);
-      if (server == nullptr) GTEST_SKIP() << "PostgreSQL store tests skipped: " << why;
-      auto conn = open_postgres(server->conninfo());
-      ASSERT_TRUE(conn) << conn.error().message;
-      ASSERT_TRUE((*conn)->exec_script("DROP SCHEMA public CASCADE; CREATE SCHEMA public;"));
-      url_ = server->conninfo();
-    }
-  }
-  void TearDown() override {
-    if (!dir_.empty()) std::filesystem::remove_all(dir_);
-  }
   std::unique_ptr<RunStore> open() {
     auto store = open_run_store(url_);
     EXPECT_TRUE(store) << store.error().message;
@@ -56,8 +36,6 @@ class CertificateStoreTest : public ::testing::TestWithParam<std::string> {
     return r;
   }
 
-  std::filesystem::path dir_;
-  std::string url_;
 };
 
 TEST_P(CertificateStoreTest, RunKindIsStored) {

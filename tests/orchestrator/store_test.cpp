@@ -7,37 +7,24 @@
 
 #include "postgres_server.hpp"
 #include "store/run_store.hpp"
+#include "store_backend_test.hpp"
 #include "store/sql_connection.hpp"
 
 namespace kiln::orchestrator {
 namespace {
 
-class RunStoreTest : public ::testing::TestWithParam<std::string> {
+class RunStoreTest : public StoreBackendTest {
  protected:
   void SetUp() override {
-    if (GetParam() == "sqlite") {
-      dir_ = std::filesystem::temp_directory_path() /
-             ("kiln-store-" + std::to_string(::getpid()) + "-" +
-              ::testing::UnitTest::GetInstance()->current_test_info()->name());
-      std::filesystem::remove_all(dir_);
-      std::filesystem::create_directories(dir_);
-      url_ = "sqlite://" + (dir_ / "kiln.db").string();
-    } else {
-      std::string why;
-      auto* server = testing::PostgresServer::instance(why);
-      if (server == nullptr) GTEST_SKIP() << "PostgreSQL store tests skipped: " << why;
-      auto conn = open_postgres(server->conninfo());
-      ASSERT_TRUE(conn) << conn.error().message;
-      ASSERT_TRUE((*conn)->exec_script("DROP SCHEMA public CASCADE; CREATE SCHEMA public;"));
-      url_ = server->conninfo();
-    }
+    StoreBackendTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     auto store = open_run_store(url_);
     ASSERT_TRUE(store) << store.error().message;
     store_ = std::move(*store);
   }
   void TearDown() override {
     store_.reset();
-    if (!dir_.empty()) std::filesystem::remove_all(dir_);
+    StoreBackendTest::TearDown();
   }
 
   RunRow make_run(const std::string& id, const std::string& node) {
@@ -52,8 +39,6 @@ class RunStoreTest : public ::testing::TestWithParam<std::string> {
                         std::nullopt};
   }
 
-  std::filesystem::path dir_;
-  std::string url_;
   std::unique_ptr<RunStore> store_;
 };
 

@@ -1,0 +1,46 @@
+// A test parameterised over the store backends: "sqlite" (a fresh database in
+// a per-test temp dir) and "postgres" (a clean schema on the PostgreSQL server
+// the tests start; skipped with the reason when it cannot be started).
+// SetUp leaves the store's URL in url_; derived fixtures open what they need.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <string>
+
+#include "postgres_server.hpp"
+#include "store/sql_connection.hpp"
+
+namespace kiln::orchestrator {
+
+class StoreBackendTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == "sqlite") {
+      dir_ = std::filesystem::temp_directory_path() /
+             ("kiln-store-" + std::to_string(::getpid()) + "-" +
+              ::testing::UnitTest::GetInstance()->current_test_info()->name());
+      std::filesystem::remove_all(dir_);
+      std::filesystem::create_directories(dir_);
+      url_ = "sqlite://" + (dir_ / "kiln.db").string();
+    } else {
+      std::string why;
+      auto* server = testing::PostgresServer::instance(why);
+      if (server == nullptr) GTEST_SKIP() << "PostgreSQL store tests skipped: " << why;
+      auto conn = open_postgres(server->conninfo());
+      ASSERT_TRUE(conn) << conn.error().message;
+      ASSERT_TRUE((*conn)->exec_script("DROP SCHEMA public CASCADE; CREATE SCHEMA public;"));
+      url_ = server->conninfo();
+    }
+  }
+  void TearDown() override {
+    if (!dir_.empty()) std::filesystem::remove_all(dir_);
+  }
+
+  std::filesystem::path dir_;  // empty for PostgreSQL
+  std::string url_;
+};
+
+}  // namespace kiln::orchestrator
