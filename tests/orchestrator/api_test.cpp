@@ -8,6 +8,8 @@
 #include "api/api_service.hpp"
 #include "api/tokens.hpp"
 
+#include "store_backend_test.hpp"
+
 namespace kiln::orchestrator {
 namespace {
 
@@ -16,12 +18,8 @@ constexpr const char* kOperator = "operator-token-0123456789";
 class ApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("kiln-api-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    auto store = open_run_store("sqlite://" + (dir_ / "kiln.db").string());
+    dir_ = fresh_test_dir("kiln-api");
+    auto store = open_run_store(sqlite_url(dir_));
     ASSERT_TRUE(store) << store.error().message;
     store_ = std::move(*store);
     OrchestratorConfig config;

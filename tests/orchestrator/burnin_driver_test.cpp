@@ -11,6 +11,8 @@
 
 #include "fake_ironic.hpp"
 
+#include "store_backend_test.hpp"
+
 namespace kiln::orchestrator {
 namespace {
 
@@ -19,12 +21,8 @@ constexpr const char* kNode = "1be26c0b-03f2-4d2d-ae87-c02d7f33c123";
 class BurninDriverTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("kiln-driver-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    auto store = open_run_store("sqlite://" + (dir_ / "kiln.db").string());
+    dir_ = fresh_test_dir("kiln-driver");
+    auto store = open_run_store(sqlite_url(dir_));
     ASSERT_TRUE(store) << store.error().message;
     store_ = std::move(*store);
     config_.operator_token = "operator-token-0123456789";

@@ -15,6 +15,8 @@
 #include "kiln/config.hpp"
 #include "kiln/signature.hpp"
 
+#include "store_backend_test.hpp"
+
 namespace kiln::orchestrator {
 namespace {
 
@@ -23,12 +25,8 @@ constexpr const char* kNode = "5c7f3a3e-8d57-4c5e-9f0e-1d2b3c4d5e6f";
 class DecommissionDriverTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("kiln-decom-driver-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    auto store = open_run_store("sqlite://" + (dir_ / "kiln.db").string());
+    dir_ = fresh_test_dir("kiln-decom-driver");
+    auto store = open_run_store(sqlite_url(dir_));
     ASSERT_TRUE(store) << store.error().message;
     store_ = std::move(*store);
     config_.operator_token = "operator-token-0123456789";

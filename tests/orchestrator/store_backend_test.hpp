@@ -15,16 +15,26 @@
 
 namespace kiln::orchestrator {
 
+// An empty directory for the running test: TMP/PREFIX-PID-TESTNAME.
+inline std::filesystem::path fresh_test_dir(const std::string& prefix) {
+  auto dir = std::filesystem::temp_directory_path() /
+             (prefix + "-" + std::to_string(::getpid()) + "-" +
+              ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+inline std::string sqlite_url(const std::filesystem::path& dir) {
+  return "sqlite://" + (dir / "kiln.db").string();
+}
+
 class StoreBackendTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     if (GetParam() == "sqlite") {
-      dir_ = std::filesystem::temp_directory_path() /
-             ("kiln-store-" + std::to_string(::getpid()) + "-" +
-              ::testing::UnitTest::GetInstance()->current_test_info()->name());
-      std::filesystem::remove_all(dir_);
-      std::filesystem::create_directories(dir_);
-      url_ = "sqlite://" + (dir_ / "kiln.db").string();
+      dir_ = fresh_test_dir("kiln-store");
+      url_ = sqlite_url(dir_);
     } else {
       std::string why;
       auto* server = testing::PostgresServer::instance(why);
