@@ -7,8 +7,8 @@
 
 #include "postgres_server.hpp"
 #include "store/run_store.hpp"
-#include "store_backend_test.hpp"
 #include "store/sql_connection.hpp"
+#include "store_backend_test.hpp"
 
 namespace kiln::orchestrator {
 namespace {
@@ -149,15 +149,109 @@ TEST_P(RunStoreTest, StateDirectiveReportAndDriverStatePersist) {
   EXPECT_TRUE(store_->runs_in_flight()->empty());
 }
 
+TEST_P(RunStoreTest, ABatchThatFillsAGapAcknowledgesWhatWasStoredBeyondIt) {
+  ASSERT_TRUE(store_->create_run(make_run("run-1", "node-a")));
+  auto ahead = store_->ingest("run-1", {line(5), line(6)});
+  ASSERT_TRUE(ahead);
+  EXPECT_EQ(ahead->acknowledged, -1);
+  auto filled = store_->ingest("run-1", {line(0), line(1), line(2), line(3), line(4)});
+  ASSERT_TRUE(filled);
+  EXPECT_EQ(filled->stored, 5);
+  EXPECT_EQ(filled->acknowledged, 6);
+  auto next = store_->ingest("run-1", {line(7)});
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->acknowledged, 7);
+}
+
+TEST_P(RunStoreTest, LargeBatchesAreStoredWholeAndInOrder) {
+  ASSERT_TRUE(store_->create_run(make_run("run-1", "node-a")));
+  std::vector<ArtifactLine> batch;
+  for (long long seq = 0; seq < 77; ++seq) batch.push_back(line(seq));  // 64 + 8 + 4 + 1
+  auto first = store_->ingest("run-1", batch);
+  ASSERT_TRUE(first) << first.error().message;
+  EXPECT_EQ(first->stored, 77);
+  EXPECT_EQ(first->acknowledged, 76);
+  batch.push_back(line(77));
+  auto replay = store_->ingest("run-1", batch);
+  ASSERT_TRUE(replay);
+  EXPECT_EQ(replay->stored, 1);
+  EXPECT_EQ(replay->acknowledged, 77);
+  auto all = store_->artifacts("run-1");
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->size(), 78U);
+  for (std::size_t i = 0; i < all->size(); ++i) {
+    EXPECT_EQ((*all)[i].seq, static_cast<long long>(i));
+    EXPECT_EQ((*all)[i].line, line(static_cast<long long>(i)).line);
+  }
+  EXPECT_EQ((*store_->find_run("run-1"))->artifact_count, 78);
+}
+
+TEST_P(RunStoreTest, ASequenceNumberTwiceInOneBatchIsStoredOnce) {
+  ASSERT_TRUE(store_->create_run(make_run("run-1", "node-a")));
+  auto twice = store_->ingest("run-1", {line(0), line(0), line(1)});
+  ASSERT_TRUE(twice) << twice.error().message;
+  EXPECT_EQ(twice->stored, 2);
+  EXPECT_EQ(twice->acknowledged, 1);
+  EXPECT_EQ(store_->artifacts("run-1")->size(), 2U);
+}
+
 TEST_P(RunStoreTest, ReopeningKeepsEverythingAndMigratesOnce) {
   ASSERT_TRUE(store_->create_run(make_run("run-1", "node-a")));
-  ASSERT_TRUE(store_->ingest("run-1", {line(0)}));
+  ASSERT_TRUE(store_->ingest("run-1", {line(0), line(2)}));
   store_.reset();
   auto reopened = open_run_store(url_);
   ASSERT_TRUE(reopened) << reopened.error().message;
   auto run = (*reopened)->find_run("run-1");
   ASSERT_TRUE(run && *run);
   EXPECT_EQ((*run)->acked_seq, 0);
+  // The gap stored before the restart is known to the reopened store.
+  auto filled = (*reopened)->ingest("run-1", {line(1)});
+  ASSERT_TRUE(filled);
+  EXPECT_EQ(filled->acknowledged, 2);
+}
+
+// A database written before artifacts were clustered (schema version 3):
+// migration 4 rebuilds the table and keeps every line.
+TEST(SqliteMigration, ArtifactsOfAnOlderSchemaAreKept) {
+  auto dir =
+      std::filesystem::temp_directory_path() / ("kiln-migration-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::string path = (dir / "kiln.db").string();
+  {
+    auto store = open_run_store("sqlite://" + path);
+    ASSERT_TRUE(store) << store.error().message;
+    RunRow run;
+    run.id = "run-1";
+    run.node_uuid = "node-a";
+    run.token_hash = "hash";
+    ASSERT_TRUE((*store)->create_run(run));
+  }
+  {
+    auto raw = open_sqlite(path, SqliteRole::reader);
+    ASSERT_TRUE(raw);
+    ASSERT_TRUE((*raw)->exec_script(
+        "DROP TABLE artifacts; CREATE TABLE artifacts (run_id TEXT NOT NULL, seq BIGINT NOT NULL, "
+        "line TEXT NOT NULL, PRIMARY KEY (run_id, seq)); INSERT INTO artifacts VALUES ('run-1', 1, "
+        "'b'), ('run-1', 0, 'a'); UPDATE runs SET acked_seq = 1 WHERE id = 'run-1'; "
+        "DELETE FROM schema_migrations WHERE version >= 4;"));
+  }
+  auto store = open_run_store("sqlite://" + path);
+  ASSERT_TRUE(store) << store.error().message;
+  auto all = (*store)->artifacts("run-1");
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->size(), 2U);
+  EXPECT_EQ((*all)[0].line, "a");
+  EXPECT_EQ((*all)[1].line, "b");
+  auto next = (*store)->ingest("run-1", {ArtifactLine{2, "c", std::nullopt, std::nullopt}});
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->acknowledged, 2);
+  auto raw = open_sqlite(path, SqliteRole::reader);
+  auto table = (*raw)->query("SELECT sql FROM sqlite_master WHERE name = 'artifacts'");
+  ASSERT_TRUE(table && !table->empty());
+  EXPECT_NE(sql_text(table->front(), 0).find("WITHOUT ROWID"), std::string::npos);
+  store->reset();
+  std::filesystem::remove_all(dir);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, RunStoreTest, ::testing::Values("sqlite", "postgres"),

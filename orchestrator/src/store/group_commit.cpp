@@ -64,12 +64,14 @@ std::vector<Expected<IngestResult>> SqlRunStore::ingest_group(
       auto commit = conn_->exec_script("COMMIT");
       if (commit) return results;
       (void)conn_->exec_script("ROLLBACK");
+      cursors_.clear();
       // A failed COMMIT stored nothing: every batch in the group is refused (retried).
       std::vector<Expected<IngestResult>> refused;
       for (std::size_t i = 0; i < group.size(); ++i) refused.emplace_back(commit.error());
       return refused;
     }
     if (begin) (void)conn_->exec_script("ROLLBACK");
+    cursors_.clear();  // they may hold what was rolled back
   }
   // One batch failed (or BEGIN did): nothing of the group was kept. Each batch
   // gets its own transaction, so one bad batch does not refuse the others.

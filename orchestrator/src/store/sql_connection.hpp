@@ -28,8 +28,15 @@ class SqlConnection {
   [[nodiscard]] virtual std::string backend() const = 0;
 };
 
-// "sqlite:///path/to/file.db" (WAL, synchronous=FULL).
-Expected<std::unique_ptr<SqlConnection>> open_sqlite(const std::string& path);
+// Column i of a row as text ("" for NULL or absent) and as an integer.
+std::string sql_text(const SqlRow& row, std::size_t i);
+long long sql_integer(const SqlRow& row, std::size_t i);
+
+// "sqlite:///path/to/file.db" (WAL, synchronous=FULL). The writer's WAL is
+// checkpointed by a background thread; a reader only reads.
+enum class SqliteRole { writer, reader };
+Expected<std::unique_ptr<SqlConnection>> open_sqlite(const std::string& path,
+                                                     SqliteRole role = SqliteRole::writer);
 // A libpq conninfo string or URL ("postgresql://..." or "host=... port=...").
 Expected<std::unique_ptr<SqlConnection>> open_postgres(const std::string& conninfo);
 

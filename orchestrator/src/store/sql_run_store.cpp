@@ -10,9 +10,15 @@
 namespace kiln::orchestrator {
 namespace {
 
-// Each entry is one schema version; never edit an applied one, append.
-const char* const kMigrations[] = {
-    R"sql(
+// One schema version: SQL both backends accept, or one text per backend where
+// they differ. Never edit an applied one; append.
+struct Migration {
+  const char* sql;
+  const char* sqlite_sql = nullptr;  // replaces `sql` on SQLite when set
+};
+
+const Migration kMigrations[] = {
+    {R"sql(
 CREATE TABLE nodes (
   uuid TEXT PRIMARY KEY,
   asset_tag TEXT NOT NULL DEFAULT '',
@@ -45,9 +51,9 @@ CREATE TABLE artifacts (
   seq BIGINT NOT NULL,
   line TEXT NOT NULL,
   PRIMARY KEY (run_id, seq));
-)sql",
+)sql"},
     // Decommission runs and their signed certificates (issue 8).
-    R"sql(
+    {R"sql(
 ALTER TABLE runs ADD COLUMN kind TEXT NOT NULL DEFAULT 'burnin';
 CREATE TABLE certificates (
   run_id TEXT PRIMARY KEY,
@@ -57,52 +63,66 @@ CREATE TABLE certificates (
   document TEXT NOT NULL,
   created_at TEXT NOT NULL);
 CREATE INDEX certificates_by_node ON certificates (node_uuid, created_at);
-)sql",
+)sql"},
     // Who started a run: a decommission certificate names its operator.
-    R"sql(
+    {R"sql(
 ALTER TABLE runs ADD COLUMN operator_name TEXT NOT NULL DEFAULT '';
-)sql",
+)sql"},
+    // SQLite: artifacts clustered by (run_id, seq) in one b-tree instead of a
+    // rowid table plus its primary-key index: one b-tree insert per line, not
+    // two, and a run's lines are read back in order from adjacent pages.
+    // PostgreSQL's heap + index stays as it is.
+    {"SELECT 1;", R"sql(
+CREATE TABLE artifacts_clustered (
+  run_id TEXT NOT NULL,
+  seq BIGINT NOT NULL,
+  line TEXT NOT NULL,
+  PRIMARY KEY (run_id, seq)) WITHOUT ROWID;
+INSERT INTO artifacts_clustered (run_id, seq, line) SELECT run_id, seq, line FROM artifacts;
+DROP TABLE artifacts;
+ALTER TABLE artifacts_clustered RENAME TO artifacts;
+)sql"},
 };
+
+const char* migration_sql(const Migration& m, const std::string& backend) {
+  return backend == "sqlite" && m.sqlite_sql != nullptr ? m.sqlite_sql : m.sql;
+}
 
 const char* const kRunColumns =
     "id, node_uuid, token_hash, state, directive, stage, progress, verdict, report, driver_state, "
-    "driver_error, attempt, acked_seq, artifact_count, created_at, updated_at, last_heartbeat, kind, "
+    "driver_error, attempt, acked_seq, artifact_count, created_at, updated_at, last_heartbeat, "
+    "kind, "
     "operator_name";
-
-std::string text(const SqlRow& row, std::size_t i) {
-  return i < row.size() && row[i] ? *row[i] : std::string();
-}
-long long integer(const SqlRow& row, std::size_t i) {
-  return std::strtoll(text(row, i).c_str(), nullptr, 10);
-}
 
 RunRow run_from(const SqlRow& r) {
   RunRow run;
-  run.id = text(r, 0);
-  run.node_uuid = text(r, 1);
-  run.token_hash = text(r, 2);
-  run.state = text(r, 3);
-  run.directive = text(r, 4);
-  run.stage = text(r, 5);
-  run.progress = std::strtod(text(r, 6).c_str(), nullptr);
-  run.verdict = text(r, 7);
-  run.report = text(r, 8);
-  run.driver_state = text(r, 9);
-  run.driver_error = text(r, 10);
-  run.attempt = static_cast<int>(integer(r, 11));
-  run.acked_seq = integer(r, 12);
-  run.artifact_count = integer(r, 13);
-  run.created_at = text(r, 14);
-  run.updated_at = text(r, 15);
-  run.last_heartbeat = text(r, 16);
-  run.kind = text(r, 17);
-  run.operator_name = text(r, 18);
+  run.id = sql_text(r, 0);
+  run.node_uuid = sql_text(r, 1);
+  run.token_hash = sql_text(r, 2);
+  run.state = sql_text(r, 3);
+  run.directive = sql_text(r, 4);
+  run.stage = sql_text(r, 5);
+  run.progress = std::strtod(sql_text(r, 6).c_str(), nullptr);
+  run.verdict = sql_text(r, 7);
+  run.report = sql_text(r, 8);
+  run.driver_state = sql_text(r, 9);
+  run.driver_error = sql_text(r, 10);
+  run.attempt = static_cast<int>(sql_integer(r, 11));
+  run.acked_seq = sql_integer(r, 12);
+  run.artifact_count = sql_integer(r, 13);
+  run.created_at = sql_text(r, 14);
+  run.updated_at = sql_text(r, 15);
+  run.last_heartbeat = sql_text(r, 16);
+  run.kind = sql_text(r, 17);
+  run.operator_name = sql_text(r, 18);
   return run;
 }
 
 NodeRecord node_from(const SqlRow& r) {
-  NodeRecord node{text(r, 0), text(r, 1), text(r, 2), text(r, 3), {}, text(r, 5)};
-  auto macs = nlohmann::json::parse(text(r, 4), nullptr, false);  // our own column, written by us
+  NodeRecord node{sql_text(r, 0), sql_text(r, 1), sql_text(r, 2), sql_text(r, 3), {},
+                  sql_text(r, 5)};
+  auto macs =
+      nlohmann::json::parse(sql_text(r, 4), nullptr, false);  // our own column, written by us
   if (macs.is_array()) {
     for (const auto& m : macs) {
       if (m.is_string()) node.macs.push_back(m.get<std::string>());
@@ -112,6 +132,13 @@ NodeRecord node_from(const SqlRow& r) {
 }
 
 }  // namespace
+
+std::string sql_text(const SqlRow& row, std::size_t i) {
+  return i < row.size() && row[i] ? *row[i] : std::string();
+}
+long long sql_integer(const SqlRow& row, std::size_t i) {
+  return std::strtoll(sql_text(row, i).c_str(), nullptr, 10);
+}
 
 std::string utc_now() {
   return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", std::chrono::time_point_cast<std::chrono::seconds>(
@@ -142,12 +169,12 @@ Status SqlRunStore::migrate() {
   if (!created) return created.error();
   auto applied = conn_->query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
   if (!applied) return applied.error();
-  long long have = applied->empty() ? 0 : integer(applied->front(), 0);
+  long long have = applied->empty() ? 0 : sql_integer(applied->front(), 0);
   const long long want = static_cast<long long>(std::size(kMigrations));
   for (long long v = have + 1; v <= want; ++v) {
     auto step = conn_->exec_script(fmt::format(
         "BEGIN; {} INSERT INTO schema_migrations (version, applied_at) VALUES ({}, '{}'); COMMIT;",
-        kMigrations[v - 1], v, utc_now()));
+        migration_sql(kMigrations[v - 1], conn_->backend()), v, utc_now()));
     if (!step) {
       (void)conn_->exec_script("ROLLBACK");
       return make_error("KILN-STORE",
@@ -184,8 +211,8 @@ Expected<std::optional<NodeRecord>> SqlRunStore::find_node(const std::string& uu
 }
 
 Expected<std::vector<NodeRecord>> SqlRunStore::list_nodes() {
-  auto rows = read(
-      "SELECT uuid, asset_tag, serial, dmi_serial, macs, updated_at FROM nodes ORDER BY uuid");
+  auto rows =
+      read("SELECT uuid, asset_tag, serial, dmi_serial, macs, updated_at FROM nodes ORDER BY uuid");
   if (!rows) return rows.error();
   std::vector<NodeRecord> nodes;
   for (const auto& r : *rows) nodes.push_back(node_from(r));
@@ -207,8 +234,8 @@ Status SqlRunStore::create_run(const RunRow& run) {
 
 Expected<std::vector<RunRow>> SqlRunStore::select_runs(const std::string& where,
                                                        const std::vector<SqlValue>& params) {
-  auto rows =
-      read(fmt::format("SELECT {} FROM runs {} ORDER BY created_at, id", kRunColumns, where), params);
+  auto rows = read(
+      fmt::format("SELECT {} FROM runs {} ORDER BY created_at, id", kRunColumns, where), params);
   if (!rows) return rows.error();
   std::vector<RunRow> runs;
   for (const auto& r : *rows) runs.push_back(run_from(r));
@@ -272,74 +299,6 @@ Status SqlRunStore::set_driver_state(const std::string& id, const std::string& d
       {id, driver_state, driver_error, utc_now()});
 }
 
-Expected<IngestResult> SqlRunStore::ingest(const std::string& run_id,
-                                           const std::vector<ArtifactLine>& lines) {
-  std::lock_guard lock(mu_);
-  auto begin = conn_->exec_script(conn_->backend() == "sqlite" ? "BEGIN IMMEDIATE" : "BEGIN");
-  if (!begin) return begin.error();
-  auto result = ingest_locked(run_id, lines);
-  auto end = conn_->exec_script(result ? "COMMIT" : "ROLLBACK");
-  if (!result) return result;
-  if (!end) return end.error();
-  return result;
-}
-
-Expected<IngestResult> SqlRunStore::ingest_locked(const std::string& run_id,
-                                                  const std::vector<ArtifactLine>& lines) {
-  auto current = conn_->query(
-      "SELECT acked_seq, progress_seq, stage, progress FROM runs WHERE id = $1", {run_id});
-  if (!current) return current.error();
-  if (current->empty()) return make_error("KILN-STORE", fmt::format("no run {}", run_id));
-  long long acked = integer(current->front(), 0);
-  long long progress_seq = integer(current->front(), 1);
-  std::string stage = text(current->front(), 2);
-  double progress = std::strtod(text(current->front(), 3).c_str(), nullptr);
-
-  IngestResult result;
-  for (const auto& a : lines) {
-    auto inserted = conn_->query(
-        "INSERT INTO artifacts (run_id, seq, line) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING "
-        "RETURNING seq",
-        {run_id, a.seq, a.line});
-    if (!inserted) return inserted.error();
-    if (inserted->empty()) continue;  // a replay: stored before
-    ++result.stored;
-    if (a.seq > progress_seq && (a.stage || a.progress)) {
-      progress_seq = a.seq;
-      if (a.stage) {
-        stage = *a.stage;
-        progress = 0;
-      }
-      if (a.progress) progress = *a.progress;
-    }
-  }
-  auto after = conn_->query("SELECT seq FROM artifacts WHERE run_id = $1 AND seq > $2 ORDER BY seq",
-                            {run_id, acked});
-  if (!after) return after.error();
-  for (const auto& r : *after) {
-    if (integer(r, 0) != acked + 1) break;
-    ++acked;
-  }
-  result.acknowledged = acked;
-  auto updated = conn_->query(
-      "UPDATE runs SET acked_seq = $2, artifact_count = artifact_count + $3, progress_seq = $4, "
-      "stage = $5, "
-      "progress = $6, updated_at = $7 WHERE id = $1",
-      {run_id, acked, static_cast<long long>(result.stored), progress_seq, stage, progress,
-       utc_now()});
-  if (!updated) return updated.error();
-  return result;
-}
-
-Expected<std::vector<ArtifactLine>> SqlRunStore::artifacts(const std::string& run_id) {
-  auto rows = read("SELECT seq, line FROM artifacts WHERE run_id = $1 ORDER BY seq", {run_id});
-  if (!rows) return rows.error();
-  std::vector<ArtifactLine> out;
-  for (const auto& r : *rows)
-    out.push_back(ArtifactLine{integer(r, 0), text(r, 1), std::nullopt, std::nullopt});
-  return out;
-}
-
 Expected<std::unique_ptr<RunStore>> open_run_store(const std::string& url) {
   constexpr std::string_view kSqlite = "sqlite://";
   if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0 ||
@@ -354,7 +313,7 @@ Expected<std::unique_ptr<RunStore>> open_run_store(const std::string& url) {
   auto conn = open_sqlite(path);
   if (!conn) return conn.error();
   // Opened after the writer, which set WAL mode (so this one never blocks on it).
-  auto reader = open_sqlite(path);
+  auto reader = open_sqlite(path, SqliteRole::reader);
   if (!reader) return reader.error();
   return SqlRunStore::open(std::move(*conn), std::move(*reader));
 }

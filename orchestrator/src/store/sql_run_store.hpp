@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <thread>
+#include <unordered_map>
 
 #include "store/run_store.hpp"
 #include "store/sql_connection.hpp"
@@ -48,8 +49,7 @@ class SqlRunStore final : public RunStore {
                     IngestDone done) override;
   Expected<bool> store_certificate(const CertificateRow& certificate) override;
   Expected<std::optional<CertificateRow>> find_certificate(const std::string& run_id) override;
-  Expected<std::optional<CertificateRow>> latest_certificate(
-      const std::string& node_uuid) override;
+  Expected<std::optional<CertificateRow>> latest_certificate(const std::string& node_uuid) override;
 
  private:
   SqlRunStore(std::unique_ptr<SqlConnection> conn, std::unique_ptr<SqlConnection> reader)
@@ -60,8 +60,25 @@ class SqlRunStore final : public RunStore {
   Expected<std::vector<RunRow>> select_runs(const std::string& where,
                                             const std::vector<SqlValue>& params);
   Status update(const std::string& sql, const std::vector<SqlValue>& params);
+  // Artifact ingest (sql_artifacts.cpp); *_locked run under mu_ inside a
+  // transaction.
   Expected<IngestResult> ingest_locked(const std::string& run_id,
                                        const std::vector<ArtifactLine>& lines);
+  // Inserts the lines (multi-row statements), returns the seqs newly stored.
+  Expected<std::vector<long long>> insert_lines_locked(const std::string& run_id,
+                                                       const std::vector<ArtifactLine>& lines);
+  // Where a run's stream stands, as the runs row and the artifacts say. Kept
+  // per run by the writer, so a batch needs no SELECT; dropped whenever a
+  // transaction is rolled back (it may hold what was not committed).
+  struct RunCursor {
+    long long acked = -1;         // highest contiguous seq stored
+    long long max_seq = -1;       // highest seq stored (> acked after a gap)
+    long long progress_seq = -1;  // seq of the line that set stage/progress
+    std::string stage;
+    double progress = 0;
+  };
+  Expected<RunCursor*> cursor_locked(const std::string& run_id);
+  std::unordered_map<std::string, RunCursor> cursors_;
 
   std::mutex mu_;
   std::unique_ptr<SqlConnection> conn_;
