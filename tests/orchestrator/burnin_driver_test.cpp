@@ -4,57 +4,22 @@
 #include "ironic/burnin_driver.hpp"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
-#include <thread>
-
-#include "fake_ironic.hpp"
-
-#include "store_backend_test.hpp"
+#include "driver_test_fixture.hpp"
 
 namespace kiln::orchestrator {
 namespace {
 
 constexpr const char* kNode = "1be26c0b-03f2-4d2d-ae87-c02d7f33c123";
 
-class BurninDriverTest : public ::testing::Test {
+class BurninDriverTest : public DriverTest<> {
  protected:
+  BurninDriverTest() : DriverTest(kNode) {}
   void SetUp() override {
-    dir_ = fresh_test_dir("kiln-driver");
-    auto store = open_run_store(sqlite_url(dir_));
-    ASSERT_TRUE(store) << store.error().message;
-    store_ = std::move(*store);
-    config_.operator_token = "operator-token-0123456789";
-    config_.ironic.url = ironic_.url();
-    config_.ironic.deploy_interface = "fake";
-    config_.ironic.kernel_url = "http://img/k";
-    config_.ironic.ramdisk_url = "http://img/r";
-    config_.ironic.poll_interval = std::chrono::milliseconds(1);
-    config_.ironic.max_backoff = std::chrono::milliseconds(20);
+    open_store("kiln-driver");
     config_.ironic.error_retries = 1;
-    config_.ironic.request_timeout = std::chrono::seconds(5);
     api_ = std::make_unique<ApiService>(*store_, config_);
-    RunRow run;
-    run.id = "run-1";
-    run.node_uuid = kNode;
-    run.token_hash = "unset";
-    run.driver_state = "start";
-    ASSERT_TRUE(store_->create_run(run));
-  }
-  void TearDown() override {
-    api_.reset();
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-  // Ticks until `run` reaches `state` (or gives up after ~5 s).
-  bool drive_to(BurninDriver& driver, const std::string& run, const std::string& state) {
-    for (int i = 0; i < 500; ++i) {
-      driver.tick();
-      if ((*store_->find_run(run))->driver_state == state) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return false;
+    ASSERT_TRUE(store_->create_run(unstarted_run("run-1", kNode)));
   }
   void report(const std::string& run, const std::string& verdict, const std::string& failure = "") {
     nlohmann::json figure{{"name", "cpu_threads"}, {"value", 2}};
@@ -65,12 +30,6 @@ class BurninDriverTest : public ::testing::Test {
     if (!failure.empty()) r["failures"].push_back(failure);
     ASSERT_TRUE(store_->store_report(run, r.dump(), verdict));
   }
-
-  std::filesystem::path dir_;
-  testing::FakeIronic ironic_{kNode};
-  std::unique_ptr<RunStore> store_;
-  OrchestratorConfig config_;
-  std::unique_ptr<ApiService> api_;
 };
 
 TEST_F(BurninDriverTest, PassEndsAvailableWithExtraAndTrait) {

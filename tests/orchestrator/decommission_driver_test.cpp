@@ -4,63 +4,31 @@
 // deleted; no certificate, a tampered one, FAIL or ERROR put it in
 // maintenance; a new driver resumes from the store.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <filesystem>
-#include <thread>
 
-#include "fake_ironic.hpp"
-#include "ironic/burnin_driver.hpp"
+#include "driver_test_fixture.hpp"
 #include "kiln/config.hpp"
 #include "kiln/signature.hpp"
-
-#include "store_backend_test.hpp"
 
 namespace kiln::orchestrator {
 namespace {
 
 constexpr const char* kNode = "5c7f3a3e-8d57-4c5e-9f0e-1d2b3c4d5e6f";
 
-class DecommissionDriverTest : public ::testing::Test {
+class DecommissionDriverTest : public DriverTest<> {
  protected:
+  DecommissionDriverTest() : DriverTest(kNode) {}
   void SetUp() override {
-    dir_ = fresh_test_dir("kiln-decom-driver");
-    auto store = open_run_store(sqlite_url(dir_));
-    ASSERT_TRUE(store) << store.error().message;
-    store_ = std::move(*store);
-    config_.operator_token = "operator-token-0123456789";
-    config_.ironic.url = ironic_.url();
-    config_.ironic.deploy_interface = "fake";
-    config_.ironic.kernel_url = "http://img/k";
-    config_.ironic.ramdisk_url = "http://img/r";
-    config_.ironic.poll_interval = std::chrono::milliseconds(1);
-    config_.ironic.max_backoff = std::chrono::milliseconds(20);
-    config_.ironic.request_timeout = std::chrono::seconds(5);
+    open_store("kiln-decom-driver");
     config_.ironic.decommission_certificate_wait = std::chrono::seconds(0);
     api_ = std::make_unique<ApiService>(*store_, config_);
     key_ = *signature::generate_key();
     api_->set_signing_key(key_);
-    RunRow run;
-    run.id = "run-d1";
-    run.node_uuid = kNode;
-    run.token_hash = "unset";
-    run.driver_state = "start";
-    run.kind = "decommission";
-    ASSERT_TRUE(store_->create_run(run));
-  }
-  void TearDown() override {
-    api_.reset();
-    store_.reset();
-    std::filesystem::remove_all(dir_);
+    ASSERT_TRUE(store_->create_run(unstarted_run("run-d1", kNode, "decommission")));
   }
   bool drive_to(BurninDriver& driver, const std::string& state) {
-    for (int i = 0; i < 500; ++i) {
-      driver.tick();
-      if ((*store_->find_run("run-d1"))->driver_state == state) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return false;
+    return DriverTest::drive_to(driver, "run-d1", state);
   }
   void report(const std::string& verdict, const std::string& failure = "") {
     nlohmann::json r{{"verdict", verdict}, {"failures", nlohmann::json::array()}};
@@ -89,11 +57,6 @@ class DecommissionDriverTest : public ::testing::Test {
     return static_cast<int>(std::count(ironic_.requests.begin(), ironic_.requests.end(), request));
   }
 
-  std::filesystem::path dir_;
-  testing::FakeIronic ironic_{kNode};
-  std::unique_ptr<RunStore> store_;
-  OrchestratorConfig config_;
-  std::unique_ptr<ApiService> api_;
   signature::SigningKey key_;
 };
 

@@ -3,12 +3,8 @@
 // message in extra.kiln.outliers; with `outliers: fail` it goes to maintenance.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
-
-#include "fake_ironic.hpp"
-#include "ironic/burnin_driver.hpp"
+#include "driver_test_fixture.hpp"
 
 namespace kiln::orchestrator {
 namespace {
@@ -23,21 +19,11 @@ std::string report_with_score(double score) {
       .dump();
 }
 
-class OutlierDriverTest : public ::testing::TestWithParam<bool> {
+class OutlierDriverTest : public DriverTest<::testing::TestWithParam<bool>> {
  protected:
+  OutlierDriverTest() : DriverTest(kNode) {}
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           fmt::format("kiln-outlier-{}-{}", ::getpid(), GetParam() ? "fail" : "flag");
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    auto store = open_run_store("sqlite://" + (dir_ / "kiln.db").string());
-    ASSERT_TRUE(store) << store.error().message;
-    store_ = std::move(*store);
-    config_.operator_token = "operator-token-0123456789";
-    config_.ironic.url = ironic_.url();
-    config_.ironic.deploy_interface = "fake";
-    config_.ironic.poll_interval = std::chrono::milliseconds(1);
-    config_.ironic.max_backoff = std::chrono::milliseconds(20);
+    open_store("kiln-outlier");
     config_.outliers.fail = GetParam();
     // Five batch mates burnt in without Ironic, around 456.
     const double scores[] = {456.7, 455.2, 458.1, 457.0, 454.9};
@@ -52,28 +38,11 @@ class OutlierDriverTest : public ::testing::TestWithParam<bool> {
       ASSERT_TRUE(store_->store_report(run.id, report_with_score(scores[i]), "PASS"));
     }
     ASSERT_TRUE(store_->upsert_node({kNode, "PO-2026-0042", "S9", "", {}, ""}));
-    RunRow run;
-    run.id = "run-1";
-    run.node_uuid = kNode;
-    run.token_hash = "unset";
-    run.driver_state = "start";
-    ASSERT_TRUE(store_->create_run(run));
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
+    ASSERT_TRUE(store_->create_run(unstarted_run("run-1", kNode)));
   }
   bool drive_to(BurninDriver& driver, const std::string& state) {
-    for (int i = 0; i < 500; ++i) {
-      driver.tick();
-      if ((*store_->find_run("run-1"))->driver_state == state) return true;
-    }
-    return false;
+    return DriverTest::drive_to(driver, "run-1", state);
   }
-  std::filesystem::path dir_;
-  testing::FakeIronic ironic_{kNode};
-  std::unique_ptr<RunStore> store_;
-  OrchestratorConfig config_;
 };
 
 TEST_P(OutlierDriverTest, ASlowNodeIsFlaggedOrFailed) {

@@ -12,7 +12,7 @@
 #include <thread>
 
 #include "api/api_service.hpp"
-#include "fake_ironic.hpp"
+#include "driver_test_fixture.hpp"
 #include "ironic/burnin_driver.hpp"
 
 namespace kiln::orchestrator {
@@ -114,12 +114,8 @@ TEST(RunnerTimeout, ContactIsRefreshedAtMostOncePerInterval) {
 class RunnerTimeoutStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("kiln-timeout-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    auto store = open_run_store("sqlite://" + (dir_ / "kiln.db").string());
+    dir_ = fresh_test_dir("kiln-timeout");
+    auto store = open_run_store(sqlite_url(dir_));
     ASSERT_TRUE(store) << store.error().message;
     store_ = std::move(*store);
   }
@@ -258,10 +254,7 @@ TEST_F(RunnerTimeoutStoreTest, TheErrorEndsInMaintenanceWithTheReason) {
   ironic.listen();
   OrchestratorConfig config;
   config.operator_token = "operator-token-0123456789";
-  config.ironic.url = ironic.url();
-  config.ironic.deploy_interface = "fake";
-  config.ironic.poll_interval = std::chrono::milliseconds(1);
-  config.ironic.max_backoff = std::chrono::milliseconds(20);
+  use_fake_ironic(config.ironic, ironic);
   config.ironic.error_retries = 0;
   ApiService api(*store_, config);
   add_run("run-1", "start");

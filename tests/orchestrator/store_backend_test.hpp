@@ -5,29 +5,15 @@
 #pragma once
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <string>
 
 #include "postgres_server.hpp"
 #include "store/sql_connection.hpp"
+#include "test_dir.hpp"
 
 namespace kiln::orchestrator {
-
-// An empty directory for the running test: TMP/PREFIX-PID-TESTNAME.
-inline std::filesystem::path fresh_test_dir(const std::string& prefix) {
-  auto dir = std::filesystem::temp_directory_path() /
-             (prefix + "-" + std::to_string(::getpid()) + "-" +
-              ::testing::UnitTest::GetInstance()->current_test_info()->name());
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir;
-}
-
-inline std::string sqlite_url(const std::filesystem::path& dir) {
-  return "sqlite://" + (dir / "kiln.db").string();
-}
 
 class StoreBackendTest : public ::testing::TestWithParam<std::string> {
  protected:
