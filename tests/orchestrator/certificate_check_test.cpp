@@ -4,10 +4,11 @@
 #include "certificate/certificate_check.hpp"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+
+#include "test_dir.hpp"
 
 namespace kiln::orchestrator {
 namespace {
@@ -15,10 +16,7 @@ namespace {
 class CertificateCheckTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("kiln-cert-check-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::create_directories(dir_);
+    dir_ = fresh_test_dir("kiln-cert-check");
     key_ = *signature::generate_key();
     nlohmann::json body{{"node", {{"serial", "KILN-0001"}}},
                         {"disks", {{{"name", "sda"}, {"verification", "PASS"}}}}};

@@ -142,12 +142,8 @@ INSTANTIATE_TEST_SUITE_P(Backends, GroupCommitTest, ::testing::Values("sqlite", 
 class AsyncArtifactsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("kiln-async-api-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    auto store = open_run_store("sqlite://" + (dir_ / "kiln.db").string());
+    dir_ = fresh_test_dir("kiln-async-api");
+    auto store = open_run_store(sqlite_url(dir_));
     ASSERT_TRUE(store) << store.error().message;
     store_ = std::move(*store);
     OrchestratorConfig config;
