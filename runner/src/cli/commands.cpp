@@ -131,7 +131,7 @@ int cmd_run(const CommonOptions& opts, const RunCommandOptions& run) {
   decommission.with_orchestrator = !run.orchestrator_url.empty();
   SystemHostAdapter host(opts.sysroot);
   FruInfo fru;
-  auto plan = plan_from(host, opts, run.profile, fru);
+  auto plan = plan_from(host, opts, profile_for_mode(decommission.mode, run.profile), fru);
   if (!plan) {
     print_error(plan.error());
     return 2;

@@ -35,6 +35,13 @@ DecommissionDecision decide_decommission(const DecommissionRequest& request) {
   return d;
 }
 
+std::optional<std::string> profile_for_mode(const std::string& mode,
+                                            const std::optional<std::string>& profile) {
+  if (profile) return profile;
+  if (mode == "decommission") return std::string("decommission");
+  return std::nullopt;
+}
+
 std::string wipe_refusal(const RunOptions& options) {
   if (options.mode != "decommission") {
     return "this runner is in burn-in mode: it never wipes, whatever its profile says (boot with "

@@ -28,6 +28,13 @@ struct DecommissionDecision {
 // decommission_go_ahead true (--i-know-this-wipes does not replace it).
 DecommissionDecision decide_decommission(const DecommissionRequest& request);
 
+// The profile a run uses: --profile (kiln.profile) when given; else, in
+// decommission mode, the profile named "decommission" (a node booted with
+// kiln.mode=decommission must not run its delivery's burn-in profile); else
+// nullopt: the delivery's profile.
+std::optional<std::string> profile_for_mode(const std::string& mode,
+                                            const std::optional<std::string>& profile);
+
 // "" when the stage may wipe, else the reason it may not (for the error).
 std::string wipe_refusal(const RunOptions& options);
 
