@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Boots kiln's image in QEMU (TCG) against a simulated server and checks what
 # comes out. tests-hw/README.md describes the rig and the cases.
-#   hw_test.sh BIN_DIR SOURCE_DIR IMAGE_DIR good|baddisk|nofru|noburnin
+#   hw_test.sh BIN_DIR SOURCE_DIR IMAGE_DIR good|baddisk|nofru|noburnin|crash|decommission|iso_bios|iso_uefi
 # good:     FRU read in-band -> delivery PO-2026-0042 -> profile hw -> PASS reported
 #           -> the Ironic node is available with CUSTOM_KILN_PASSED
 # baddisk:  the NVMe disk has a blkdebug bad sector -> the disk stage FAILs naming
@@ -12,6 +12,11 @@
 # crash:    kiln-runner is killed by SIGSEGV in the middle of the disk stage ->
 #           the console shows the crash and the runner's last lines, the node
 #           waits (no silent hang, no power off); the orchestrator keeps the artifacts
+# decommission: `kilnctl decommission start` -> the image in kiln.mode=decommission wipes
+#           an NVMe and a SATA disk full of a marker with the method each emulated device
+#           supports and resets the BMC in-band -> no marker left (host grep/cmp), the signed
+#           certificate names method and fallback per disk, the BMC read over LAN matches
+#           the policy, the Ironic node is retired and manageable
 # iso_bios, iso_uefi: kiln.iso boots from a virtual CD (SeaBIOS / OVMF) through
 #           GRUB into kiln's init, which finds the in-band BMC, the disks and the
 #           network and starts kiln-runner (the test stops there)
@@ -23,6 +28,8 @@ it=$SRC/tests/integration
 . "$hw/lib/guest.sh"
 # shellcheck source=tests-hw/lib/iso_boot.sh
 . "$hw/lib/iso_boot.sh"
+# shellcheck source=tests-hw/lib/decommission.sh
+. "$hw/lib/decommission.sh"
 
 skip() { echo "SKIP: $*"; exit 77; }
 [ "$(id -u)" = 0 ] || skip "the hw tests run as root (ipmi_sim, QEMU disks)"
@@ -58,6 +65,7 @@ serial=KILN-HW-0001; asset=PO-2026-0042
 [ "$case_" = nofru ] && asset=""
 start_bmc "$tmp/bmc" "$serial" "$asset" || fail "ipmi_sim did not start"
 truncate -s 32M "$tmp/sata.raw" "$tmp/nvme.raw"
+if [ "$case_" = decommission ]; then decom_prepare_bmc; decom_fill_disks "$tmp/sata.raw" "$tmp/nvme.raw"; fi
 disks="$(ahci_disk "$tmp/sata.raw" KILN-SATA-0001) $(nvme_disk "$tmp/nvme.raw" KILN-NVME-0001)"
 if [ "$case_" = baddisk ]; then
   # every read of 512-byte sector 8192 (4 KiB block 1024) of the NVMe disk fails with EIO
@@ -94,7 +102,7 @@ initramfs_with_overlay "$IMAGE/kiln.initramfs" "$tmp/overlay" "$tmp/initrd"
 # Orchestrator (and Ironic for good/baddisk) on 127.0.0.1; the guest reaches
 # it as 10.0.2.2, QEMU's user-net gateway.
 ironic_yaml=""
-if [ "$case_" = good ] || [ "$case_" = baddisk ]; then
+if [ "$case_" = good ] || [ "$case_" = baddisk ] || [ "$case_" = decommission ]; then
   set +e; ironic_url=$("$it/ironic_fixture.sh" start "$tmp/ironic"); rc=$?; set -e
   [ $rc = 77 ] && skip "Ironic (ironic-common) is not installed"
   [ $rc = 0 ] || fail "Ironic did not start"
@@ -115,6 +123,9 @@ public_url: http://10.0.2.2:$port
 store: sqlite://$tmp/kiln.db
 operator_token: $OP
 config_dir: $hw/configs
+certificate_key: $tmp/certificate-key.pem
+decommission:
+  certificate_wait_s: 120
 $ironic_yaml
 YAML
 "$bin/kiln-orchestrator" --config "$tmp/orchestrator.yaml" > "$tmp/orch.log" 2>&1 &
@@ -146,6 +157,18 @@ case $case_ in
     wait_node 60 'd["provision_state"] == "active" and d["extra"].get("kiln", {}).get("state") == "burning-in"'
     cmdline=$(node_field 'd["instance_info"]["kernel_append_params"]')
     [ "$case_" = baddisk ] && cmdline="$cmdline kiln.end=poweroff"  # a FAIL waits by default
+    ;;
+  decommission)  # as an operator retires a node: Ironic deploys kiln's image in decommission mode
+    node=$(curl -sf -H "$H" -H 'Content-Type: application/json' -d '{"driver":"fake-hardware","name":"kiln-hw-decom"}' \
+      "$ironic_url/v1/nodes" | jget 'd["uuid"]')
+    curl -sf -X PUT -H "$H" -H 'Content-Type: application/json' -d '{"target":"manage"}' \
+      "$ironic_url/v1/nodes/$node/states/provision" > /dev/null
+    wait_node 60 'd["provision_state"] == "manageable" and d["target_provision_state"] is None'
+    kilnctl decommission start --node "$node" --operator "Hana Hw" > /dev/null
+    wait_node 60 'd["provision_state"] == "active" and d["extra"].get("kiln", {}).get("state") == "decommissioning"'
+    cmdline=$(node_field 'd["instance_info"]["kernel_append_params"]')
+    grep -qw kiln.mode=decommission <<< "$cmdline" || fail "no kiln.mode=decommission in $cmdline"
+    cmdline="$cmdline kiln.end=poweroff"  # a FAIL would wait for a technician
     ;;
   nofru | crash)
     node=$(cat /proc/sys/kernel/random/uuid)
@@ -216,5 +239,13 @@ case $case_ in
     [ "$before" = "$after" ] || fail "a disk changed without the orchestrator's go-ahead"
     grep -q "not confirmed" "$tmp/serial.log" || fail "the console does not say destructive work was not confirmed"
     echo "both disks unchanged (sha256 $before)" ;;
+  decommission)
+    grep -q "KILN VERDICT: PASS" "$tmp/serial.log" || fail "the verdict is not PASS"
+    wait_node 120 'd["provision_state"] == "manageable" and d["target_provision_state"] is None and d["retired"]'
+    reason=$(node_field 'd["retired_reason"]')
+    echo "Ironic node $node: manageable, retired: $reason"
+    grep -q "^kiln decommission certificate .*/$(run_json 'd["runs"][-1]["id"]') sha256 [0-9a-f]\{64\}$" <<< "$reason" ||
+      fail "retired_reason does not name the run's certificate: $reason"
+    decom_check "$tmp/sata.raw" "$tmp/nvme.raw" "$(run_json 'd["runs"][-1]["id"]')" ;;
 esac
 echo "hw $case_ passed in $(($(date +%s) - started)) s"
