@@ -6,15 +6,9 @@
 #   delivery_summary_test.sh BIN_DIR SOURCE_DIR
 set -euo pipefail
 bin=$1; src=$2
-tmp=$(mktemp -d /tmp/kiln-summary-it.XXXXXX)
-orch_pid=""
-cleanup() {
-  if [ -n "$orch_pid" ] && kill -TERM "$orch_pid" 2>/dev/null; then wait "$orch_pid" 2>/dev/null || true; fi
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; tail -n 20 "$tmp/orch.log" >&2 2>/dev/null || true; exit 1; }
-OP=kiln-it-operator-token-0123456789
+# shellcheck source=tests/integration/orchestrator_rig.sh
+. "$(dirname "$0")/orchestrator_rig.sh"
+rig_init kiln-summary-it
 for tool in curl python3; do command -v $tool >/dev/null || { echo "SKIP: $tool missing"; exit 77; }; done
 
 mkdir -p "$tmp/configs/profiles" "$tmp/configs/deliveries"
@@ -27,18 +21,14 @@ printf 'profile: summary\nstages:\n  - stage: benchmark\n    params: {length: bo
   --fru-file "$src/tests/data/fru-po-2026-0042.txt" --out "$tmp/run" > "$tmp/runner.log" 2>&1 ||
   { cat "$tmp/runner.log"; fail "kiln-runner run"; }
 
+# No config_dir: the orchestrator only records and summarises the posted reports.
 cat > "$tmp/orchestrator.yaml" <<YAML
 listen: 127.0.0.1
 port: 0
 store: sqlite://$tmp/kiln.db
 operator_token: $OP
 YAML
-"$bin/kiln-orchestrator" --config "$tmp/orchestrator.yaml" --port-file "$tmp/port" > "$tmp/orch.log" 2>&1 &
-orch_pid=$!
-for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.1; done
-[ -s "$tmp/port" ] || fail "kiln-orchestrator did not start"
-url=http://127.0.0.1:$(cat "$tmp/port")
-kilnctl() { "$bin/kilnctl" --url "$url" --token "$OP" "$@"; }
+start_orchestrator
 
 post_node() {  # post_node INDEX FACTOR: a burn-in, register, the report with scores x FACTOR
   python3 - "$url" "$OP" "$1" "$2" "$tmp/run/report.json" <<'PY'

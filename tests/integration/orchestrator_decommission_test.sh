@@ -18,46 +18,17 @@ set -euo pipefail
 bin=$1; src=$2; case_=$3
 it=$(cd "$(dirname "$0")" && pwd)
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root (the runner wipes a loop device)"; exit 77; }
-tmp=$(mktemp -d /tmp/kiln-decom-orch.XXXXXX)
-orch_pid=""; loop=""
-cleanup() {
-  if [ -n "$orch_pid" ] && kill -TERM "$orch_pid" 2>/dev/null; then wait "$orch_pid" 2>/dev/null || true; fi
-  [ -n "$loop" ] && losetup -d "$loop" 2>/dev/null || true
-  "$it/ironic_fixture.sh" stop "$tmp/ironic" || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-H='X-OpenStack-Ironic-API-Version: 1.82'
-OP=kiln-it-operator-token-0123456789
-fail() { echo "FAIL: $*" >&2; tail -n 30 "$tmp/orch.log" >&2 2>/dev/null || true; exit 1; }
-jget() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
+# shellcheck source=tests/integration/orchestrator_rig.sh
+. "$it/orchestrator_rig.sh"
+rig_init kiln-decom-orch
+loop=""
+rig_on_exit '[ -n "$loop" ] && losetup -d "$loop" 2>/dev/null'
 
 truncate -s 1M "$tmp/probe.img"
 probe=$(losetup -f --show "$tmp/probe.img" 2>/dev/null) || { echo "SKIP: no loop device support"; exit 77; }
 losetup -d "$probe"
-set +e
-ironic_url=$("$it/ironic_fixture.sh" start "$tmp/ironic")
-rc=$?
-set -e
-[ $rc -eq 77 ] && { echo "SKIP: Ironic (ironic-common) is not installed"; exit 77; }
-[ $rc -eq 0 ] || fail "Ironic did not start"
-
-node=$(curl -sf -H "$H" -H 'Content-Type: application/json' -d '{"driver":"fake-hardware","name":"kiln-decom"}' \
-  "$ironic_url/v1/nodes" | jget 'd["uuid"]')
-curl -sf -X PUT -H "$H" -H 'Content-Type: application/json' -d '{"target":"manage"}' \
-  "$ironic_url/v1/nodes/$node/states/provision" >/dev/null
-node_field() { curl -sf -H "$H" "$ironic_url/v1/nodes/$node" | jget "$1"; }
-wait_for() {  # wait_for SECONDS PYTHON-EXPR-ON-NODE
-  local end=$(( $(date +%s) + $1 ))
-  while [ "$(date +%s)" -lt "$end" ]; do
-    [ "$(node_field "$2" 2>/dev/null || true)" = True ] && return 0
-    sleep 0.5
-  done
-  curl -s -H "$H" "$ironic_url/v1/nodes/$node" | python3 -m json.tool |
-    grep -E 'provision_state|maintenance|retired|extra|traits|last_error' >&2 || true
-  fail "node never satisfied: $2"
-}
-wait_for 60 'd["provision_state"] == "manageable" and d["target_provision_state"] is None'
+rig_start_ironic
+rig_enrol_node kiln-decom
 if [ "$case_" = pass ]; then  # this node is cleaned by Ironic on undeploy (the production setting)
   curl -sf -X PATCH -H "$H" -H 'Content-Type: application/json' \
     -d '[{"op": "replace", "path": "/automated_clean", "value": true}]' "$ironic_url/v1/nodes/$node" >/dev/null
@@ -75,36 +46,11 @@ stages:
     params: {overwrite: always, pattern: zeros, verify: full, allow_signatures: true}
 YAML
 delete_node=false; [ "$case_" = pass_delete ] && delete_node=true
-cat > "$tmp/orchestrator.yaml" <<YAML
-listen: 127.0.0.1
-port: 0
-store: "sqlite://$tmp/kiln.db"
-operator_token: $OP
-config_dir: $tmp/configs
-certificate_key: $tmp/keys/certificate-key.pem
+rig_write_config "certificate_key: $tmp/keys/certificate-key.pem
 decommission:
   delete_node: $delete_node
-  certificate_wait_s: 60
-ironic:
-  url: $ironic_url
-  deploy_interface: fake
-  kernel_url: http://127.0.0.1:9/kiln/vmlinuz
-  ramdisk_url: http://127.0.0.1:9/kiln/initramfs.zst
-  extra_kernel_params: console=ttyS0 kiln.mode=burnin
-  poll_interval_ms: 200
-  max_backoff_ms: 2000
-YAML
-start_orchestrator() {  # [PORT]
-  rm -f "$tmp/port"
-  "$bin/kiln-orchestrator" --config "$tmp/orchestrator.yaml" --port-file "$tmp/port" ${1:+--port "$1"} \
-    >> "$tmp/orch.log" 2>&1 &
-  orch_pid=$!
-  for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.1; done
-  [ -s "$tmp/port" ] || fail "kiln-orchestrator did not start"
-}
+  certificate_wait_s: 60" "extra_kernel_params: console=ttyS0 kiln.mode=burnin"
 start_orchestrator
-url=http://127.0.0.1:$(cat "$tmp/port")
-kilnctl() { "$bin/kilnctl" --url "$url" --token "$OP" "$@"; }
 [ "$(stat -c %a "$tmp/keys/certificate-key.pem")" = 600 ] || fail "the signing key is not mode 0600"
 key_id=$(curl -sf "$url/v1/certificate-key" | jget 'd["key_id"]')
 echo "orchestrator signs with key $key_id"
@@ -112,19 +58,15 @@ echo "orchestrator signs with key $key_id"
 kilnctl decommission start --node "$node" --operator "Olga Ops"
 run_id=$(kilnctl -f json run list | jget 'd["runs"][-1]["id"]')
 [ "$(kilnctl -f json run show "$run_id" | jget 'd["kind"]')" = decommission ] || fail "run kind"
-wait_for 60 'd["provision_state"] == "active" and d["target_provision_state"] is None and d["extra"].get("kiln", {}).get("state") == "decommissioning"'
+rig_wait_deployed decommissioning
 for _ in $(seq 50); do [ "$(kilnctl -f json run show "$run_id" | jget 'd["ironic_state"]')" = running ] && break; sleep 0.2; done
-params=$(node_field 'd["instance_info"]["kernel_append_params"]')
-echo "kernel command line: $(sed 's/kiln.token=[^ ]*/kiln.token=.../' <<< "$params")"
+rig_kernel_params
 [ "$(tr ' ' '\n' <<< "$params" | grep -c '^kiln.mode=')" = 1 ] && grep -qw 'kiln.mode=decommission' <<< "$params" ||
   fail "kernel params need exactly one kiln.mode=decommission: $params"
-kurl=$(tr ' ' '\n' <<< "$params" | sed -n 's/^kiln.url=//p')
-ktoken=$(tr ' ' '\n' <<< "$params" | sed -n 's/^kiln.token=//p')
-knode=$(tr ' ' '\n' <<< "$params" | sed -n 's/^kiln.node=//p')
 if [ "$case_" = kill9 ]; then
   kill -KILL "$orch_pid"; wait "$orch_pid" 2>/dev/null || true
   echo "orchestrator killed -9 while the node waits for its runner"
-  start_orchestrator "${url##*:}"
+  start_orchestrator "$port"
   [ "$(grep -c 'certificates signed with Ed25519 key '"$key_id" "$tmp/orch.log")" = 2 ] ||
     fail "the restarted orchestrator does not sign with the same key"
 fi

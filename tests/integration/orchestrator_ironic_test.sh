@@ -13,41 +13,11 @@
 set -euo pipefail
 bin=$1; src=$2; case_=$3
 it=$(cd "$(dirname "$0")" && pwd)
-tmp=$(mktemp -d /tmp/kiln-orch-it.XXXXXX)
-orch_pid=""
-cleanup() {
-  if [ -n "$orch_pid" ] && kill -TERM "$orch_pid" 2>/dev/null; then wait "$orch_pid" 2>/dev/null || true; fi
-  "$it/ironic_fixture.sh" stop "$tmp/ironic" || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-H='X-OpenStack-Ironic-API-Version: 1.82'
-OP=kiln-it-operator-token-0123456789
-fail() { echo "FAIL: $*" >&2; tail -n 30 "$tmp/orch.log" >&2 2>/dev/null || true; exit 1; }
-jget() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
-
-set +e
-ironic_url=$("$it/ironic_fixture.sh" start "$tmp/ironic")
-rc=$?
-set -e
-[ $rc -eq 77 ] && { echo "SKIP: Ironic (ironic-common) is not installed"; exit 77; }
-[ $rc -eq 0 ] || fail "Ironic did not start"
-
-node=$(curl -sf -H "$H" -H 'Content-Type: application/json' -d '{"driver":"fake-hardware","name":"kiln-it"}' \
-  "$ironic_url/v1/nodes" | jget 'd["uuid"]')
-curl -sf -X PUT -H "$H" -H 'Content-Type: application/json' -d '{"target":"manage"}' \
-  "$ironic_url/v1/nodes/$node/states/provision" >/dev/null
-node_field() { curl -sf -H "$H" "$ironic_url/v1/nodes/$node" | jget "$1"; }
-wait_for() {  # wait_for SECONDS PYTHON-EXPR-ON-NODE
-  local end=$(( $(date +%s) + $1 ))
-  while [ "$(date +%s)" -lt "$end" ]; do
-    [ "$(node_field "$2" 2>/dev/null || true)" = True ] && return 0
-    sleep 0.5
-  done
-  curl -s -H "$H" "$ironic_url/v1/nodes/$node" | python3 -m json.tool | grep -E 'provision_state|maintenance|extra|traits|last_error' >&2 || true
-  fail "node never satisfied: $2"
-}
-wait_for 60 'd["provision_state"] == "manageable" and d["target_provision_state"] is None'
+# shellcheck source=tests/integration/orchestrator_rig.sh
+. "$it/orchestrator_rig.sh"
+rig_init kiln-orch-it
+rig_start_ironic
+rig_enrol_node kiln-it
 
 # Runner configs: inventory only (fast) or memtest long enough for the faults.
 mkdir -p "$tmp/configs/profiles" "$tmp/configs/deliveries"
@@ -68,37 +38,12 @@ if [ "$case_" = pass_pg ]; then
   "${as[@]}" "$pgbin/initdb" -D "$tmp/pg" -A trust -U postgres > "$tmp/initdb.log" 2>&1 || fail "initdb"
   "${as[@]}" "$pgbin/pg_ctl" -D "$tmp/pg" -l "$tmp/pg.log" -w -o "-p $pgport -k $tmp -c listen_addresses=''" start >/dev/null ||
     fail "pg_ctl start"
-  trap '"${as[@]}" "$pgbin/pg_ctl" -D "$tmp/pg" -m immediate -w stop >/dev/null 2>&1 || true; cleanup' EXIT
+  rig_on_exit '"${as[@]}" "$pgbin/pg_ctl" -D "$tmp/pg" -m immediate -w stop >/dev/null 2>&1'
   store="host=$tmp port=$pgport user=postgres dbname=postgres"
 fi
 deploy_interface=fake; [ "$case_" = ironic400 ] && deploy_interface=no-such-interface
-cat > "$tmp/orchestrator.yaml" <<YAML
-listen: 127.0.0.1
-port: 0
-store: "$store"
-operator_token: $OP
-max_body_bytes: 1048576
-config_dir: $tmp/configs
-ironic:
-  url: $ironic_url
-  deploy_interface: $deploy_interface
-  kernel_url: http://127.0.0.1:9/kiln/vmlinuz
-  ramdisk_url: http://127.0.0.1:9/kiln/initramfs.zst
-  poll_interval_ms: 200
-  max_backoff_ms: 2000
-YAML
-start_orchestrator() {  # [PORT]
-  rm -f "$tmp/port"
-  "$bin/kiln-orchestrator" --config "$tmp/orchestrator.yaml" --port-file "$tmp/port" ${1:+--port "$1"} \
-    >> "$tmp/orch.log" 2>&1 &
-  orch_pid=$!
-  for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.1; done
-  [ -s "$tmp/port" ] || fail "kiln-orchestrator did not start"
-  port=$(cat "$tmp/port")
-}
+rig_write_config --store "$store" --deploy-interface $deploy_interface "max_body_bytes: 1048576"
 start_orchestrator
-url=http://127.0.0.1:$port
-kilnctl() { "$bin/kilnctl" --url "$url" --token "$OP" "$@"; }
 
 if [ "$case_" = pass ]; then  # refusals over real HTTP: JSON errors, nothing changes
   code() { curl -s -o "$tmp/err.json" -w '%{http_code}' "$@"; }
@@ -124,13 +69,9 @@ if [ "$case_" = ironic400 ]; then  # Ironic refuses the PATCH: its own message r
   kilnctl run show "$(kilnctl -f json run list | jget 'd["runs"][0]["id"]')"
   echo "orchestrator/Ironic $case_ passed"; exit 0
 fi
-wait_for 60 'd["provision_state"] == "active" and d["target_provision_state"] is None and d["extra"].get("kiln", {}).get("state") == "burning-in"'
-params=$(node_field 'd["instance_info"]["kernel_append_params"]')
-echo "kernel command line: $(sed 's/kiln.token=[^ ]*/kiln.token=.../' <<< "$params")"
+rig_wait_deployed burning-in
 # The test plays the ramdisk: kiln.url, kiln.node, kiln.token from the command line.
-kurl=$(tr ' ' '\n' <<< "$params" | sed -n 's/^kiln.url=//p')
-ktoken=$(tr ' ' '\n' <<< "$params" | sed -n 's/^kiln.token=//p')
-knode=$(tr ' ' '\n' <<< "$params" | sed -n 's/^kiln.node=//p')
+rig_kernel_params
 [ "$knode" = "$node" ] && [ "$kurl" = "$url" ] && [ ${#ktoken} -eq 64 ] || fail "kernel params: $params"
 
 "$bin/kiln-runner" run --config "$tmp/configs" --profile burnin --fru-file "$src/tests/data/fru-po-2026-0042.txt" \

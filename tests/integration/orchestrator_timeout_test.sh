@@ -12,80 +12,25 @@
 set -euo pipefail
 bin=$1; src=$2; case_=$3
 it=$(cd "$(dirname "$0")" && pwd)
-tmp=$(mktemp -d /tmp/kiln-timeout-it.XXXXXX)
-orch_pid=""; runner_pid=""
-cleanup() {
-  [ -n "$runner_pid" ] && kill -KILL "$runner_pid" 2>/dev/null || true
-  if [ -n "$orch_pid" ] && kill -TERM "$orch_pid" 2>/dev/null; then wait "$orch_pid" 2>/dev/null || true; fi
-  "$it/ironic_fixture.sh" stop "$tmp/ironic" || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-H='X-OpenStack-Ironic-API-Version: 1.82'
-OP=kiln-it-operator-token-0123456789
-fail() { echo "FAIL: $*" >&2; tail -n 30 "$tmp/orch.log" >&2 2>/dev/null || true; exit 1; }
-jget() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
-
-set +e
-ironic_url=$("$it/ironic_fixture.sh" start "$tmp/ironic")
-rc=$?
-set -e
-[ $rc -eq 77 ] && { echo "SKIP: Ironic (ironic-common) is not installed"; exit 77; }
-[ $rc -eq 0 ] || fail "Ironic did not start"
-node=$(curl -sf -H "$H" -H 'Content-Type: application/json' -d '{"driver":"fake-hardware","name":"kiln-timeout"}' \
-  "$ironic_url/v1/nodes" | jget 'd["uuid"]')
-curl -sf -X PUT -H "$H" -H 'Content-Type: application/json' -d '{"target":"manage"}' \
-  "$ironic_url/v1/nodes/$node/states/provision" >/dev/null
-node_field() { curl -sf -H "$H" "$ironic_url/v1/nodes/$node" | jget "$1"; }
-wait_for() {  # wait_for SECONDS PYTHON-EXPR-ON-NODE
-  local end=$(( $(date +%s) + $1 ))
-  while [ "$(date +%s)" -lt "$end" ]; do
-    [ "$(node_field "$2" 2>/dev/null || true)" = True ] && return 0
-    sleep 0.5
-  done
-  curl -s -H "$H" "$ironic_url/v1/nodes/$node" | python3 -m json.tool | grep -E 'provision_state|maintenance|extra|traits|last_error' >&2 || true
-  fail "node never satisfied: $2"
-}
-wait_for 60 'd["provision_state"] == "manageable" and d["target_provision_state"] is None'
+# shellcheck source=tests/integration/orchestrator_rig.sh
+. "$it/orchestrator_rig.sh"
+rig_init kiln-timeout-it
+runner_pid=""
+rig_on_exit '[ -n "$runner_pid" ] && kill -KILL "$runner_pid" 2>/dev/null'
+rig_start_ironic
+rig_enrol_node kiln-timeout
 
 mkdir -p "$tmp/configs/profiles" "$tmp/configs/deliveries"
 printf 'delivery: PO-2026-0042\nprofile: burnin\n' > "$tmp/configs/deliveries/po.yaml"
 printf 'profile: burnin\nstages:\n  - stage: memtest\n    params: {size_mib: 64, passes: 0, duration: 300s, reserve_mib: 0}\n' \
   > "$tmp/configs/profiles/burnin.yaml"
-cat > "$tmp/orchestrator.yaml" <<YAML
-listen: 127.0.0.1
-port: 0
-store: sqlite://$tmp/kiln.db
-operator_token: $OP
-config_dir: $tmp/configs
-runner_timeout: 25s
-ironic:
-  url: $ironic_url
-  deploy_interface: fake
-  kernel_url: http://127.0.0.1:9/kiln/vmlinuz
-  ramdisk_url: http://127.0.0.1:9/kiln/initramfs.zst
-  poll_interval_ms: 200
-  max_backoff_ms: 2000
-  error_retries: 0
-YAML
-start_orchestrator() {  # [PORT]
-  rm -f "$tmp/port"
-  "$bin/kiln-orchestrator" --config "$tmp/orchestrator.yaml" --port-file "$tmp/port" ${1:+--port "$1"} \
-    >> "$tmp/orch.log" 2>&1 &
-  orch_pid=$!
-  for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.1; done
-  [ -s "$tmp/port" ] || fail "kiln-orchestrator did not start"
-  port=$(cat "$tmp/port")
-}
+rig_write_config "runner_timeout: 25s" "error_retries: 0"
 start_orchestrator
-url=http://127.0.0.1:$port
-kilnctl() { "$bin/kilnctl" --url "$url" --token "$OP" "$@"; }
 kilnctl burnin start --node "$node"
-wait_for 60 'd["provision_state"] == "active" and d["target_provision_state"] is None and d["extra"].get("kiln", {}).get("state") == "burning-in"'
-params=$(node_field 'd["instance_info"]["kernel_append_params"]')
-arg() { tr ' ' '\n' <<< "$params" | sed -n "s/^kiln.$1=//p"; }
+rig_wait_deployed burning-in
+rig_kernel_params
 "$bin/kiln-runner" run --config "$tmp/configs" --profile burnin --fru-file "$src/tests/data/fru-po-2026-0042.txt" \
-  --out "$tmp/run" --orchestrator "$(arg url)" --token "$(arg token)" --node "$(arg node)" \
+  --out "$tmp/run" --orchestrator "$kurl" --token "$ktoken" --node "$knode" \
   > "$tmp/runner.log" 2>&1 &
 runner_pid=$!
 run_id=$(kilnctl -f json run list | jget 'd["runs"][0]["id"]')

@@ -7,49 +7,22 @@
 set -euo pipefail
 bin=$1; src=$2
 command -v openssl >/dev/null || { echo "SKIP: openssl not installed"; exit 77; }
-tmp=$(mktemp -d /tmp/kiln-tls-test.XXXXXX)
-orch_pid=""
-cleanup() {
-  if [ -n "$orch_pid" ]; then kill -TERM "$orch_pid" 2>/dev/null || true; wait "$orch_pid" 2>/dev/null || true; fi
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; [ -f "$tmp/orch.log" ] && tail -20 "$tmp/orch.log"; exit 1; }
+# shellcheck source=tests/integration/orchestrator_rig.sh
+. "$(dirname "$0")/orchestrator_rig.sh"
+rig_init kiln-tls-test
 
 # A CA, a server certificate for IP 127.0.0.1 signed by it, and an unrelated CA.
-ca() {
-  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
-    -subj "/CN=$2" -keyout "$tmp/$1.key" -out "$tmp/$1.pem" 2>/dev/null
-}
-ca ca "kiln test CA"
-ca wrong-ca "someone else's CA"
-openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=kiln-orchestrator" \
-  -keyout "$tmp/server.key" -out "$tmp/server.csr" 2>/dev/null
-printf 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' > "$tmp/ext.cnf"
-openssl x509 -req -in "$tmp/server.csr" -CA "$tmp/ca.pem" -CAkey "$tmp/ca.key" -CAcreateserial \
-  -days 2 -extfile "$tmp/ext.cnf" -out "$tmp/server.pem" 2>/dev/null
+rig_tls_certificates
 
-OP=tls-test-operator-token-0123456789
 mkdir -p "$tmp/configs/profiles" "$tmp/configs/deliveries"
 printf 'delivery: PO-2026-0042\nprofile: burnin\n' > "$tmp/configs/deliveries/po.yaml"
 printf 'profile: burnin\nstages:\n  - stage: inventory\n' > "$tmp/configs/profiles/burnin.yaml"
-cat > "$tmp/orchestrator.yaml" <<EOF
-port: 0
-store: sqlite://$tmp/kiln.db
-operator_token: $OP
-config_dir: $tmp/configs
-tls:
+rig_write_config "tls:
   cert: $tmp/server.pem
-  key: $tmp/server.key
-EOF
-"$bin/kiln-orchestrator" --config "$tmp/orchestrator.yaml" --port-file "$tmp/port" > "$tmp/orch.log" 2>&1 &
-orch_pid=$!
-for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.1; done
-[ -s "$tmp/port" ] || fail "the orchestrator did not start"
-port=$(cat "$tmp/port")
+  key: $tmp/server.key"
+start_orchestrator
 url=https://127.0.0.1:$port
 grep -q "listening on https://" "$tmp/orch.log" || fail "the orchestrator does not say https"
-kilnctl() { "$bin/kilnctl" --url "$url" --token "$OP" "$@"; }
 
 # Operator over TLS with the right CA.
 node=tls-node-0001
