@@ -15,13 +15,16 @@ namespace {
 
 constexpr std::size_t kMaxReply = 256U * 1024U * 1024U;
 
-// GET with the operator token; the body on 2xx, else prints why and nullopt.
-std::optional<std::string> fetch(const std::string& url, const std::string& token, int& status) {
+// GET with the operator token; the body on 2xx, else prints why and nullopt
+// (status 0: no answer at all, a connection or TLS failure).
+std::optional<std::string> fetch(const std::string& url, const std::string& token,
+                                 const std::string& ca_file, int& status) {
   HttpHeaders headers;
   if (!token.empty()) headers.emplace_back("Authorization", "Bearer " + token);
-  auto reply = http_call("GET", url, headers, "", std::chrono::seconds(30));
+  auto reply = http_call("GET", url, headers, "", std::chrono::seconds(30), ca_file);
   if (!reply) {
-    fmt::print(stderr, "kilnctl: error: {}\n", reply.error().message);
+    fmt::print(stderr, "kilnctl: error: cannot reach the orchestrator: {}\n",
+               reply.error().message);
     status = 0;
     return std::nullopt;
   }
@@ -86,7 +89,7 @@ int certificate_get(const OrchestratorAccess& access, const CertificateGetOption
   int status = 0;
   if (options.html && !options.run_id.empty()) {  // the orchestrator's own page
     auto page = fetch(fmt::format("{}/v1/runs/{}/certificate.html", access.url, options.run_id),
-                      access.token, status);
+                      access.token, access.ca_file, status);
     if (!page) return status == 0 ? 2 : 1;
     if (options.output.empty()) {
       fmt::print("{}", *page);
@@ -97,7 +100,7 @@ int certificate_get(const OrchestratorAccess& access, const CertificateGetOption
   const std::string url =
       options.run_id.empty() ? fmt::format("{}/v1/nodes/{}/certificate", access.url, options.node)
                              : fmt::format("{}/v1/runs/{}/certificate", access.url, options.run_id);
-  auto text = fetch(url, access.token, status);
+  auto text = fetch(url, access.token, access.ca_file, status);
   if (!text) return status == 0 ? 2 : 1;
   auto document = parse_json(*text, "certificate", kMaxReply);
   if (!document) {
@@ -130,7 +133,7 @@ int certificate_verify(const std::string& format, const CertificateVerifyOptions
     trusted = *key;
   } else if (!options.orchestrator.empty()) {
     int status = 0;
-    auto text = fetch(options.orchestrator + "/v1/certificate-key", "", status);
+    auto text = fetch(options.orchestrator + "/v1/certificate-key", "", options.ca_file, status);
     if (!text) return 2;
     auto reply = parse_json(*text, "certificate key", kMaxReply);
     auto pem = reply ? json_string(*reply, "public_key_pem") : std::nullopt;

@@ -8,7 +8,8 @@ namespace kiln::orchestrator {
 struct OrchestratorAccess {
   std::string url;
   std::string token;
-  std::string format;  // table | json
+  std::string format;   // table | json
+  std::string ca_file;  // --ca: trust anchors of an https:// orchestrator
 };
 
 struct CertificateGetOptions {
@@ -22,6 +23,7 @@ struct CertificateVerifyOptions {
   std::string file;
   std::string public_key;    // --public-key PEM
   std::string orchestrator;  // --orchestrator URL: fetch its public key
+  std::string ca_file;       // --ca: trust anchors of an https:// --orchestrator
 };
 
 // Exit 0 when written, 1 when the orchestrator refused, 2 on usage/connection errors.

@@ -21,38 +21,53 @@ struct Session {
   std::string ca_file;  // https:// trust anchors (--ca)
 };
 
-// Calls the API; prints the error body and returns nullopt on failure.
-std::optional<nlohmann::json> call(const Session& s, const std::string& method,
-                                   const std::string& path, const std::string& body = "") {
+// Exit codes (docs/orchestrator.md#kilnctl): 0 success, 1 the orchestrator
+// refused (its message is printed), 2 usage or connection/TLS errors.
+constexpr int kExitRefused = 1;
+constexpr int kExitUsageOrConnection = 2;
+
+// What an API call gave: the JSON body on success, else the exit code its
+// failure means (the message is already printed).
+struct ApiResult {
+  std::optional<nlohmann::json> body;
+  int failure_exit = 0;
+};
+
+ApiResult failed(int exit_code) { return ApiResult{std::nullopt, exit_code}; }
+
+// Calls the API; prints why and returns the failure's exit code on failure.
+ApiResult call(const Session& s, const std::string& method, const std::string& path,
+               const std::string& body = "") {
   HttpHeaders headers{{"Authorization", "Bearer " + s.token}};
   if (!body.empty()) headers.emplace_back("Content-Type", "application/json");
   auto reply = http_call(method, s.url + path, headers, body, std::chrono::seconds(30), s.ca_file);
-  if (!reply) {
-    fmt::print(stderr, "kilnctl: error: {}\n", reply.error().message);
-    return std::nullopt;
+  if (!reply) {  // no answer: refused connection, timeout, TLS verification
+    fmt::print(stderr, "kilnctl: error: cannot reach the orchestrator: {}\n",
+               reply.error().message);
+    return failed(kExitUsageOrConnection);
   }
   auto parsed = kiln::parse_json(reply->body, "orchestrator reply", 256U * 1024U * 1024U);
-  if (!parsed) {
-    fmt::print(stderr, "kilnctl: error: HTTP {} with a body that is not JSON\n", reply->status);
-    return std::nullopt;
+  if (!parsed) {  // something answered, but not a kiln-orchestrator
+    fmt::print(stderr, "kilnctl: error: {} answered HTTP {} with a body that is not JSON\n", s.url,
+               reply->status);
+    return failed(kExitUsageOrConnection);
   }
   if (reply->status >= 400) {
     const auto* e = kiln::json_path(*parsed, {"error"});
     fmt::print(
         stderr, "kilnctl: error: HTTP {}: {}\n", reply->status,
         e != nullptr ? kiln::json_string(*e, "message").value_or(e->dump()) : parsed->dump());
-    return std::nullopt;
+    return failed(kExitRefused);
   }
-  return std::move(*parsed);
+  return ApiResult{std::move(*parsed), 0};
 }
 
-int show(const Session& s, const std::optional<nlohmann::json>& body,
-         std::string (*table)(const nlohmann::json&)) {
-  if (!body) return 1;
+int show(const Session& s, const ApiResult& result, std::string (*table)(const nlohmann::json&)) {
+  if (!result.body) return result.failure_exit;
   if (s.format == "json") {
-    fmt::print("{}\n", body->dump(2));
+    fmt::print("{}\n", result.body->dump(2));
   } else {
-    fmt::print("{}", table(*body));
+    fmt::print("{}", table(*result.body));
   }
   return 0;
 }
@@ -63,6 +78,7 @@ int main(int argc, char** argv) {
   CLI::App app{
       "kilnctl: drive kiln-orchestrator (deliveries, nodes, burn-ins, decommissions, runs)"};
   app.require_subcommand(1);
+  app.fallthrough();  // --url/--token/--ca/-f also after the subcommand
   Session s;
   app.add_option("--url", s.url, "orchestrator URL")
       ->envname("KILN_ORCHESTRATOR_URL")
@@ -145,13 +161,13 @@ int main(int argc, char** argv) {
     if (delivery->got_subcommand("list"))
       return show(s, call(s, "GET", "/v1/deliveries"), deliveries_table);
     if (delivery->got_subcommand("show")) {  // node by node, then the batch analysis
-      auto body = call(s, "GET", "/v1/deliveries/" + tag);
-      if (body) {
+      auto result = call(s, "GET", "/v1/deliveries/" + tag);
+      if (result.body) {
         auto summary = call(s, "GET", "/v1/deliveries/" + tag + "/summary");
-        if (!summary) return 1;
-        (*body)["summary"] = std::move(*summary);
+        if (!summary.body) return summary.failure_exit;
+        (*result.body)["summary"] = std::move(*summary.body);
       }
-      return show(s, body, delivery_with_summary_table);
+      return show(s, result, delivery_with_summary_table);
     }
     if (node->got_subcommand("list")) return show(s, call(s, "GET", "/v1/nodes"), nodes_table);
     if (node->got_subcommand("show"))
@@ -184,8 +200,11 @@ int main(int argc, char** argv) {
       return show(s, call(s, "POST", "/v1/decommissions", body.dump()), started_table);
     }
     if (certificate->got_subcommand("get"))
-      return certificate_get(OrchestratorAccess{s.url, s.token, s.format}, get_options);
-    if (certificate->got_subcommand("verify")) return certificate_verify(s.format, verify_options);
+      return certificate_get(OrchestratorAccess{s.url, s.token, s.format, s.ca_file}, get_options);
+    if (certificate->got_subcommand("verify")) {
+      verify_options.ca_file = s.ca_file;
+      return certificate_verify(s.format, verify_options);
+    }
     if (run->got_subcommand("show"))
       return show(s, call(s, "GET", "/v1/runs/" + run_id), run_table);
     if (run->got_subcommand("list")) {
