@@ -112,7 +112,16 @@ print(f"certificate: BMC {bmc['interface']}: {len(bmc['actions'])} actions read 
 PY
 
   # The BMC read back over LAN from the host, against the decommission profile's policy:
-  # keep_user admin, users disable (name ""), sel clear, lan ipsrc=dhcp ipaddr/netmask/defgw 0.0.0.0.
+  # keep_user admin, users disable (name ""), sel clear, lan ipsrc=dhcp ipaddr/netmask/defgw 0.0.0.0
+  # (the image runs configs/profiles/decommission.yaml: if its policy changes, so must this check).
+  python3 - "$SRC/configs/profiles/decommission.yaml" <<'PY' || fail "configs/profiles/decommission.yaml's bmc-reset policy is not the one this test checks"
+import sys, yaml
+stage = [s for s in yaml.safe_load(open(sys.argv[1]))["stages"] if s["stage"] == "bmc-reset"][0]
+p = stage["params"]
+want = {"keep_user": "admin", "users": "disable", "disabled_name": "", "sel": "clear", "channel": 1,
+        "lan": ["ipsrc=dhcp", "ipaddr=0.0.0.0", "netmask=0.0.0.0", "defgw=0.0.0.0"], "fru": "keep"}
+assert {k: p.get(k) for k in want} == want, p
+PY
   ipmi_lan user list 1 > "$tmp/users.txt"; ipmi_lan user summary 1 > "$tmp/summary.txt"
   ipmi_lan lan print 1 > "$tmp/lan.txt"; ipmi_lan sel info > "$tmp/sel.txt"
   awk '$1 == 2 && $2 == "admin" && /ADMINISTRATOR/ {ok=1} END {exit !ok}' "$tmp/users.txt" || fail "the kept user admin lost its access"

@@ -9,20 +9,17 @@
 #include "api/api_service.hpp"
 #include "kiln/signature.hpp"
 
-#include "store_backend_test.hpp"
+#include "sqlite_store_test.hpp"
 
 namespace kiln::orchestrator {
 namespace {
 
 constexpr const char* kOperator = "operator-token-0123456789";
 
-class DecommissionApiTest : public ::testing::Test {
+class DecommissionApiTest : public SqliteStoreTest<> {
  protected:
   void SetUp() override {
-    dir_ = fresh_test_dir("kiln-decom-api");
-    auto store = open_run_store(sqlite_url(dir_));
-    ASSERT_TRUE(store) << store.error().message;
-    store_ = std::move(*store);
+    open_store("kiln-decom-api");
     OrchestratorConfig config;
     config.operator_token = kOperator;
     config.max_body_bytes = 64 * 1024;
@@ -32,11 +29,6 @@ class DecommissionApiTest : public ::testing::Test {
     ASSERT_TRUE(key) << key.error().message;
     key_ = *key;
     api_->set_signing_key(key_);
-  }
-  void TearDown() override {
-    api_.reset();
-    store_.reset();
-    std::filesystem::remove_all(dir_);
   }
   ApiResponse call(const std::string& method, const std::string& target, const std::string& token,
                    const std::string& body = "") {
@@ -61,9 +53,6 @@ class DecommissionApiTest : public ::testing::Test {
             {"operator", "jdoe"}};
   }
 
-  std::filesystem::path dir_;
-  std::unique_ptr<RunStore> store_;
-  std::unique_ptr<ApiService> api_;
   signature::SigningKey key_;
 };
 
