@@ -8,20 +8,17 @@
 #include "api/api_service.hpp"
 #include "api/tokens.hpp"
 
-#include "store_backend_test.hpp"
+#include "sqlite_store_test.hpp"
 
 namespace kiln::orchestrator {
 namespace {
 
 constexpr const char* kOperator = "operator-token-0123456789";
 
-class ApiTest : public ::testing::Test {
+class ApiTest : public SqliteStoreTest<> {
  protected:
   void SetUp() override {
-    dir_ = fresh_test_dir("kiln-api");
-    auto store = open_run_store(sqlite_url(dir_));
-    ASSERT_TRUE(store) << store.error().message;
-    store_ = std::move(*store);
+    open_store("kiln-api");
     OrchestratorConfig config;
     config.operator_token = kOperator;
     config.port = 8480;
@@ -30,12 +27,6 @@ class ApiTest : public ::testing::Test {
     config.config_dir = KILN_SOURCE_DIR "/configs";
     api_ = std::make_unique<ApiService>(*store_, config);
   }
-  void TearDown() override {
-    api_.reset();
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-
   ApiResponse call(const std::string& method, const std::string& target, const std::string& token,
                    const nlohmann::json& body = nullptr) {
     return api_->handle({method, target, token.empty() ? "" : "Bearer " + token,
@@ -65,10 +56,6 @@ class ApiTest : public ::testing::Test {
   long long stored_artifacts(const std::string& run) {
     return (*store_->find_run(run))->artifact_count;
   }
-
-  std::filesystem::path dir_;
-  std::unique_ptr<RunStore> store_;
-  std::unique_ptr<ApiService> api_;
 };
 
 TEST_F(ApiTest, RegisterReturnsRunIdConfigAndDirective) {

@@ -7,8 +7,6 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <filesystem>
-#include <memory>
 #include <string>
 #include <thread>
 
@@ -16,8 +14,8 @@
 #include "config/orchestrator_config.hpp"
 #include "fake_ironic.hpp"
 #include "ironic/burnin_driver.hpp"
+#include "sqlite_store_test.hpp"
 #include "store/run_store.hpp"
-#include "test_dir.hpp"
 
 namespace kiln::orchestrator {
 
@@ -47,41 +45,28 @@ inline RunRow unstarted_run(const std::string& id, const std::string& node,
   return run;
 }
 
-// Base: ::testing::Test or ::testing::TestWithParam<T>.
+// Base: ::testing::Test or ::testing::TestWithParam<T>. SetUp opens the store
+// (open_store) and makes api_ from config_ where the test needs one.
 template <class Base = ::testing::Test>
-class DriverTest : public Base {
+class DriverTest : public SqliteStoreTest<Base> {
  protected:
-  explicit DriverTest(const char* node) : ironic_(node) {}
-
-  // The store in a fresh PREFIX-... dir; config_ with the operator token and the fake Ironic.
-  void open_store(const std::string& prefix) {
-    dir_ = fresh_test_dir(prefix);
-    auto store = open_run_store(sqlite_url(dir_));
-    ASSERT_TRUE(store) << store.error().message;
-    store_ = std::move(*store);
+  // config_: the operator token and the fake Ironic serving `node`.
+  explicit DriverTest(const char* node) : ironic_(node) {
     config_.operator_token = kTestOperatorToken;
     use_fake_ironic(config_.ironic, ironic_);
-  }
-  void TearDown() override {
-    api_.reset();
-    store_.reset();
-    if (!dir_.empty()) std::filesystem::remove_all(dir_);
   }
   // Ticks until `run` reaches driver state `state` (false after ~5 s).
   bool drive_to(BurninDriver& driver, const std::string& run, const std::string& state) {
     for (int i = 0; i < 500; ++i) {
       driver.tick();
-      if ((*store_->find_run(run))->driver_state == state) return true;
+      if ((*this->store_->find_run(run))->driver_state == state) return true;
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     return false;
   }
 
-  std::filesystem::path dir_;
   testing::FakeIronic ironic_;
-  std::unique_ptr<RunStore> store_;
   OrchestratorConfig config_;
-  std::unique_ptr<ApiService> api_;
 };
 
 }  // namespace kiln::orchestrator

@@ -14,6 +14,7 @@
 #include "api/api_service.hpp"
 #include "postgres_server.hpp"
 #include "store/run_store.hpp"
+#include "sqlite_store_test.hpp"
 #include "store_backend_test.hpp"
 #include "store/sql_connection.hpp"
 
@@ -139,13 +140,10 @@ INSTANTIATE_TEST_SUITE_P(Backends, GroupCommitTest, ::testing::Values("sqlite", 
                          [](const auto& param_info) { return param_info.param; });
 
 // The API's asynchronous path answers as the synchronous one does.
-class AsyncArtifactsTest : public ::testing::Test {
+class AsyncArtifactsTest : public SqliteStoreTest<> {
  protected:
   void SetUp() override {
-    dir_ = fresh_test_dir("kiln-async-api");
-    auto store = open_run_store(sqlite_url(dir_));
-    ASSERT_TRUE(store) << store.error().message;
-    store_ = std::move(*store);
+    open_store("kiln-async-api");
     OrchestratorConfig config;
     config.operator_token = "operator-token-0123456789";
     config.max_body_bytes = 64 * 1024;
@@ -158,11 +156,6 @@ class AsyncArtifactsTest : public ::testing::Test {
       runs_.push_back(r["run_id"].get<std::string>());
       tokens_.push_back(r["token"].get<std::string>());
     }
-  }
-  void TearDown() override {
-    api_.reset();
-    store_.reset();
-    std::filesystem::remove_all(dir_);
   }
   ApiResponse post(std::size_t run, const std::string& token, const std::string& body) {
     std::promise<ApiResponse> answer;
@@ -180,9 +173,6 @@ class AsyncArtifactsTest : public ::testing::Test {
   }
   long long stored(std::size_t run) { return (*store_->find_run(runs_[run]))->artifact_count; }
 
-  std::filesystem::path dir_;
-  std::unique_ptr<RunStore> store_;
-  std::unique_ptr<ApiService> api_;
   std::vector<std::string> runs_, tokens_;
 };
 

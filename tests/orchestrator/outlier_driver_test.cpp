@@ -40,19 +40,20 @@ class OutlierDriverTest : public DriverTest<::testing::TestWithParam<bool>> {
     ASSERT_TRUE(store_->upsert_node({kNode, "PO-2026-0042", "S9", "", {}, ""}));
     ASSERT_TRUE(store_->create_run(unstarted_run("run-1", kNode)));
   }
-  bool drive_to(BurninDriver& driver, const std::string& state) {
-    return DriverTest::drive_to(driver, "run-1", state);
+  // Ironic up, the node deployed, a PASS with benchmark score `score` reported, the run judged.
+  void run_with_score(double score) {
+    ironic_.listen();
+    ApiService api(*store_, config_);
+    BurninDriver driver(*store_, api, config_.ironic);
+    driver.set_outlier_settings(config_.outliers);
+    ASSERT_TRUE(drive_to(driver, "run-1", "running"));
+    ASSERT_TRUE(store_->store_report("run-1", report_with_score(score), "PASS"));
+    ASSERT_TRUE(drive_to(driver, "run-1", "done"));
   }
 };
 
 TEST_P(OutlierDriverTest, ASlowNodeIsFlaggedOrFailed) {
-  ironic_.listen();
-  ApiService api(*store_, config_);
-  BurninDriver driver(*store_, api, config_.ironic);
-  driver.set_outlier_settings(config_.outliers);
-  ASSERT_TRUE(drive_to(driver, "running"));
-  ASSERT_TRUE(store_->store_report("run-1", report_with_score(412.0), "PASS"));
-  ASSERT_TRUE(drive_to(driver, "done"));
+  ASSERT_NO_FATAL_FAILURE(run_with_score(412.0));
   std::lock_guard lock(ironic_.mu);
   const auto& extra = ironic_.node["extra"]["kiln"];
   ASSERT_EQ(extra["outliers"].size(), 1U) << extra.dump();
@@ -75,13 +76,7 @@ TEST_P(OutlierDriverTest, ASlowNodeIsFlaggedOrFailed) {
 }
 
 TEST_P(OutlierDriverTest, ANodeInLineWithItsBatchIsNotFlagged) {
-  ironic_.listen();
-  ApiService api(*store_, config_);
-  BurninDriver driver(*store_, api, config_.ironic);
-  driver.set_outlier_settings(config_.outliers);
-  ASSERT_TRUE(drive_to(driver, "running"));
-  ASSERT_TRUE(store_->store_report("run-1", report_with_score(456.0), "PASS"));
-  ASSERT_TRUE(drive_to(driver, "done"));
+  ASSERT_NO_FATAL_FAILURE(run_with_score(456.0));
   std::lock_guard lock(ironic_.mu);
   EXPECT_TRUE(ironic_.node["extra"]["kiln"]["outliers"].empty());
   EXPECT_EQ(ironic_.node["traits"], nlohmann::json::array({"CUSTOM_KILN_PASSED"}));

@@ -111,18 +111,9 @@ TEST(RunnerTimeout, ContactIsRefreshedAtMostOncePerInterval) {
   EXPECT_EQ(contact_refresh_interval(seconds(3)), seconds(1));
 }
 
-class RunnerTimeoutStoreTest : public ::testing::Test {
+class RunnerTimeoutStoreTest : public SqliteStoreTest<> {
  protected:
-  void SetUp() override {
-    dir_ = fresh_test_dir("kiln-timeout");
-    auto store = open_run_store(sqlite_url(dir_));
-    ASSERT_TRUE(store) << store.error().message;
-    store_ = std::move(*store);
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
+  void SetUp() override { open_store("kiln-timeout"); }
   void add_run(const std::string& id, const std::string& driver_state) {
     RunRow run;
     run.id = id;
@@ -133,8 +124,6 @@ class RunnerTimeoutStoreTest : public ::testing::Test {
     ASSERT_TRUE(store_->set_run_state(id, "registered"));
     ASSERT_TRUE(store_->record_heartbeat(id));
   }
-  std::filesystem::path dir_;
-  std::unique_ptr<RunStore> store_;
   std::chrono::system_clock::time_point now_ = std::chrono::system_clock::now();
 };
 
