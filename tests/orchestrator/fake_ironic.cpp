@@ -1,15 +1,9 @@
 #include "fake_ironic.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <cstdlib>
-
 namespace kiln::orchestrator::testing {
 
-FakeIronic::FakeIronic(const std::string& uuid) {
+FakeIronic::FakeIronic(const std::string& uuid)
+    : server_([this](const test_support::HttpRequest& request) { return answer(request); }) {
   node = {{"uuid", uuid},
           {"provision_state", "manageable"},
           {"target_provision_state", nullptr},
@@ -23,76 +17,13 @@ FakeIronic::FakeIronic(const std::string& uuid) {
           {"retired_reason", nullptr},
           {"automated_clean", nullptr},
           {"last_error", nullptr}};
-  fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-  int one = 1;
-  ::setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof(addr);
-  ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-  port_ = ntohs(addr.sin_port);
 }
 
-FakeIronic::~FakeIronic() {
-  stop_ = true;
-  ::shutdown(fd_, SHUT_RDWR);
-  ::close(fd_);
-  if (thread_.joinable()) thread_.join();
-}
-
-void FakeIronic::listen() {
-  ::listen(fd_, 16);
-  thread_ = std::thread([this]() { serve(); });
-}
-
-std::string FakeIronic::url() const {
-  return "http://127.0.0.1:" + std::to_string(port_);
-}
-
-void FakeIronic::serve() {
-  while (!stop_) {
-    int c = ::accept(fd_, nullptr, nullptr);
-    if (c < 0) return;
-    std::string request;
-    char buf[65536];
-    std::size_t need = std::string::npos;
-    for (;;) {
-      auto n = ::read(c, buf, sizeof(buf));
-      if (n <= 0) break;
-      request.append(buf, static_cast<std::size_t>(n));
-      auto head_end = request.find("\r\n\r\n");
-      if (head_end != std::string::npos && need == std::string::npos) {
-        auto cl = request.find("Content-Length: ");
-        need = head_end + 4 +
-               (cl == std::string::npos ? 0 : std::strtoul(request.c_str() + cl + 16, nullptr, 10));
-      }
-      if (need != std::string::npos && request.size() >= need) break;
-    }
-    auto sp1 = request.find(' ');
-    auto sp2 = request.find(' ', sp1 + 1);
-    std::string method = request.substr(0, sp1);
-    std::string path = request.substr(sp1 + 1, sp2 - sp1 - 1);
-    auto v = request.find("X-OpenStack-Ironic-API-Version: ");
-    {
-      std::lock_guard lock(mu);
-      versions.push_back(
-          v == std::string::npos ? "" : request.substr(v + 32, request.find('\r', v) - v - 32));
-    }
-    auto [status, body] = answer(method, path, request.substr(request.find("\r\n\r\n") + 4));
-    std::string reply =
-        "HTTP/1.1 " + std::to_string(status) +
-        " X\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: " +
-        std::to_string(body.size()) + "\r\n\r\n" + body;
-    (void)::write(c, reply.data(), reply.size());
-    ::close(c);
-  }
-}
-
-std::pair<int, std::string> FakeIronic::answer(const std::string& method, const std::string& path,
-                                               const std::string& body) {
+std::pair<int, std::string> FakeIronic::answer(const test_support::HttpRequest& request) {
   std::lock_guard lock(mu);
+  versions.push_back(request.header("X-OpenStack-Ironic-API-Version"));
+  const std::string& method = request.method;
+  const std::string& path = request.path;
   auto fault = [](const std::string& text) {
     return nlohmann::json{
         {"error_message",
@@ -105,7 +36,7 @@ std::pair<int, std::string> FakeIronic::answer(const std::string& method, const 
     return {409, fault("Node " + node["uuid"].get<std::string>() +
                        " is locked by host fake, please retry")};
   }
-  auto json = nlohmann::json::parse(body, nullptr, false);
+  auto json = nlohmann::json::parse(request.body, nullptr, false);
   const std::string base = "/v1/nodes/" + node["uuid"].get<std::string>();
   if (deleted) return {404, fault("Node " + node["uuid"].get<std::string>() + " could not be found.")};
   if (method == "GET" && path == base) return {200, node.dump()};

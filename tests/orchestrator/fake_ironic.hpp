@@ -5,25 +5,23 @@
 // from available), DELETE, and injectable NodeLocked answers.
 #pragma once
 
-#include <atomic>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
-#include <thread>
+#include <utility>
 #include <vector>
+
+#include "support/loopback_http_server.hpp"
 
 namespace kiln::orchestrator::testing {
 
 class FakeIronic {
  public:
   explicit FakeIronic(const std::string& uuid);
-  ~FakeIronic();
-  FakeIronic(const FakeIronic&) = delete;
-  FakeIronic& operator=(const FakeIronic&) = delete;
 
   // Before listen() connections are refused: Ironic is down.
-  void listen();
-  [[nodiscard]] std::string url() const;
+  void listen() { server_.listen(); }
+  [[nodiscard]] std::string url() const { return server_.url(); }
 
   std::mutex mu;
   nlohmann::json node;
@@ -33,13 +31,8 @@ class FakeIronic {
   std::vector<std::string> versions;  // X-OpenStack-Ironic-API-Version of each request
 
  private:
-  void serve();
-  std::pair<int, std::string> answer(const std::string& method, const std::string& path,
-                                     const std::string& body);
-  int fd_ = -1;
-  unsigned short port_ = 0;
-  std::atomic<bool> stop_{false};
-  std::thread thread_;
+  std::pair<int, std::string> answer(const test_support::HttpRequest& request);
+  test_support::LoopbackHttpServer server_;  // last: its thread stops before the rest goes
 };
 
 }  // namespace kiln::orchestrator::testing

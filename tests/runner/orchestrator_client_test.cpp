@@ -6,10 +6,7 @@
 
 #include "kiln/signature.hpp"
 
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -18,35 +15,16 @@
 #include <mutex>
 #include <thread>
 
+#include "support/loopback_http_server.hpp"
+
 namespace kiln::runner {
 namespace {
 
 class FakeOrchestrator {
  public:
-  FakeOrchestrator() {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    int one = 1;
-    ::setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof(addr);
-    ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-    port_ = ntohs(addr.sin_port);
-  }
-  ~FakeOrchestrator() {
-    stop_ = true;
-    ::shutdown(fd_, SHUT_RDWR);
-    ::close(fd_);
-    if (thread_.joinable()) thread_.join();
-  }
   // Until listen() is called, connections are refused: the orchestrator is away.
-  void listen() {
-    ::listen(fd_, 16);
-    thread_ = std::thread([this]() { serve(); });
-  }
-  [[nodiscard]] std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  void listen() { server_.listen(); }
+  [[nodiscard]] std::string url() const { return server_.url(); }
 
   std::mutex mu;
   std::map<long long, int> received;  // sequence number -> times posted
@@ -57,63 +35,37 @@ class FakeOrchestrator {
   nlohmann::json certificate;                   // the body the runner posted
 
  private:
-  void serve() {
-    while (!stop_) {
-      int c = ::accept(fd_, nullptr, nullptr);
-      if (c < 0) return;
-      std::string request;
-      char buf[65536];
-      std::size_t need = std::string::npos;
-      while (true) {
-        auto n = ::read(c, buf, sizeof(buf));
-        if (n <= 0) break;
-        request.append(buf, static_cast<std::size_t>(n));
-        auto head_end = request.find("\r\n\r\n");
-        if (head_end != std::string::npos && need == std::string::npos) {
-          auto cl = request.find("Content-Length: ");
-          need = head_end + 4 + (cl == std::string::npos ? 0 : std::stoul(request.substr(cl + 16)));
-        }
-        if (need != std::string::npos && request.size() >= need) break;
-      }
-      std::string body = respond(request);
-      std::string reply =
-          "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: "
-          "close\r\nContent-Length: " +
-          std::to_string(body.size()) + "\r\n\r\n" + body;
-      (void)::write(c, reply.data(), reply.size());
-      ::close(c);
-    }
-  }
-  std::string respond(const std::string& request) {
+  std::pair<int, std::string> respond(const test_support::HttpRequest& request) {
     std::lock_guard lock(mu);
-    auto body = nlohmann::json::parse(request.substr(request.find("\r\n\r\n") + 4), nullptr, false);
+    const std::string& path = request.path;
+    auto body = nlohmann::json::parse(request.body, nullptr, false);
     nlohmann::json directive{{"action", abort ? "abort" : "continue"},
                              {"destructive_go_ahead", false}};
-    if (request.find("/register") != std::string::npos) {
-      return nlohmann::json{{"run_id", "run-t"}, {"acknowledged", -1}, {"directive", directive}}
-          .dump();
+    if (path.find("/register") != std::string::npos) {
+      return {200,
+              nlohmann::json{{"run_id", "run-t"}, {"acknowledged", -1}, {"directive", directive}}
+                  .dump()};
     }
-    if (request.find("/report") != std::string::npos) {
+    if (path.find("/report") != std::string::npos) {
       report = body;
-      return "{\"stored\": true}";
+      return {200, "{\"stored\": true}"};
     }
-    if (request.find("/certificate") != std::string::npos && signer) {
+    if (path.find("/certificate") != std::string::npos && signer) {
       certificate = body;
-      return signature::sign_document(body, *signer)->dump();
+      return {200, signature::sign_document(body, *signer)->dump()};
     }
-    if (request.find("/heartbeat") != std::string::npos) ++heartbeats;
-    if (request.find("/artifacts") != std::string::npos) {
+    if (path.find("/heartbeat") != std::string::npos) ++heartbeats;
+    if (path.find("/artifacts") != std::string::npos) {
       for (const auto& line : body["artifacts"])
         received[nlohmann::json::parse(line.get<std::string>())["sequenceNumber"]]++;
     }
     long long acked = -1;
     while (received.count(acked + 1) != 0) ++acked;
-    return nlohmann::json{{"acknowledged", acked}, {"directive", directive}}.dump();
+    return {200, nlohmann::json{{"acknowledged", acked}, {"directive", directive}}.dump()};
   }
-  int fd_ = -1;
-  unsigned short port_ = 0;
-  std::atomic<bool> stop_{false};
-  std::thread thread_;
+  // last: its thread stops before the rest goes
+  test_support::LoopbackHttpServer server_{
+      [this](const test_support::HttpRequest& request) { return respond(request); }};
 };
 
 std::string line(long long seq) {
