@@ -10,14 +10,9 @@
 set -euo pipefail
 bin=$1
 for tool in openssl python3; do command -v $tool >/dev/null || { echo "SKIP: $tool not installed"; exit 77; }; done
-tmp=$(mktemp -d /tmp/kiln-kilnctl-errors.XXXXXX)
-orch_pid=""
-cleanup() {
-  if [ -n "$orch_pid" ]; then kill -TERM "$orch_pid" 2>/dev/null || true; wait "$orch_pid" 2>/dev/null || true; fi
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; [ -f "$tmp/orch.log" ] && tail -20 "$tmp/orch.log"; exit 1; }
+# shellcheck source=tests/integration/orchestrator_rig.sh
+. "$(dirname "$0")/orchestrator_rig.sh"
+rig_init kiln-kilnctl-errors
 # expect RC PATTERN CMD...: CMD exits RC and its stderr matches PATTERN (- : anything).
 expect() {
   local want=$1 pattern=$2 rc=0; shift 2
@@ -26,7 +21,6 @@ expect() {
   [ "$pattern" = - ] || grep -Eq "$pattern" "$tmp/err" || fail "'$*': message does not match '$pattern': $(cat "$tmp/err")"
   echo "exit $rc as documented: $(head -1 "$tmp/err")"
 }
-OP=kilnctl-errors-operator-token-0123456789
 
 # 1. Nothing listens: a connection error, exit 2.
 closed=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
@@ -40,17 +34,7 @@ expect 2 "cannot reach the orchestrator" \
   "$bin/kilnctl" certificate verify /dev/null --orchestrator "http://127.0.0.1:$closed"
 
 # 2. A TLS orchestrator with a certificate key; a CA that signed it and one that did not.
-ca() {
-  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
-    -subj "/CN=$2" -keyout "$tmp/$1.key" -out "$tmp/$1.pem" 2>/dev/null
-}
-ca ca "kiln test CA"
-ca wrong-ca "someone else's CA"
-openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=kiln-orchestrator" \
-  -keyout "$tmp/server.key" -out "$tmp/server.csr" 2>/dev/null
-printf 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' > "$tmp/ext.cnf"
-openssl x509 -req -in "$tmp/server.csr" -CA "$tmp/ca.pem" -CAkey "$tmp/ca.key" -CAcreateserial \
-  -days 2 -extfile "$tmp/ext.cnf" -out "$tmp/server.pem" 2>/dev/null
+rig_tls_certificates
 cat > "$tmp/orchestrator.yaml" <<EOF
 port: 0
 store: sqlite://$tmp/kiln.db
@@ -60,13 +44,8 @@ tls:
   cert: $tmp/server.pem
   key: $tmp/server.key
 EOF
-"$bin/kiln-orchestrator" --config "$tmp/orchestrator.yaml" --port-file "$tmp/port" > "$tmp/orch.log" 2>&1 &
-orch_pid=$!
-for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.1; done
-[ -s "$tmp/port" ] || fail "the orchestrator did not start"
-port=$(cat "$tmp/port")
+start_orchestrator
 url=https://127.0.0.1:$port
-kilnctl() { "$bin/kilnctl" --url "$url" --token "$OP" "$@"; }
 
 expect 2 "cannot reach the orchestrator: .*did not verify against CA file $tmp/wrong-ca\.pem" \
   kilnctl --ca "$tmp/wrong-ca.pem" node list
