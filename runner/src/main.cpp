@@ -95,7 +95,8 @@ int main(int argc, char** argv) {
     if (fru->parsed()) return cmd_fru(common);
     if (plan->parsed()) return cmd_plan(common, plan_profile);
     if (run_cmd->parsed()) {
-      for (int i = 0; i < argc; ++i) run.command_line += (i ? " " : "") + std::string(argv[i]);
+      // Recorded in report.json and the OCPTV stream: without the BMC password or token.
+      run.command_line = kiln::runner::printable_command(std::vector<std::string>(argv, argv + argc));
       return cmd_run(common, run);
     }
     if (cert_verify->parsed()) return cmd_certificate_verify(cert_file, cert_public_key);

@@ -9,6 +9,7 @@
 #       decommission profile and --i-know-this-wipes: exit 2, the loop device's sha256 unchanged.
 #   decommission_test.sh RUNNER SOURCE_DIR bmc      bmc-reset against ipmi_sim over LAN: extra
 #       users, SEL entries and a static LAN config; read back with ipmitool afterwards.
+#       No password kiln gives (nor the BMC login) appears in stdout, ocptv.jsonl, report.json or logs/.
 set -euo pipefail
 runner=$1; src=$2; mode=$3
 fru="$src/tests/data/fru-po-2026-0042.txt"
@@ -169,13 +170,40 @@ stages:
   - stage: bmc-reset
     params: {keep_user: admin, lan: [ipsrc=dhcp, ipaddr=0.0.0.0, netmask=0.0.0.0, defgw=0.0.0.0], mc_reset_cold: true}
 YAML
+  # An ipmitool in front of the real one notes the throw-away passwords kiln gives disabled users
+  # (outside the run's folder), so that no output of the run may be found to hold one.
+  mkdir -p "$tmp/shim"
+  cat > "$tmp/shim/ipmitool" <<SH
+#!/bin/sh
+prev2=""; prev1=""; take=0
+for a in "\$@"; do
+  if [ "\$take" = 1 ]; then printf '%s\\n' "\$a" >> "$tmp/given-passwords"; take=0; fi
+  [ "\$prev2" = set ] && [ "\$prev1" = password ] && take=1
+  prev2=\$prev1; prev1=\$a
+done
+exec $(command -v ipmitool) "\$@"
+SH
+  chmod +x "$tmp/shim/ipmitool"
   set +e
-  "$runner" run --config "$tmp/configs" --profile decommission --decommission --i-know-this-wipes \
+  PATH="$tmp/shim:$PATH" "$runner" run --config "$tmp/configs" --profile decommission --decommission --i-know-this-wipes \
     --bmc "127.0.0.1:$port" --bmc-user admin --bmc-password kilnpw --out "$tmp/out" > "$tmp/stdout" 2>&1
   rc=$?
   set -e
   cat "$tmp/stdout"
   [ "$rc" = 0 ] || { echo "FAIL: kiln-runner exited $rc"; exit 1; }
+  # No throw-away password (nor the BMC login's) in stdout, ocptv.jsonl, report.json or any log.
+  [ "$(wc -l < "$tmp/given-passwords")" -ge 2 ] || { echo "FAIL: kiln set no passwords"; exit 1; }
+  echo kilnpw >> "$tmp/given-passwords"
+  ls "$tmp/out/ocptv.jsonl" "$tmp/out/report.json" >/dev/null
+  [ -n "$(find "$tmp/out/logs" -name '*.log' -size +0)" ] || { echo "FAIL: the run wrote no tool logs"; exit 1; }
+  while read -r pw; do
+    if leaks=$(grep -rlF -- "$pw" "$tmp/stdout" "$tmp/out"); then
+      echo "FAIL: a password given to ipmitool appears in: $leaks"; grep -rnF -- "$pw" "$tmp/stdout" "$tmp/out" | head -5; exit 1
+    fi
+  done < "$tmp/given-passwords"
+  echo "no password in stdout, ocptv.jsonl, report.json or logs/ ($(wc -l < "$tmp/given-passwords") checked)"
+  grep -hq "user set password [0-9]* \*\*\*\*" "$tmp/out/logs/bmc-reset/ipmitool-users.log" ||
+    { echo "FAIL: the step log does not show the masked password command"; exit 1; }
   # Read back with ipmitool, independently of kiln.
   ipmi user list 1 > "$tmp/users.txt"; ipmi lan print 1 > "$tmp/lan.txt"; ipmi sel info > "$tmp/sel.txt"
   ipmi user summary 1 > "$tmp/summary.txt"

@@ -120,6 +120,43 @@ TEST(PrintableCommand, HidesPasswords) {
             "ipmitool -I lanplus -U admin -P **** fru");
 }
 
+TEST(PrintableCommand, HidesIpmitoolUserPasswordsAndGivenSecrets) {
+  EXPECT_EQ(printable_command({"ipmitool", "-I", "lanplus", "-P", "login-pw", "user", "set",
+                               "password", "3", "Throw4way", "16"}),
+            "ipmitool -I lanplus -P **** user set password 3 **** 16");
+  EXPECT_EQ(printable_command({"ipmitool", "user", "set", "name", "3", "bob"}),
+            "ipmitool user set name 3 bob");
+  EXPECT_EQ(printable_command({"tool", "--key=Abc123Xyz", "Abc123Xyz"}, {"Abc123Xyz"}),
+            "tool --key=**** ****");
+  EXPECT_EQ(mask_secrets("aXXaXXa", {"XX", ""}), "a****a****a");
+  // kiln-runner's own command line (report.json, testRunStart) keeps no secret either.
+  EXPECT_EQ(printable_command({"kiln-runner", "run", "--bmc-password", "pw1", "--token=tok2",
+                               "--bmc-password=pw3", "--bmc-user", "admin"}),
+            "kiln-runner run --bmc-password **** --token=**** --bmc-password=**** --bmc-user admin");
+}
+
+// A password given on the command line reaches neither the log nor the output
+// the caller gets back, even when the tool echoes it on both streams.
+TEST(SystemHostAdapter, SecretsAreMaskedInTheLogAndTheOutput) {
+  SystemHostAdapter host;
+  TempDir dir;
+  const std::string secret = "Hunter2Secret9q";
+  CommandSpec spec = sh("echo set to " + secret + "; echo bad password " + secret + " >&2; exit 1");
+  spec.log_file = dir.path() / "step.log";
+  spec.secrets = {secret};
+  auto r = host.run(spec);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->exit_code, 1);
+  EXPECT_EQ(r->stdout_text, "set to ****\n");
+  EXPECT_EQ(r->stderr_tail(), "bad password ****");
+  std::ifstream log(dir.path() / "step.log");
+  std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(text.find(secret), std::string::npos) << text;
+  EXPECT_THAT(text, HasSubstr("set to ****"));
+  EXPECT_THAT(text, HasSubstr("bad password ****"));
+  EXPECT_THAT(text, HasSubstr("--- exit 1"));
+}
+
 TEST(SystemHostAdapter, LargeOutputOnBothStreamsDoesNotDeadlock) {
   SystemHostAdapter host;
   auto r = host.run(sh("head -c 3000000 /dev/zero | tr '\\0' a; head -c 3000000 /dev/zero | tr '\\0' b >&2"));

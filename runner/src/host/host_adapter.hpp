@@ -26,6 +26,10 @@ struct CommandSpec {
   // naming the command, and a footer with its exit.
   std::optional<std::filesystem::path> log_file;
   std::optional<std::string> stdin_data;
+  // Values that must never be written anywhere (a password given on the
+  // command line): replaced by "****" in the log header, in the output teed to
+  // the log and in the captured stdout/stderr the caller gets back.
+  std::vector<std::string> secrets{};
 };
 
 struct CommandResult {
@@ -46,9 +50,14 @@ struct CommandResult {
   [[nodiscard]] std::string stderr_tail(std::size_t max_chars = 400) const;
 };
 
-// The command line as text for logs and messages, with secrets (the value
-// after -P, --password, -k) replaced by "****".
-std::string printable_command(const std::vector<std::string>& argv);
+// The command line as text for logs and messages, with secrets replaced by
+// "****": the value after -P, --password, -k, --bmc-password, --token (also
+// as --option=VALUE), the password of ipmitool's `user set password ID
+// PASSWORD`, and every occurrence of `secrets`.
+std::string printable_command(const std::vector<std::string>& argv,
+                              const std::vector<std::string>& secrets = {});
+// `text` with every occurrence of each (non-empty) secret replaced by "****".
+std::string mask_secrets(std::string text, const std::vector<std::string>& secrets);
 
 // A block device opened for whole-device I/O (wipe, read-back verification).
 // The system implementation opens it O_DIRECT and O_EXCL (the kernel refuses

@@ -34,6 +34,7 @@ constexpr std::size_t kMaxCapture = 64U * 1024U * 1024U;
 // Reads a pipe to EOF, appending to `text` (bounded) and to the log.
 class PipeReader {
  public:
+  // `log` null: nothing is teed (a command with secrets is logged, masked, at its end).
   PipeReader(bp::async_pipe& pipe, std::string& text, std::ofstream* log)
       : pipe_(pipe), text_(text), log_(log) {}
 
@@ -55,17 +56,47 @@ class PipeReader {
   std::array<char, 16384> buf_{};
 };
 
+// Options whose value is a secret: ipmitool's -P/-k, kiln-runner's own
+// --bmc-password and --token (its command line goes into report.json).
+bool is_secret_option(std::string_view arg) {
+  return arg == "-P" || arg == "--password" || arg == "-k" || arg == "--bmc-password" ||
+         arg == "--token";
+}
+
 }  // namespace
 
-std::string printable_command(const std::vector<std::string>& argv) {
+std::string mask_secrets(std::string text, const std::vector<std::string>& secrets) {
+  for (const auto& secret : secrets) {
+    if (secret.empty()) continue;
+    for (auto at = text.find(secret); at != std::string::npos; at = text.find(secret, at + 4)) {
+      text.replace(at, secret.size(), "****");
+    }
+  }
+  return text;
+}
+
+std::string printable_command(const std::vector<std::string>& argv,
+                              const std::vector<std::string>& secrets) {
   std::string out;
   bool hide_next = false;
-  for (const auto& arg : argv) {
+  for (std::size_t i = 0; i < argv.size(); ++i) {
+    const auto& arg = argv[i];
+    // ipmitool user set password <id> <password> [16|20]
+    const bool user_password = i >= 4 && argv[i - 4] == "user" && argv[i - 3] == "set" &&
+                               argv[i - 2] == "password";
     if (!out.empty()) out += ' ';
-    out += hide_next ? "****" : arg;
-    hide_next = arg == "-P" || arg == "--password" || arg == "-k";
+    const auto eq = arg.find('=');
+    if (hide_next || user_password) {
+      out += "****";
+    } else if (arg.starts_with("--") && eq != std::string::npos &&
+               is_secret_option(std::string_view(arg).substr(0, eq))) {
+      out += arg.substr(0, eq + 1) + "****";  // --bmc-password=VALUE
+    } else {
+      out += arg;
+    }
+    hide_next = is_secret_option(arg);
   }
-  return out;
+  return mask_secrets(std::move(out), secrets);
 }
 
 std::string CommandResult::describe() const {
@@ -97,9 +128,11 @@ Expected<CommandResult> SystemHostAdapter::run(const CommandSpec& spec) {
   std::ofstream log;
   if (spec.log_file) {
     log.open(*spec.log_file, std::ios::app);
-    log << fmt::format("$ {}\n", printable_command(spec.argv)) << std::flush;
+    log << fmt::format("$ {}\n", printable_command(spec.argv, spec.secrets)) << std::flush;
   }
   std::ofstream* log_ptr = log.is_open() ? &log : nullptr;
+  // A secret could be split between two reads: such output is logged once complete.
+  std::ofstream* tee_ptr = spec.secrets.empty() ? log_ptr : nullptr;
 
   boost::asio::io_context ioc;
   bp::async_pipe out_pipe(ioc);
@@ -122,8 +155,8 @@ Expected<CommandResult> SystemHostAdapter::run(const CommandSpec& spec) {
   }
   in_pipe.close();
 
-  PipeReader out_reader(out_pipe, result.stdout_text, log_ptr);
-  PipeReader err_reader(err_pipe, result.stderr_text, log_ptr);
+  PipeReader out_reader(out_pipe, result.stdout_text, tee_ptr);
+  PipeReader err_reader(err_pipe, result.stderr_text, tee_ptr);
   out_reader.start();
   err_reader.start();
 
@@ -158,6 +191,11 @@ Expected<CommandResult> SystemHostAdapter::run(const CommandSpec& spec) {
     } else if (WIFEXITED(status)) {
       result.exit_code = WEXITSTATUS(status);
     }
+  }
+  if (!spec.secrets.empty()) {
+    result.stdout_text = mask_secrets(std::move(result.stdout_text), spec.secrets);
+    result.stderr_text = mask_secrets(std::move(result.stderr_text), spec.secrets);
+    if (log_ptr != nullptr) log << result.stdout_text << result.stderr_text;
   }
   if (log_ptr != nullptr) log << fmt::format("\n--- {} ({} ms)\n", result.describe(), result.elapsed.count());
   return result;

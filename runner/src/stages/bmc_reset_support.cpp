@@ -107,11 +107,18 @@ BmcSession::BmcSession(StageContext& ctx, std::optional<tools::IpmiLanTarget> la
   evidence["actions"] = nlohmann::json::array();
 }
 
-BmcSession::Ran BmcSession::ipmitool(const std::vector<std::string>& argv, const std::string& log) {
-  auto result = run_tool(ctx_, argv, policy_.timeout, log);
+BmcSession::Ran BmcSession::ipmitool(const std::vector<std::string>& argv, const std::string& log,
+                                     const std::string& secret) {
+  std::vector<std::string> secrets;
+  if (!secret.empty()) secrets.push_back(secret);
+  auto result = run_tool(ctx_, argv, policy_.timeout, log, secrets);
   if (result && result->exited_with(0)) return {true, result->stdout_text, {}};
-  return {
-      false, {}, result ? describe_failure(argv, *result) : describe_failure(argv, result.error())};
+  // Masked again: a fake or foreign host adapter may not have masked the output.
+  return {false,
+          {},
+          mask_secrets(
+              result ? describe_failure(argv, *result) : describe_failure(argv, result.error()),
+              secrets)};
 }
 
 void BmcSession::action(const std::string& what, const std::string& expected,
@@ -184,18 +191,19 @@ void BmcSession::reset_users() {
     return;
   }
   for (int id : targets) {
+    const std::string password = random_password();  // never written anywhere
     std::vector<std::vector<std::string>> steps{
-        tools::ipmitool_user_set_password_argv(lan_, id, random_password()),
+        tools::ipmitool_user_set_password_argv(lan_, id, password),
         tools::ipmitool_user_priv_argv(lan_, id, 15, policy_.channel),
         tools::ipmitool_user_disable_argv(lan_, id),
         tools::ipmitool_user_set_name_argv(lan_, id, policy_.disabled_name)};
     std::vector<std::string> commands;
     std::string notes;
     for (const auto& argv : steps) {
-      auto shown = argv;  // the throw-away password never goes into the certificate
-      if (&argv == &steps.front()) shown.back() = "****";
-      commands.push_back(command_text(shown));
-      auto r = ipmitool(argv, "ipmitool-users");
+      // The throw-away password never goes into the certificate, a log or a message.
+      const bool sets_password = &argv == &steps.front();
+      commands.push_back(mask_secrets(command_text(argv), {password}));
+      auto r = ipmitool(argv, "ipmitool-users", sets_password ? password : std::string());
       if (!r.ok) notes += (notes.empty() ? "" : "; ") + r.failure;
     }
     evidence["user_commands"][std::to_string(id)] = commands;

@@ -44,7 +44,9 @@ class BmcSession {
     std::string out;
     std::string failure;
   };
-  Ran ipmitool(const std::vector<std::string>& argv, const std::string& log);
+  // `secret`: a password in argv, masked in the log, the output and any failure text.
+  Ran ipmitool(const std::vector<std::string>& argv, const std::string& log,
+               const std::string& secret = {});
   void action(const std::string& what, const std::string& expected, const std::string& read_back,
               bool ok, const std::vector<std::string>& commands, const std::string& note = {});
   void reset_users();

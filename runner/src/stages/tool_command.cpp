@@ -11,8 +11,9 @@ std::string command_text(const std::vector<std::string>& argv) {
 }
 
 Expected<CommandResult> run_tool(StageContext& ctx, std::vector<std::string> argv,
-                                 std::chrono::milliseconds timeout, std::string_view log_name) {
-  CommandSpec spec{std::move(argv), timeout, std::nullopt, std::nullopt};
+                                 std::chrono::milliseconds timeout, std::string_view log_name,
+                                 std::vector<std::string> secrets) {
+  CommandSpec spec{std::move(argv), timeout, std::nullopt, std::nullopt, std::move(secrets)};
   if (!ctx.log_dir.empty()) spec.log_file = ctx.log_dir / (std::string(log_name) + ".log");
   return ctx.host.run(spec);
 }

@@ -17,9 +17,11 @@
 namespace kiln::runner {
 
 // Runs argv through ctx.host; output is teed to ctx.log_dir/<log_name>.log
-// when the stage has a log folder.
+// when the stage has a log folder. `secrets` (a password on the command line)
+// are masked in the log and in the output returned.
 Expected<CommandResult> run_tool(StageContext& ctx, std::vector<std::string> argv,
-                                 std::chrono::milliseconds timeout, std::string_view log_name);
+                                 std::chrono::milliseconds timeout, std::string_view log_name,
+                                 std::vector<std::string> secrets = {});
 
 // "`badblocks -nsv ... /dev/sdb` exit 1: <stderr tail>": for error messages.
 std::string describe_failure(const std::vector<std::string>& argv, const CommandResult& result);

@@ -72,6 +72,31 @@ TEST(BmcResetStage, EveryUserButTheKeptOneIsClearedAndReadBack) {
       << bmc["user_commands"].dump();  // no credential in the certificate
 }
 
+// The throw-away passwords given to disabled users are in no message, log line or
+// certificate evidence, even when the BMC's tool echoes them back in its error.
+TEST(BmcResetStage, ThrowAwayPasswordsAppearNowhere) {
+  BmcHarness h;
+  h.host.on({"ipmitool", "user", "list", "1"}, FakeHostAdapter::exited(0, kAfter));
+  h.host.on({"ipmitool", "user", "set", "password"}, [](const CommandSpec& spec) {
+    return FakeHostAdapter::exited(1, "", "Set User Password command failed: '" +
+                                              spec.argv.back() + "' refused\n");
+  });
+  h.run("bmc-reset");
+  std::vector<std::string> given;
+  for (const auto& argv : h.host.calls()) {
+    if (argv.size() == 6 && argv[1] == "user" && argv[3] == "password") given.push_back(argv[5]);
+  }
+  ASSERT_EQ(given.size(), 2U);  // users 1 and 3
+  EXPECT_NE(given[0], given[1]);
+  const std::string everything = h.failures() + h.errors() + h.logs() + h.record.evidence.dump();
+  EXPECT_NE(everything.find("Set User Password command failed: '****' refused"), std::string::npos)
+      << everything;  // the failure is reported, without the password
+  for (const auto& password : given) {
+    EXPECT_GE(password.size(), 16U);
+    EXPECT_EQ(everything.find(password), std::string::npos) << password << " in " << everything;
+  }
+}
+
 TEST(BmcResetStage, AUserTheBmcDidNotDisableFailsNamingIt) {
   BmcHarness h;  // the read-back still shows olduser with ADMINISTRATOR
   EXPECT_EQ(h.run("bmc-reset"), Outcome::fail());
