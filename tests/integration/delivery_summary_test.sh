@@ -11,15 +11,7 @@ bin=$1; src=$2
 rig_init kiln-summary-it
 for tool in curl python3; do command -v $tool >/dev/null || { echo "SKIP: $tool missing"; exit 77; }; done
 
-mkdir -p "$tmp/configs/profiles" "$tmp/configs/deliveries"
-cp "$src/configs/hepbench-reference.yaml" "$tmp/configs/"
-printf 'delivery: PO-2026-0042\nprofile: summary\nlimits:\n  benchmark:\n    min_score: 1\n' \
-  > "$tmp/configs/deliveries/po.yaml"
-printf 'profile: summary\nstages:\n  - stage: benchmark\n    params: {length: box=1s}\n' \
-  > "$tmp/configs/profiles/summary.yaml"
-"$bin/kiln-runner" run --config "$tmp/configs" --profile summary \
-  --fru-file "$src/tests/data/fru-po-2026-0042.txt" --out "$tmp/run" > "$tmp/runner.log" 2>&1 ||
-  { cat "$tmp/runner.log"; fail "kiln-runner run"; }
+rig_benchmark_report
 
 # No config_dir: the orchestrator only records and summarises the posted reports.
 cat > "$tmp/orchestrator.yaml" <<YAML

@@ -28,6 +28,9 @@
 #   rig_tls_certificates   (openssl) a throw-away CA $tmp/ca.pem, a server certificate for IP
 #                          127.0.0.1 signed by it ($tmp/server.pem, .key) and an unrelated CA
 #                          $tmp/wrong-ca.pem
+#   rig_benchmark_report   $tmp/run/report.json: one real kiln-runner benchmark run (1 s boxes,
+#                          limits.benchmark.min_score 1) as node of delivery PO-2026-0042, with
+#                          its configs in $tmp/configs (profile summary); expects $src
 
 rig_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 H='X-OpenStack-Ironic-API-Version: 1.82'
@@ -131,4 +134,16 @@ rig_tls_certificates() {
 rig_self_signed_ca() {  # NAME COMMON-NAME: $tmp/NAME.pem, $tmp/NAME.key
   openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
     -subj "/CN=$2" -keyout "$tmp/$1.key" -out "$tmp/$1.pem" 2>/dev/null
+}
+
+rig_benchmark_report() {
+  mkdir -p "$tmp/configs/profiles" "$tmp/configs/deliveries"
+  cp "$src/configs/hepbench-reference.yaml" "$tmp/configs/"
+  printf 'delivery: PO-2026-0042\nprofile: summary\nlimits:\n  benchmark:\n    min_score: 1\n' \
+    > "$tmp/configs/deliveries/po.yaml"
+  printf 'profile: summary\nstages:\n  - stage: benchmark\n    params: {length: box=1s}\n' \
+    > "$tmp/configs/profiles/summary.yaml"
+  "$bin/kiln-runner" run --config "$tmp/configs" --profile summary \
+    --fru-file "$src/tests/data/fru-po-2026-0042.txt" --out "$tmp/run" > "$tmp/runner.log" 2>&1 ||
+    { cat "$tmp/runner.log"; fail "kiln-runner run"; }
 }
