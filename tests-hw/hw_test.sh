@@ -65,8 +65,11 @@ serial=KILN-HW-0001; asset=PO-2026-0042
 [ "$case_" = nofru ] && asset=""
 start_bmc "$tmp/bmc" "$serial" "$asset" || fail "ipmi_sim did not start"
 truncate -s 32M "$tmp/sata.raw" "$tmp/nvme.raw"
-if [ "$case_" = decommission ]; then decom_prepare_bmc; decom_fill_disks "$tmp/sata.raw" "$tmp/nvme.raw"; fi
 disks="$(ahci_disk "$tmp/sata.raw" KILN-SATA-0001) $(nvme_disk "$tmp/nvme.raw" KILN-NVME-0001)"
+if [ "$case_" = decommission ]; then
+  decom_prepare_bmc; decom_fill_disks "$tmp/sata.raw" "$tmp/nvme.raw" "$tmp/scsi.raw"
+  disks="$disks $(scsi_disk "$tmp/scsi.raw" KILN-SCSI-0001)"  # the third transport kiln tells apart
+fi
 if [ "$case_" = baddisk ]; then
   # every read of 512-byte sector 8192 (4 KiB block 1024) of the NVMe disk fails with EIO
   printf '[inject-error]\nevent = "read_aio"\nerrno = "5"\nsector = "8192"\nonce = "off"\nimmediately = "on"\n' \
@@ -246,6 +249,6 @@ case $case_ in
     echo "Ironic node $node: manageable, retired: $reason"
     grep -q "^kiln decommission certificate .*/$(run_json 'd["runs"][-1]["id"]') sha256 [0-9a-f]\{64\}$" <<< "$reason" ||
       fail "retired_reason does not name the run's certificate: $reason"
-    decom_check "$tmp/sata.raw" "$tmp/nvme.raw" "$(run_json 'd["runs"][-1]["id"]')" ;;
+    decom_check "$(run_json 'd["runs"][-1]["id"]')" "$tmp/sata.raw" "$tmp/nvme.raw" "$tmp/scsi.raw" ;;
 esac
 echo "hw $case_ passed in $(($(date +%s) - started)) s"

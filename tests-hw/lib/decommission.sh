@@ -10,16 +10,19 @@
 #         QEMU's format writes zeroes over the namespace.
 #   AHCI  ide-hd: hdparm -I has no Security feature set -> no ATA security erase:
 #         kiln must fall back to its overwrite pass and record why.
+#   SCSI  scsi-hd on virtio-scsi: REPORT SUPPORTED OPERATION CODES and SANITIZE are
+#         "Illegal request, Invalid opcode" -> no SCSI firmware erase known: overwrite,
+#         with the failed probe recorded.
 DECOM_MARKER="KILN-HW-CUSTOMER-DATA-MARKER-5e1d"
 DECOM_MIB=64
 
 ipmi_lan() { ipmitool -I lanplus -H 127.0.0.1 -p "$BMC_LAN_PORT" -U admin -P kilnpw -C 3 "$@"; }
 
-# Disks full of the marker: the NVMe disk raw, the SATA disk as ext4 (a file
-# system signature kiln's wipe must not stop at) over a marker-filled image.
-decom_fill_disks() {  # SATA_FILE NVME_FILE
+# Disks full of the marker: the SATA disk as ext4 (a file system signature
+# kiln's wipe must not stop at) over a marker-filled image, the others raw.
+decom_fill_disks() {  # SATA_FILE OTHER_FILE...
   local f
-  for f in "$1" "$2"; do
+  for f in "$@"; do
     python3 - "$f" "$DECOM_MIB" "$DECOM_MARKER" <<'PY'
 import sys
 path, mib, marker = sys.argv[1], int(sys.argv[2]), sys.argv[3].encode() + b" "
@@ -33,7 +36,7 @@ PY
   python3 -c "import sys; m=sys.argv[2].encode()+b'\n'; open(sys.argv[1],'wb').write(m*((8<<20)//len(m)))" \
     "$tmp/data/customer.db" "$DECOM_MARKER"
   mke2fs -q -F -t ext4 -E nodiscard -L CUSTOMER -d "$tmp/data" "$1" "${DECOM_MIB}M"
-  for f in "$1" "$2"; do
+  for f in "$@"; do
     n=$({ grep -a -o "$DECOM_MARKER" "$f" || true; } | wc -l)
     [ "$n" -gt 100000 ] || fail "setup: $f holds only $n markers"
     echo "before: $(basename "$f") holds $n copies of the marker"
@@ -57,9 +60,10 @@ decom_prepare_bmc() {
 # After the run: the disk images hold no marker and only zeros (host-side grep
 # and cmp), the served certificate verifies and names per disk the method the
 # emulated device supports, and the BMC (read over LAN) matches the profile's policy.
-decom_check() {  # SATA_FILE NVME_FILE RUN_ID
-  local f n size run_id=$3
-  for f in "$1" "$2"; do
+decom_check() {  # RUN_ID DISK_FILE...
+  local f n size run_id=$1
+  shift
+  for f in "$@"; do
     n=$({ grep -a -o "$DECOM_MARKER" "$f" || true; } | wc -l)
     [ "$n" = 0 ] || fail "$(basename "$f") still holds $n copies of the marker"
     size=$(stat -c %s "$f")
@@ -77,27 +81,34 @@ decom_check() {  # SATA_FILE NVME_FILE RUN_ID
   python3 - "$tmp/cert.json" <<'PY' || fail "the certificate does not record what the emulated devices support"
 import json, sys
 body = json.load(open(sys.argv[1]))["certificate"]
-disks = {d["device"]: d for d in body["disks"]}
+disks = {d["serial"]: d for d in body["disks"]}
 assert body["verdict"] == "PASS", body["verdict"]
 assert body["operator"] == "Hana Hw", body["operator"]
 # kiln.mode=decommission without kiln.profile runs the decommission profile, not the delivery's hw
 assert body["profile"] == "decommission", body["profile"]
 assert [s["name"] for s in body["stages"]] == ["preliminary", "inventory", "disk-wipe", "bmc-reset"], body["stages"]
-assert set(disks) == {"/dev/nvme0n1", "/dev/sda"}, sorted(disks)
-nvme, sata = disks["/dev/nvme0n1"], disks["/dev/sda"]
+assert set(disks) == {"KILN-NVME-0001", "KILN-SATA-0001", "KILN-SCSI-0001"}, sorted(disks)
+nvme, sata, scsi = disks["KILN-NVME-0001"], disks["KILN-SATA-0001"], disks["KILN-SCSI-0001"]
 # QEMU NVMe: no Sanitize (sanicap 0), no crypto format (fna 0), Format NVM yes (oacs bit 1).
-assert nvme["serial"] == "KILN-NVME-0001" and nvme["transport"] == "nvme", nvme
+assert nvme["device"] == "/dev/nvme0n1" and nvme["transport"] == "nvme", nvme
 assert nvme["method"] == "nvme-format-user-data", nvme["method"]
 assert "nvme sanitize not supported (sanicap=0x0)" in nvme["fallbacks"], nvme["fallbacks"]
 assert "nvme format --ses=2 not supported (fna=0x0)" in nvme["fallbacks"], nvme["fallbacks"]
 assert any("format" in c and "--ses=1" in c for c in nvme["commands"]), nvme["commands"]
 assert not nvme.get("overwrite_bytes"), nvme  # the format alone, no overwrite (policy: fallback)
 # QEMU ide-hd on AHCI: no ATA Security feature set -> the overwrite pass, the reason recorded.
-assert sata["serial"] == "KILN-SATA-0001" and sata["transport"] == "ata", sata
+assert sata["transport"] == "ata", sata
 assert sata["method"] == "overwrite", sata["method"]
 assert "ATA security erase not supported (hdparm -I: no Security feature set)" in sata["fallbacks"], sata["fallbacks"]
 assert sata["overwrite_bytes"] == sata["size_bytes"] == 64 << 20, sata
-for d in (nvme, sata):
+# QEMU scsi-hd: no REPORT SUPPORTED OPERATION CODES -> no SCSI firmware erase known -> overwrite.
+assert scsi["transport"] == "scsi", scsi
+assert scsi["method"] == "overwrite", scsi["method"]
+assert "SCSI command support unknown (sg_opcodes failed)" in scsi["fallbacks"], scsi["fallbacks"]
+assert any(p.startswith("`sg_opcodes /dev/") and p.count("`sg_opcodes") == 1 and "Invalid opcode" in p
+           for p in scsi["probe_failures"]), scsi["probe_failures"]
+assert scsi["overwrite_bytes"] == scsi["size_bytes"] == 64 << 20, scsi
+for d in (nvme, sata, scsi):
     assert d["result"] == "wiped", d
     v = d["verification"]
     assert v["result"] == "PASS" and v["mismatches"] == 0 and v["bytes_verified"] >= 2 << 20, v
@@ -106,7 +117,7 @@ assert bmc["result"] == "reset" and bmc["interface"] == "in-band (/dev/ipmi0)", 
 assert bmc["kept_user"] == "admin", bmc
 bad = [a for a in bmc["actions"] if a["result"] != "ok"]
 assert not bad and len(bmc["actions"]) >= 6, bmc["actions"]
-for d in (nvme, sata):
+for d in (nvme, sata, scsi):
     print(f"certificate: {d['device']} ({d['serial']}): {d['method']}; fallbacks: {'; '.join(d['fallbacks'])}")
 print(f"certificate: BMC {bmc['interface']}: {len(bmc['actions'])} actions read back ok")
 PY

@@ -45,6 +45,10 @@ ahci_disk() {  # FILE SERIAL [blkdebug.conf]
   [ -n "${3:-}" ] && drive="driver=raw,file.driver=blkdebug,file.config=$3,file.image.filename=$1"
   echo "-device ahci,id=ahci0 -drive if=none,id=sata0,$drive -device ide-hd,drive=sata0,bus=ahci0.0,serial=$2,model=KILN-HW-SATA"
 }
+# A SCSI disk on virtio-scsi (QEMU scsi-hd: no SANITIZE, no REPORT SUPPORTED OPERATION CODES).
+scsi_disk() {  # FILE SERIAL
+  echo "-device virtio-scsi-pci,id=vscsi0 -drive if=none,id=scsid0,file=$1,format=raw -device scsi-hd,drive=scsid0,bus=vscsi0.0,serial=$2"
+}
 nvme_disk() {  # FILE SERIAL [blkdebug.conf]
   local drive="file=$1,format=raw"
   [ -n "${3:-}" ] && drive="driver=raw,file.driver=blkdebug,file.config=$3,file.image.filename=$1"

@@ -21,9 +21,11 @@ auto probe(StageContext& ctx, WipeFacts& facts, const std::vector<std::string>& 
   }
   auto parsed = parse(result->stdout_text + result->stderr_text);
   if (!parsed) {
-    std::string why =
-        result->exited_with(0) ? parsed.error().message : describe_failure(argv, *result);
-    facts.probe_failures.push_back(fmt::format("`{}`: {}", command_text(argv), why));
+    // describe_failure already names the command: "`nvme id-ctrl ...` exit 1: ..."
+    facts.probe_failures.push_back(
+        result->exited_with(0)
+            ? fmt::format("`{}`: {}", command_text(argv), parsed.error().message)
+            : describe_failure(argv, *result));
   }
   return parsed;
 }
