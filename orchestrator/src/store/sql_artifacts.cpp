@@ -50,6 +50,7 @@ Expected<IngestResult> SqlRunStore::ingest(const std::string& run_id,
   if (!result || !end) cursors_.clear();
   if (!result) return result;
   if (!end) return end.error();
+  if (auto synced = conn_->sync(); !synced) return synced.error();
   return result;
 }
 

@@ -29,6 +29,7 @@ Expected<bool> SqlRunStore::store_certificate(const CertificateRow& c) {
                    {c.run_id, c.node_uuid, c.body_sha256, c.key_id, c.document,
                     c.created_at.empty() ? utc_now() : c.created_at});
   if (!inserted) return inserted.error();
+  if (auto synced = conn_->sync(); !synced) return synced.error();
   return !inserted->empty();
 }
 

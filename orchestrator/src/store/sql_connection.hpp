@@ -25,6 +25,12 @@ class SqlConnection {
                                   const std::vector<SqlValue>& params = {}) = 0;
   // Runs several statements without parameters (schema migrations).
   virtual Status exec_script(const std::string& sql) = 0;
+  // Makes every COMMIT returned so far durable. A backend whose COMMIT is
+  // durable by itself (PostgreSQL) has nothing to do. SQLite's writer commits
+  // into the OS and syncs here, so the group-commit writer can run the next
+  // group's statements while another thread waits for the disk. Safe to call
+  // from another thread while this connection runs statements.
+  virtual Status sync() { return ok(); }
   [[nodiscard]] virtual std::string backend() const = 0;
 };
 
@@ -32,8 +38,10 @@ class SqlConnection {
 std::string sql_text(const SqlRow& row, std::size_t i);
 long long sql_integer(const SqlRow& row, std::size_t i);
 
-// "sqlite:///path/to/file.db" (WAL, synchronous=FULL). The writer's WAL is
-// checkpointed by a background thread; a reader only reads.
+// "sqlite:///path/to/file.db", WAL. The writer commits without waiting for
+// the disk (synchronous=NORMAL) and sync() fdatasyncs the WAL: nothing is
+// acknowledged before that. Its WAL is checkpointed by a background thread;
+// a reader only reads.
 enum class SqliteRole { writer, reader };
 Expected<std::unique_ptr<SqlConnection>> open_sqlite(const std::string& path,
                                                      SqliteRole role = SqliteRole::writer);

@@ -181,14 +181,14 @@ Status SqlRunStore::migrate() {
                         fmt::format("schema migration {} failed: {}", v, step.error().message));
     }
   }
-  return ok();
+  return conn_->sync();
 }
 
 Status SqlRunStore::update(const std::string& sql, const std::vector<SqlValue>& params) {
   std::lock_guard lock(mu_);
   auto r = conn_->query(sql, params);
   if (!r) return r.error();
-  return ok();
+  return conn_->sync();  // the caller answers on it: durable first
 }
 
 Status SqlRunStore::upsert_node(const NodeRecord& node) {

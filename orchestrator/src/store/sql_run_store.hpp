@@ -98,6 +98,19 @@ class SqlRunStore final : public RunStore {
   std::vector<PendingIngest> queue_;
   bool stopping_ = false;
   std::thread writer_;  // started at the first ingest_async
+
+  // Committed groups waiting for conn_->sync() before their answers
+  // (group_commit.cpp): the writer runs the next group meanwhile.
+  struct CommittedGroup {
+    std::vector<IngestDone> done;
+    std::vector<Expected<IngestResult>> results;
+  };
+  void syncer_loop();
+  std::mutex synced_mu_;
+  std::condition_variable synced_cv_;
+  std::vector<CommittedGroup> committed_;
+  bool syncer_stopping_ = false;
+  std::thread syncer_;
 };
 
 }  // namespace kiln::orchestrator
