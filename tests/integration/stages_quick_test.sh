@@ -88,6 +88,14 @@ for name, what in (("disk", "badblocks -w"), ("disk-perf", "fio write jobs")):
     print(f"{name}: ERROR: {msgs}")
 PY
   }
+  refused_run() {  # refused_run N WHAT EXPECTED_REASON: the run on $dev ends ERROR (exit 2), both stages refusing
+    local rc=0
+    "$runner" run --config "$tmp/configs" --i-know-this-wipes --disk "$dev" --fru-file "$fru" --out "$tmp/out$1" \
+      > "$tmp/stdout$1" 2>&1 || rc=$?
+    cat "$tmp/stdout$1"
+    [ "$rc" = 2 ] || { echo "FAIL: $2 must end the run ERROR (exit 2), got $rc"; exit 1; }
+    judge "$tmp/out$1" "$dev" "$3"
+  }
   dev=$(new_loop "$tmp/fs.img" 64M); loops+=("$dev")
   mkfs.ext4 -q "$dev"
   mount "$dev" "$tmp/mnt"
@@ -98,28 +106,14 @@ PY
 
   # A filesystem signature: refused.
   write_profile false
-  set +e
-  "$runner" run --config "$tmp/configs" --i-know-this-wipes --disk "$dev" --fru-file "$fru" --out "$tmp/out1" \
-    > "$tmp/stdout1" 2>&1
-  rc=$?
-  set -e
-  cat "$tmp/stdout1"
-  [ "$rc" = 2 ] || { echo "FAIL: a refused disk must end the run ERROR (exit 2), got $rc"; exit 1; }
-  judge "$tmp/out1" "$dev" "filesystem signature ext4"
+  refused_run 1 "a refused disk" "filesystem signature ext4"
   [ "$(sha256sum "$dev" | cut -d' ' -f1)" = "$sum_dev" ] || { echo "FAIL: $dev was written to"; exit 1; }
 
   # Mounted (read-only, no journal replay: mounting must not change the bytes
   # compared below): refused even when signatures are allowed.
   mount -o ro,noload "$dev" "$tmp/mnt"
   write_profile true
-  set +e
-  "$runner" run --config "$tmp/configs" --i-know-this-wipes --disk "$dev" --fru-file "$fru" --out "$tmp/out2" \
-    > "$tmp/stdout2" 2>&1
-  rc=$?
-  set -e
-  cat "$tmp/stdout2"
-  [ "$rc" = 2 ] || { echo "FAIL: a mounted disk must end the run ERROR (exit 2), got $rc"; exit 1; }
-  judge "$tmp/out2" "$dev" "mounted on $tmp/mnt"
+  refused_run 2 "a mounted disk" "mounted on $tmp/mnt"
   [ "$(sha256sum "$tmp/mnt/known-data" | cut -d' ' -f1)" = "$sum_file" ] || { echo "FAIL: data changed"; exit 1; }
   umount "$tmp/mnt"
   [ "$(sha256sum "$dev" | cut -d' ' -f1)" = "$sum_dev" ] || { echo "FAIL: $dev was written to"; exit 1; }
