@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <optional>
 
 #include "api/api_service.hpp"
 #include "kiln/signature.hpp"
@@ -190,6 +191,92 @@ TEST_F(DecommissionApiTest, WithoutASigningKeyNothingIsStartedOrSigned) {
   EXPECT_EQ(r.body["error"]["code"], "no_signing_key");
   EXPECT_TRUE(store_->list_runs()->empty());
   EXPECT_EQ(keyless.handle({"GET", "/v1/certificate-key", "", ""}).status, 404);
+}
+
+// One delivery with both kinds of run: the burn-in counts, figures and
+// outliers come from burn-in runs only; decommission runs are counted apart
+// (wiped, certified, failed, running) in the delivery and in its summary.
+TEST_F(DecommissionApiTest, DeliveryCountsBurnInAndDecommissionRunsApart) {
+  auto report = [](const std::string& verdict, double score) {
+    return nlohmann::json{
+        {"verdict", verdict},
+        {"failures", verdict == "PASS" ? nlohmann::json::array()
+                                       : nlohmann::json::array({"disk S1: not wiped"})},
+        {"stages",
+         {{{"name", "benchmark"},
+           {"measurements",
+            {{{"name", "score"}, {"value", score}, {"unit", "score"}, {"component", "CPU"}}}}}}}};
+  };
+  auto run_through = [&](const std::string& what, const std::string& node,
+                         const std::optional<nlohmann::json>& rep, bool certify) {
+    auto [run, token, params] = start(what, node);
+    nlohmann::json reg{{"node", {{"ironic_uuid", node}, {"asset_tag", "PO-K"}, {"serial", node}}}};
+    EXPECT_EQ(call("POST", "/v1/runs/register", token, reg.dump()).status, 200);
+    if (certify) {
+      EXPECT_EQ(
+          call("POST", "/v1/runs/" + run + "/certificate", token, certificate_body(node).dump())
+              .status,
+          200);
+    }
+    if (rep) {
+      EXPECT_EQ(call("POST", "/v1/runs/" + run + "/report", token, rep->dump()).status, 200);
+    }
+    return run;
+  };
+  // Burn-in: five PASS with similar scores and one FAIL; then decommissions:
+  // n0 wiped and certified, n1 wiped, n2 failed, n3 still running, n5 never burnt in.
+  for (int i = 0; i < 5; ++i)
+    run_through("burnins", "n" + std::to_string(i), report("PASS", 450.0 + i), false);
+  run_through("burnins", "n4b", report("FAIL", 452.0), false);
+  run_through("decommissions", "n0", report("PASS", 3.0), true);  // 3.0 would be an outlier
+  run_through("decommissions", "n1", report("PASS", 2.0), false);
+  run_through("decommissions", "n2", report("FAIL", 1.0), true);
+  run_through("decommissions", "n3", std::nullopt, false);
+  run_through("decommissions", "n5", report("PASS", 4.0), true);
+
+  auto d = call("GET", "/v1/deliveries/PO-K", kOperator);
+  ASSERT_EQ(d.status, 200) << d.body.dump();
+  EXPECT_EQ(d.body["nodes"], 7);
+  EXPECT_EQ(d.body["passed"], 5);  // burn-in only: the decommissions' PASS are not counted here
+  EXPECT_EQ(d.body["failed"], 1);
+  EXPECT_EQ(d.body["running"], 0);
+  EXPECT_EQ(d.body["decommission"], (nlohmann::json{{"nodes", 5},
+                                                     {"wiped", 3},
+                                                     {"certified", 3},
+                                                     {"failed", 1},
+                                                     {"running", 1}}));
+  for (const auto& n : d.body["node_list"]) {
+    if (n.contains("run")) {
+      EXPECT_EQ(n["run"]["kind"], "burnin") << n.dump();
+    }
+    if (n.contains("decommission_run")) {
+      EXPECT_EQ(n["decommission_run"]["kind"], "decommission");
+    }
+    if (n["uuid"] == "n1") {
+      EXPECT_EQ(n["decommission_run"]["certified"], false);
+    }
+    if (n["uuid"] == "n0") {
+      EXPECT_EQ(n["decommission_run"]["certified"], true);
+    }
+  }
+  auto list = call("GET", "/v1/deliveries", kOperator);
+  ASSERT_EQ(list.body["deliveries"].size(), 1U);
+  EXPECT_EQ(list.body["deliveries"][0]["passed"], 5);
+  EXPECT_EQ(list.body["deliveries"][0]["decommission"]["wiped"], 3);
+
+  auto s = call("GET", "/v1/deliveries/PO-K/summary", kOperator);
+  ASSERT_EQ(s.status, 200) << s.body.dump();
+  EXPECT_EQ(s.body["run_kind"], "burnin");
+  EXPECT_EQ(s.body["reported"], 6);
+  EXPECT_EQ(s.body["verdicts"]["PASS"], 5);
+  EXPECT_EQ(s.body["verdicts"]["FAIL"], 1);
+  EXPECT_EQ(s.body["verdicts"]["none"], 1);  // n5: decommissioned, never burnt in
+  EXPECT_EQ(s.body["states"]["no run"], 1);
+  ASSERT_EQ(s.body["figures"].size(), 1U);
+  EXPECT_EQ(s.body["figures"][0]["nodes"], 6);
+  EXPECT_DOUBLE_EQ(s.body["figures"][0]["min"].get<double>(), 450.0);  // no decommission score
+  EXPECT_TRUE(s.body["outliers"].empty()) << s.body["outliers"].dump();
+  EXPECT_EQ(s.body["decommission"], d.body["decommission"]);
 }
 
 }  // namespace

@@ -202,6 +202,51 @@ TEST(DeliverySummary, FlagsTheSlowNodeWithFigureMedianDeviationAndHint) {
   EXPECT_FALSE(delivery_summary("PO-NOBODY", b.nodes, b.runs, rule()));
 }
 
+// Decommission runs of the same nodes (later than their burn-ins) neither
+// replace the burn-in verdicts nor enter the figures: they are counted apart.
+TEST(DeliverySummary, DecommissionRunsAreCountedApartFromTheBurnIn) {
+  Batch b;
+  for (int i = 0; i < 6; ++i)
+    b.add(fmt::format("node-{}", i), fmt::format("S{}", i), report(456.0 + i, 810000.0, 9.4));
+  b.add("node-6", "S6", std::nullopt);  // decommissioned without a burn-in
+  auto decommission = [&](const std::string& node, const std::string& verdict, double score) {
+    RunRow run;
+    run.id = "decom-" + node;
+    run.node_uuid = node;
+    run.kind = "decommission";
+    run.state = verdict.empty() ? "registered" : "reported";
+    run.verdict = verdict;
+    if (!verdict.empty()) run.report = report(score, 1.0, 0.1).dump();  // far off the batch
+    b.runs.push_back(run);
+  };
+  decommission("node-0", "PASS", 10.0);
+  decommission("node-1", "PASS", 11.0);
+  decommission("node-2", "FAIL", 12.0);
+  decommission("node-3", "", 0);
+  decommission("node-6", "ERROR", 13.0);
+  auto s = delivery_summary("PO-2026-0042", b.nodes, b.runs, rule(), {"decom-node-0", "decom-node-2"});
+  ASSERT_TRUE(s);
+  EXPECT_EQ((*s)["run_kind"], "burnin");
+  EXPECT_EQ((*s)["nodes"], 7);
+  EXPECT_EQ((*s)["reported"], 6);
+  EXPECT_EQ((*s)["verdicts"]["PASS"], 6);
+  EXPECT_EQ((*s)["verdicts"]["none"], 1);
+  EXPECT_EQ((*s)["states"]["reported"], 6);
+  EXPECT_EQ((*s)["states"]["no run"], 1);
+  EXPECT_TRUE((*s)["outliers"].empty()) << (*s)["outliers"].dump();
+  EXPECT_EQ((*s)["figures"][0]["nodes"], 6);
+  EXPECT_DOUBLE_EQ((*s)["figures"][0]["min"].get<double>(), 456.0);
+  EXPECT_EQ((*s)["decommission"], (nlohmann::json{{"nodes", 5},
+                                                  {"wiped", 2},
+                                                  {"certified", 2},
+                                                  {"failed", 2},
+                                                  {"running", 1}}));
+  // Without decommission runs the counts are zero.
+  Batch only;
+  only.add("a", "S1", report(456.0, 800000.0, 9.4));
+  EXPECT_EQ((*delivery_summary("PO-2026-0042", only.nodes, only.runs, rule()))["decommission"]["nodes"], 0);
+}
+
 TEST(DeliverySummary, ATinyDeliverySaysWhyItMakesNoOutlierVerdict) {
   Batch b;
   b.add("a", "S1", report(456.0, 800000.0, 9.4));

@@ -30,8 +30,9 @@ bool breaks_tender(double value, const TenderLimit& t) {
 
 struct Member {
   const NodeRecord* node = nullptr;
-  const RunRow* latest = nullptr;    // latest run of any kind
-  const RunRow* reported = nullptr;  // latest run with a report
+  const RunRow* latest = nullptr;        // latest burn-in run
+  const RunRow* reported = nullptr;      // latest burn-in run with a report
+  const RunRow* decommission = nullptr;  // latest decommission run
 };
 
 struct Group {
@@ -49,10 +50,44 @@ nlohmann::json outlier_json(const Outlier& o) {
 
 }  // namespace
 
+void DecommissionCounts::add(const RunRow& latest_decommission, bool certified_run) {
+  ++nodes;
+  if (latest_decommission.verdict == "PASS") {
+    ++wiped;
+  } else if (latest_decommission.verdict == "FAIL" || latest_decommission.verdict == "ERROR") {
+    ++failed;
+  } else {
+    ++running;
+  }
+  if (certified_run) ++certified;
+}
+
+nlohmann::json DecommissionCounts::to_json() const {
+  return {{"nodes", nodes},
+          {"wiped", wiped},
+          {"certified", certified},
+          {"failed", failed},
+          {"running", running}};
+}
+
+Expected<std::set<std::string>> certified_run_ids(RunStore& store,
+                                                  const std::set<std::string>& node_uuids,
+                                                  const std::vector<RunRow>& runs) {
+  std::set<std::string> certified;
+  for (const auto& r : runs) {
+    if (r.kind != "decommission" || !node_uuids.contains(r.node_uuid)) continue;
+    auto found = store.find_certificate(r.id);
+    if (!found) return found.error();
+    if (*found) certified.insert(r.id);
+  }
+  return certified;
+}
+
 std::optional<nlohmann::json> delivery_summary(const std::string& tag,
                                                const std::vector<NodeRecord>& nodes,
                                                const std::vector<RunRow>& runs,
-                                               const OutlierSettings& rule) {
+                                               const OutlierSettings& rule,
+                                               const std::set<std::string>& certified_runs) {
   std::map<std::string, Member> members;  // by node UUID
   for (const auto& n : nodes) {
     if (n.asset_tag == tag) members[n.uuid].node = &n;
@@ -61,6 +96,10 @@ std::optional<nlohmann::json> delivery_summary(const std::string& tag,
   for (const auto& r : runs) {  // ordered by creation: the last one wins
     auto it = members.find(r.node_uuid);
     if (it == members.end()) continue;
+    if (r.kind == "decommission") {  // counted apart, never a burn-in figure
+      it->second.decommission = &r;
+      continue;
+    }
     it->second.latest = &r;
     if (!r.report.empty() && !r.verdict.empty()) it->second.reported = &r;
   }
@@ -69,12 +108,14 @@ std::optional<nlohmann::json> delivery_summary(const std::string& tag,
   std::map<std::string, int> states;
   std::map<std::string, Group> groups;
   std::vector<const Member*> with_report;
+  DecommissionCounts decommissions;
   for (const auto& [uuid, m] : members) {
-    const std::string verdict = m.latest != nullptr && !m.latest->verdict.empty()
-                                    ? m.latest->verdict
-                                    : "none";
+    if (m.decommission != nullptr)
+      decommissions.add(*m.decommission, certified_runs.contains(m.decommission->id));
+    const std::string verdict =
+        m.latest != nullptr && !m.latest->verdict.empty() ? m.latest->verdict : "none";
     ++verdicts[verdict];
-    ++states[m.latest != nullptr ? m.latest->state : "no run"];
+    ++states[m.latest != nullptr ? m.latest->state : "no run"];  // no burn-in run
     if (m.reported == nullptr) continue;
     with_report.push_back(&m);
     auto report = nlohmann::json::parse(m.reported->report, nullptr, false);  // stored by us
@@ -165,22 +206,24 @@ std::optional<nlohmann::json> delivery_summary(const std::string& tag,
     outlier_list.push_back(outlier_json(o));
     ++outlier_nodes[o.node];
   }
-  return nlohmann::json{
-      {"tag", tag},
-      {"nodes", members.size()},
-      {"reported", with_report.size()},
-      {"verdicts", verdicts},
-      {"states", states},
-      {"outlier_nodes", outlier_nodes.size()},
-      {"method",
-       {{"statistic", "median and MAD (sigma = 1.4826 x MAD; 1.2533 x mean absolute deviation "
-                      "when MAD is 0)"},
-        {"k", rule.k},
-        {"min_batch", rule.min_batch},
-        {"min_deviation_percent", rule.min_deviation_percent},
-        {"action", rule.fail ? "fail" : "flag"}}},
-      {"figures", figures},
-      {"outliers", outlier_list}};
+  return nlohmann::json{{"tag", tag},
+                        {"run_kind", "burnin"},  // reported, verdicts, states, figures, outliers
+                        {"nodes", members.size()},
+                        {"reported", with_report.size()},
+                        {"verdicts", verdicts},
+                        {"states", states},
+                        {"outlier_nodes", outlier_nodes.size()},
+                        {"method",
+                         {{"statistic",
+                           "median and MAD (sigma = 1.4826 x MAD; 1.2533 x mean absolute deviation "
+                           "when MAD is 0)"},
+                          {"k", rule.k},
+                          {"min_batch", rule.min_batch},
+                          {"min_deviation_percent", rule.min_deviation_percent},
+                          {"action", rule.fail ? "fail" : "flag"}}},
+                        {"figures", figures},
+                        {"outliers", outlier_list},
+                        {"decommission", decommissions.to_json()}};
 }
 
 std::vector<Outlier> outliers_of_node(const nlohmann::json& summary, const std::string& node) {
@@ -224,7 +267,14 @@ ApiResponse delivery_summary_response(RunStore& store, const OrchestratorConfig&
   auto nodes = store.list_nodes();
   auto runs = store.list_runs();
   if (!nodes || !runs) return api_error(503, "store_unavailable", "the run store did not answer");
-  auto summary = delivery_summary(tag, *nodes, *runs, config.outliers);
+  std::set<std::string> in_delivery;
+  for (const auto& n : *nodes) {
+    if (n.asset_tag == tag) in_delivery.insert(n.uuid);
+  }
+  if (in_delivery.empty()) return api_error(404, "not_found", fmt::format("no delivery {}", tag));
+  auto certified = certified_run_ids(store, in_delivery, *runs);
+  if (!certified) return api_error(503, "store_unavailable", certified.error().message);
+  auto summary = delivery_summary(tag, *nodes, *runs, config.outliers, *certified);
   if (!summary) return api_error(404, "not_found", fmt::format("no delivery {}", tag));
   ApiResponse answer;
   answer.body = std::move(*summary);

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -28,11 +29,32 @@ struct Outlier {
   std::string message;  // "node 7f3c1a2b… (S1): benchmark score 412.0 is 9.8 % below ..."
 };
 
-// nullopt when no node registered with this asset tag.
+// nullopt when no node registered with this asset tag. Burn-in figures,
+// verdicts, states and outliers come from burn-in runs only (run kind
+// "burnin"); each node's latest decommission run is counted apart under
+// "decommission" (wiped, certified, failed, running), `certified_runs` being
+// the decommission runs with a stored, signed certificate.
 std::optional<nlohmann::json> delivery_summary(const std::string& tag,
                                                const std::vector<NodeRecord>& nodes,
                                                const std::vector<RunRow>& runs,
-                                               const OutlierSettings& rule);
+                                               const OutlierSettings& rule,
+                                               const std::set<std::string>& certified_runs = {});
+
+// The decommission counts of a set of nodes' latest decommission runs.
+struct DecommissionCounts {
+  int nodes = 0;      // with a decommission run
+  int wiped = 0;      // verdict PASS: every disk wiped and verified, the BMC reset
+  int certified = 0;  // a certificate signed and stored by the orchestrator
+  int failed = 0;     // verdict FAIL or ERROR: not (fully) wiped
+  int running = 0;    // no verdict yet
+  void add(const RunRow& latest_decommission, bool certified_run);
+  [[nodiscard]] nlohmann::json to_json() const;
+};
+
+// The run ids of `runs` (decommissions of the nodes in `node_uuids`) with a stored certificate.
+Expected<std::set<std::string>> certified_run_ids(RunStore& store,
+                                                  const std::set<std::string>& node_uuids,
+                                                  const std::vector<RunRow>& runs);
 
 // The outliers among a summary's for one node (the Ironic driver flags them).
 std::vector<Outlier> outliers_of_node(const nlohmann::json& summary, const std::string& node);

@@ -2,7 +2,9 @@
 #include <fmt/format.h>
 
 #include <map>
+#include <set>
 
+#include "analysis/delivery_summary.hpp"
 #include "api/api_service.hpp"
 #include "api/tokens.hpp"
 #include "kiln/json_input.hpp"
@@ -32,6 +34,16 @@ nlohmann::json node_json(const NodeRecord& n) {
 std::map<std::string, RunRow> latest_runs(const std::vector<RunRow>& runs) {
   std::map<std::string, RunRow> latest;
   for (const auto& r : runs) latest[r.node_uuid] = r;  // runs come ordered by creation
+  return latest;
+}
+
+// The latest run of one kind ("burnin" or "decommission") of each node.
+std::map<std::string, RunRow> latest_runs_of_kind(const std::vector<RunRow>& runs,
+                                                  const std::string& kind) {
+  std::map<std::string, RunRow> latest;
+  for (const auto& r : runs) {
+    if (r.kind == kind) latest[r.node_uuid] = r;
+  }
   return latest;
 }
 
@@ -117,9 +129,9 @@ ApiResponse ApiService::start_burnin(const ApiRequest& request, const std::strin
   auto latest = latest_runs(*runs);
   for (const auto& n : nodes) {
     if (auto it = latest.find(n); it != latest.end() && !finished(it->second)) {
-      return api_error(409, "burnin_in_progress",
-                       fmt::format("node {} is already busy with {} run {}", n, it->second.kind,
-                                   it->second.id));
+      return api_error(
+          409, "burnin_in_progress",
+          fmt::format("node {} is already busy with {} run {}", n, it->second.kind, it->second.id));
     }
   }
   nlohmann::json started = nlohmann::json::array();
@@ -208,14 +220,24 @@ ApiResponse ApiService::get_nodes(const std::optional<std::string>& uuid) {
   return ApiResponse{200, {{"nodes", out}}};
 }
 
+// Burn-in counts (passed, failed, errored, running) come from each node's
+// latest burn-in run; decommission runs are counted apart under "decommission".
 ApiResponse ApiService::get_deliveries(const std::optional<std::string>& tag) {
   auto nodes = store_.list_nodes();
   auto runs = store_.list_runs();
   if (!nodes || !runs) return api_error(503, "store_unavailable", "the run store did not answer");
-  auto latest = latest_runs(*runs);
-  std::map<std::string, nlohmann::json> deliveries;
+  auto burnins = latest_runs_of_kind(*runs, "burnin");
+  auto decommissions = latest_runs_of_kind(*runs, "decommission");
+  std::set<std::string> listed;
   for (const auto& n : *nodes) {
-    if (n.asset_tag.empty() || (tag && n.asset_tag != *tag)) continue;
+    if (!n.asset_tag.empty() && (!tag || n.asset_tag == *tag)) listed.insert(n.uuid);
+  }
+  auto certified = certified_run_ids(store_, listed, *runs);
+  if (!certified) return api_error(503, "store_unavailable", certified.error().message);
+  std::map<std::string, nlohmann::json> deliveries;
+  std::map<std::string, DecommissionCounts> decommission_counts;
+  for (const auto& n : *nodes) {
+    if (!listed.contains(n.uuid)) continue;
     auto& d = deliveries[n.asset_tag];
     if (d.is_null()) {
       d = {{"tag", n.asset_tag},
@@ -228,7 +250,7 @@ ApiResponse ApiService::get_deliveries(const std::optional<std::string>& tag) {
     }
     d["nodes"] = d["nodes"].get<int>() + 1;
     nlohmann::json entry{{"uuid", n.uuid}, {"serial", n.serial}};
-    if (auto it = latest.find(n.uuid); it != latest.end()) {
+    if (auto it = burnins.find(n.uuid); it != burnins.end()) {
       const auto& r = it->second;
       const char* bucket = r.verdict == "PASS"    ? "passed"
                            : r.verdict == "FAIL"  ? "failed"
@@ -237,8 +259,16 @@ ApiResponse ApiService::get_deliveries(const std::optional<std::string>& tag) {
       d[bucket] = d[bucket].get<int>() + 1;
       entry["run"] = run_json(r);
     }
+    auto& counts = decommission_counts[n.asset_tag];
+    if (auto it = decommissions.find(n.uuid); it != decommissions.end()) {
+      const bool has_certificate = certified->contains(it->second.id);
+      counts.add(it->second, has_certificate);
+      entry["decommission_run"] = run_json(it->second);
+      entry["decommission_run"]["certified"] = has_certificate;
+    }
     d["node_list"].push_back(entry);
   }
+  for (auto& [name, d] : deliveries) d["decommission"] = decommission_counts[name].to_json();
   if (tag) {
     if (deliveries.empty()) return api_error(404, "not_found", fmt::format("no delivery {}", *tag));
     return ApiResponse{200, deliveries.begin()->second};

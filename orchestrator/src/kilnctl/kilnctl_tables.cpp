@@ -31,31 +31,55 @@ const std::string kRunHeader = fmt::format("{:<22} {:<38} {:<10} {:<12} {:>6} {:
 }  // namespace
 
 std::string deliveries_table(const nlohmann::json& body) {
-  std::string out = fmt::format("{:<24} {:>6} {:>7} {:>7} {:>8} {:>8}\n", "DELIVERY", "NODES",
-                                "PASSED", "FAILED", "ERRORED", "RUNNING");
+  // PASSED..RUNNING: burn-in runs; WIPED/CERTIFIED/WIPE-FAILED: decommission runs.
+  std::string out =
+      fmt::format("{:<24} {:>6} {:>7} {:>7} {:>8} {:>8} {:>6} {:>9} {:>11}\n", "DELIVERY", "NODES",
+                  "PASSED", "FAILED", "ERRORED", "RUNNING", "WIPED", "CERTIFIED", "WIPE-FAILED");
   for (const auto& d : array_at(body, "deliveries")) {
-    out += fmt::format("{:<24} {:>6} {:>7} {:>7} {:>8} {:>8}\n", str(d, "tag"), str(d, "nodes"),
-                       str(d, "passed"), str(d, "failed"), str(d, "errored"), str(d, "running"));
+    const auto* decommission = json_path(d, {"decommission"});
+    const nlohmann::json none = nlohmann::json::object();
+    const auto& w = decommission != nullptr ? *decommission : none;
+    out += fmt::format("{:<24} {:>6} {:>7} {:>7} {:>8} {:>8} {:>6} {:>9} {:>11}\n", str(d, "tag"),
+                       str(d, "nodes"), str(d, "passed"), str(d, "failed"), str(d, "errored"),
+                       str(d, "running"), str(w, "wiped"), str(w, "certified"), str(w, "failed"));
   }
   return out;
 }
 
 std::string delivery_table(const nlohmann::json& body) {
   std::string out =
-      fmt::format("delivery {}: {} nodes, {} passed, {} failed, {} errored, {} running\n\n",
+      fmt::format("delivery {}: {} nodes; burn-in: {} passed, {} failed, {} errored, {} running\n",
                   str(body, "tag"), str(body, "nodes"), str(body, "passed"), str(body, "failed"),
                   str(body, "errored"), str(body, "running"));
-  out += fmt::format("{:<38} {:<20} {:<8} {}\n", "NODE", "SERIAL", "VERDICT", "FIRST FAILURE");
+  const auto* decommission = json_path(body, {"decommission"});
+  const bool any_decommission = decommission != nullptr && json_integer(*decommission, "nodes") &&
+                                *json_integer(*decommission, "nodes") > 0;
+  if (any_decommission) {
+    out += fmt::format("decommission: {} nodes, {} wiped, {} certified, {} failed, {} running\n",
+                       str(*decommission, "nodes"), str(*decommission, "wiped"),
+                       str(*decommission, "certified"), str(*decommission, "failed"),
+                       str(*decommission, "running"));
+  }
+  out += fmt::format("\n{:<38} {:<20} {:<8} {:<14} {}\n", "NODE", "SERIAL", "BURN-IN",
+                     "DECOMMISSION", "FIRST FAILURE");
   for (const auto& n : array_at(body, "node_list")) {
     const auto* run = json_path(n, {"run"});
+    const auto* wipe = json_path(n, {"decommission_run"});
     std::string verdict = run != nullptr ? str(*run, "verdict") : "-";
+    std::string decommissioned = "-";
+    if (wipe != nullptr) {
+      const auto* certified = json_path(*wipe, {"certified"});
+      decommissioned = str(*wipe, "verdict") == "-" ? str(*wipe, "state") : str(*wipe, "verdict");
+      if (certified != nullptr && certified->is_boolean() && certified->get<bool>())
+        decommissioned += " cert";
+    }
     std::string failure = "-";
     if (run != nullptr && !array_at(*run, "failures").empty() &&
         array_at(*run, "failures")[0].is_string()) {
       failure = array_at(*run, "failures")[0].get<std::string>();
     }
-    out +=
-        fmt::format("{:<38} {:<20} {:<8} {}\n", str(n, "uuid"), str(n, "serial"), verdict, failure);
+    out += fmt::format("{:<38} {:<20} {:<8} {:<14} {}\n", str(n, "uuid"), str(n, "serial"), verdict,
+                       decommissioned, failure);
   }
   return out;
 }
@@ -84,10 +108,10 @@ std::string node_table(const nlohmann::json& body) {
 
 std::string run_table(const nlohmann::json& run) {
   std::string out = kRunHeader + run_line(run);
-  out += fmt::format(
-      "\n{} run; artifacts {} (acknowledged up to {}), attempt {}, last heartbeat {}\n",
-      str(run, "kind"), str(run, "artifacts"), str(run, "acknowledged"), str(run, "attempt"),
-      str(run, "last_heartbeat"));
+  out +=
+      fmt::format("\n{} run; artifacts {} (acknowledged up to {}), attempt {}, last heartbeat {}\n",
+                  str(run, "kind"), str(run, "artifacts"), str(run, "acknowledged"),
+                  str(run, "attempt"), str(run, "last_heartbeat"));
   if (auto e = json_string(run, "ironic_error"); e && !e->empty())
     out += fmt::format("ironic: {}\n", *e);
   if (!array_at(run, "stages").empty()) {

@@ -45,12 +45,22 @@ std::string delivery_summary_table(const nlohmann::json& s) {
   const auto& m = method != nullptr ? *method : none;
   out += fmt::format(
       "batch analysis: {} of {} nodes reported (PASS {}, FAIL {}, ERROR {}, none {}); {} outlier "
-      "node(s)\nmethod: median and MAD, outlier beyond k={} robust sigmas on the bad side and >= "
+      "node(s)\nmethod: burn-in runs only; median and MAD, outlier beyond k={} robust sigmas on "
+      "the bad side and >= "
       "{} % from the median, batches of {} or more; outliers: {}\n\n",
       count(s, "reported"), count(s, "nodes"), count(v, "PASS"), count(v, "FAIL"),
       count(v, "ERROR"), count(v, "none"), count(s, "outlier_nodes"), num(m, "k"),
       num(m, "min_deviation_percent"), count(m, "min_batch"),
       json_string(m, "action").value_or("flag"));
+  if (const auto* d = json_path(s, {"decommission"});
+      d != nullptr && json_integer(*d, "nodes").value_or(0) > 0) {
+    // Decommission runs are never part of the batch analysis above.
+    out.insert(out.size() - 1,
+               fmt::format("decommission runs (not in the batch analysis): {} node(s), {} wiped, "
+                           "{} certified, {} failed, {} running\n",
+                           count(*d, "nodes"), count(*d, "wiped"), count(*d, "certified"),
+                           count(*d, "failed"), count(*d, "running")));
+  }
   out += fmt::format("{:<52} {:<8} {:>12} {:>10} {:>10} {:>10} {:>4} {:>6} {:>8}\n", "FIGURE",
                      "UNIT", "TENDER", "MIN", "MEDIAN", "MAX", "N", "BELOW", "OUTLIERS");
   std::vector<std::string> notes;
