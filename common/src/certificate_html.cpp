@@ -48,6 +48,19 @@ std::string row(std::string_view label, const std::string& value) {
   return fmt::format("<tr><th>{}</th><td>{}</td></tr>\n", e(std::string(label)), e(value));
 }
 
+// "random (splitmix64, seed 0x…), 8388608 bytes; zeros, 8388608 bytes", or "—".
+std::string overwrite_passes_text(const nlohmann::json& disk) {
+  const auto& passes = member(disk, "overwrite_passes");
+  if (!passes.is_array() || passes.empty()) return "—";
+  std::string out;
+  for (const auto& p : passes) {
+    std::string what = text(p, "pattern");
+    if (text(p, "seed") != "—") what += fmt::format(" ({}, seed {})", text(p, "prng"), text(p, "seed"));
+    out += (out.empty() ? "" : "; ") + what + ", " + text(p, "bytes") + " bytes";
+  }
+  return out;
+}
+
 std::string verdict_class(const std::string& v) {
   if (v == "PASS" || v == "wiped" || v == "reset" || v == "ok") return "pass";
   return "fail";
@@ -111,6 +124,7 @@ std::string disks_section(const nlohmann::json& body) {
     out += row("Hidden areas (HPA/DCO)", text(d, "hidden_areas"));
     out += row("Hidden area actions", text(d, "hidden_area_actions"));
     out += row("Discard", text(d, "discard"));
+    out += row("Overwrite passes", overwrite_passes_text(d));
     out += row("Commands", text(d, "commands"));
     out += row("Started / ended", text(d, "started") + " / " + text(d, "ended"));
     out +=

@@ -10,6 +10,10 @@
 #   decommission_test.sh RUNNER SOURCE_DIR bmc      bmc-reset against ipmi_sim over LAN: extra
 #       users, SEL entries and a static LAN config; read back with ipmitool afterwards.
 #       No password kiln gives (nor the BMC login) appears in stdout, ocptv.jsonl, report.json or logs/.
+#   decommission_test.sh RUNNER SOURCE_DIR random   pattern: random on two loop devices full of
+#       known data: one with a fixed seed read back in full, whose content is regenerated here
+#       (SplitMix64 in Python, independent of kiln) and compared byte for byte; one with a final
+#       zero pass (all zeros, cmp against /dev/zero). The certificate records passes and seeds.
 set -euo pipefail
 runner=$1; src=$2; mode=$3
 fru="$src/tests/data/fru-po-2026-0042.txt"
@@ -222,5 +226,71 @@ SH
     || { echo "FAIL: olduser can still log in"; exit 1; }
   echo "bmc-reset: users, LAN and SEL read back as the policy says"
   ;;
-*) echo "usage: $0 RUNNER SOURCE_DIR wipe|refusal|bmc"; exit 2 ;;
+random)
+  need_root_loops
+  new_loop_with_data "$tmp/a.img" 8; a=$loop
+  new_loop_with_data "$tmp/b.img" 8; b=$loop
+  mkdir -p "$tmp/configs/profiles" "$tmp/configs/deliveries"
+  cp "$src/configs/deliveries/po-2026-0042.yaml" "$tmp/configs/deliveries/"
+  printf 'profile: quick\nstages:\n  - stage: inventory\n' > "$tmp/configs/profiles/quick.yaml"
+  seed=0x5eed0000c0ffee01
+  wipe_with() {  # wipe_with DEVICE OUT PARAMS: the disk-wipe stage alone with these parameters
+    printf 'profile: decommission\nstages:\n  - stage: disk-wipe\n    params: {%s}\n' "$3" \
+      > "$tmp/configs/profiles/decommission.yaml"
+    /usr/bin/python3 "$src/tests/integration/validate_json.py" "$src/results-schema/config.schema.json" \
+      "$tmp/configs/profiles/decommission.yaml" >/dev/null || { echo "FAIL: the profile does not validate"; exit 1; }
+    set +e
+    "$runner" run --config "$tmp/configs" --profile decommission --decommission --i-know-this-wipes \
+      --disk "$1" --fru-file "$fru" --out "$2" > "$2.stdout" 2>&1
+    local rc=$?
+    set -e
+    cat "$2.stdout"
+    [ "$rc" = 0 ] || { echo "FAIL: kiln-runner exited $rc"; exit 1; }
+    /usr/bin/python3 "$src/tests/integration/validate_json.py" "$src/results-schema/certificate.schema.json" "$2/certificate.json"
+  }
+  wipe_with "$a" "$tmp/out-a" "pattern: random, random_seed: \"$seed\", verify: full"
+  wipe_with "$b" "$tmp/out-b" "pattern: random, final_zero_pass: true, verify: sample, verify_percent: 10"
+  # Independent of kiln: the device holds exactly SplitMix64(seed), 8 bytes per step, little-endian.
+  /usr/bin/python3 - "$a" "$seed" "$marker" <<'PY'
+import sys
+dev, seed, marker = sys.argv[1], int(sys.argv[2], 16), sys.argv[3].encode()
+M = (1 << 64) - 1
+data = open(dev, "rb").read()
+assert marker not in data, "the marker survived"
+words = memoryview(data).cast("Q")  # little-endian host (x86)
+z = seed
+for i, w in enumerate(words):
+    z = (z + 0x9E3779B97F4A7C15) & M
+    x = z
+    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & M
+    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & M
+    x ^= x >> 31
+    if w != x:
+        sys.exit(f"FAIL: {dev} differs from the splitmix64 stream of seed {seed:#x} at byte offset {8 * i}")
+print(f"{dev}: {len(data)} bytes equal the splitmix64 stream of seed {seed:#018x} (regenerated in Python), no marker")
+PY
+  size=$(blockdev --getsize64 "$b")
+  cmp -n "$size" "$b" /dev/zero || { echo "FAIL: $b is not all zeros after the final zero pass"; exit 1; }
+  n=$({ grep -a -o "$marker" "$b" || true; } | wc -l)
+  [ "$n" = 0 ] || { echo "FAIL: $b still holds $n markers"; exit 1; }
+  /usr/bin/python3 - "$tmp/out-a/certificate.json" "$tmp/out-b/certificate.json" "$seed" <<'PY'
+import json, sys
+a = json.load(open(sys.argv[1]))["certificate"]["disks"][0]
+b = json.load(open(sys.argv[2]))["certificate"]["disks"][0]
+seed = sys.argv[3]
+assert a["result"] == "wiped" and a["method"] == "overwrite", a
+assert a["overwrite_passes"] == [{"pattern": "random", "prng": "splitmix64", "seed": seed,
+                                  "bytes": a["size_bytes"], "seconds": a["overwrite_passes"][0]["seconds"]}], a["overwrite_passes"]
+assert a["verification"]["expected"] == f"random (splitmix64, seed {seed})", a["verification"]
+assert a["verification"]["mode"] == "full" and a["verification"]["bytes_verified"] == a["size_bytes"], a["verification"]
+assert [p["pattern"] for p in b["overwrite_passes"]] == ["random", "zeros"], b["overwrite_passes"]
+assert b["overwrite_passes"][0]["seed"].startswith("0x") and "seed" not in b["overwrite_passes"][1]
+assert b["overwrite_bytes"] == 2 * b["size_bytes"], b
+assert b["verification"]["expected"] == "zeros" and b["verification"]["result"] == "PASS", b["verification"]
+print("certificates: random pass with seed", seed, "verified in full; random + zero pass (seed",
+      b["overwrite_passes"][0]["seed"] + ") verified as zeros")
+PY
+  echo "random: the seeded stream is on $a byte for byte, $b ends all zeros"
+  ;;
+*) echo "usage: $0 RUNNER SOURCE_DIR wipe|refusal|bmc|random"; exit 2 ;;
 esac

@@ -96,6 +96,23 @@ TEST(CertificateBody, SignedVerifiesAndAnyChangeIsDetected) {
   EXPECT_FALSE(f->valid);
 }
 
+TEST(CertificateHtml, ShowsEveryOverwritePassWithTheRandomSeed) {
+  nlohmann::json disk{{"device", "/dev/loop0"},
+                      {"result", "wiped"},
+                      {"overwrite_passes",
+                       {{{"pattern", "random"},
+                         {"prng", "splitmix64"},
+                         {"seed", "0x5eed0000c0ffee01"},
+                         {"bytes", 8388608}},
+                        {{"pattern", "zeros"}, {"bytes", 8388608}}}}};
+  std::string html = render_certificate_html(
+      nlohmann::json{{"certificate", {{"disks", nlohmann::json::array({disk})}}}});
+  EXPECT_NE(html.find("<tr><th>Overwrite passes</th><td>random (splitmix64, seed "
+                      "0x5eed0000c0ffee01), 8388608 bytes; zeros, 8388608 bytes</td></tr>"),
+            std::string::npos)
+      << html;
+}
+
 TEST(CertificateHtml, EscapesDeviceTextAndSaysUnsigned) {
   auto body = build_certificate_body(decommission_run(), {"O'Brien <ops>", "", ""});
   std::string html = render_certificate_html(nlohmann::json{{"certificate", body}});

@@ -181,35 +181,55 @@ class DiskWipeStage final : public Stage {
     }
     progress.store(0.6 * static_cast<double>(is_firmware_method(choice.method)));
     if (choice.discard) run_discard(ctx, *disk, component, rec);
+    // The passes (the policy's pattern, a random one with a fresh recorded seed, then
+    // zeros when final_zero_pass); the read-back proves the last one.
+    std::random_device entropy;
+    const auto passes =
+        overwrite_passes(policy, (std::uint64_t{entropy()} << 32U) | std::uint64_t{entropy()});
     if (choice.overwrite_after) {
-      double from = is_firmware_method(choice.method) ? 0.6 : 0.0;
-      rec.commands.push_back(fmt::format("kiln overwrite {} with {} (O_DIRECT, {} KiB blocks)",
-                                         disk->path, policy.pattern.name, policy.io_size / 1024));
-      auto written = overwrite_device(dev, policy.pattern, policy.io_size, report(from, 0.85));
-      if (!written) {
-        judge_write_error(ctx, component, written.error(), rec);
-        finish(written.error().code == "KILN-WIPE-STOPPED" ? "error" : "failed");
-        return;
+      const double from = is_firmware_method(choice.method) ? 0.6 : 0.0;
+      const double share = (0.85 - from) / static_cast<double>(passes.size());
+      for (std::size_t p = 0; p < passes.size(); ++p) {
+        const FillPattern& pattern = passes[p];
+        rec.commands.push_back(fmt::format("kiln overwrite {} with {} (O_DIRECT, {} KiB blocks)",
+                                           disk->path, pattern.description(),
+                                           policy.io_size / 1024));
+        auto written = overwrite_device(dev, pattern, policy.io_size,
+                                        report(from + share * static_cast<double>(p),
+                                               from + share * static_cast<double>(p + 1)));
+        if (!written) {
+          judge_write_error(ctx, component, written.error(), rec);
+          finish(written.error().code == "KILN-WIPE-STOPPED" ? "error" : "failed");
+          return;
+        }
+        nlohmann::json pass{{"pattern", pattern.name},
+                            {"bytes", written->bytes_written},
+                            {"seconds", written->seconds}};
+        if (pattern.random) {
+          pass["prng"] = kRandomStreamName;
+          pass["seed"] = fmt::format("{:#018x}", pattern.seed);
+        }
+        rec.overwrite_passes.push_back(std::move(pass));
+        rec.overwrite_bytes += written->bytes_written;
+        rec.overwrite_seconds += written->seconds;
       }
-      rec.overwrite_bytes = written->bytes_written;
-      rec.overwrite_seconds = written->seconds;
       ctx.step.measurement(
           measure("wipe_overwrite_throughput",
-                  written->seconds > 0
-                      ? static_cast<double>(written->bytes_written) / 1e6 / written->seconds
+                  rec.overwrite_seconds > 0
+                      ? static_cast<double>(rec.overwrite_bytes) / 1e6 / rec.overwrite_seconds
                       : 0.0,
                   "MB/s", component, {}));
     }
-    auto verified = verify_device(dev, chunks, choice.overwrite_after ? &policy.pattern : nullptr,
+    auto verified = verify_device(dev, chunks, choice.overwrite_after ? &passes.back() : nullptr,
                                   before ? &*before : nullptr, report(0.85, 1.0));
     if (!verified) {
       judge_write_error(ctx, component, verified.error(), rec);
       finish(verified.error().code == "KILN-WIPE-STOPPED" ? "error" : "failed");
       return;
     }
-    bool passed =
-        judge_verification(ctx, component, choice.overwrite_after ? policy.pattern.name : "",
-                           policy.verify_full, *verified, rec);
+    bool passed = judge_verification(ctx, component,
+                                     choice.overwrite_after ? passes.back().description() : "",
+                                     policy.verify_full, *verified, rec);
     finish(passed ? "wiped" : "failed");
   }
 

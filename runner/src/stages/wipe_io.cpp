@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <bit>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -18,10 +19,25 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-void fill(std::byte* out, std::size_t size, const FillPattern& pattern) {
-  const std::size_t period = pattern.bytes.size();
-  for (std::size_t i = 0; i < size; i += period) {
-    std::memcpy(out + i, pattern.bytes.data(), std::min(period, size - i));
+constexpr std::uint64_t kGolden = 0x9E3779B97F4A7C15ULL;
+
+// SplitMix64's output function for the generator state `z`.
+constexpr std::uint64_t splitmix64_mix(std::uint64_t z) {
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
+// The state before the output for word `index` (the state advances by kGolden first).
+constexpr std::uint64_t splitmix64_state(std::uint64_t seed, std::uint64_t index) {
+  return seed + index * kGolden;
+}
+
+void store_le(std::byte* out, std::uint64_t v) {
+  if constexpr (std::endian::native == std::endian::little) {
+    std::memcpy(out, &v, sizeof v);
+  } else {
+    for (int b = 0; b < 8; ++b) out[b] = static_cast<std::byte>((v >> (8 * b)) & 0xff);
   }
 }
 
@@ -44,13 +60,52 @@ int hex_value(char c) {
 
 }  // namespace
 
+void fill_random_stream(std::uint64_t seed, std::uint64_t offset, std::byte* out,
+                        std::size_t size) {
+  std::size_t done = 0;
+  std::uint64_t state = splitmix64_state(seed, offset / 8);
+  if (const auto skip = static_cast<std::size_t>(offset % 8); skip != 0) {  // a partial first word
+    std::byte first[8];
+    store_le(first, splitmix64_mix(state += kGolden));
+    done = std::min(size, 8 - skip);
+    std::memcpy(out, first + skip, done);
+  }
+  for (; done + 8 <= size; done += 8) store_le(out + done, splitmix64_mix(state += kGolden));
+  if (done < size) {
+    std::byte last[8];
+    store_le(last, splitmix64_mix(state += kGolden));
+    std::memcpy(out + done, last, size - done);
+  }
+}
+
+void FillPattern::fill_at(std::uint64_t offset, std::byte* out, std::size_t size) const {
+  if (random) {
+    fill_random_stream(seed, offset, out, size);
+    return;
+  }
+  const std::size_t period = bytes.size();
+  const auto phase = static_cast<std::size_t>(offset % period);
+  for (std::size_t i = 0; i < size;) {
+    const std::size_t from = i == 0 ? phase : 0;
+    const std::size_t n = std::min(period - from, size - i);
+    std::memcpy(out + i, bytes.data() + from, n);
+    i += n;
+  }
+}
+
+std::string FillPattern::description() const {
+  return random ? fmt::format("random ({}, seed {:#018x})", kRandomStreamName, seed) : name;
+}
+
 Expected<FillPattern> parse_fill_pattern(std::string_view text) {
   if (text == "zeros") return FillPattern{"zeros", {std::byte{0}}};
   if (text == "ones") return FillPattern{"ones", {std::byte{0xff}}};
+  if (text == "random") return FillPattern{"random", {}, true, 0};
   constexpr std::string_view kHex = "hex:";
   auto bad = [&](std::string why) {
     return make_error("KILN-CONFIG", fmt::format("overwrite pattern '{}': {}", text, why),
-                      "use zeros, ones or hex:<bytes> (e.g. hex:a55a) whose length divides 512");
+                      "use zeros, ones, random or hex:<bytes> (e.g. hex:a55a) whose length "
+                      "divides 512");
   };
   if (!text.starts_with(kHex)) return bad("unknown pattern");
   std::string_view digits = text.substr(kHex.size());
@@ -86,12 +141,13 @@ Expected<OverwriteResult> overwrite_device(BlockDevice& device, const FillPatter
                                   io_size / kBlockDeviceAlignment * kBlockDeviceAlignment);
   const std::uint64_t size = device.size_bytes();
   AlignedBuffer buffer(io_size);
-  fill(buffer.data(), io_size, pattern);
+  pattern.fill_at(0, buffer.data(), io_size);  // a fixed pattern: every block alike
   auto start = std::chrono::steady_clock::now();
   auto last_report = start;
   std::uint64_t offset = 0;
   while (offset < size) {
     std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(io_size, size - offset));
+    if (pattern.random && offset > 0) pattern.fill_at(offset, buffer.data(), n);
     if (auto w = device.write_at(offset, {buffer.data(), n}); !w) return w.error();
     offset += n;
     auto now = std::chrono::steady_clock::now();
@@ -182,9 +238,9 @@ Expected<VerifyOutcome> verify_device(BlockDevice& device, const std::vector<Chu
   }
   AlignedBuffer buffer(static_cast<std::size_t>(largest));
   std::vector<std::byte> expected;
-  if (pattern != nullptr) {
+  if (pattern != nullptr) {  // chunk offsets are multiples of 512: a fixed pattern is in phase
     expected.resize(static_cast<std::size_t>(largest));
-    fill(expected.data(), expected.size(), *pattern);
+    pattern->fill_at(0, expected.data(), expected.size());
   }
   VerifyOutcome out;
   auto start = std::chrono::steady_clock::now();
@@ -194,6 +250,7 @@ Expected<VerifyOutcome> verify_device(BlockDevice& device, const std::vector<Chu
     auto n = static_cast<std::size_t>(c.length);
     if (auto r = device.read_at(c.offset, {buffer.data(), n}); !r) return r.error();
     if (pattern != nullptr) {
+      if (pattern->random) pattern->fill_at(c.offset, expected.data(), n);
       if (std::memcmp(buffer.data(), expected.data(), n) != 0) {
         for (std::size_t k = 0; k < n; ++k) {
           if (buffer.data()[k] == expected[k]) continue;

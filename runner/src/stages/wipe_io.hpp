@@ -18,12 +18,29 @@ namespace kiln::runner {
 
 inline constexpr std::uint64_t kMiB = 1024ULL * 1024ULL;
 
+// What an overwrite pass writes: a fixed pattern repeating every 1..512
+// bytes, or a seeded pseudo-random stream (random = true) that is a pure
+// function of (seed, byte offset), so the read-back regenerates any chunk of
+// it, anywhere on the device, without storing what was written.
 struct FillPattern {
-  std::string name;              // "zeros", "ones", "hex:a55a"
-  std::vector<std::byte> bytes;  // one period; its size divides 512
+  std::string name;              // "zeros", "ones", "hex:a55a", "random"
+  std::vector<std::byte> bytes;  // one period; its size divides 512 (empty when random)
+  bool random = false;
+  std::uint64_t seed = 0;  // random: the stream's seed (recorded in the certificate)
+
+  // The pattern's bytes for device offsets [offset, offset + size).
+  void fill_at(std::uint64_t offset, std::byte* out, std::size_t size) const;
+  // "zeros", "hex:a55a", "random (splitmix64, seed 0x1234abcd5678ef90)".
+  [[nodiscard]] std::string description() const;
 };
 
-// "zeros", "ones" (0xff) or "hex:<2..1024 hex digits>" whose byte count divides 512.
+// The random stream: the 8 bytes at offset 8*i are SplitMix64's i-th output
+// for `seed` (little-endian), i.e. mix(seed + (i + 1) * 0x9E3779B97F4A7C15).
+inline constexpr std::string_view kRandomStreamName = "splitmix64";
+void fill_random_stream(std::uint64_t seed, std::uint64_t offset, std::byte* out, std::size_t size);
+
+// "zeros", "ones" (0xff), "hex:<2..1024 hex digits>" whose byte count divides
+// 512, or "random" (its seed is set by the caller).
 Expected<FillPattern> parse_fill_pattern(std::string_view text);
 
 // Memory aligned for O_DIRECT.
@@ -81,7 +98,8 @@ struct VerifyOutcome {
   double seconds = 0;
 };
 
-// Reads every chunk back. With `pattern`, every byte must match it. Without,
+// Reads every chunk back. With `pattern`, every byte must match it (a random
+// pattern is regenerated at each chunk's offset). Without,
 // every chunk must be uniform (one byte value throughout: what a firmware
 // erase leaves) or differ from `before` (its hash before the wipe: a crypto
 // erase leaves noise). Errors: read failures (naming the offset), stopping.

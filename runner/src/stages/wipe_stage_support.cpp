@@ -3,6 +3,8 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
+#include <charconv>
+
 #include "tools/parse_support.hpp"
 
 namespace kiln::runner {
@@ -20,6 +22,8 @@ constexpr const char* kAtaPassword = "ata_password";
 constexpr const char* kFirmwareTimeout = "firmware_timeout";
 constexpr const char* kIoSize = "io_size_kib";
 constexpr const char* kAllowSignatures = "allow_signatures";
+constexpr const char* kFinalZeroPass = "final_zero_pass";
+constexpr const char* kRandomSeed = "random_seed";
 
 const std::set<std::string> kFamilies{"nvme-sanitize", "nvme-format", "ata-erase", "scsi-sanitize",
                                       "scsi-format"};
@@ -34,7 +38,14 @@ std::vector<ParamSpec> wipe_params() {
   return {
       {kOverwrite, ParamType::kString, "fallback",
        "fallback: overwrite only where no firmware erase exists; always: overwrite after it too"},
-      {kPattern, ParamType::kString, "zeros", "overwrite content: zeros, ones or hex:<bytes>"},
+      {kPattern, ParamType::kString, "zeros",
+       "overwrite content: zeros, ones, hex:<bytes> or random (a seeded splitmix64 stream the "
+       "read-back regenerates; the seed is recorded)"},
+      {kFinalZeroPass, ParamType::kBool, "false",
+       "after a non-zero pattern, overwrite once more with zeros (the read-back then proves "
+       "zeros)"},
+      {kRandomSeed, ParamType::kString, "",
+       "pattern random: the stream's seed (decimal or 0x hex); empty: a fresh one per disk"},
       {kMethods, ParamType::kStringList, "",
        "firmware erase families allowed (empty = all): nvme-sanitize, nvme-format, ata-erase, "
        "scsi-sanitize, scsi-format"},
@@ -65,6 +76,22 @@ Expected<WipePolicy> read_wipe_policy(const StageContext& ctx) {
   auto pattern = parse_fill_pattern(ctx.params.get_string(kPattern));
   if (!pattern) return pattern.error();
   p.pattern = *pattern;
+  p.final_zero_pass = ctx.params.get_bool(kFinalZeroPass);
+  if (p.final_zero_pass && p.pattern.name == "zeros")
+    return bad("final_zero_pass: the pattern is already zeros (use random, ones or hex:<bytes>)");
+  if (std::string seed = ctx.params.get_string(kRandomSeed); !seed.empty()) {
+    if (!p.pattern.random)
+      return bad(fmt::format("random_seed '{}' needs pattern: random (pattern is {})", seed,
+                             p.pattern.name));
+    const bool hex = seed.starts_with("0x") || seed.starts_with("0X");
+    const std::string digits = hex ? seed.substr(2) : seed;
+    std::uint64_t value = 0;
+    auto [end, ec] =
+        std::from_chars(digits.data(), digits.data() + digits.size(), value, hex ? 16 : 10);
+    if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size())
+      return bad(fmt::format("random_seed '{}' is not a 64-bit number (decimal or 0x hex)", seed));
+    p.random_seed = value;
+  }
   for (const auto& m : ctx.params.get_list(kMethods)) {
     if (!kFamilies.contains(m)) return bad(fmt::format("methods: unknown family '{}'", m));
     p.settings.allowed_families.insert(m);
@@ -95,6 +122,13 @@ Expected<WipePolicy> read_wipe_policy(const StageContext& ctx) {
   p.io_size = static_cast<std::size_t>(kib) * 1024;
   p.allow_signatures = ctx.params.get_bool(kAllowSignatures);
   return p;
+}
+
+std::vector<FillPattern> overwrite_passes(const WipePolicy& policy, std::uint64_t seed) {
+  std::vector<FillPattern> passes{policy.pattern};
+  if (passes.front().random) passes.front().seed = policy.random_seed.value_or(seed);
+  if (policy.final_zero_pass) passes.push_back(FillPattern{"zeros", {std::byte{0}}});
+  return passes;
 }
 
 void DiskWipeRecord::facts_from(const WipeFacts& f) {
@@ -145,6 +179,7 @@ nlohmann::json to_json(const DiskWipeRecord& r) {
           {"discard", r.discard},
           {"overwrite_bytes", r.overwrite_bytes},
           {"overwrite_seconds", r.overwrite_seconds},
+          {"overwrite_passes", r.overwrite_passes},
           {"verification", r.verification},
           {"result", r.result},
           {"failure", r.failure},

@@ -18,6 +18,8 @@ namespace kiln::runner {
 struct WipePolicy {
   WipeSettings settings;
   FillPattern pattern;
+  bool final_zero_pass = false;              // after a non-zero pattern, a pass of zeros
+  std::optional<std::uint64_t> random_seed;  // pattern random: fixed seed (else one per disk)
   std::size_t io_size = 4 * 1024 * 1024;
   bool verify_full = false;
   double verify_percent = 1.0;
@@ -28,6 +30,11 @@ struct WipePolicy {
 
 std::vector<ParamSpec> wipe_params();
 Expected<WipePolicy> read_wipe_policy(const StageContext& ctx);
+
+// The overwrite passes one disk gets: the policy's pattern (a random one with
+// `seed`), then zeros when final_zero_pass is set. The last pass is what the
+// read-back proves.
+std::vector<FillPattern> overwrite_passes(const WipePolicy& policy, std::uint64_t seed);
 
 // Everything the certificate says about one disk.
 struct DiskWipeRecord {
@@ -47,8 +54,10 @@ struct DiskWipeRecord {
   std::vector<std::string> commands;
   std::string firmware_read_back;
   std::string discard = "not attempted";
-  std::uint64_t overwrite_bytes = 0;
+  std::uint64_t overwrite_bytes = 0;  // every pass together
   double overwrite_seconds = 0;
+  nlohmann::json overwrite_passes =
+      nlohmann::json::array();  // {pattern, [prng, seed], bytes, seconds}
   nlohmann::json verification = nullptr;
   std::string result;   // wiped, failed, error, refused
   std::string failure;  // why not wiped

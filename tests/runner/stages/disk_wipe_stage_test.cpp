@@ -1,8 +1,10 @@
 // disk-wipe against a fake host: the method chosen per device type with the
 // fallbacks recorded, a frozen ATA drive, the read-back naming device, serial
 // and offset, and the refusals (burn-in mode, a mounted disk).
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "stages/wipe_io.hpp"
 #include "wipe_fixture.hpp"
 
 namespace kiln::runner::testing {
@@ -187,6 +189,86 @@ TEST(DiskWipeStage, LoopDeviceIsOverwrittenWithThePatternAndReadBackInFull) {
   EXPECT_EQ(h.disks["loop0"]->bytes[1], std::byte{0x5a});
   EXPECT_EQ(h.disks["loop0"]->bytes[kFakeDiskSize - 2], std::byte{0xa5});
   EXPECT_FALSE(h.host.ran({"hdparm"}));  // virtual: no firmware probes
+}
+
+// pattern: random with a fixed seed: the disk holds exactly the recorded
+// stream, the certificate names generator and seed, the read-back proves it.
+TEST(DiskWipeStage, RandomPatternWritesTheSeededStreamAndRecordsTheSeed) {
+  WipeHarness h;
+  h.options.disks = {"/dev/loop0"};
+  h.param("pattern", "random");
+  h.param("random_seed", "0x00c0ffee");
+  EXPECT_EQ(h.run("disk-wipe"), Outcome::pass()) << h.errors() << h.failures();
+  std::vector<std::byte> expected(kFakeDiskSize);
+  fill_random_stream(0xc0ffee, 0, expected.data(), expected.size());
+  EXPECT_TRUE(h.disks["loop0"]->bytes == expected);
+  EXPECT_FALSE(WipeHarness::holds_secrets(*h.disks["loop0"]));
+  auto rec = h.disk_record("/dev/loop0");
+  ASSERT_EQ(rec["overwrite_passes"].size(), 1U) << rec.dump();
+  EXPECT_EQ(rec["overwrite_passes"][0]["pattern"], "random");
+  EXPECT_EQ(rec["overwrite_passes"][0]["prng"], "splitmix64");
+  EXPECT_EQ(rec["overwrite_passes"][0]["seed"], "0x0000000000c0ffee");
+  EXPECT_EQ(rec["overwrite_passes"][0]["bytes"], kFakeDiskSize);
+  EXPECT_EQ(rec["verification"]["expected"], "random (splitmix64, seed 0x0000000000c0ffee)");
+  EXPECT_EQ(rec["verification"]["result"], "PASS");
+  EXPECT_NE(rec["commands"][0].get<std::string>().find("with random (splitmix64, seed"),
+            std::string::npos);
+}
+
+// random then a final zero pass: two passes recorded (the random one with its
+// fresh seed), the disk ends all zeros and the read-back proves zeros.
+TEST(DiskWipeStage, RandomPassThenFinalZeroPass) {
+  WipeHarness h;
+  h.options.disks = {"/dev/loop0"};
+  h.param("pattern", "random");
+  h.param("final_zero_pass", "true");
+  EXPECT_EQ(h.run("disk-wipe"), Outcome::pass()) << h.errors() << h.failures();
+  EXPECT_TRUE(WipeHarness::all_zero(*h.disks["loop0"]));
+  auto rec = h.disk_record("/dev/loop0");
+  ASSERT_EQ(rec["overwrite_passes"].size(), 2U) << rec.dump();
+  EXPECT_EQ(rec["overwrite_passes"][0]["pattern"], "random");
+  EXPECT_EQ(rec["overwrite_passes"][0]["seed"].get<std::string>().size(), 18U);  // 0x + 16
+  EXPECT_EQ(rec["overwrite_passes"][1]["pattern"], "zeros");
+  EXPECT_FALSE(rec["overwrite_passes"][1].contains("seed"));
+  EXPECT_EQ(rec["overwrite_bytes"], 2 * kFakeDiskSize);
+  EXPECT_EQ(rec["verification"]["expected"], "zeros");
+}
+
+TEST(DiskWipeStage, ARandomPassByteTheDiskDidNotTakeFailsNamingTheOffset) {
+  WipeHarness h;
+  h.options.disks = {"/dev/loop0"};
+  h.param("pattern", "random");
+  h.param("random_seed", "7");
+  h.disks["loop0"]->stuck.emplace_back(kMiB + 3, 1);
+  EXPECT_EQ(h.run("disk-wipe"), Outcome::fail());
+  std::byte expected[1];
+  fill_random_stream(7, kMiB + 3, expected, 1);
+  const auto old_byte = static_cast<int>(h.disks["loop0"]->bytes[kMiB + 3]);  // still the old data
+  EXPECT_NE(h.failures().find(fmt::format(
+                "1 byte(s) differ from the random (splitmix64, seed 0x0000000000000007) pattern, "
+                "the first at byte offset {} (found {:#04x}, expected {:#04x})",
+                kMiB + 3, old_byte, static_cast<int>(expected[0]))),
+            std::string::npos)
+      << h.failures();
+}
+
+TEST(DiskWipeStage, RandomPolicyMistakesAreParameterErrors) {
+  const std::vector<std::pair<std::map<std::string, std::string>, std::string>> cases{
+      {{{"final_zero_pass", "true"}}, "final_zero_pass: the pattern is already zeros"},
+      {{{"random_seed", "12"}}, "random_seed '12' needs pattern: random (pattern is zeros)"},
+      {{{"pattern", "random"}, {"random_seed", "0xZZ"}},
+       "random_seed '0xZZ' is not a 64-bit number"},
+      {{{"pattern", "random"}, {"random_seed", "99999999999999999999"}},
+       "random_seed '99999999999999999999' is not a 64-bit number"},
+  };
+  for (const auto& [params, message] : cases) {
+    WipeHarness h;
+    h.options.disks = {"/dev/loop0"};
+    for (const auto& [k, v] : params) h.param(k, v);
+    EXPECT_EQ(h.run("disk-wipe"), Outcome::error());
+    EXPECT_NE(h.errors().find(message), std::string::npos) << h.errors();
+    EXPECT_FALSE(h.disks["loop0"]->opened_for_writing);
+  }
 }
 
 TEST(DiskWipeStage, ABlockTheDiskDidNotWriteIsAFailNamingTheOffset) {

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "runner/fake_host.hpp"
 #include "stages/decommission_gate.hpp"
 
@@ -19,7 +21,113 @@ TEST(FillPattern, NamesAndHexAndErrors) {
   EXPECT_FALSE(parse_fill_pattern("hex:abc").ok());     // odd digits
   EXPECT_FALSE(parse_fill_pattern("hex:zz").ok());      // not hex
   EXPECT_FALSE(parse_fill_pattern("hex:010203").ok());  // 3 bytes do not divide 512
-  EXPECT_FALSE(parse_fill_pattern("random").ok());
+  EXPECT_FALSE(parse_fill_pattern("randomly").ok());
+  auto random = parse_fill_pattern("random");
+  ASSERT_TRUE(random.ok());
+  EXPECT_TRUE(random->random);
+  EXPECT_TRUE(random->bytes.empty());
+  random->seed = 0x1234;
+  EXPECT_EQ(random->description(), "random (splitmix64, seed 0x0000000000001234)");
+  EXPECT_EQ(hex->description(), "hex:A55a");
+}
+
+std::uint64_t le_word(const std::byte* p) {
+  std::uint64_t v = 0;
+  for (int b = 7; b >= 0; --b) v = (v << 8) | static_cast<std::uint64_t>(p[b]);
+  return v;
+}
+
+// The documented generator: SplitMix64's reference outputs for seed 0, little-endian.
+TEST(RandomStream, IsSplitMix64SoAnyToolCanRegenerateIt) {
+  std::byte out[24];
+  fill_random_stream(0, 0, out, sizeof out);
+  EXPECT_EQ(le_word(out), 0xe220a8397b1dcdafULL);
+  EXPECT_EQ(le_word(out + 8), 0x6e789e6aa1b965f4ULL);
+  EXPECT_EQ(le_word(out + 16), 0x06c45d188009454fULL);
+}
+
+// Any slice at any offset is the same bytes as the whole stream there: the
+// read-back of a sample chunk regenerates exactly what the overwrite wrote.
+TEST(RandomStream, RandomAccessAtAnyOffsetMatchesTheWholeStream) {
+  std::vector<std::byte> whole(8192);
+  fill_random_stream(42, 0, whole.data(), whole.size());
+  for (std::uint64_t from : {0ULL, 1ULL, 7ULL, 8ULL, 13ULL, 511ULL, 4096ULL, 8190ULL}) {
+    for (std::size_t len : {std::size_t{1}, std::size_t{2}, std::size_t{9}, std::size_t{100}}) {
+      if (from + len > whole.size()) continue;
+      std::vector<std::byte> part(len);
+      fill_random_stream(42, from, part.data(), len);
+      EXPECT_TRUE(std::equal(part.begin(), part.end(), whole.begin() + static_cast<long>(from)))
+          << "offset " << from << " length " << len;
+    }
+  }
+  FillPattern p{"random", {}, true, 42};
+  std::vector<std::byte> via_pattern(4096);
+  p.fill_at(4096, via_pattern.data(), via_pattern.size());
+  EXPECT_TRUE(std::equal(via_pattern.begin(), via_pattern.end(), whole.begin() + 4096));
+  // Another seed is another stream; no byte value missing, no two sectors alike.
+  std::vector<std::byte> other(8192);
+  fill_random_stream(43, 0, other.data(), other.size());
+  EXPECT_NE(whole, other);
+  std::set<std::byte> values(whole.begin(), whole.end());
+  EXPECT_EQ(values.size(), 256U);
+  std::set<std::vector<std::byte>> sectors;
+  for (std::size_t i = 0; i < whole.size(); i += 512)
+    sectors.emplace(whole.begin() + static_cast<long>(i), whole.begin() + static_cast<long>(i + 512));
+  EXPECT_EQ(sectors.size(), whole.size() / 512);
+}
+
+TEST(FillPattern, AFixedPatternKeepsItsPhaseAtAnyOffset) {
+  auto hex = parse_fill_pattern("hex:01020304");
+  std::byte out[6];
+  hex->fill_at(6, out, sizeof out);  // 6 % 4 = 2: starts at the third byte
+  EXPECT_EQ(out[0], std::byte{3});
+  EXPECT_EQ(out[1], std::byte{4});
+  EXPECT_EQ(out[2], std::byte{1});
+  EXPECT_EQ(out[5], std::byte{4});
+}
+
+// Overwrite with the random stream, read back full and sampled; one byte the
+// disk did not take is a mismatch at exactly its offset, with the expected
+// byte from the regenerated stream.
+TEST(OverwriteAndVerify, RandomStreamIsWrittenRegeneratedAndAMismatchNamesItsOffset) {
+  testing::FakeHostAdapter host;
+  const std::uint64_t size = 5 * kMiB + 512;
+  auto disk = host.add_block_device("/dev/r", size, std::byte{0x77});
+  auto dev = host.open_block_device("/dev/r", true);
+  ASSERT_TRUE(dev.ok());
+  FillPattern pattern{"random", {}, true, 0xfeedface12345678ULL};
+  auto written = overwrite_device(**dev, pattern, kMiB, {});
+  ASSERT_TRUE(written.ok());
+  EXPECT_EQ(written->bytes_written, size);
+  std::vector<std::byte> expected(size);
+  fill_random_stream(pattern.seed, 0, expected.data(), expected.size());
+  EXPECT_TRUE(disk->bytes == expected);  // every block its own part of the stream
+  for (bool full : {true, false}) {
+    auto chunks = verification_chunks(size, full, 40, kMiB, 7);
+    auto verified = verify_device(**dev, chunks, &pattern, nullptr, {});
+    ASSERT_TRUE(verified.ok());
+    EXPECT_EQ(verified->mismatched_bytes, 0U) << (full ? "full" : "sample");
+  }
+  // Another seed does not verify: the read-back really compares against the stream.
+  FillPattern other = pattern;
+  other.seed ^= 1;
+  auto wrong = verify_device(**dev, verification_chunks(size, true, 100, kMiB, 0), &other,
+                             nullptr, {});
+  ASSERT_TRUE(wrong.ok());
+  EXPECT_GT(wrong->mismatched_bytes, size / 2);
+  // One byte changed after the wipe (in the last MiB, which a sample always reads).
+  const std::uint64_t bad = size - 4000;
+  disk->bytes[bad] = ~expected[bad];
+  for (bool full : {true, false}) {
+    auto chunks = verification_chunks(size, full, 1, kMiB, 9);
+    auto verified = verify_device(**dev, chunks, &pattern, nullptr, {});
+    ASSERT_TRUE(verified.ok());
+    EXPECT_EQ(verified->mismatched_bytes, 1U);
+    ASSERT_TRUE(verified->first_mismatch.has_value());
+    EXPECT_EQ(*verified->first_mismatch, bad);
+    EXPECT_EQ(verified->expected, static_cast<int>(expected[bad]));
+    EXPECT_EQ(verified->found, static_cast<int>(~expected[bad]));
+  }
 }
 
 TEST(VerificationChunks, SampleAlwaysHoldsFirstAndLastMiBSpreadAndSorted) {
