@@ -136,6 +136,11 @@ int cmd_run(const CommonOptions& opts, const RunCommandOptions& run) {
     print_error(plan.error());
     return 2;
   }
+  if (auto refusal = decommission_profile_refusal(decommission.mode, plan->config.profile);
+      !refusal.empty()) {
+    print_error(make_error("KILN-DECOMMISSION", refusal));
+    return 2;
+  }
   std::filesystem::path out(run.out_dir);
   std::error_code ec;
   std::filesystem::create_directories(out, ec);

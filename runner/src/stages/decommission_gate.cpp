@@ -42,6 +42,19 @@ std::optional<std::string> profile_for_mode(const std::string& mode,
   return std::nullopt;
 }
 
+std::string decommission_profile_refusal(const std::string& mode, const Profile& profile) {
+  if (mode != "decommission") return {};
+  std::string stages;
+  for (const auto& e : profile.stages) {
+    if (e.stage == "disk-wipe") return {};
+    stages += (stages.empty() ? "" : ", ") + e.stage;
+  }
+  return "decommission mode runs a profile with the disk-wipe stage; profile '" + profile.name +
+         "' (" + profile.where.describe() + ") has " +
+         (stages.empty() ? std::string("no stages") : "only " + stages) +
+         ". Use --profile decommission (kiln.profile=decommission) or add disk-wipe to it";
+}
+
 std::string wipe_refusal(const RunOptions& options) {
   if (options.mode != "decommission") {
     return "this runner is in burn-in mode: it never wipes, whatever its profile says (boot with "

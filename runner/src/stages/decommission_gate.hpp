@@ -35,6 +35,13 @@ DecommissionDecision decide_decommission(const DecommissionRequest& request);
 std::optional<std::string> profile_for_mode(const std::string& mode,
                                             const std::optional<std::string>& profile);
 
+// In decommission mode the profile must wipe: "" when it has the disk-wipe
+// stage (or the mode is burn-in), else the error naming the profile and its
+// stages. A decommission run of a burn-in profile would run its destructive
+// tests (badblocks -w, fio writes) under the decommission go-ahead and wipe
+// nothing.
+std::string decommission_profile_refusal(const std::string& mode, const Profile& profile);
+
 // "" when the stage may wipe, else the reason it may not (for the error).
 std::string wipe_refusal(const RunOptions& options);
 
