@@ -8,7 +8,8 @@
 #   decommission_test.sh RUNNER SOURCE_DIR refusal  burn-in mode (the default) with the
 #       decommission profile and --i-know-this-wipes: exit 2, the loop device's sha256 unchanged.
 #   decommission_test.sh RUNNER SOURCE_DIR bmc      bmc-reset against ipmi_sim over LAN: extra
-#       users, SEL entries and a static LAN config; read back with ipmitool afterwards.
+#       users, SEL entries and a static LAN config; read back with ipmitool afterwards (the
+#       profile also wipes a 4 MiB loop device: decommission mode refuses a profile that does not wipe).
 #       No password kiln gives (nor the BMC login) appears in stdout, ocptv.jsonl, report.json or logs/.
 #   decommission_test.sh RUNNER SOURCE_DIR random   pattern: random on two loop devices full of
 #       known data: one with a fixed seed read back in full, whose content is regenerated here
@@ -164,13 +165,16 @@ refusal)
   [ "$(sha256sum "$dev" | cut -d' ' -f1)" = "$before" ]
   ;;
 bmc)
-  need_bmc
+  # A decommission profile must wipe (decommission_gate): a small loop device stands in for the disks.
+  need_root_loops; need_bmc
+  new_loop_with_data "$tmp/d.img" 4; disk=$loop
   mkdir -p "$tmp/configs/profiles" "$tmp/configs/deliveries"
   cp "$src/configs/deliveries/po-2026-0042.yaml" "$tmp/configs/deliveries/"
   printf 'profile: quick\nstages:\n  - stage: inventory\n' > "$tmp/configs/profiles/quick.yaml"
   cat > "$tmp/configs/profiles/decommission.yaml" <<'YAML'
 profile: decommission
 stages:
+  - stage: disk-wipe
   - stage: bmc-reset
     params: {keep_user: admin, lan: [ipsrc=dhcp, ipaddr=0.0.0.0, netmask=0.0.0.0, defgw=0.0.0.0], mc_reset_cold: true}
 YAML
@@ -190,7 +194,7 @@ SH
   chmod +x "$tmp/shim/ipmitool"
   set +e
   PATH="$tmp/shim:$PATH" "$runner" run --config "$tmp/configs" --profile decommission --decommission --i-know-this-wipes \
-    --bmc "127.0.0.1:$port" --bmc-user admin --bmc-password kilnpw --out "$tmp/out" > "$tmp/stdout" 2>&1
+    --disk "$disk" --bmc "127.0.0.1:$port" --bmc-user admin --bmc-password kilnpw --out "$tmp/out" > "$tmp/stdout" 2>&1
   rc=$?
   set -e
   cat "$tmp/stdout"
