@@ -149,6 +149,31 @@ TEST_P(RunStoreTest, StateDirectiveReportAndDriverStatePersist) {
   EXPECT_TRUE(store_->runs_in_flight()->empty());
 }
 
+// The artifact path's read (kept in memory on SQLite) follows every write
+// that changes what a batch's answer says.
+TEST_P(RunStoreTest, TheRunAsABatchSeesItFollowsEveryWrite) {
+  ASSERT_TRUE(store_->create_run(make_run("run-1", "node-a")));
+  auto first = store_->find_run_for_batch("run-1");
+  ASSERT_TRUE(first && *first);
+  EXPECT_EQ((*first)->token_hash, "hash-run-1");
+  ASSERT_TRUE(store_->ingest("run-1", {line(0)}));
+  ASSERT_TRUE(store_->set_directive("run-1", "abort"));
+  EXPECT_EQ((*store_->find_run_for_batch("run-1"))->directive, "abort");
+  ASSERT_TRUE(store_->set_token_hash("run-1", "rotated"));
+  EXPECT_EQ((*store_->find_run_for_batch("run-1"))->token_hash, "rotated");
+  ASSERT_TRUE(store_->set_driver_state("run-1", "running", ""));
+  EXPECT_EQ((*store_->find_run_for_batch("run-1"))->driver_state, "running");
+  ASSERT_TRUE(store_->set_run_state("run-1", "registered"));
+  EXPECT_EQ((*store_->find_run_for_batch("run-1"))->state, "registered");
+  ASSERT_TRUE(store_->store_report("run-1", "{}", "PASS"));
+  EXPECT_EQ((*store_->find_run_for_batch("run-1"))->verdict, "PASS");
+  auto missing = store_->find_run_for_batch("no-such-run");
+  ASSERT_TRUE(missing);
+  EXPECT_FALSE(missing->has_value());
+  ASSERT_TRUE(store_->create_run(make_run("no-such-run", "node-b")));  // created after a miss
+  EXPECT_TRUE(store_->find_run_for_batch("no-such-run")->has_value());
+}
+
 TEST_P(RunStoreTest, ABatchThatFillsAGapAcknowledgesWhatWasStoredBeyondIt) {
   ASSERT_TRUE(store_->create_run(make_run("run-1", "node-a")));
   auto ahead = store_->ingest("run-1", {line(5), line(6)});

@@ -138,12 +138,13 @@ std::optional<ApiResponse> ApiService::authorize_operator(const ApiRequest& requ
 }
 
 std::optional<ApiResponse> ApiService::authorize_runner(const ApiRequest& request,
-                                                        const std::string& run_id, RunRow& run) {
+                                                        const std::string& run_id, RunRow& run,
+                                                        bool for_batch) {
   auto token = bearer_token(request.authorization);
   if (!token)
     return api_error(401, "unauthenticated",
                      "runner endpoints need 'Authorization: Bearer <kiln.token>'");
-  auto found = store_.find_run(run_id);
+  auto found = for_batch ? store_.find_run_for_batch(run_id) : store_.find_run(run_id);
   if (!found) return api_error(503, "store_unavailable", found.error().message);
   // An unknown run and a token of another run get the same answer: nothing leaks.
   if (!*found || !constant_time_equal(token_hash(*token), (*found)->token_hash)) {

@@ -74,15 +74,15 @@ class ApiService {
   ApiResponse register_run(const ApiRequest& request);
   // artifact batches (artifact_batches.cpp)
   ApiResponse post_artifacts(const ApiRequest& request, const RunRow& run);
-  std::variant<std::vector<ArtifactLine>, ApiResponse> parse_batch(
-      const ApiRequest& request) const;
+  std::variant<std::vector<ArtifactLine>, ApiResponse> parse_batch(const ApiRequest& request) const;
   ApiResponse batch_answer(const Expected<IngestResult>& stored, const RunRow& run) const;
   ApiResponse post_heartbeat(const RunRow& run);
   ApiResponse post_report(const ApiRequest& request, const RunRow& run);
   nlohmann::json directive_json(const RunRow& run) const;
   // Fills `run` when the bearer token is that run's; else the refusal.
+  // `for_batch`: the artifact path's read (RunStore::find_run_for_batch).
   std::optional<ApiResponse> authorize_runner(const ApiRequest& request, const std::string& run_id,
-                                              RunRow& run);
+                                              RunRow& run, bool for_batch = false);
   nlohmann::json config_summary(const NodeRecord& node) const;
   // operator side (operator_endpoints.cpp)
   std::optional<ApiResponse> authorize_operator(const ApiRequest& request) const;

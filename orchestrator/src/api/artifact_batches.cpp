@@ -31,7 +31,8 @@ std::string_view batch_run_id(std::string_view target) {
   constexpr std::string_view kPrefix = "/v1/runs/";
   constexpr std::string_view kSuffix = "/artifacts";
   target = target.substr(0, target.find('?'));
-  if (target.size() <= kPrefix.size() + kSuffix.size() || target.substr(0, kPrefix.size()) != kPrefix ||
+  if (target.size() <= kPrefix.size() + kSuffix.size() ||
+      target.substr(0, kPrefix.size()) != kPrefix ||
       target.substr(target.size() - kSuffix.size()) != kSuffix) {
     return {};
   }
@@ -81,7 +82,8 @@ std::variant<std::vector<ArtifactLine>, ApiResponse> ApiService::parse_batch(
     // Stored as sent (it is valid JSON); re-serialised only when a line break
     // inside would split the JSONL export.
     ArtifactLine line{*seq, {}, std::nullopt, std::nullopt};
-    line.line = text.find_first_of("\r\n") == std::string::npos ? std::move(text) : artifact->dump();
+    line.line =
+        text.find_first_of("\r\n") == std::string::npos ? std::move(text) : artifact->dump();
     read_progress(*artifact, line);
     batch.push_back(std::move(line));
   }
@@ -111,7 +113,7 @@ void ApiService::handle_async(const ApiRequest& request, const Reply& reply) noe
       return reply(handle(request));  // handle() answers the size limit too
     }
     RunRow run;
-    if (auto refused = authorize_runner(request, std::string(run_id), run))
+    if (auto refused = authorize_runner(request, std::string(run_id), run, /*for_batch=*/true))
       return reply(std::move(*refused));
     auto parsed = parse_batch(request);
     if (auto* refused = std::get_if<ApiResponse>(&parsed)) return reply(std::move(*refused));

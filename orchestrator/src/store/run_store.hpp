@@ -80,6 +80,13 @@ class RunStore {
   virtual Status create_run(const RunRow& run) = 0;
   virtual Expected<std::optional<RunRow>> find_run(const std::string& id) = 0;
   virtual Expected<std::optional<RunRow>> find_run_by_token_hash(const std::string& token_hash) = 0;
+  // The run as the artifact path needs it, at every batch: its token hash,
+  // directive, driver state, kind and operator are current; its stream
+  // figures (acked_seq, stage, progress, artifact_count, last_heartbeat) may
+  // lag. A store may answer it from memory; this default reads like find_run.
+  virtual Expected<std::optional<RunRow>> find_run_for_batch(const std::string& id) {
+    return find_run(id);
+  }
   virtual Expected<std::vector<RunRow>> list_runs() = 0;
   // Runs whose Ironic state machine is still moving (driver_state not none/done).
   virtual Expected<std::vector<RunRow>> runs_in_flight() = 0;

@@ -220,6 +220,7 @@ Expected<std::vector<NodeRecord>> SqlRunStore::list_nodes() {
 }
 
 Status SqlRunStore::create_run(const RunRow& run) {
+  forget_run(run.id);
   std::string now = utc_now();
   return update(
       fmt::format(
@@ -265,16 +266,19 @@ Expected<std::vector<RunRow>> SqlRunStore::runs_in_flight() {
 }
 
 Status SqlRunStore::set_run_state(const std::string& id, const std::string& state) {
+  forget_run(id);
   return update("UPDATE runs SET state = $2, updated_at = $3 WHERE id = $1",
                 {id, state, utc_now()});
 }
 
 Status SqlRunStore::set_token_hash(const std::string& id, const std::string& token_hash) {
+  forget_run(id);
   return update("UPDATE runs SET token_hash = $2, updated_at = $3 WHERE id = $1",
                 {id, token_hash, utc_now()});
 }
 
 Status SqlRunStore::set_directive(const std::string& id, const std::string& directive) {
+  forget_run(id);
   return update("UPDATE runs SET directive = $2, updated_at = $3 WHERE id = $1",
                 {id, directive, utc_now()});
 }
@@ -286,6 +290,7 @@ Status SqlRunStore::record_heartbeat(const std::string& id) {
 
 Status SqlRunStore::store_report(const std::string& id, const std::string& report,
                                  const std::string& verdict) {
+  forget_run(id);
   return update(
       "UPDATE runs SET report = $2, verdict = $3, state = 'reported', updated_at = $4 WHERE id = "
       "$1",
@@ -294,6 +299,7 @@ Status SqlRunStore::store_report(const std::string& id, const std::string& repor
 
 Status SqlRunStore::set_driver_state(const std::string& id, const std::string& driver_state,
                                      const std::string& driver_error) {
+  forget_run(id);
   return update(
       "UPDATE runs SET driver_state = $2, driver_error = $3, updated_at = $4 WHERE id = $1",
       {id, driver_state, driver_error, utc_now()});

@@ -32,6 +32,7 @@ class SqlRunStore final : public RunStore {
   Status create_run(const RunRow& run) override;
   Expected<std::optional<RunRow>> find_run(const std::string& id) override;
   Expected<std::optional<RunRow>> find_run_by_token_hash(const std::string& token_hash) override;
+  Expected<std::optional<RunRow>> find_run_for_batch(const std::string& id) override;
   Expected<std::vector<RunRow>> list_runs() override;
   Expected<std::vector<RunRow>> runs_in_flight() override;
   Status set_run_state(const std::string& id, const std::string& state) override;
@@ -79,6 +80,15 @@ class SqlRunStore final : public RunStore {
   };
   Expected<RunCursor*> cursor_locked(const std::string& run_id);
   std::unordered_map<std::string, RunCursor> cursors_;
+
+  // Runs as find_run_for_batch answers them (sql_run_cache.cpp). Only on
+  // SQLite, where this process is the only writer; every write of a run's
+  // token, state, directive or driver state drops its entry. A read that
+  // raced such a write (the generation moved) is not kept.
+  void forget_run(const std::string& id);
+  std::mutex run_cache_mu_;
+  std::unordered_map<std::string, RunRow> run_cache_;
+  unsigned long long run_cache_generation_ = 0;
 
   std::mutex mu_;
   std::unique_ptr<SqlConnection> conn_;
