@@ -17,13 +17,7 @@ command -v python3 >/dev/null || { echo "SKIP: python3 missing"; exit 77; }
 rig_benchmark_report
 
 # No config_dir: the orchestrator only records, signs certificates and summarises.
-cat > "$tmp/orchestrator.yaml" <<YAML
-listen: 127.0.0.1
-port: 0
-store: sqlite://$tmp/kiln.db
-operator_token: $OP
-certificate_key: $tmp/certificate-key.pem
-YAML
+rig_write_config --no-config-dir "certificate_key: $tmp/certificate-key.pem"
 start_orchestrator
 
 # post KIND NODE FACTOR VERDICT CERTIFY: start KIND, register, [certificate], [report x FACTOR]
@@ -67,7 +61,8 @@ grep -q "^delivery PO-2026-0042: 6 nodes; burn-in: 6 passed, 0 failed, 0 errored
 grep -q "^decommission: 3 nodes, 1 wiped, 1 certified, 1 failed, 1 running$" "$tmp/show.txt" ||
   fail "no decommission counts"
 grep -Eq "^node-0 +S-0 +PASS +PASS cert " "$tmp/show.txt" || fail "node-0: burn-in PASS, decommission PASS cert"
-grep -Eq "^node-1 +S-1 +PASS +FAIL " "$tmp/show.txt" || fail "node-1: burn-in PASS, decommission FAIL"
+grep -Eq "^node-1 +S-1 +PASS +FAIL +decommission: disk S-1 \(/dev/sda\): 5 byte\(s\) differ" "$tmp/show.txt" ||
+  fail "node-1: burn-in PASS, decommission FAIL with its first failure"
 grep -Eq "^node-2 +S-2 +PASS +registered " "$tmp/show.txt" || fail "node-2: decommission still running"
 grep -Eq "^node-3 +S-3 +PASS +- " "$tmp/show.txt" || fail "node-3: no decommission"
 grep -q "^batch analysis: 6 of 6 nodes reported (PASS 6, FAIL 0, ERROR 0, none 0); 1 outlier node(s)$" "$tmp/show.txt" ||

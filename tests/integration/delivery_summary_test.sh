@@ -14,12 +14,7 @@ for tool in curl python3; do command -v $tool >/dev/null || { echo "SKIP: $tool 
 rig_benchmark_report
 
 # No config_dir: the orchestrator only records and summarises the posted reports.
-cat > "$tmp/orchestrator.yaml" <<YAML
-listen: 127.0.0.1
-port: 0
-store: sqlite://$tmp/kiln.db
-operator_token: $OP
-YAML
+rig_write_config --no-config-dir
 start_orchestrator
 
 post_node() {  # post_node INDEX FACTOR: a burn-in, register, the report with scores x FACTOR

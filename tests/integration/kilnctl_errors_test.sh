@@ -35,15 +35,10 @@ expect 2 "cannot reach the orchestrator" \
 
 # 2. A TLS orchestrator with a certificate key; a CA that signed it and one that did not.
 rig_tls_certificates
-cat > "$tmp/orchestrator.yaml" <<EOF
-port: 0
-store: sqlite://$tmp/kiln.db
-operator_token: $OP
-certificate_key: $tmp/cert-key.pem
+rig_write_config --no-config-dir "certificate_key: $tmp/cert-key.pem
 tls:
   cert: $tmp/server.pem
-  key: $tmp/server.key
-EOF
+  key: $tmp/server.key"
 start_orchestrator
 url=https://127.0.0.1:$port
 

@@ -15,9 +15,10 @@
 #   node_field EXPR        EXPR (Python, d = the node's JSON from Ironic)
 #   wait_for SECONDS EXPR  until node_field EXPR is True, else the node's state and fail
 #   rig_wait_deployed STATE  until the node is active with extra.kiln.state STATE
-#   rig_write_config [--store URL] [--deploy-interface NAME] [TOP-YAML [IRONIC-YAML]]
+#   rig_write_config [--store URL] [--deploy-interface NAME] [--no-config-dir] [TOP-YAML [IRONIC-YAML]]
 #                          $tmp/orchestrator.yaml: 127.0.0.1, port 0, the store (default SQLite in
-#                          $tmp), $OP, config_dir $tmp/configs, TOP-YAML (top-level lines); with
+#                          $tmp), $OP, config_dir $tmp/configs (unless --no-config-dir: the
+#                          orchestrator resolves no node configs), TOP-YAML (top-level lines); with
 #                          Ironic started an ironic: section (deploy_interface fake, 200 ms polls)
 #                          ending with IRONIC-YAML (its lines, indented here)
 #   start_orchestrator [PORT]  kiln-orchestrator on $tmp/orchestrator.yaml, its log appended to
@@ -81,18 +82,19 @@ rig_wait_deployed() {  # KILN-STATE (burning-in, decommissioning)
   wait_for 60 'd["provision_state"] == "active" and d["target_provision_state"] is None and d["extra"].get("kiln", {}).get("state") == "'"$1"'"'
 }
 
-rig_write_config() {  # [--store URL] [--deploy-interface NAME] [TOP-YAML [IRONIC-YAML]]
-  local store="sqlite://$tmp/kiln.db" deploy_interface=fake
+rig_write_config() {  # [--store URL] [--deploy-interface NAME] [--no-config-dir] [TOP-YAML [IRONIC-YAML]]
+  local store="sqlite://$tmp/kiln.db" deploy_interface=fake config_dir=$tmp/configs
   while [ $# -gt 0 ]; do
     case $1 in
       --store) store=$2; shift 2 ;;
       --deploy-interface) deploy_interface=$2; shift 2 ;;
+      --no-config-dir) config_dir=""; shift ;;
       *) break ;;
     esac
   done
   {
-    printf 'listen: 127.0.0.1\nport: 0\nstore: "%s"\noperator_token: %s\nconfig_dir: %s\n' \
-      "$store" "$OP" "$tmp/configs"
+    printf 'listen: 127.0.0.1\nport: 0\nstore: "%s"\noperator_token: %s\n' "$store" "$OP"
+    if [ -n "$config_dir" ]; then printf 'config_dir: %s\n' "$config_dir"; fi
     if [ -n "${1:-}" ]; then printf '%s\n' "$1"; fi
     if [ -n "$ironic_url" ]; then
       printf 'ironic:\n  url: %s\n  deploy_interface: %s\n' "$ironic_url" "$deploy_interface"
