@@ -61,7 +61,8 @@ grep -q "^delivery PO-2026-0042: 6 nodes; burn-in: 6 passed, 0 failed, 0 errored
 grep -q "^decommission: 3 nodes, 1 wiped, 1 certified, 1 failed, 1 running$" "$tmp/show.txt" ||
   fail "no decommission counts"
 grep -Eq "^node-0 +S-0 +PASS +PASS cert " "$tmp/show.txt" || fail "node-0: burn-in PASS, decommission PASS cert"
-grep -Eq "^node-1 +S-1 +PASS +FAIL " "$tmp/show.txt" || fail "node-1: burn-in PASS, decommission FAIL"
+grep -Eq "^node-1 +S-1 +PASS +FAIL +decommission: disk S-1 \(/dev/sda\): 5 byte\(s\) differ" "$tmp/show.txt" ||
+  fail "node-1: burn-in PASS, decommission FAIL with its first failure"
 grep -Eq "^node-2 +S-2 +PASS +registered " "$tmp/show.txt" || fail "node-2: decommission still running"
 grep -Eq "^node-3 +S-3 +PASS +- " "$tmp/show.txt" || fail "node-3: no decommission"
 grep -q "^batch analysis: 6 of 6 nodes reported (PASS 6, FAIL 0, ERROR 0, none 0); 1 outlier node(s)$" "$tmp/show.txt" ||

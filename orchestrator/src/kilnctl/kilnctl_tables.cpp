@@ -73,10 +73,14 @@ std::string delivery_table(const nlohmann::json& body) {
       if (certified != nullptr && certified->is_boolean() && certified->get<bool>())
         decommissioned += " cert";
     }
+    // The burn-in's first failure, else the decommission's (named as such).
     std::string failure = "-";
     if (run != nullptr && !array_at(*run, "failures").empty() &&
         array_at(*run, "failures")[0].is_string()) {
       failure = array_at(*run, "failures")[0].get<std::string>();
+    } else if (wipe != nullptr && !array_at(*wipe, "failures").empty() &&
+               array_at(*wipe, "failures")[0].is_string()) {
+      failure = "decommission: " + array_at(*wipe, "failures")[0].get<std::string>();
     }
     out += fmt::format("{:<38} {:<20} {:<8} {:<14} {}\n", str(n, "uuid"), str(n, "serial"), verdict,
                        decommissioned, failure);
