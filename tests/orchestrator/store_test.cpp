@@ -235,50 +235,6 @@ TEST_P(RunStoreTest, ReopeningKeepsEverythingAndMigratesOnce) {
   EXPECT_EQ(filled->acknowledged, 2);
 }
 
-// A database written before artifacts were clustered (schema version 3):
-// migration 4 rebuilds the table and keeps every line.
-TEST(SqliteMigration, ArtifactsOfAnOlderSchemaAreKept) {
-  auto dir =
-      std::filesystem::temp_directory_path() / ("kiln-migration-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  const std::string path = (dir / "kiln.db").string();
-  {
-    auto store = open_run_store("sqlite://" + path);
-    ASSERT_TRUE(store) << store.error().message;
-    RunRow run;
-    run.id = "run-1";
-    run.node_uuid = "node-a";
-    run.token_hash = "hash";
-    ASSERT_TRUE((*store)->create_run(run));
-  }
-  {
-    auto raw = open_sqlite(path, SqliteRole::reader);
-    ASSERT_TRUE(raw);
-    ASSERT_TRUE((*raw)->exec_script(
-        "DROP TABLE artifacts; CREATE TABLE artifacts (run_id TEXT NOT NULL, seq BIGINT NOT NULL, "
-        "line TEXT NOT NULL, PRIMARY KEY (run_id, seq)); INSERT INTO artifacts VALUES ('run-1', 1, "
-        "'b'), ('run-1', 0, 'a'); UPDATE runs SET acked_seq = 1 WHERE id = 'run-1'; "
-        "DELETE FROM schema_migrations WHERE version >= 4;"));
-  }
-  auto store = open_run_store("sqlite://" + path);
-  ASSERT_TRUE(store) << store.error().message;
-  auto all = (*store)->artifacts("run-1");
-  ASSERT_TRUE(all);
-  ASSERT_EQ(all->size(), 2U);
-  EXPECT_EQ((*all)[0].line, "a");
-  EXPECT_EQ((*all)[1].line, "b");
-  auto next = (*store)->ingest("run-1", {ArtifactLine{2, "c", std::nullopt, std::nullopt}});
-  ASSERT_TRUE(next);
-  EXPECT_EQ(next->acknowledged, 2);
-  auto raw = open_sqlite(path, SqliteRole::reader);
-  auto table = (*raw)->query("SELECT sql FROM sqlite_master WHERE name = 'artifacts'");
-  ASSERT_TRUE(table && !table->empty());
-  EXPECT_NE(sql_text(table->front(), 0).find("WITHOUT ROWID"), std::string::npos);
-  store->reset();
-  std::filesystem::remove_all(dir);
-}
-
 INSTANTIATE_TEST_SUITE_P(Backends, RunStoreTest, ::testing::Values("sqlite", "postgres"),
                          [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });
 

@@ -10,15 +10,9 @@
 namespace kiln::orchestrator {
 namespace {
 
-// One schema version: SQL both backends accept, or one text per backend where
-// they differ. Never edit an applied one; append.
-struct Migration {
-  const char* sql;
-  const char* sqlite_sql = nullptr;  // replaces `sql` on SQLite when set
-};
-
-const Migration kMigrations[] = {
-    {R"sql(
+// Each entry is one schema version; never edit an applied one, append.
+const char* const kMigrations[] = {
+    R"sql(
 CREATE TABLE nodes (
   uuid TEXT PRIMARY KEY,
   asset_tag TEXT NOT NULL DEFAULT '',
@@ -51,9 +45,9 @@ CREATE TABLE artifacts (
   seq BIGINT NOT NULL,
   line TEXT NOT NULL,
   PRIMARY KEY (run_id, seq));
-)sql"},
+)sql",
     // Decommission runs and their signed certificates (issue 8).
-    {R"sql(
+    R"sql(
 ALTER TABLE runs ADD COLUMN kind TEXT NOT NULL DEFAULT 'burnin';
 CREATE TABLE certificates (
   run_id TEXT PRIMARY KEY,
@@ -63,30 +57,12 @@ CREATE TABLE certificates (
   document TEXT NOT NULL,
   created_at TEXT NOT NULL);
 CREATE INDEX certificates_by_node ON certificates (node_uuid, created_at);
-)sql"},
+)sql",
     // Who started a run: a decommission certificate names its operator.
-    {R"sql(
+    R"sql(
 ALTER TABLE runs ADD COLUMN operator_name TEXT NOT NULL DEFAULT '';
-)sql"},
-    // SQLite: artifacts clustered by (run_id, seq) in one b-tree instead of a
-    // rowid table plus its primary-key index: one b-tree insert per line, not
-    // two, and a run's lines are read back in order from adjacent pages.
-    // PostgreSQL's heap + index stays as it is.
-    {"SELECT 1;", R"sql(
-CREATE TABLE artifacts_clustered (
-  run_id TEXT NOT NULL,
-  seq BIGINT NOT NULL,
-  line TEXT NOT NULL,
-  PRIMARY KEY (run_id, seq)) WITHOUT ROWID;
-INSERT INTO artifacts_clustered (run_id, seq, line) SELECT run_id, seq, line FROM artifacts;
-DROP TABLE artifacts;
-ALTER TABLE artifacts_clustered RENAME TO artifacts;
-)sql"},
+)sql",
 };
-
-const char* migration_sql(const Migration& m, const std::string& backend) {
-  return backend == "sqlite" && m.sqlite_sql != nullptr ? m.sqlite_sql : m.sql;
-}
 
 const char* const kRunColumns =
     "id, node_uuid, token_hash, state, directive, stage, progress, verdict, report, driver_state, "
@@ -174,7 +150,7 @@ Status SqlRunStore::migrate() {
   for (long long v = have + 1; v <= want; ++v) {
     auto step = conn_->exec_script(fmt::format(
         "BEGIN; {} INSERT INTO schema_migrations (version, applied_at) VALUES ({}, '{}'); COMMIT;",
-        migration_sql(kMigrations[v - 1], conn_->backend()), v, utc_now()));
+        kMigrations[v - 1], v, utc_now()));
     if (!step) {
       (void)conn_->exec_script("ROLLBACK");
       return make_error("KILN-STORE",
