@@ -67,8 +67,7 @@ ALTER TABLE runs ADD COLUMN operator_name TEXT NOT NULL DEFAULT '';
 const char* const kRunColumns =
     "id, node_uuid, token_hash, state, directive, stage, progress, verdict, report, driver_state, "
     "driver_error, attempt, acked_seq, artifact_count, created_at, updated_at, last_heartbeat, "
-    "kind, "
-    "operator_name";
+    "kind, operator_name";
 
 RunRow run_from(const SqlRow& r) {
   RunRow run;
