@@ -9,13 +9,9 @@ namespace {
 const char* const kCertificateColumns =
     "run_id, node_uuid, body_sha256, key_id, document, created_at";
 
-std::string column(const SqlRow& row, std::size_t i) {
-  return i < row.size() && row[i] ? *row[i] : std::string();
-}
-
 CertificateRow certificate_from(const SqlRow& r) {
-  return CertificateRow{column(r, 0), column(r, 1), column(r, 2),
-                        column(r, 3), column(r, 4), column(r, 5)};
+  return CertificateRow{sql_text(r, 0), sql_text(r, 1), sql_text(r, 2),
+                        sql_text(r, 3), sql_text(r, 4), sql_text(r, 5)};
 }
 
 }  // namespace
