@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "kiln/http_client.hpp"
 #include "kiln/json_input.hpp"
-#include "net/http_client.hpp"
 
 namespace kiln::orchestrator {
 
@@ -21,10 +21,13 @@ std::string ironic_error_message(const std::string& body) {
 
 Expected<nlohmann::json> IronicClient::call(const std::string& method, const std::string& path,
                                             const std::string& body) {
-  HttpHeaders headers{{"X-OpenStack-Ironic-API-Version", kIronicApiVersion},
-                      {"Accept", "application/json"}};
+  http::Headers headers{{"X-OpenStack-Ironic-API-Version", kIronicApiVersion},
+                        {"Accept", "application/json"}};
   if (!body.empty()) headers.emplace_back("Content-Type", "application/json");
-  auto reply = http_call(method, url_ + path, headers, body, timeout_);
+  http::CallOptions options;
+  options.timeout = timeout_;
+  options.user_agent = "kiln-orchestrator";
+  auto reply = http::call(method, url_ + path, headers, body, options);
   if (!reply) return make_error("KILN-IRONIC-DOWN", reply.error().message);
   if (reply->status == 409) {
     return make_error("KILN-IRONIC-LOCKED",

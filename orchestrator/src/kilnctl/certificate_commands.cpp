@@ -7,10 +7,19 @@
 
 #include "certificate/certificate_check.hpp"
 #include "kiln/certificate_html.hpp"
+#include "kiln/http_client.hpp"
 #include "kiln/json_input.hpp"
-#include "net/http_client.hpp"
 
 namespace kiln::orchestrator {
+
+http::CallOptions kilnctl_call_options(const std::string& ca_file) {
+  http::CallOptions options;
+  options.timeout = std::chrono::seconds(30);
+  options.ca_file = ca_file;
+  options.user_agent = "kiln-orchestrator";  // the User-Agent kilnctl has always sent
+  return options;
+}
+
 namespace {
 
 constexpr std::size_t kMaxReply = 256U * 1024U * 1024U;
@@ -19,9 +28,9 @@ constexpr std::size_t kMaxReply = 256U * 1024U * 1024U;
 // (status 0: no answer at all, a connection or TLS failure).
 std::optional<std::string> fetch(const std::string& url, const std::string& token,
                                  const std::string& ca_file, int& status) {
-  HttpHeaders headers;
+  http::Headers headers;
   if (!token.empty()) headers.emplace_back("Authorization", "Bearer " + token);
-  auto reply = http_call("GET", url, headers, "", std::chrono::seconds(30), ca_file);
+  auto reply = http::call("GET", url, headers, "", kilnctl_call_options(ca_file));
   if (!reply) {
     fmt::print(stderr, "kilnctl: error: cannot reach the orchestrator: {}\n",
                reply.error().message);

@@ -3,7 +3,12 @@
 
 #include <string>
 
+#include "kiln/http_client.hpp"
+
 namespace kiln::orchestrator {
+
+// How kilnctl calls the orchestrator: 30 s per exchange, --ca's trust anchors.
+http::CallOptions kilnctl_call_options(const std::string& ca_file);
 
 struct OrchestratorAccess {
   std::string url;

@@ -4,11 +4,11 @@
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 
+#include "kiln/http_client.hpp"
 #include "kiln/json_input.hpp"
 #include "kilnctl/certificate_commands.hpp"
 #include "kilnctl/kilnctl_tables.hpp"
 #include "kilnctl/summary_table.hpp"
-#include "net/http_client.hpp"
 
 namespace {
 
@@ -33,14 +33,17 @@ struct ApiResult {
   int failure_exit = 0;
 };
 
-ApiResult failed(int exit_code) { return ApiResult{std::nullopt, exit_code}; }
+ApiResult failed(int exit_code) {
+  return ApiResult{std::nullopt, exit_code};
+}
 
 // Calls the API; prints why and returns the failure's exit code on failure.
 ApiResult call(const Session& s, const std::string& method, const std::string& path,
                const std::string& body = "") {
-  HttpHeaders headers{{"Authorization", "Bearer " + s.token}};
+  kiln::http::Headers headers{{"Authorization", "Bearer " + s.token}};
   if (!body.empty()) headers.emplace_back("Content-Type", "application/json");
-  auto reply = http_call(method, s.url + path, headers, body, std::chrono::seconds(30), s.ca_file);
+  auto reply =
+      kiln::http::call(method, s.url + path, headers, body, kilnctl_call_options(s.ca_file));
   if (!reply) {  // no answer: refused connection, timeout, TLS verification
     fmt::print(stderr, "kilnctl: error: cannot reach the orchestrator: {}\n",
                reply.error().message);
@@ -84,7 +87,8 @@ int main(int argc, char** argv) {
       ->envname("KILN_ORCHESTRATOR_URL")
       ->capture_default_str();
   app.add_option("--token", s.token, "operator token")->envname("KILN_OPERATOR_TOKEN");
-  app.add_option("--ca", s.ca_file, "CA certificate (PEM) an https:// orchestrator is checked against")
+  app.add_option("--ca", s.ca_file,
+                 "CA certificate (PEM) an https:// orchestrator is checked against")
       ->envname("KILN_CA");
   app.add_option("-f,--format", s.format, "table or json")
       ->check(CLI::IsMember({"table", "json"}))
@@ -139,8 +143,8 @@ int main(int argc, char** argv) {
       certificate->add_subcommand("verify", "check a certificate's signature (exit 0/1/2)");
   certificate_verify_cmd->add_option("FILE", verify_options.file, "signed certificate (JSON)")
       ->required();
-  auto* verify_key = certificate_verify_cmd->add_option(
-      "--public-key", verify_options.public_key, "trusted public key (PEM)");
+  auto* verify_key = certificate_verify_cmd->add_option("--public-key", verify_options.public_key,
+                                                        "trusted public key (PEM)");
   certificate_verify_cmd
       ->add_option("--orchestrator", verify_options.orchestrator,
                    "fetch the trusted key from this orchestrator URL")
