@@ -12,7 +12,9 @@
 #include "ironic/burnin_driver.hpp"
 #include "kiln/version.hpp"
 #include "liveness/runner_timeout.hpp"
+#include "log/log.hpp"
 #include "server/http_server.hpp"
+#include "server/systemd_notify.hpp"
 
 int main(int argc, char** argv) {
   using namespace kiln::orchestrator;
@@ -21,10 +23,13 @@ int main(int argc, char** argv) {
   std::string config_path = "/etc/kiln/orchestrator.yaml";
   std::string port_file;
   std::optional<unsigned short> port;
+  std::string log_level;
   app.add_option("--config", config_path, "orchestrator configuration (YAML)")
       ->capture_default_str();
   app.add_option("--port", port, "override the configured port (0: the kernel picks)");
   app.add_option("--port-file", port_file, "write the bound port to this file once listening");
+  app.add_option("--log-level", log_level, "debug, info, warning or error (overrides log_level)")
+      ->check(CLI::IsMember({"debug", "info", "warning", "warn", "error"}));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -37,36 +42,42 @@ int main(int argc, char** argv) {
       return 2;
     }
     if (port) config->port = *port;
+    set_log_level(*parse_log_level(log_level.empty() ? config->log_level : log_level));
     auto store = open_run_store(config->store);
     if (!store) {
-      fmt::print(stderr, "kiln-orchestrator: error: {}\n", store.error().message);
+      log_line(LogLevel::error, "cannot open the store", {{"error", store.error().message}});
       return 2;
     }
     ApiService service(**store, *config);
     if (!config->certificate_key.empty()) {  // created (0600) at the first start
       auto key = kiln::signature::load_or_create_key(config->certificate_key, true);
       if (!key) {
-        fmt::print(stderr, "kiln-orchestrator: error: certificate_key: {}\n", key.error().message);
+        log_line(LogLevel::error, "cannot load certificate_key",
+                 {{"path", config->certificate_key}, {"error", key.error().message}});
         return 2;
       }
       service.set_signing_key(*key);
-      fmt::print("kiln-orchestrator: certificates signed with Ed25519 key {} ({})\n",
-                 kiln::signature::key_id(key->public_key), config->certificate_key);
+      log_line(LogLevel::info,
+               fmt::format("certificates signed with Ed25519 key {}",
+                           kiln::signature::key_id(key->public_key)),
+               {{"path", config->certificate_key}});
     }
     HttpServer server(service, *config);
     auto bound = server.bind();
     if (!bound) {
-      fmt::print(stderr, "kiln-orchestrator: error: {}\n", bound.error().message);
+      log_line(LogLevel::error, "cannot listen", {{"error", bound.error().message}});
       return 2;
     }
     // With port 0 the public URL is known only now.
     if (config->public_url.empty())
       service.set_public_url(
           fmt::format("{}://{}:{}", server.tls() ? "https" : "http", config->listen, *bound));
-    fmt::print("kiln-orchestrator {} listening on {}://{}:{} (store: {}, Ironic: {})\n",
-               kiln::kiln_version(), server.tls() ? "https" : "http", config->listen, *bound, (*store)->backend(),
-               config->ironic.url.empty() ? "none" : config->ironic.url);
-    std::fflush(stdout);
+    log_line(LogLevel::info,
+             fmt::format("listening on {}://{}:{}", server.tls() ? "https" : "http", config->listen,
+                         *bound),
+             {{"version", std::string(kiln::kiln_version())},
+              {"store", std::string((*store)->backend())},
+              {"ironic", config->ironic.url.empty() ? "none" : config->ironic.url}});
     BurninDriver driver(**store, service, config->ironic);
     driver.set_outlier_settings(config->outliers);
     if (!config->ironic.url.empty()) driver.start();
@@ -77,7 +88,11 @@ int main(int argc, char** argv) {
       std::ofstream(port_file + ".tmp") << *bound << '\n';
       std::filesystem::rename(port_file + ".tmp", port_file);
     }
+    if (auto notified = notify_service_manager("READY=1\nSTATUS=serving"); !notified)
+      log_line(LogLevel::warning, "systemd readiness", {{"error", notified.error().message}});
     server.run();
+    (void)notify_service_manager("STOPPING=1");
+    log_line(LogLevel::info, "stopping");
     watchdog.stop();
     driver.stop();
     return 0;

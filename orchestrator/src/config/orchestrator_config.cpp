@@ -1,13 +1,14 @@
 #include "config/orchestrator_config.hpp"
 
-#include "config/analysis_config.hpp"
-
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
 #include <fstream>
 #include <set>
 #include <sstream>
+
+#include "config/analysis_config.hpp"
+#include "log/log.hpp"
 
 namespace kiln::orchestrator {
 namespace {
@@ -34,13 +35,28 @@ Expected<OrchestratorConfig> parse_orchestrator_config(const std::string& yaml_t
     if (!root || root.IsNull()) return c;
     if (!root.IsMap())
       return make_error("KILN-CONFIG", fmt::format("{}: expected a mapping", file_name));
-    if (auto s =
-            check_keys(root,
-                       {"listen", "port", "public_url", "store", "operator_token", "max_body_bytes",
-                        "max_batch_lines", "config_dir", "workers", "tls", "ironic", "certificate_key",
-                        "decommission", "runner_timeout", "outliers", "outlier_k",
-                        "outlier_min_batch", "outlier_min_deviation_percent"},
-                       "the orchestrator config", file_name);
+    if (auto s = check_keys(root,
+                            {"listen",
+                             "port",
+                             "public_url",
+                             "store",
+                             "operator_token",
+                             "operator_token_file",
+                             "log_level",
+                             "max_body_bytes",
+                             "max_batch_lines",
+                             "config_dir",
+                             "workers",
+                             "tls",
+                             "ironic",
+                             "certificate_key",
+                             "decommission",
+                             "runner_timeout",
+                             "outliers",
+                             "outlier_k",
+                             "outlier_min_batch",
+                             "outlier_min_deviation_percent"},
+                            "the orchestrator config", file_name);
         !s) {
       return s.error();
     }
@@ -49,6 +65,16 @@ Expected<OrchestratorConfig> parse_orchestrator_config(const std::string& yaml_t
     if (root["public_url"]) c.public_url = root["public_url"].as<std::string>();
     if (root["store"]) c.store = root["store"].as<std::string>();
     if (root["operator_token"]) c.operator_token = root["operator_token"].as<std::string>();
+    if (root["operator_token_file"])
+      c.operator_token_file = root["operator_token_file"].as<std::string>();
+    if (root["log_level"]) {
+      c.log_level = root["log_level"].as<std::string>();
+      if (!parse_log_level(c.log_level)) {
+        return make_error("KILN-CONFIG",
+                          fmt::format("{}:{}: log_level '{}' is not debug, info, warning or error",
+                                      file_name, root["log_level"].Mark().line + 1, c.log_level));
+      }
+    }
     if (root["max_body_bytes"]) c.max_body_bytes = root["max_body_bytes"].as<std::size_t>();
     if (root["max_batch_lines"]) c.max_batch_lines = root["max_batch_lines"].as<std::size_t>();
     if (root["config_dir"]) c.config_dir = root["config_dir"].as<std::string>();
@@ -61,8 +87,8 @@ Expected<OrchestratorConfig> parse_orchestrator_config(const std::string& yaml_t
     if (auto s = parse_runner_and_outlier_keys(root, c, file_name); !s) return s.error();
     if (root["certificate_key"]) c.certificate_key = root["certificate_key"].as<std::string>();
     if (const auto decommission = root["decommission"]) {
-      if (auto s = check_keys(decommission, {"delete_node", "certificate_wait_s"},
-                              "'decommission'", file_name);
+      if (auto s = check_keys(decommission, {"delete_node", "certificate_wait_s"}, "'decommission'",
+                              file_name);
           !s) {
         return s.error();
       }
@@ -101,7 +127,13 @@ Expected<OrchestratorConfig> parse_orchestrator_config(const std::string& yaml_t
   } catch (const YAML::Exception& e) {
     return make_error("KILN-CONFIG", fmt::format("{}:{}: {}", file_name, e.mark.line + 1, e.msg));
   }
-  if (c.operator_token.size() < 16) {
+  if (!c.operator_token.empty() && !c.operator_token_file.empty()) {
+    return make_error(
+        "KILN-CONFIG",
+        fmt::format("{}: operator_token and operator_token_file are both set; keep one",
+                    file_name));
+  }
+  if (c.operator_token_file.empty() && c.operator_token.size() < 16) {
     return make_error(
         "KILN-CONFIG",
         fmt::format("{}: operator_token must be set (16 characters or more)", file_name));
@@ -115,7 +147,27 @@ Expected<OrchestratorConfig> load_orchestrator_config(const std::string& path) {
   if (!in) return make_error("KILN-CONFIG", fmt::format("cannot read {}", path));
   std::stringstream text;
   text << in.rdbuf();
-  return parse_orchestrator_config(text.str(), path);
+  auto config = parse_orchestrator_config(text.str(), path);
+  if (!config || config->operator_token_file.empty()) return config;
+  const std::string& token_path = config->operator_token_file;
+  std::ifstream token_in(token_path);
+  if (!token_in) {
+    return make_error("KILN-CONFIG",
+                      fmt::format("{}: operator_token_file {}: cannot read it", path, token_path),
+                      "the file must exist and be readable by the orchestrator's user");
+  }
+  std::stringstream token;
+  token << token_in.rdbuf();
+  std::string t = token.str();
+  while (!t.empty() && (t.back() == '\n' || t.back() == '\r' || t.back() == ' ')) t.pop_back();
+  if (t.size() < 16 || t.find_first_of(" \t\n") != std::string::npos) {
+    return make_error("KILN-CONFIG",
+                      fmt::format("{}: operator_token_file {}: the token must be one line of 16 "
+                                  "characters or more without spaces",
+                                  path, token_path));
+  }
+  config->operator_token = std::move(t);
+  return config;
 }
 
 }  // namespace kiln::orchestrator

@@ -27,9 +27,9 @@ struct IronicSettings {
 
 // Batch (outlier) analysis of a delivery (analysis/, docs/orchestrator.md).
 struct OutlierSettings {
-  bool fail = false;                   // `outliers: fail`: an outlier fails its node; `flag`: flagged
-  double k = 3.5;                      // `outlier_k`: robust z beyond which a node is an outlier
-  int min_batch = 5;                   // `outlier_min_batch`: fewer nodes, no outlier verdict
+  bool fail = false;  // `outliers: fail`: an outlier fails its node; `flag`: flagged
+  double k = 3.5;     // `outlier_k`: robust z beyond which a node is an outlier
+  int min_batch = 5;  // `outlier_min_batch`: fewer nodes, no outlier verdict
   double min_deviation_percent = 3.0;  // `outlier_min_deviation_percent`: smaller is noise
 };
 
@@ -39,6 +39,11 @@ struct OrchestratorConfig {
   std::string public_url;      // what runners are told (kiln.url); default http://listen:port
   std::string store = "sqlite:///var/lib/kiln/kiln.db";
   std::string operator_token;
+  // `operator_token_file`: the token read from this file instead (the Debian
+  // package generates /etc/kiln/operator-token, root:kiln 0640, at install).
+  std::string operator_token_file;
+  // `log_level`: debug | info | warning | error (log/log.hpp).
+  std::string log_level = "info";
   std::size_t max_body_bytes = 4U * 1024U * 1024U;
   std::size_t max_batch_lines = 10000;
   std::string config_dir;  // profiles/ + deliveries/ to resolve a registering node's config
@@ -55,7 +60,10 @@ struct OrchestratorConfig {
   OutlierSettings outliers;
 };
 
+// Reads the file, and operator_token_file when set.
 Expected<OrchestratorConfig> load_orchestrator_config(const std::string& path);
+// Text only: an operator_token_file is not read (its token is checked by
+// load_orchestrator_config).
 Expected<OrchestratorConfig> parse_orchestrator_config(const std::string& yaml_text,
                                                        const std::string& file_name);
 

@@ -5,6 +5,7 @@
 #include "analysis/delivery_summary.hpp"
 #include "api/tokens.hpp"
 #include "kiln/json_input.hpp"
+#include "log/log.hpp"
 
 namespace kiln::orchestrator {
 namespace {
@@ -54,7 +55,7 @@ void BurninDriver::start() {
       try {
         tick();
       } catch (const std::exception& e) {
-        fmt::print(stderr, "kiln-orchestrator: ironic driver: {}\n", e.what());
+        log_line(LogLevel::error, "ironic driver", {{"error", e.what()}});
       }
       lock.lock();
       wake_.wait_for(lock, settings_.poll_interval, [this]() { return stopping_; });
@@ -95,8 +96,11 @@ void BurninDriver::tick() {
                         std::max<std::chrono::milliseconds>(b.delay * 2, settings_.poll_interval),
                         settings_.max_backoff);
     b.next_try = now + b.delay;
-    fmt::print(stderr, "kiln-orchestrator: node {} ({}, step {}): {}\n", run.node_uuid, run.id,
-               run.driver_state, e.message);
+    log_line(LogLevel::warning, "ironic step failed",
+             {{"node", run.node_uuid},
+              {"run", run.id},
+              {"step", run.driver_state},
+              {"error", e.message}});
     (void)store_.set_driver_state(run.id, run.driver_state, e.message);
   }
 }
@@ -162,13 +166,12 @@ Expected<BurninDriver::StepResult> BurninDriver::step(const RunRow& run) {
   if (s == "wait_active") {
     if (!idle) return StepResult::kWaiting;
     if (ps != "active") return stuck("waits for 'active'");
-    nlohmann::json patch =
-        nlohmann::json::array({{{"op", "add"},
-                                {"path", "/extra/kiln"},
-                                {"value",
-                                 {{"state", run.kind == "decommission" ? "decommissioning"
-                                                                       : "burning-in"},
-                                  {"run_id", run.id}}}}});
+    nlohmann::json patch = nlohmann::json::array(
+        {{{"op", "add"},
+          {"path", "/extra/kiln"},
+          {"value",
+           {{"state", run.kind == "decommission" ? "decommissioning" : "burning-in"},
+            {"run_id", run.id}}}}});
     if (auto r = ironic_.patch_node(uuid, patch); !r) return r.error();
     return advance("running");
   }
@@ -198,10 +201,9 @@ Expected<BurninDriver::StepResult> BurninDriver::step_start(const RunRow& run) {
                      : ps == "active"    ? "rebuild"
                                          : "";
   if (next.empty()) {
-    return make_error(
-        "KILN-IRONIC-REJECTED",
-        fmt::format("node {} is '{}': kiln starts a {} from 'manageable'", uuid, ps,
-                    kind_label(run)));
+    return make_error("KILN-IRONIC-REJECTED",
+                      fmt::format("node {} is '{}': kiln starts a {} from 'manageable'", uuid, ps,
+                                  kind_label(run)));
   }
   // A fresh token per deployment: its hash is committed before Ironic sees it.
   std::string token = random_token();
@@ -265,9 +267,10 @@ Expected<BurninDriver::StepResult> BurninDriver::step_verdict(const RunRow& run,
     for (const auto& o : flagged) extra["outliers"].push_back(o.message);
     if (!passed) {  // failed as an outlier of its batch (outliers: fail)
       extra["verdict"] = "FAIL";
-      reason = flagged.empty() ? fmt::format("kiln: node {} lags its delivery batch (run {}), see "
-                                             "GET /v1/deliveries/TAG/summary",
-                                             uuid, run.id)
+      reason = flagged.empty() ? fmt::format(
+                                     "kiln: node {} lags its delivery batch (run {}), see "
+                                     "GET /v1/deliveries/TAG/summary",
+                                     uuid, run.id)
                                : "kiln: outlier of its delivery batch: " + flagged[0].message;
     }
   }

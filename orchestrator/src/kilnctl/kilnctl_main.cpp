@@ -3,6 +3,8 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdlib>
+#include <fstream>
+#include <optional>
 
 #include "kiln/http_client.hpp"
 #include "kiln/json_input.hpp"
@@ -65,6 +67,26 @@ ApiResult call(const Session& s, const std::string& method, const std::string& p
   return ApiResult{std::move(*parsed), 0};
 }
 
+// Where the Debian package's postinst writes the operator token (root:kiln 0640).
+constexpr const char* kDefaultTokenFile = "/etc/kiln/operator-token";
+
+// The token in `path` (its first line); with no path, the default file's when
+// it can be read, else "" (the orchestrator then answers 401). Nullopt after
+// printing why when a named file cannot be read.
+std::optional<std::string> read_token_file(const std::string& path) {
+  const std::string file = path.empty() ? kDefaultTokenFile : path;
+  std::ifstream in(file);
+  if (!in) {
+    if (path.empty()) return std::string();
+    fmt::print(stderr, "kilnctl: error: cannot read the token file {}\n", file);
+    return std::nullopt;
+  }
+  std::string token;
+  std::getline(in, token);
+  while (!token.empty() && (token.back() == '\r' || token.back() == ' ')) token.pop_back();
+  return token;
+}
+
 int show(const Session& s, const ApiResult& result, std::string (*table)(const nlohmann::json&)) {
   if (!result.body) return result.failure_exit;
   if (s.format == "json") {
@@ -86,7 +108,14 @@ int main(int argc, char** argv) {
   app.add_option("--url", s.url, "orchestrator URL")
       ->envname("KILN_ORCHESTRATOR_URL")
       ->capture_default_str();
-  app.add_option("--token", s.token, "operator token")->envname("KILN_OPERATOR_TOKEN");
+  auto* token_opt =
+      app.add_option("--token", s.token, "operator token")->envname("KILN_OPERATOR_TOKEN");
+  std::string token_file;
+  app.add_option("--token-file", token_file,
+                 "read the operator token from this file (default, when no --token: " +
+                     std::string(kDefaultTokenFile) + " if it is readable)")
+      ->envname("KILN_OPERATOR_TOKEN_FILE")
+      ->excludes(token_opt);
   app.add_option("--ca", s.ca_file,
                  "CA certificate (PEM) an https:// orchestrator is checked against")
       ->envname("KILN_CA");
@@ -160,6 +189,11 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;
+  }
+  if (s.token.empty()) {
+    auto token = read_token_file(token_file);
+    if (!token) return 2;
+    s.token = *token;
   }
   try {
     if (delivery->got_subcommand("list"))

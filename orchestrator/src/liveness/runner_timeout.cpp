@@ -8,14 +8,16 @@
 #include <ctime>
 #include <nlohmann/json.hpp>
 
+#include "log/log.hpp"
+
 namespace kiln::orchestrator {
 
 std::optional<std::chrono::system_clock::time_point> parse_utc(const std::string& text) {
   std::tm tm{};
   char zone = 0;
   int consumed = 0;
-  if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%c%n", &tm.tm_year, &tm.tm_mon,
-                  &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &zone, &consumed) != 7 ||
+  if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%c%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                  &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &zone, &consumed) != 7 ||
       zone != 'Z' || static_cast<std::size_t>(consumed) != text.size()) {
     return std::nullopt;
   }
@@ -40,11 +42,24 @@ Expected<std::chrono::seconds> parse_timeout(const std::string& text) {
   long long scale = 1;
   if (!number.empty()) {
     switch (number.back()) {
-      case 's': scale = 1; number.pop_back(); break;
-      case 'm': scale = 60; number.pop_back(); break;
-      case 'h': scale = 3600; number.pop_back(); break;
-      case 'd': scale = 86400; number.pop_back(); break;
-      default: break;
+      case 's':
+        scale = 1;
+        number.pop_back();
+        break;
+      case 'm':
+        scale = 60;
+        number.pop_back();
+        break;
+      case 'h':
+        scale = 3600;
+        number.pop_back();
+        break;
+      case 'd':
+        scale = 86400;
+        number.pop_back();
+        break;
+      default:
+        break;
     }
   }
   long long value = 0;
@@ -83,16 +98,17 @@ std::optional<std::string> runner_silence(const RunRow& run,
   if (now - *since - excused <= timeout) return std::nullopt;
   const std::string downtime =
       excused >= std::chrono::seconds(1)
-          ? fmt::format(", not counting the orchestrator's own {} away",
-                        describe_duration(
-                            std::chrono::duration_cast<std::chrono::seconds>(excused)))
+          ? fmt::format(
+                ", not counting the orchestrator's own {} away",
+                describe_duration(std::chrono::duration_cast<std::chrono::seconds>(excused)))
           : "";
   if (spoke || run.state == "registered") {
     return fmt::format(
         "kiln: no heartbeat from node {} since {} (timeout {}{}): the runner or the node died "
         "during burn-in run {}{}",
         run.node_uuid, since_text, describe_duration(timeout), downtime, run.id,
-        run.stage.empty() ? "" : fmt::format(" (last stage {}, {:.0f} %)", run.stage, run.progress));
+        run.stage.empty() ? ""
+                          : fmt::format(" (last stage {}, {:.0f} %)", run.stage, run.progress));
   }
   return fmt::format(
       "kiln: node {} never reported since {} (timeout {}{}): it did not boot kiln's ramdisk or "
@@ -177,11 +193,11 @@ RunnerWatchdog::~RunnerWatchdog() {
 void RunnerWatchdog::sweep_and_log() {
   auto ended = sweep_.sweep();
   if (!ended) {
-    fmt::print(stderr, "kiln-orchestrator: runner timeout sweep: {}\n", ended.error().message);
+    log_line(LogLevel::error, "runner timeout sweep", {{"error", ended.error().message}});
     return;
   }
-  for (const auto& e : *ended) fmt::print(stderr, "kiln-orchestrator: run {} ended ERROR: {}\n",
-                                          e.run_id, e.reason);
+  for (const auto& e : *ended)
+    log_line(LogLevel::warning, "run ended ERROR", {{"run", e.run_id}, {"reason", e.reason}});
 }
 
 void RunnerWatchdog::start() {
@@ -194,7 +210,7 @@ void RunnerWatchdog::start() {
       try {
         sweep_and_log();
       } catch (const std::exception& e) {
-        fmt::print(stderr, "kiln-orchestrator: runner timeout sweep: {}\n", e.what());
+        log_line(LogLevel::error, "runner timeout sweep", {{"error", e.what()}});
       }
       lock.lock();
     }

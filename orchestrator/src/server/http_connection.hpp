@@ -21,6 +21,7 @@
 #include <type_traits>
 
 #include "api/api_service.hpp"
+#include "server/access_log.hpp"
 
 namespace kiln::orchestrator::server_detail {
 
@@ -88,11 +89,17 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
         ec == asio::ssl::error::stream_truncated) {
       return close();
     }
+    started_ = std::chrono::steady_clock::now();
+    record_ = AccessRecord{};
+    record_.method = std::string(parser_->get().method_string());
+    record_.path = loggable_path(parser_->get().target());
+    if (record_.method.empty()) record_.method = "-";
+    ids_from_path(record_.path, record_.run, record_.node);
     if (ec == http::error::body_limit) {
-      return respond(api_error(413, "body_too_large",
-                               fmt::format("request body exceeds the limit of {} bytes",
-                                           shared_.body_limit)),
-                     false);
+      return respond(
+          api_error(413, "body_too_large",
+                    fmt::format("request body exceeds the limit of {} bytes", shared_.body_limit)),
+          false);
     }
     if (ec)
       return respond(api_error(400, "malformed", fmt::format("bad HTTP request: {}", ec.message())),
@@ -113,13 +120,18 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
       shared_.service.handle_async(api, reply);  // answers after the group commit
       return;
     }
-    asio::post(shared_.workers, [self = this->shared_from_this(), api = std::move(api),
-                                 reply = std::move(reply)]() {
-      reply(self->shared_.service.handle(api));
-    });
+    asio::post(shared_.workers,
+               [self = this->shared_from_this(), api = std::move(api), reply = std::move(reply)]() {
+                 reply(self->shared_.service.handle(api));
+               });
   }
 
   void respond(ApiResponse api, bool keep_alive) {
+    record_.status = api.status;
+    if (record_.run.empty() && api.body.is_object()) {  // POST /v1/runs/register names its run
+      if (auto it = api.body.find("run_id"); it != api.body.end() && it->is_string())
+        record_.run = it->template get<std::string>();
+    }
     response_ = {};
     response_.version(11);
     response_.result(static_cast<http::status>(api.status));
@@ -128,17 +140,20 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
                   api.content_type.empty() ? "application/json" : api.content_type);
     response_.keep_alive(keep_alive);
     // A text answer (the certificate's HTML page) is sent as is; else the JSON body.
-    response_.body() = !api.content_type.empty()
-                           ? std::move(api.text)
-                           : api.body.dump(-1, ' ', false,
-                                           nlohmann::json::error_handler_t::replace) + "\n";
+    response_.body() =
+        !api.content_type.empty()
+            ? std::move(api.text)
+            : api.body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
     response_.prepare_payload();
-    http::async_write(stream_, response_,
-                      [self = this->shared_from_this(), keep_alive](beast::error_code ec,
-                                                                    std::size_t) {
-                        if (ec || !keep_alive) return self->close();
-                        self->read();
-                      });
+    record_.bytes = response_.body().size();
+    http::async_write(
+        stream_, response_,
+        [self = this->shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
+          self->record_.duration = std::chrono::steady_clock::now() - self->started_;
+          log_access(self->record_);
+          if (ec || !keep_alive) return self->close();
+          self->read();
+        });
   }
 
   void close() {
@@ -153,6 +168,8 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   http::response<http::string_body> response_;
+  AccessRecord record_;  // of the request being answered
+  std::chrono::steady_clock::time_point started_;
 };
 
 }  // namespace kiln::orchestrator::server_detail

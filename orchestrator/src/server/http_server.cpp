@@ -2,8 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <mutex>
 #include <thread>
 
+#include "log/log.hpp"
 #include "server/http_connection.hpp"
 
 namespace kiln::orchestrator {
@@ -15,23 +17,40 @@ struct HttpServer::Impl {
         workers(static_cast<std::size_t>(c.workers)),
         shared{s, workers, c.max_body_bytes},
         acceptor(loop),
-        signals(loop, SIGINT, SIGTERM) {}
+        signals(loop, SIGINT, SIGTERM),
+        hangup(loop) {}
+
+  void wait_for_hangup() {
+    hangup.async_wait([this](beast::error_code ec, int) {
+      if (ec) return;  // cancelled: stopping
+      asio::post(workers, [this]() {
+        std::lock_guard lock(reload_mu);
+        try {
+          reload();
+        } catch (const std::exception& e) {
+          log_line(LogLevel::error, "reload failed", {{"error", e.what()}});
+        }
+      });
+      wait_for_hangup();
+    });
+  }
 
   void accept() {
-    acceptor.async_accept(asio::make_strand(loop), [this](beast::error_code ec, tcp::socket socket) {
-      if (ec == asio::error::operation_aborted) return;
-      if (!ec) {
-        beast::error_code ignored;
-        socket.set_option(tcp::no_delay(true), ignored);
-        if (tls) {
-          std::make_shared<Connection<TlsStream>>(std::move(socket), shared, &*tls)->start();
-        } else {
-          std::make_shared<Connection<beast::tcp_stream>>(std::move(socket), shared, nullptr)
-              ->start();
-        }
-      }
-      accept();
-    });
+    acceptor.async_accept(
+        asio::make_strand(loop), [this](beast::error_code ec, tcp::socket socket) {
+          if (ec == asio::error::operation_aborted) return;
+          if (!ec) {
+            beast::error_code ignored;
+            socket.set_option(tcp::no_delay(true), ignored);
+            if (tls) {
+              std::make_shared<Connection<TlsStream>>(std::move(socket), shared, &*tls)->start();
+            } else {
+              std::make_shared<Connection<beast::tcp_stream>>(std::move(socket), shared, nullptr)
+                  ->start();
+            }
+          }
+          accept();
+        });
   }
 
   // TLS from tls.cert / tls.key (PEM); plain HTTP when neither is set.
@@ -46,8 +65,7 @@ struct HttpServer::Impl {
     beast::error_code ec;
     tls->use_certificate_chain_file(config.tls_cert, ec);
     if (ec) {
-      return make_error("KILN-TLS",
-                        fmt::format("tls.cert {}: {}", config.tls_cert, ec.message()),
+      return make_error("KILN-TLS", fmt::format("tls.cert {}: {}", config.tls_cert, ec.message()),
                         "a PEM certificate (chain) readable by the orchestrator");
     }
     tls->use_private_key_file(config.tls_key, asio::ssl::context::pem, ec);
@@ -65,6 +83,9 @@ struct HttpServer::Impl {
   std::optional<asio::ssl::context> tls;
   tcp::acceptor acceptor;
   asio::signal_set signals;
+  asio::signal_set hangup;
+  std::function<void()> reload;
+  std::mutex reload_mu;  // two quick SIGHUPs reload one after the other
 };
 
 HttpServer::HttpServer(ApiService& service, const OrchestratorConfig& config)
@@ -101,8 +122,15 @@ Expected<unsigned short> HttpServer::bind() {
   return a.local_endpoint().port();
 }
 
+void HttpServer::on_reload(std::function<void()> reload) {
+  impl_->reload = std::move(reload);
+  beast::error_code ignored;
+  impl_->hangup.add(SIGHUP, ignored);
+}
+
 void HttpServer::run() {
   impl_->signals.async_wait([this](beast::error_code, int) { stop(); });
+  if (impl_->reload) impl_->wait_for_hangup();
   impl_->accept();
   // One event-loop thread per core; handlers never block them on a commit.
   const unsigned threads = std::max(1U, std::thread::hardware_concurrency());
@@ -117,6 +145,7 @@ void HttpServer::stop() {
     beast::error_code ignored;
     impl_->acceptor.close(ignored);
     impl_->signals.cancel(ignored);
+    impl_->hangup.cancel(ignored);
     impl_->loop.stop();
   });
 }

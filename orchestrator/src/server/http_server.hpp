@@ -27,6 +27,10 @@ class HttpServer {
   Expected<unsigned short> bind();
   // Whether it serves HTTPS (after bind()).
   [[nodiscard]] bool tls() const;
+  // SIGHUP runs `reload` on the worker pool (never on the event loop), one at
+  // a time; connections and requests in flight are not touched. Without it,
+  // SIGHUP is not caught. Set before run().
+  void on_reload(std::function<void()> reload);
   // Serves until stop() or SIGINT/SIGTERM.
   void run();
   void stop();
