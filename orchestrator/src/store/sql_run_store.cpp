@@ -146,6 +146,14 @@ Status SqlRunStore::migrate() {
   if (!applied) return applied.error();
   long long have = applied->empty() ? 0 : sql_integer(applied->front(), 0);
   const long long want = static_cast<long long>(std::size(kMigrations));
+  if (have > want) {  // a downgrade: this binary would not know the newer columns' meaning
+    return make_error("KILN-STORE",
+                      fmt::format("the store's schema is version {}, newer than the {} this "
+                                  "kiln-orchestrator knows",
+                                  have, want),
+                      "run the kiln-orchestrator that wrote it (or a newer one); a downgrade "
+                      "needs the store's backup from before the upgrade");
+  }
   for (long long v = have + 1; v <= want; ++v) {
     auto step = conn_->exec_script(fmt::format(
         "BEGIN; {} INSERT INTO schema_migrations (version, applied_at) VALUES ({}, '{}'); COMMIT;",
