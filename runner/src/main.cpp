@@ -4,7 +4,7 @@
 
 #include "cli/commands.hpp"
 #include "kiln/version.hpp"
-#include "stages/stage.hpp"
+#include "stage/stage.hpp"
 
 int main(int argc, char** argv) {
   using namespace kiln::runner;

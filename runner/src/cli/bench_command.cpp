@@ -4,7 +4,7 @@
 #include <fmt/ranges.h>
 
 #include "cli/commands.hpp"
-#include "stages/hepbench_setup.hpp"
+#include "stages/benchmark/hepbench_setup.hpp"
 
 namespace kiln::runner {
 

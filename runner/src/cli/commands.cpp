@@ -10,12 +10,12 @@
 #include <fmt/format.h>
 
 #include "cli/certificate_output.hpp"
+#include "cli/terminal_progress.hpp"
 #include "kiln/json_input.hpp"
-#include "stages/decommission_gate.hpp"
 #include "report/orchestrator_client.hpp"
 #include "report/report_json.hpp"
 #include "run/burnin_run.hpp"
-#include "cli/terminal_progress.hpp"
+#include "stage/decommission_gate.hpp"
 
 namespace kiln::runner {
 namespace {

@@ -11,7 +11,7 @@
 #include "host/host_adapter.hpp"
 #include "kiln/ocptv_writer.hpp"
 #include "run/run_plan.hpp"
-#include "stages/stage.hpp"
+#include "stage/stage.hpp"
 
 namespace kiln::runner {
 

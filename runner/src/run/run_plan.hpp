@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "kiln/config.hpp"
-#include "stages/stage.hpp"
+#include "stage/stage.hpp"
 
 namespace kiln::runner {
 

@@ -3,7 +3,7 @@
 
 #include <memory>
 
-#include "stages/stage.hpp"
+#include "stage/stage.hpp"
 
 namespace kiln::runner {
 

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "runner/fake_host.hpp"
-#include "stages/stage.hpp"
+#include "stage/stage.hpp"
 
 namespace kiln::runner::testing {
 

@@ -1,0 +1,16 @@
+// kiln's native memory pattern engine (runner/src/memtest/) as a stage of its
+// own ("memtest") and as a part the memory stage runs alongside stress-ng.
+#pragma once
+
+#include <vector>
+
+#include "stage/stage.hpp"
+
+namespace kiln::runner {
+
+// The parameters the engine takes, declared by both stages.
+std::vector<ParamSpec> memtest_param_specs(const std::string& prefix);
+// Runs the engine with the parameters named `prefix` + name; reports through ctx.step.
+void run_memtest_engine(StageContext& ctx, const std::string& prefix);
+
+}  // namespace kiln::runner
