@@ -78,7 +78,7 @@ int main(int argc, char** argv) {
              {{"version", std::string(kiln::kiln_version())},
               {"store", std::string((*store)->backend())},
               {"ironic", config->ironic.url.empty() ? "none" : config->ironic.url}});
-    BurninDriver driver(**store, service, config->ironic);
+    BurninDriver driver(**store, service.endpoint(), config->ironic);
     driver.set_outlier_settings(config->outliers);
     if (!config->ironic.url.empty()) driver.start();
     // Dead runners end ERROR; swept once now so a restart forgets none.

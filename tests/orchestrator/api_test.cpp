@@ -235,8 +235,6 @@ TEST(Tokens, AreRandomHashedAndComparedSafely) {
   EXPECT_FALSE(constant_time_equal("abc", "abd"));
   EXPECT_EQ(bearer_token("Bearer xyz"), "xyz");
   EXPECT_FALSE(bearer_token("Basic xyz"));
-  EXPECT_EQ(split_path("/v1/runs/r/artifacts?x=1"),
-            (std::vector<std::string>{"v1", "runs", "r", "artifacts"}));
 }
 
 }  // namespace

@@ -34,7 +34,7 @@ class BurninDriverTest : public DriverTest<> {
 
 TEST_F(BurninDriverTest, PassEndsAvailableWithExtraAndTrait) {
   ironic_.listen();
-  BurninDriver driver(*store_, *api_, config_.ironic);
+  BurninDriver driver(*store_, api_->endpoint(), config_.ironic);
   ASSERT_TRUE(drive_to(driver, "run-1", "running"));
   {
     std::lock_guard lock(ironic_.mu);
@@ -61,7 +61,7 @@ TEST_F(BurninDriverTest, PassEndsAvailableWithExtraAndTrait) {
 
 TEST_F(BurninDriverTest, FailGoesToMaintenanceWithTheFirstFailure) {
   ironic_.listen();
-  BurninDriver driver(*store_, *api_, config_.ironic);
+  BurninDriver driver(*store_, api_->endpoint(), config_.ironic);
   ASSERT_TRUE(drive_to(driver, "run-1", "running"));
   report("run-1", "FAIL", "disk S3Z9NX0K: 12 reallocated sectors during burn-in, limit 0");
   ASSERT_TRUE(drive_to(driver, "run-1", "done"));
@@ -74,7 +74,7 @@ TEST_F(BurninDriverTest, FailGoesToMaintenanceWithTheFirstFailure) {
 
 TEST_F(BurninDriverTest, ErrorIsRetriedWithARebuildThenFails) {
   ironic_.listen();
-  BurninDriver driver(*store_, *api_, config_.ironic);
+  BurninDriver driver(*store_, api_->endpoint(), config_.ironic);
   ASSERT_TRUE(drive_to(driver, "run-1", "running"));
   report("run-1", "ERROR");
   ASSERT_TRUE(drive_to(driver, "run-1", "done"));
@@ -98,7 +98,7 @@ TEST_F(BurninDriverTest, ErrorIsRetriedWithARebuildThenFails) {
 
 TEST_F(BurninDriverTest, NodeLockedAndIronicDownAreRetriedAndResumedFromTheStore) {
   {
-    BurninDriver down(*store_, *api_, config_.ironic);  // nobody listens yet
+    BurninDriver down(*store_, api_->endpoint(), config_.ironic);  // nobody listens yet
     down.tick();
     auto run = *store_->find_run("run-1");
     EXPECT_EQ(run->driver_state, "start");
@@ -109,10 +109,10 @@ TEST_F(BurninDriverTest, NodeLockedAndIronicDownAreRetriedAndResumedFromTheStore
     ironic_.locked_answers = 3;
   }
   ironic_.listen();
-  BurninDriver first(*store_, *api_, config_.ironic);
+  BurninDriver first(*store_, api_->endpoint(), config_.ironic);
   ASSERT_TRUE(drive_to(first, "run-1", "wait_available"));
   // An orchestrator restart: a new driver continues from the stored step.
-  BurninDriver second(*store_, *api_, config_.ironic);
+  BurninDriver second(*store_, api_->endpoint(), config_.ironic);
   ASSERT_TRUE(drive_to(second, "run-1", "running"));
   EXPECT_TRUE((*store_->find_run("run-1"))->driver_error.empty());
   std::lock_guard lock(ironic_.mu);

@@ -67,7 +67,7 @@ TEST_F(DecommissionDriverTest, PassRetiresTheNodeNamingTheCertificateAndResumesA
   }
   ironic_.listen();
   {
-    BurninDriver first(*store_, *api_, config_.ironic);
+    BurninDriver first(*store_, api_->endpoint(), config_.ironic);
     ASSERT_TRUE(drive_to(first, "running"));
     std::lock_guard lock(ironic_.mu);
     std::string params = ironic_.node["instance_info"]["kernel_append_params"];
@@ -77,10 +77,10 @@ TEST_F(DecommissionDriverTest, PassRetiresTheNodeNamingTheCertificateAndResumesA
   auto certificate = certify(key_);
   report("PASS");
   {
-    BurninDriver first(*store_, *api_, config_.ironic);
+    BurninDriver first(*store_, api_->endpoint(), config_.ironic);
     ASSERT_TRUE(drive_to(first, "undeploy"));
   }
-  BurninDriver second(*store_, *api_, config_.ironic);  // an orchestrator restart
+  BurninDriver second(*store_, api_->endpoint(), config_.ironic);  // an orchestrator restart
   ASSERT_TRUE(drive_to(second, "done"));
   std::lock_guard lock(ironic_.mu);
   EXPECT_EQ(ironic_.node["provision_state"], "manageable");
@@ -100,7 +100,7 @@ TEST_F(DecommissionDriverTest, PassRetiresTheNodeNamingTheCertificateAndResumesA
 TEST_F(DecommissionDriverTest, WithoutCleaningKilnMovesTheRetiredNodeToManageableAndDeletesIt) {
   config_.ironic.decommission_delete_node = true;
   ironic_.listen();
-  BurninDriver driver(*store_, *api_, config_.ironic);
+  BurninDriver driver(*store_, api_->endpoint(), config_.ironic);
   ASSERT_TRUE(drive_to(driver, "running"));
   certify(key_);
   report("PASS");
@@ -115,7 +115,7 @@ TEST_F(DecommissionDriverTest, WithoutCleaningKilnMovesTheRetiredNodeToManageabl
 
 TEST_F(DecommissionDriverTest, PassWithoutACertificateGoesToMaintenance) {
   ironic_.listen();
-  BurninDriver driver(*store_, *api_, config_.ironic);
+  BurninDriver driver(*store_, api_->endpoint(), config_.ironic);
   ASSERT_TRUE(drive_to(driver, "running"));
   report("PASS");
   ASSERT_TRUE(drive_to(driver, "done"));
@@ -130,7 +130,7 @@ TEST_F(DecommissionDriverTest, PassWithoutACertificateGoesToMaintenance) {
 TEST_F(DecommissionDriverTest, ACertificatePostedAfterTheReportIsWaitedFor) {
   config_.ironic.decommission_certificate_wait = std::chrono::seconds(30);
   ironic_.listen();
-  BurninDriver driver(*store_, *api_, config_.ironic);
+  BurninDriver driver(*store_, api_->endpoint(), config_.ironic);
   ASSERT_TRUE(drive_to(driver, "running"));
   report("PASS");  // the runner sends its report first, then the certificate
   ASSERT_TRUE(drive_to(driver, "judge"));
@@ -145,7 +145,7 @@ TEST_F(DecommissionDriverTest, ACertificatePostedAfterTheReportIsWaitedFor) {
 
 TEST_F(DecommissionDriverTest, ACertificateThatSaysFailDoesNotRetire) {
   ironic_.listen();
-  BurninDriver driver(*store_, *api_, config_.ironic);
+  BurninDriver driver(*store_, api_->endpoint(), config_.ironic);
   ASSERT_TRUE(drive_to(driver, "running"));
   certify(key_, false, "FAIL");
   report("PASS");
@@ -158,7 +158,7 @@ TEST_F(DecommissionDriverTest, ACertificateThatSaysFailDoesNotRetire) {
 
 TEST_F(DecommissionDriverTest, TamperedOrForeignCertificatesDoNotRetire) {
   ironic_.listen();
-  BurninDriver driver(*store_, *api_, config_.ironic);
+  BurninDriver driver(*store_, api_->endpoint(), config_.ironic);
   ASSERT_TRUE(drive_to(driver, "running"));
   certify(key_, /*tamper=*/true);
   report("PASS");
@@ -172,7 +172,7 @@ TEST_F(DecommissionDriverTest, TamperedOrForeignCertificatesDoNotRetire) {
 
 TEST_F(DecommissionDriverTest, CertificateOfAnotherKeyDoesNotRetire) {
   ironic_.listen();
-  BurninDriver driver(*store_, *api_, config_.ironic);
+  BurninDriver driver(*store_, api_->endpoint(), config_.ironic);
   ASSERT_TRUE(drive_to(driver, "running"));
   certify(*signature::generate_key());
   report("PASS");
@@ -185,7 +185,7 @@ TEST_F(DecommissionDriverTest, CertificateOfAnotherKeyDoesNotRetire) {
 
 TEST_F(DecommissionDriverTest, FailAndErrorGoToMaintenanceWithTheFirstFailureWithoutRetry) {
   ironic_.listen();
-  BurninDriver driver(*store_, *api_, config_.ironic);
+  BurninDriver driver(*store_, api_->endpoint(), config_.ironic);
   ASSERT_TRUE(drive_to(driver, "running"));
   certify(key_);  // even with a certificate, a failed run never retires the node
   report("ERROR", "disk sda: ATA security is frozen; power-cycle the node and retry");

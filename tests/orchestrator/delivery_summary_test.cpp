@@ -2,6 +2,7 @@
 // figures (ties, MAD = 0, tiny batches, the direction of "bad", noise below
 // the minimum deviation), figure extraction from report.json, and the summary.
 #include "analysis/delivery_summary.hpp"
+#include "api/api_service.hpp"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>

@@ -44,7 +44,7 @@ class OutlierDriverTest : public DriverTest<::testing::TestWithParam<bool>> {
   void run_with_score(double score) {
     ironic_.listen();
     ApiService api(*store_, config_);
-    BurninDriver driver(*store_, api, config_.ironic);
+    BurninDriver driver(*store_, api.endpoint(), config_.ironic);
     driver.set_outlier_settings(config_.outliers);
     ASSERT_TRUE(drive_to(driver, "run-1", "running"));
     ASSERT_TRUE(store_->store_report("run-1", report_with_score(score), "PASS"));

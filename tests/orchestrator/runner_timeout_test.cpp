@@ -247,7 +247,7 @@ TEST_F(RunnerTimeoutStoreTest, TheErrorEndsInMaintenanceWithTheReason) {
   config.ironic.error_retries = 0;
   ApiService api(*store_, config);
   add_run("run-1", "start");
-  BurninDriver driver(*store_, api, config.ironic);
+  BurninDriver driver(*store_, api.endpoint(), config.ironic);
   for (int i = 0; i < 200 && (**store_->find_run("run-1")).driver_state != "running"; ++i)
     driver.tick();
   ASSERT_EQ((**store_->find_run("run-1")).driver_state, "running");

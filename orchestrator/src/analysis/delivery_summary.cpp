@@ -262,23 +262,21 @@ Expected<std::vector<Outlier>> node_outliers(RunStore& store, const std::string&
   return outliers_of_node(*summary, node_uuid);
 }
 
-ApiResponse delivery_summary_response(RunStore& store, const OrchestratorConfig& config,
-                                      const std::string& tag) {
+Expected<std::optional<nlohmann::json>> load_delivery_summary(RunStore& store,
+                                                              const OutlierSettings& rule,
+                                                              const std::string& tag) {
   auto nodes = store.list_nodes();
+  if (!nodes) return nodes.error();
   auto runs = store.list_runs();
-  if (!nodes || !runs) return api_error(503, "store_unavailable", "the run store did not answer");
+  if (!runs) return runs.error();
   std::set<std::string> in_delivery;
   for (const auto& n : *nodes) {
     if (n.asset_tag == tag) in_delivery.insert(n.uuid);
   }
-  if (in_delivery.empty()) return api_error(404, "not_found", fmt::format("no delivery {}", tag));
+  if (in_delivery.empty()) return std::optional<nlohmann::json>();
   auto certified = certified_run_ids(store, in_delivery, *runs);
-  if (!certified) return api_error(503, "store_unavailable", certified.error().message);
-  auto summary = delivery_summary(tag, *nodes, *runs, config.outliers, *certified);
-  if (!summary) return api_error(404, "not_found", fmt::format("no delivery {}", tag));
-  ApiResponse answer;
-  answer.body = std::move(*summary);
-  return answer;
+  if (!certified) return certified.error();
+  return delivery_summary(tag, *nodes, *runs, rule, *certified);
 }
 
 }  // namespace kiln::orchestrator

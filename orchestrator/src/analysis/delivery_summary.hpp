@@ -10,7 +10,6 @@
 #include <string>
 #include <vector>
 
-#include "api/api_service.hpp"
 #include "config/orchestrator_config.hpp"
 #include "store/run_store.hpp"
 
@@ -63,7 +62,10 @@ std::vector<Outlier> outliers_of_node(const nlohmann::json& summary, const std::
 Expected<std::vector<Outlier>> node_outliers(RunStore& store, const std::string& node_uuid,
                                              const OutlierSettings& rule);
 
-ApiResponse delivery_summary_response(RunStore& store, const OrchestratorConfig& config,
-                                      const std::string& tag);
+// The summary of delivery `tag` as stored now (with its decommission
+// certificates); nullopt when no node registered with that asset tag.
+Expected<std::optional<nlohmann::json>> load_delivery_summary(RunStore& store,
+                                                              const OutlierSettings& rule,
+                                                              const std::string& tag);
 
 }  // namespace kiln::orchestrator

@@ -1,11 +1,10 @@
-// Artifact batches: POST /v1/runs/{id}/artifacts, the API's hot path. The
-// batch is parsed (bounded, non-throwing), every line checked, then handed to
-// the store: inline (handle) or to its group commit (handle_async), answering
-// only after the commit.
+#include "api/artifact_batches.hpp"
+
 #include <fmt/format.h>
 
-#include "api/api_service.hpp"
+#include "api/runner_endpoints.hpp"
 #include "kiln/json_input.hpp"
+#include "liveness/runner_timeout.hpp"
 
 namespace kiln::orchestrator {
 namespace {
@@ -26,7 +25,8 @@ void read_progress(const nlohmann::json& artifact, ArtifactLine& out) {
   }
 }
 
-// "/v1/runs/{id}/artifacts" -> id (empty for any other target).
+}  // namespace
+
 std::string_view batch_run_id(std::string_view target) {
   constexpr std::string_view kPrefix = "/v1/runs/";
   constexpr std::string_view kSuffix = "/artifacts";
@@ -40,24 +40,18 @@ std::string_view batch_run_id(std::string_view target) {
   return id.find('/') == std::string_view::npos ? id : std::string_view();
 }
 
-}  // namespace
-
-bool ApiService::is_artifact_batch(const ApiRequest& request) {
-  return request.method == "POST" && !batch_run_id(request.target).empty();
-}
-
-std::variant<std::vector<ArtifactLine>, ApiResponse> ApiService::parse_batch(
-    const ApiRequest& request) const {
-  auto body = parse_json(request.body, "artifact batch", config_.max_body_bytes);
+std::variant<std::vector<ArtifactLine>, ApiResponse> parse_batch(const ApiContext& ctx,
+                                                                 const ApiRequest& request) {
+  auto body = parse_json(request.body, "artifact batch", ctx.config.max_body_bytes);
   if (!body || !body->is_object())
     return api_error(400, "malformed", "the body must be a JSON object");
   const auto* lines = json_path(*body, {"artifacts"});
   if (lines == nullptr || !lines->is_array())
     return api_error(400, "schema", "'artifacts' must be an array");
-  if (lines->size() > config_.max_batch_lines) {
+  if (lines->size() > ctx.config.max_batch_lines) {
     return api_error(413, "batch_too_large",
                      fmt::format("{} artifacts in one batch, the limit is {}", lines->size(),
-                                 config_.max_batch_lines));
+                                 ctx.config.max_batch_lines));
   }
   auto& items = (*body)["artifacts"];  // the lines are moved out, not copied
   std::vector<ArtifactLine> batch;
@@ -90,8 +84,7 @@ std::variant<std::vector<ArtifactLine>, ApiResponse> ApiService::parse_batch(
   return batch;
 }
 
-ApiResponse ApiService::batch_answer(const Expected<IngestResult>& stored,
-                                     const RunRow& run) const {
+ApiResponse batch_answer(const Expected<IngestResult>& stored, const RunRow& run) {
   if (!stored) return api_error(503, "store_unavailable", stored.error().message);
   return ApiResponse{200,
                      {{"acknowledged", stored->acknowledged},
@@ -99,40 +92,12 @@ ApiResponse ApiService::batch_answer(const Expected<IngestResult>& stored,
                       {"directive", directive_json(run)}}};
 }
 
-ApiResponse ApiService::post_artifacts(const ApiRequest& request, const RunRow& run) {
-  auto parsed = parse_batch(request);
+ApiResponse post_artifacts(ApiCall& call) {
+  note_runner_contact(call.ctx.store, call.run, call.ctx.config.runner_timeout);
+  auto parsed = parse_batch(call.ctx, call.request);
   if (auto* refused = std::get_if<ApiResponse>(&parsed)) return std::move(*refused);
-  return batch_answer(store_.ingest(run.id, std::get<std::vector<ArtifactLine>>(parsed)), run);
-}
-
-void ApiService::handle_async(const ApiRequest& request, const Reply& reply) noexcept {
-  try {
-    const auto run_id = batch_run_id(request.target);
-    if (request.method != "POST" || run_id.empty() ||
-        request.body.size() > config_.max_body_bytes) {
-      return reply(handle(request));  // handle() answers the size limit too
-    }
-    RunRow run;
-    if (auto refused = authorize_runner(request, std::string(run_id), run, /*for_batch=*/true))
-      return reply(std::move(*refused));
-    auto parsed = parse_batch(request);
-    if (auto* refused = std::get_if<ApiResponse>(&parsed)) return reply(std::move(*refused));
-    std::string id = run.id;
-    store_.ingest_async(id, std::move(std::get<std::vector<ArtifactLine>>(parsed)),
-                        [this, reply, run = std::move(run)](Expected<IngestResult> stored) {
-                          ApiResponse answer;
-                          try {
-                            answer = batch_answer(stored, run);
-                          } catch (const std::exception& e) {
-                            answer = api_error(500, "internal", e.what());
-                          }
-                          reply(std::move(answer));
-                        });
-  } catch (const std::exception& e) {
-    reply(api_error(500, "internal", e.what()));
-  } catch (...) {
-    reply(api_error(500, "internal", "unexpected failure"));
-  }
+  return batch_answer(
+      call.ctx.store.ingest(call.run.id, std::get<std::vector<ArtifactLine>>(parsed)), call.run);
 }
 
 }  // namespace kiln::orchestrator

@@ -1,9 +1,7 @@
-// Decommission certificates: the runner posts the unsigned body, the
-// orchestrator signs it with its Ed25519 key, stores it (committed before the
-// answer) and serves it to operators as JSON or HTML. The public key is public.
+#include "api/certificate_endpoints.hpp"
+
 #include <fmt/format.h>
 
-#include "api/api_service.hpp"
 #include "api/tokens.hpp"
 #include "kiln/certificate_html.hpp"
 #include "kiln/json_input.hpp"
@@ -43,31 +41,9 @@ std::optional<ApiResponse> check_shape(const nlohmann::json& body, const RunRow&
 
 }  // namespace
 
-std::optional<ApiResponse> ApiService::route_certificates(const ApiRequest& request,
-                                                          const std::vector<std::string>& path) {
-  const bool get = request.method == "GET";
-  const bool post = request.method == "POST";
-  const std::size_t n = path.size();
-  if (n == 2 && path[1] == "certificate-key") {
-    if (!get) return api_error(405, "method_not_allowed", "use GET");
-    return get_certificate_key();  // public: no token needed
-  }
-  const bool run_certificate =
-      n == 4 && path[1] == "runs" && (path[3] == "certificate" || path[3] == "certificate.html");
-  const bool node_certificate = n == 4 && path[1] == "nodes" && path[3] == "certificate";
-  if (!run_certificate && !node_certificate) return std::nullopt;
-  if (run_certificate && path[3] == "certificate" && post) {
-    RunRow run;
-    if (auto refused = authorize_runner(request, path[2], run)) return *refused;
-    return post_certificate(request, run);
-  }
-  if (!get) return api_error(405, "method_not_allowed", "use GET (operators) or POST (the runner)");
-  if (auto refused = authorize_operator(request)) return *refused;
-  if (node_certificate) return get_node_certificate(path[2]);
-  return get_certificate(path[2], path[3] == "certificate.html");
-}
-
-ApiResponse ApiService::post_certificate(const ApiRequest& request, const RunRow& run) {
+ApiResponse post_certificate(ApiCall& call) {
+  ApiContext& ctx = call.ctx;
+  const RunRow& run = call.run;
   if (run.kind != "decommission") {
     return api_error(409, "not_a_decommission",
                      fmt::format("run {} is a {} run: only decommission runs get a certificate",
@@ -75,7 +51,7 @@ ApiResponse ApiService::post_certificate(const ApiRequest& request, const RunRow
   }
   if (run.state == "aborted")
     return api_error(409, "run_finished", fmt::format("run {} was aborted", run.id));
-  auto body = parse_json(request.body, "certificate", config_.max_body_bytes);
+  auto body = parse_json(call.request.body, "certificate", ctx.config.max_body_bytes);
   if (!body) return api_error(400, "malformed", body.error().message);
   if (auto refused = check_shape(*body, run)) return *refused;
   const std::string body_sha = sha256_hex(signature::canonical_text(*body));
@@ -86,36 +62,38 @@ ApiResponse ApiService::post_certificate(const ApiRequest& request, const RunRow
                                  "is certified once",
                                  run.id, stored.body_sha256));
   };
-  auto existing = store_.find_certificate(run.id);
+  auto existing = ctx.store.find_certificate(run.id);
   if (!existing) return api_error(503, "store_unavailable", existing.error().message);
   if (*existing) return same_or_conflict(**existing);
-  if (!signing_key_) {
+  if (!ctx.signing_key) {
     return api_error(503, "no_signing_key",
                      "this orchestrator has no certificate_key configured: it cannot sign");
   }
-  auto signed_doc = signature::sign_document(*body, *signing_key_);
+  auto signed_doc = signature::sign_document(*body, *ctx.signing_key);
   if (!signed_doc) return api_error(500, "signing_failed", signed_doc.error().message);
   CertificateRow row{run.id,
                      run.node_uuid,
                      body_sha,
-                     signature::key_id(signing_key_->public_key),
+                     signature::key_id(ctx.signing_key->public_key),
                      signed_doc->dump(),
                      utc_now()};
-  auto stored = store_.store_certificate(row);
+  auto stored = ctx.store.store_certificate(row);
   if (!stored) return api_error(503, "store_unavailable", stored.error().message);
   if (!*stored) {  // a concurrent post of the same run won: answer as a replay
-    auto winner = store_.find_certificate(run.id);
+    auto winner = ctx.store.find_certificate(run.id);
     if (!winner || !*winner) return api_error(503, "store_unavailable", "certificate vanished");
     return same_or_conflict(**winner);
   }
   return ApiResponse{200, std::move(*signed_doc)};
 }
 
-ApiResponse ApiService::get_certificate(const std::string& run_id, bool html) {
-  auto run = store_.find_run(run_id);
+namespace {
+
+ApiResponse certificate_of_run(ApiContext& ctx, const std::string& run_id, bool html) {
+  auto run = ctx.store.find_run(run_id);
   if (!run) return api_error(503, "store_unavailable", run.error().message);
   if (!*run) return api_error(404, "not_found", fmt::format("no run {}", run_id));
-  auto row = store_.find_certificate(run_id);
+  auto row = ctx.store.find_certificate(run_id);
   if (!row) return api_error(503, "store_unavailable", row.error().message);
   if (!*row) {
     return api_error(404, "not_found",
@@ -128,22 +106,34 @@ ApiResponse ApiService::get_certificate(const std::string& run_id, bool html) {
   return page;
 }
 
-ApiResponse ApiService::get_node_certificate(const std::string& node_uuid) {
-  auto row = store_.latest_certificate(node_uuid);
+}  // namespace
+
+ApiResponse get_certificate(ApiCall& call) {
+  return certificate_of_run(call.ctx, call.params.get("run"), false);
+}
+
+ApiResponse get_certificate_html(ApiCall& call) {
+  return certificate_of_run(call.ctx, call.params.get("run"), true);
+}
+
+ApiResponse get_node_certificate(ApiCall& call) {
+  const std::string& node_uuid = call.params.get("node");
+  auto row = call.ctx.store.latest_certificate(node_uuid);
   if (!row) return api_error(503, "store_unavailable", row.error().message);
   if (!*row)
     return api_error(404, "not_found", fmt::format("node {} has no certificate", node_uuid));
   return stored_document(**row);
 }
 
-ApiResponse ApiService::get_certificate_key() const {
-  if (!signing_key_) {
+ApiResponse get_certificate_key(ApiCall& call) {
+  const auto& signing_key = call.ctx.signing_key;
+  if (!signing_key) {
     return api_error(404, "no_signing_key", "this orchestrator has no certificate_key configured");
   }
   return ApiResponse{200,
                      {{"algorithm", "Ed25519"},
-                      {"key_id", signature::key_id(signing_key_->public_key)},
-                      {"public_key_pem", signature::public_key_pem(signing_key_->public_key)}}};
+                      {"key_id", signature::key_id(signing_key->public_key)},
+                      {"public_key_pem", signature::public_key_pem(signing_key->public_key)}}};
 }
 
 }  // namespace kiln::orchestrator

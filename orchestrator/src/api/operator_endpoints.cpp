@@ -1,12 +1,13 @@
-// Operator side of the API: deliveries, nodes, runs, start and abort.
+#include "api/operator_endpoints.hpp"
+
 #include <fmt/format.h>
 
 #include <map>
 #include <set>
 
 #include "analysis/delivery_summary.hpp"
-#include "api/api_service.hpp"
 #include "api/tokens.hpp"
+#include "ironic/kernel_params.hpp"
 #include "kiln/json_input.hpp"
 
 namespace kiln::orchestrator {
@@ -49,7 +50,7 @@ std::map<std::string, RunRow> latest_runs_of_kind(const std::vector<RunRow>& run
 
 }  // namespace
 
-nlohmann::json ApiService::run_json(const RunRow& run) const {
+nlohmann::json run_json(const ApiContext& ctx, const RunRow& run) {
   nlohmann::json j{{"id", run.id},
                    {"kind", run.kind},
                    {"operator", run.operator_name},
@@ -68,7 +69,7 @@ nlohmann::json ApiService::run_json(const RunRow& run) const {
                    {"updated_at", run.updated_at},
                    {"last_heartbeat", run.last_heartbeat}};
   if (!run.report.empty()) {
-    j["report_url"] = fmt::format("{}/v1/runs/{}/report", config_.public_url, run.id);
+    j["report_url"] = fmt::format("{}/v1/runs/{}/report", ctx.config.public_url, run.id);
     auto report =
         nlohmann::json::parse(run.report, nullptr, false);  // validated when it was stored
     if (const auto* failures = json_path(report, {"failures"}); failures != nullptr)
@@ -86,13 +87,18 @@ nlohmann::json ApiService::run_json(const RunRow& run) const {
   return j;
 }
 
-ApiResponse ApiService::start_burnin(const ApiRequest& request, const std::string& kind) {
-  if (kind == "decommission" && !signing_key_) {
+namespace {
+
+// POST /v1/burnins and /v1/decommissions: runs of `kind` for nodes or a delivery.
+ApiResponse start_runs(ApiCall& call, const std::string& kind) {
+  ApiContext& ctx = call.ctx;
+  const ApiRequest& request = call.request;
+  if (kind == "decommission" && !ctx.signing_key) {
     return api_error(503, "no_signing_key",
                      "set certificate_key in the orchestrator config: a decommission ends with a "
                      "signed certificate");
   }
-  auto body = parse_json(request.body, kind + " request", config_.max_body_bytes);
+  auto body = parse_json(request.body, kind + " request", ctx.config.max_body_bytes);
   if (!body || !body->is_object())
     return api_error(400, "malformed", "the body must be a JSON object");
   std::vector<std::string> nodes;
@@ -107,7 +113,7 @@ ApiResponse ApiService::start_burnin(const ApiRequest& request, const std::strin
       nodes.push_back(n.get<std::string>());
     }
   } else if (auto tag = json_string(*body, "delivery")) {
-    auto known = store_.list_nodes();
+    auto known = ctx.store.list_nodes();
     if (!known) return api_error(503, "store_unavailable", known.error().message);
     for (const auto& n : *known) {
       if (n.asset_tag == *tag) nodes.push_back(n.uuid);
@@ -123,8 +129,8 @@ ApiResponse ApiService::start_burnin(const ApiRequest& request, const std::strin
       return api_error(400, "schema", "'operator' must be a name (128 characters at most)");
     operator_name = who->get<std::string>();
   }
-  std::lock_guard lock(start_mu_);
-  auto runs = store_.list_runs();
+  std::lock_guard lock(ctx.start_mu);
+  auto runs = ctx.store.list_runs();
   if (!runs) return api_error(503, "store_unavailable", runs.error().message);
   auto latest = latest_runs(*runs);
   for (const auto& n : nodes) {
@@ -136,8 +142,8 @@ ApiResponse ApiService::start_burnin(const ApiRequest& request, const std::strin
   }
   nlohmann::json started = nlohmann::json::array();
   for (const auto& n : nodes) {
-    if (auto known = store_.find_node(n); known && !*known) {
-      if (auto s = store_.upsert_node(NodeRecord{n, "", "", "", {}, ""}); !s) {
+    if (auto known = ctx.store.find_node(n); known && !*known) {
+      if (auto s = ctx.store.upsert_node(NodeRecord{n, "", "", "", {}, ""}); !s) {
         return api_error(503, "store_unavailable", s.error().message);
       }
     }
@@ -148,15 +154,16 @@ ApiResponse ApiService::start_burnin(const ApiRequest& request, const std::strin
     run.operator_name = operator_name;
     std::string token = random_token();
     run.token_hash = token_hash(token);
-    run.driver_state = config_.ironic.url.empty() ? "none" : "start";
-    if (auto s = store_.create_run(run); !s)
+    run.driver_state = ctx.config.ironic.url.empty() ? "none" : "start";
+    if (auto s = ctx.store.create_run(run); !s)
       return api_error(503, "store_unavailable", s.error().message);
-    if (config_.ironic.url.empty()) {
+    if (ctx.config.ironic.url.empty()) {
       // No Ironic: the operator hands the token to the node (PXE command line).
       started.push_back({{"run_id", run.id},
                          {"node", n},
                          {"token", token},
-                         {"kernel_params", kernel_params(n, token, kind)}});
+                         {"kernel_params", kernel_params(ctx.config.public_url, n, token, kind,
+                                                         ctx.config.ironic.extra_kernel_params)}});
     } else {
       // The Ironic driver makes the node's token when it deploys it.
       started.push_back({{"run_id", run.id}, {"node", n}});
@@ -165,27 +172,11 @@ ApiResponse ApiService::start_burnin(const ApiRequest& request, const std::strin
   return ApiResponse{201, {{"runs", started}}};
 }
 
-ApiResponse ApiService::abort_run(const std::string& run_id) {
-  auto run = store_.find_run(run_id);
-  if (!run) return api_error(503, "store_unavailable", run.error().message);
-  if (!*run) return api_error(404, "not_found", fmt::format("no run {}", run_id));
-  if (finished(**run))
-    return api_error(409, "run_finished", fmt::format("run {} has already ended", run_id));
-  if (auto s = store_.set_directive(run_id, "abort"); !s)
-    return api_error(503, "store_unavailable", s.error().message);
-  return ApiResponse{202, {{"run_id", run_id}, {"directive", "abort"}}};
-}
-
-ApiResponse ApiService::get_runs() {
-  auto runs = store_.list_runs();
-  if (!runs) return api_error(503, "store_unavailable", runs.error().message);
-  nlohmann::json out = nlohmann::json::array();
-  for (const auto& r : *runs) out.push_back(run_json(r));
-  return ApiResponse{200, {{"runs", out}}};
-}
-
-ApiResponse ApiService::get_run(const std::string& run_id, const std::string& part) {
-  auto run = store_.find_run(run_id);
+// GET /v1/runs/{run}[/report|/artifacts]
+ApiResponse get_run_part(ApiCall& call, const std::string& part) {
+  ApiContext& ctx = call.ctx;
+  const std::string& run_id = call.params.get("run");
+  auto run = ctx.store.find_run(run_id);
   if (!run) return api_error(503, "store_unavailable", run.error().message);
   if (!*run) return api_error(404, "not_found", fmt::format("no run {}", run_id));
   if (part == "report") {
@@ -194,25 +185,69 @@ ApiResponse ApiService::get_run(const std::string& run_id, const std::string& pa
     return ApiResponse{200, nlohmann::json::parse((*run)->report, nullptr, false)};
   }
   if (part == "artifacts") {
-    auto lines = store_.artifacts(run_id);
+    auto lines = ctx.store.artifacts(run_id);
     if (!lines) return api_error(503, "store_unavailable", lines.error().message);
     nlohmann::json out = nlohmann::json::array();
     for (const auto& l : *lines) out.push_back(l.line);
     return ApiResponse{200, {{"run_id", run_id}, {"artifacts", out}}};
   }
-  return ApiResponse{200, run_json(**run)};
+  return ApiResponse{200, run_json(ctx, **run)};
 }
 
-ApiResponse ApiService::get_nodes(const std::optional<std::string>& uuid) {
-  auto nodes = store_.list_nodes();
-  auto runs = store_.list_runs();
+}  // namespace
+
+ApiResponse start_burnins(ApiCall& call) {
+  return start_runs(call, "burnin");
+}
+ApiResponse start_decommissions(ApiCall& call) {
+  return start_runs(call, "decommission");
+}
+
+ApiResponse abort_run(ApiCall& call) {
+  ApiContext& ctx = call.ctx;
+  const std::string& run_id = call.params.get("run");
+  auto run = ctx.store.find_run(run_id);
+  if (!run) return api_error(503, "store_unavailable", run.error().message);
+  if (!*run) return api_error(404, "not_found", fmt::format("no run {}", run_id));
+  if (finished(**run))
+    return api_error(409, "run_finished", fmt::format("run {} has already ended", run_id));
+  if (auto s = ctx.store.set_directive(run_id, "abort"); !s)
+    return api_error(503, "store_unavailable", s.error().message);
+  return ApiResponse{202, {{"run_id", run_id}, {"directive", "abort"}}};
+}
+
+ApiResponse get_runs(ApiCall& call) {
+  ApiContext& ctx = call.ctx;
+  auto runs = ctx.store.list_runs();
+  if (!runs) return api_error(503, "store_unavailable", runs.error().message);
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& r : *runs) out.push_back(run_json(ctx, r));
+  return ApiResponse{200, {{"runs", out}}};
+}
+
+ApiResponse get_run(ApiCall& call) {
+  return get_run_part(call, "");
+}
+ApiResponse get_run_report(ApiCall& call) {
+  return get_run_part(call, "report");
+}
+ApiResponse get_run_artifacts(ApiCall& call) {
+  return get_run_part(call, "artifacts");
+}
+
+namespace {
+
+ApiResponse nodes_answer(ApiContext& ctx, const std::optional<std::string>& uuid) {
+  auto nodes = ctx.store.list_nodes();
+  auto runs = ctx.store.list_runs();
   if (!nodes || !runs) return api_error(503, "store_unavailable", "the run store did not answer");
   auto latest = latest_runs(*runs);
   nlohmann::json out = nlohmann::json::array();
   for (const auto& n : *nodes) {
     if (uuid && n.uuid != *uuid) continue;
     auto j = node_json(n);
-    if (auto it = latest.find(n.uuid); it != latest.end()) j["latest_run"] = run_json(it->second);
+    if (auto it = latest.find(n.uuid); it != latest.end())
+      j["latest_run"] = run_json(ctx, it->second);
     if (uuid) return ApiResponse{200, j};
     out.push_back(j);
   }
@@ -222,9 +257,9 @@ ApiResponse ApiService::get_nodes(const std::optional<std::string>& uuid) {
 
 // Burn-in counts (passed, failed, errored, running) come from each node's
 // latest burn-in run; decommission runs are counted apart under "decommission".
-ApiResponse ApiService::get_deliveries(const std::optional<std::string>& tag) {
-  auto nodes = store_.list_nodes();
-  auto runs = store_.list_runs();
+ApiResponse deliveries_answer(ApiContext& ctx, const std::optional<std::string>& tag) {
+  auto nodes = ctx.store.list_nodes();
+  auto runs = ctx.store.list_runs();
   if (!nodes || !runs) return api_error(503, "store_unavailable", "the run store did not answer");
   auto burnins = latest_runs_of_kind(*runs, "burnin");
   auto decommissions = latest_runs_of_kind(*runs, "decommission");
@@ -232,7 +267,7 @@ ApiResponse ApiService::get_deliveries(const std::optional<std::string>& tag) {
   for (const auto& n : *nodes) {
     if (!n.asset_tag.empty() && (!tag || n.asset_tag == *tag)) listed.insert(n.uuid);
   }
-  auto certified = certified_run_ids(store_, listed, *runs);
+  auto certified = certified_run_ids(ctx.store, listed, *runs);
   if (!certified) return api_error(503, "store_unavailable", certified.error().message);
   std::map<std::string, nlohmann::json> deliveries;
   std::map<std::string, DecommissionCounts> decommission_counts;
@@ -257,13 +292,13 @@ ApiResponse ApiService::get_deliveries(const std::optional<std::string>& tag) {
                            : r.verdict == "ERROR" ? "errored"
                                                   : "running";
       d[bucket] = d[bucket].get<int>() + 1;
-      entry["run"] = run_json(r);
+      entry["run"] = run_json(ctx, r);
     }
     auto& counts = decommission_counts[n.asset_tag];
     if (auto it = decommissions.find(n.uuid); it != decommissions.end()) {
       const bool has_certificate = certified->contains(it->second.id);
       counts.add(it->second, has_certificate);
-      entry["decommission_run"] = run_json(it->second);
+      entry["decommission_run"] = run_json(ctx, it->second);
       entry["decommission_run"]["certified"] = has_certificate;
     }
     d["node_list"].push_back(entry);
@@ -279,6 +314,29 @@ ApiResponse ApiService::get_deliveries(const std::optional<std::string>& tag) {
     out.push_back(d);
   }
   return ApiResponse{200, {{"deliveries", out}}};
+}
+
+}  // namespace
+
+ApiResponse get_nodes(ApiCall& call) {
+  return nodes_answer(call.ctx, std::nullopt);
+}
+ApiResponse get_node(ApiCall& call) {
+  return nodes_answer(call.ctx, call.params.get("node"));
+}
+ApiResponse get_deliveries(ApiCall& call) {
+  return deliveries_answer(call.ctx, std::nullopt);
+}
+ApiResponse get_delivery(ApiCall& call) {
+  return deliveries_answer(call.ctx, call.params.get("delivery"));
+}
+
+ApiResponse get_delivery_summary(ApiCall& call) {
+  const std::string& tag = call.params.get("delivery");
+  auto summary = load_delivery_summary(call.ctx.store, call.ctx.config.outliers, tag);
+  if (!summary) return api_error(503, "store_unavailable", summary.error().message);
+  if (!*summary) return api_error(404, "not_found", fmt::format("no delivery {}", tag));
+  return ApiResponse{200, std::move(**summary)};
 }
 
 }  // namespace kiln::orchestrator

@@ -1,9 +1,11 @@
 // Runner side of the API: register, artifacts, heartbeat, report, directive.
+#include "api/runner_endpoints.hpp"
+
 #include <fmt/format.h>
 
-#include "api/api_service.hpp"
 #include "api/tokens.hpp"
 #include "kiln/json_input.hpp"
+#include "liveness/runner_timeout.hpp"
 
 namespace kiln::orchestrator {
 namespace {
@@ -16,14 +18,12 @@ std::optional<std::string> short_string(const nlohmann::json& j, std::string_vie
   return s;
 }
 
-}  // namespace
-
-nlohmann::json ApiService::config_summary(const NodeRecord& node) const {
-  if (!configs_) return nullptr;
+nlohmann::json config_summary(const ApiContext& ctx, const NodeRecord& node) {
+  if (!ctx.configs) return nullptr;
   FruInfo fru;
   fru.product_asset_tag = node.asset_tag;
   fru.product_serial = node.serial;
-  auto resolved = resolve(*configs_, fru);
+  auto resolved = resolve(*ctx.configs, fru);
   if (!resolved) return {{"error", resolved.error().message}};
   nlohmann::json stages = nlohmann::json::array();
   for (const auto& s : resolved->profile.stages) stages.push_back(s.stage);
@@ -34,7 +34,9 @@ nlohmann::json ApiService::config_summary(const NodeRecord& node) const {
           {"sha256", resolved->hash}};
 }
 
-nlohmann::json ApiService::directive_json(const RunRow& run) const {
+}  // namespace
+
+nlohmann::json directive_json(const RunRow& run) {
   const bool abort = run.directive == "abort";
   // Destructive stages need the node confirmed in burn-in: Ironic deployed it
   // for this run, or an operator started it without Ironic.
@@ -49,11 +51,13 @@ nlohmann::json ApiService::directive_json(const RunRow& run) const {
   return directive;
 }
 
-ApiResponse ApiService::register_run(const ApiRequest& request) {
+ApiResponse register_run(ApiCall& call) {
+  const ApiRequest& request = call.request;
+  auto& store = call.ctx.store;
   auto token = bearer_token(request.authorization);
   if (!token)
     return api_error(401, "unauthenticated", "register needs 'Authorization: Bearer <kiln.token>'");
-  auto body = parse_json(request.body, "register request", config_.max_body_bytes);
+  auto body = parse_json(request.body, "register request", call.ctx.config.max_body_bytes);
   if (!body || !body->is_object())
     return api_error(400, "malformed", "the body must be a JSON object");
   const auto* node_json = json_path(*body, {"node"});
@@ -77,7 +81,7 @@ ApiResponse ApiService::register_run(const ApiRequest& request) {
       node.macs.push_back(m.get<std::string>());
     }
   }
-  auto found = store_.find_run_by_token_hash(token_hash(*token));
+  auto found = store.find_run_by_token_hash(token_hash(*token));
   if (!found) return api_error(503, "store_unavailable", found.error().message);
   if (!*found) return api_error(403, "forbidden", "no burn-in was started with this token");
   const RunRow& run = **found;
@@ -93,28 +97,32 @@ ApiResponse ApiService::register_run(const ApiRequest& request) {
         fmt::format("run {} already holds {} artifacts ({}); start a new burn-in for this node",
                     run.id, run.artifact_count, run.state));
   }
-  if (auto s = store_.upsert_node(node); !s)
+  if (auto s = store.upsert_node(node); !s)
     return api_error(503, "store_unavailable", s.error().message);
   if (run.state == "started") {
-    if (auto s = store_.set_run_state(run.id, "registered"); !s) {
+    if (auto s = store.set_run_state(run.id, "registered"); !s) {
       return api_error(503, "store_unavailable", s.error().message);
     }
   }
+  (void)store.record_heartbeat(run.id);  // the runner's first sign of life
   return ApiResponse{200,
                      {{"run_id", run.id},
                       {"acknowledged", run.acked_seq},
-                      {"config", config_summary(node)},
+                      {"config", config_summary(call.ctx, node)},
                       {"directive", directive_json(run)}}};
 }
 
-ApiResponse ApiService::post_heartbeat(const RunRow& run) {
-  if (auto s = store_.record_heartbeat(run.id); !s)
+ApiResponse post_heartbeat(ApiCall& call) {
+  const RunRow& run = call.run;
+  if (auto s = call.ctx.store.record_heartbeat(run.id); !s)
     return api_error(503, "store_unavailable", s.error().message);
   return ApiResponse{200, {{"acknowledged", run.acked_seq}, {"directive", directive_json(run)}}};
 }
 
-ApiResponse ApiService::post_report(const ApiRequest& request, const RunRow& run) {
-  auto body = parse_json(request.body, "report", config_.max_body_bytes);
+ApiResponse post_report(ApiCall& call) {
+  const RunRow& run = call.run;
+  note_runner_contact(call.ctx.store, run, call.ctx.config.runner_timeout);
+  auto body = parse_json(call.request.body, "report", call.ctx.config.max_body_bytes);
   if (!body || !body->is_object())
     return api_error(400, "malformed", "the body must be a JSON object (report.json)");
   auto verdict = json_string(*body, "verdict");
@@ -129,10 +137,15 @@ ApiResponse ApiService::post_report(const ApiRequest& request, const RunRow& run
         200,
         {{"stored", false}, {"verdict", run.verdict}, {"note", "the report was stored before"}}};
   }
-  if (auto s = store_.store_report(run.id, body->dump(), *verdict); !s) {
+  if (auto s = call.ctx.store.store_report(run.id, body->dump(), *verdict); !s) {
     return api_error(503, "store_unavailable", s.error().message);
   }
   return ApiResponse{200, {{"stored", true}, {"verdict", *verdict}}};
+}
+
+ApiResponse get_directive(ApiCall& call) {
+  note_runner_contact(call.ctx.store, call.run, call.ctx.config.runner_timeout);
+  return ApiResponse{200, directive_json(call.run)};
 }
 
 }  // namespace kiln::orchestrator

@@ -4,6 +4,7 @@
 
 #include "analysis/delivery_summary.hpp"
 #include "api/tokens.hpp"
+#include "ironic/kernel_params.hpp"
 #include "kiln/json_input.hpp"
 #include "log/log.hpp"
 
@@ -35,13 +36,13 @@ nlohmann::json verdict_extra(const RunRow& run, const std::string& report_url) {
 
 }  // namespace
 
-BurninDriver::BurninDriver(RunStore& store, const ApiService& api, IronicSettings settings)
+BurninDriver::BurninDriver(RunStore& store, OrchestratorEndpoint endpoint, IronicSettings settings)
     : store_(store),
-      api_(api),
+      endpoint_(std::move(endpoint)),
       settings_(std::move(settings)),
       ironic_(settings_.url,
               std::chrono::duration_cast<std::chrono::milliseconds>(settings_.request_timeout)),
-      decommission_(store_, api_, settings_, ironic_) {}
+      decommission_(store_, endpoint_, settings_, ironic_) {}
 
 BurninDriver::~BurninDriver() {
   stop();
@@ -213,7 +214,8 @@ Expected<BurninDriver::StepResult> BurninDriver::step_start(const RunRow& run) {
        {{"op", "add"}, {"path", "/instance_info/ramdisk"}, {"value", settings_.ramdisk_url}},
        {{"op", "add"},
         {"path", "/instance_info/kernel_append_params"},
-        {"value", api_.kernel_params(uuid, token, run.kind)}},
+        {"value", kernel_params(endpoint_.public_url, uuid, token, run.kind,
+                                settings_.extra_kernel_params)}},
        {{"op", "replace"}, {"path", "/deploy_interface"}, {"value", settings_.deploy_interface}},
        {{"op", "add"},
         {"path", "/extra/kiln"},
@@ -255,7 +257,7 @@ Expected<BurninDriver::StepResult> BurninDriver::step_judge(const RunRow& run) {
 
 Expected<BurninDriver::StepResult> BurninDriver::step_verdict(const RunRow& run, bool passed) {
   const auto& uuid = run.node_uuid;
-  std::string report_url = fmt::format("{}/v1/runs/{}/report", api_.public_url(), run.id);
+  std::string report_url = fmt::format("{}/v1/runs/{}/report", endpoint_.public_url, run.id);
   auto extra = verdict_extra(run, report_url);
   std::string reason = passed ? "" : first_failure(run);
   std::vector<Outlier> flagged;

@@ -17,7 +17,7 @@
 #include <mutex>
 #include <thread>
 
-#include "api/api_service.hpp"
+#include "config/orchestrator_endpoint.hpp"
 #include "ironic/decommission_driver.hpp"
 #include "ironic/driver_common.hpp"
 #include "ironic/ironic_client.hpp"
@@ -27,7 +27,7 @@ namespace kiln::orchestrator {
 
 class BurninDriver {
  public:
-  BurninDriver(RunStore& store, const ApiService& api, IronicSettings settings);
+  BurninDriver(RunStore& store, OrchestratorEndpoint endpoint, IronicSettings settings);
   ~BurninDriver();
   BurninDriver(const BurninDriver&) = delete;
   BurninDriver& operator=(const BurninDriver&) = delete;
@@ -49,7 +49,7 @@ class BurninDriver {
   Status move(const RunRow& run, const std::string& next);
 
   RunStore& store_;
-  const ApiService& api_;
+  OrchestratorEndpoint endpoint_;
   IronicSettings settings_;
   std::optional<OutlierSettings> outliers_;
   IronicClient ironic_;

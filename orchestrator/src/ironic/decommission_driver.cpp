@@ -36,8 +36,7 @@ std::optional<std::string> DecommissionSteps::refusal(const RunRow& run) {
         run.id);
   }
   auto document = parse_json((*certificate)->document, "stored certificate", kDefaultJsonLimit);
-  std::optional<signature::PublicKey> trusted;
-  if (api_.signing_key()) trusted = api_.signing_key()->public_key;
+  const std::optional<signature::PublicKey>& trusted = endpoint_.certificate_key;
   auto verified = document ? signature::verify_document(*document, trusted)
                            : Expected<signature::Verification>(document.error());
   if (!verified) {
@@ -80,7 +79,7 @@ Expected<StepResult> DecommissionSteps::step_pass(const RunRow& run) {
   if (!certificate) return certificate.error();
   if (!*certificate) return advance(run, "fail");
   const auto& c = **certificate;
-  const std::string base = fmt::format("{}/v1/runs/{}", api_.public_url(), run.id);
+  const std::string base = fmt::format("{}/v1/runs/{}", endpoint_.public_url, run.id);
   nlohmann::json extra{{"state", "decommissioned"},
                        {"verdict", run.verdict},
                        {"run_id", run.id},
@@ -104,7 +103,7 @@ Expected<StepResult> DecommissionSteps::step_fail(const RunRow& run) {
       {"state", "decommission-failed"},
       {"verdict", run.verdict},
       {"run_id", run.id},
-      {"report_url", fmt::format("{}/v1/runs/{}/report", api_.public_url(), run.id)},
+      {"report_url", fmt::format("{}/v1/runs/{}/report", endpoint_.public_url, run.id)},
       {"reason", reason}};
   nlohmann::json patch =
       nlohmann::json::array({{{"op", "add"}, {"path", "/extra/kiln"}, {"value", extra}}});

@@ -21,8 +21,8 @@
 #include <map>
 #include <optional>
 
-#include "api/api_service.hpp"
 #include "config/orchestrator_config.hpp"
+#include "config/orchestrator_endpoint.hpp"
 #include "ironic/driver_common.hpp"
 #include "ironic/ironic_client.hpp"
 #include "store/run_store.hpp"
@@ -34,9 +34,9 @@ std::string retired_reason(const CertificateRow& certificate);
 
 class DecommissionSteps {
  public:
-  DecommissionSteps(RunStore& store, const ApiService& api, const IronicSettings& settings,
-                    IronicClient& ironic)
-      : store_(store), api_(api), settings_(settings), ironic_(ironic) {}
+  DecommissionSteps(RunStore& store, const OrchestratorEndpoint& endpoint,
+                    const IronicSettings& settings, IronicClient& ironic)
+      : store_(store), endpoint_(endpoint), settings_(settings), ironic_(ironic) {}
 
   // The step for a decommission run in its driver state, or nullopt where the
   // burn-in step applies.
@@ -53,7 +53,7 @@ class DecommissionSteps {
   Expected<StepResult> advance(const RunRow& run, const std::string& next);
 
   RunStore& store_;
-  const ApiService& api_;
+  const OrchestratorEndpoint& endpoint_;
   const IronicSettings& settings_;
   IronicClient& ironic_;
   // When the judge first saw a PASS without its certificate (in memory: a

@@ -138,6 +138,7 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
     response_.set(http::field::server, "kiln-orchestrator");
     response_.set(http::field::content_type,
                   api.content_type.empty() ? "application/json" : api.content_type);
+    for (const auto& [name, value] : api.headers) response_.set(name, value);
     response_.keep_alive(keep_alive);
     // A text answer (the certificate's HTML page) is sent as is; else the JSON body.
     response_.body() =

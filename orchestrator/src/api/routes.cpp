@@ -1,0 +1,52 @@
+// The orchestrator's API, one line per endpoint. docs/orchestrator.md lists
+// the same endpoints for operators; tests/orchestrator/routes_test.cpp walks
+// every line with every method and token.
+#include "api/routes.hpp"
+
+#include <array>
+
+#include "api/artifact_batches.hpp"
+#include "api/certificate_endpoints.hpp"
+#include "api/operator_endpoints.hpp"
+#include "api/runner_endpoints.hpp"
+
+namespace kiln::orchestrator {
+namespace {
+
+using enum Access;
+
+constexpr std::array kRoutes{
+    // The runner, with its run's token.
+    Route{"POST", "/v1/runs/register", self_checked, register_run},
+    Route{"POST", "/v1/runs/{run}/artifacts", run_token, post_artifacts},
+    Route{"POST", "/v1/runs/{run}/heartbeat", run_token, post_heartbeat},
+    Route{"POST", "/v1/runs/{run}/report", run_token, post_report},
+    Route{"GET", "/v1/runs/{run}/directive", run_token, get_directive},
+    Route{"POST", "/v1/runs/{run}/certificate", run_token, post_certificate},
+    // Operators.
+    Route{"POST", "/v1/burnins", operator_token, start_burnins},
+    Route{"POST", "/v1/decommissions", operator_token, start_decommissions},
+    Route{"GET", "/v1/runs", operator_token, get_runs},
+    Route{"GET", "/v1/runs/{run}", operator_token, get_run},
+    Route{"GET", "/v1/runs/{run}/report", operator_token, get_run_report},
+    Route{"GET", "/v1/runs/{run}/artifacts", operator_token, get_run_artifacts},
+    Route{"POST", "/v1/runs/{run}/abort", operator_token, abort_run},
+    Route{"GET", "/v1/runs/{run}/certificate", operator_token, get_certificate},
+    Route{"GET", "/v1/runs/{run}/certificate.html", operator_token, get_certificate_html},
+    Route{"GET", "/v1/nodes", operator_token, get_nodes},
+    Route{"GET", "/v1/nodes/{node}", operator_token, get_node},
+    Route{"GET", "/v1/nodes/{node}/certificate", operator_token, get_node_certificate},
+    Route{"GET", "/v1/deliveries", operator_token, get_deliveries},
+    Route{"GET", "/v1/deliveries/{delivery}", operator_token, get_delivery},
+    Route{"GET", "/v1/deliveries/{delivery}/summary", operator_token, get_delivery_summary},
+    // Anyone: the key that checks decommission certificates.
+    Route{"GET", "/v1/certificate-key", open, get_certificate_key},
+};
+
+}  // namespace
+
+std::span<const Route> api_routes() {
+  return kRoutes;
+}
+
+}  // namespace kiln::orchestrator
