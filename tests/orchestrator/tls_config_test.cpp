@@ -7,6 +7,7 @@
 #include "config/orchestrator_config.hpp"
 #include "server/http_server.hpp"
 #include "store/run_store.hpp"
+#include "test_dir.hpp"
 
 namespace kiln::orchestrator {
 namespace {
@@ -28,7 +29,7 @@ TEST(TlsConfigTest, AnUnknownTlsKeyIsAnError) {
 }
 
 TEST(TlsConfigTest, TheServerRefusesHalfOrUnreadableTls) {
-  auto store = open_run_store("sqlite://" + ::testing::TempDir() + "/kiln-tls-config.db");
+  auto store = open_run_store(sqlite_url(fresh_test_dir("kiln-tls-config")));
   ASSERT_TRUE(store) << store.error().message;
   OrchestratorConfig config;
   config.operator_token = "operator-token-0123456789";
