@@ -63,6 +63,11 @@ int main(int argc, char** argv) {
                {{"path", config->certificate_key}});
     }
     HttpServer server(service, *config);
+    server.on_reload([&service]() {  // SIGHUP: systemctl reload kiln-orchestrator
+      (void)notify_service_manager("RELOADING=1");
+      (void)service.reload_configs();
+      (void)notify_service_manager("READY=1");
+    });
     auto bound = server.bind();
     if (!bound) {
       log_line(LogLevel::error, "cannot listen", {{"error", bound.error().message}});

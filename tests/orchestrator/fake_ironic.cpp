@@ -38,7 +38,9 @@ std::pair<int, std::string> FakeIronic::answer(const test_support::HttpRequest& 
   }
   auto json = nlohmann::json::parse(request.body, nullptr, false);
   const std::string base = "/v1/nodes/" + node["uuid"].get<std::string>();
-  if (deleted) return {404, fault("Node " + node["uuid"].get<std::string>() + " could not be found.")};
+  if (deleted)
+    return {404, fault("Node " + node["uuid"].get<std::string>() + " could not be found.")};
+  if (method == "GET" && path == "/v1") return {200, R"({"id":"v1"})"};  // the API root
   if (method == "GET" && path == base) return {200, node.dump()};
   if (method == "DELETE" && path == base) {
     requests.push_back("DELETE");
@@ -66,9 +68,9 @@ std::pair<int, std::string> FakeIronic::answer(const test_support::HttpRequest& 
     } else if (state == "active" && (target == "rebuild" || target == "deleted")) {
       // Ironic: a retired node ends 'manageable' after (automated) cleaning.
       const bool cleaned = node["automated_clean"] == true;
-      state = target == "rebuild"                           ? "active"
-              : node["retired"] == true && cleaned          ? "manageable"
-                                                            : "available";
+      state = target == "rebuild"                  ? "active"
+              : node["retired"] == true && cleaned ? "manageable"
+                                                   : "available";
     } else if (state == "available" && target == "manage") {
       state = "manageable";
     } else {

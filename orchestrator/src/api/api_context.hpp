@@ -4,6 +4,7 @@
 // functions, see routes.cpp) get it through their ApiCall.
 #pragma once
 
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -15,13 +16,32 @@
 
 namespace kiln::orchestrator {
 
+// The profiles and deliveries of config_dir as last (re)loaded. A reload
+// (SIGHUP) swaps in a whole new set; a request holds the set it took with
+// get() to its end, whatever a reload does meanwhile.
+class ConfigSnapshot {
+ public:
+  [[nodiscard]] std::shared_ptr<const ConfigSet> get() const {
+    std::lock_guard lock(mu_);
+    return set_;
+  }
+  void replace(std::shared_ptr<const ConfigSet> set) {
+    std::lock_guard lock(mu_);
+    set_ = std::move(set);
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::shared_ptr<const ConfigSet> set_;  // null: nodes get no config summary
+};
+
 struct ApiContext {
   ApiContext(RunStore& run_store, OrchestratorConfig orchestrator_config)
       : store(run_store), config(std::move(orchestrator_config)) {}
 
   RunStore& store;
   OrchestratorConfig config;
-  std::optional<ConfigSet> configs;  // from config.config_dir; none: nodes get no config summary
+  ConfigSnapshot configs;                            // from config.config_dir
   std::optional<signature::SigningKey> signing_key;  // none: certificates are refused
   std::mutex start_mu;  // two concurrent starts must not both pass the "not busy" check
 };

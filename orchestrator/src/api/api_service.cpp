@@ -5,6 +5,7 @@
 #include "api/access.hpp"
 #include "api/artifact_batches.hpp"
 #include "api/routes.hpp"
+#include "log/log.hpp"
 
 namespace kiln::orchestrator {
 namespace {
@@ -51,14 +52,29 @@ ApiResponse api_error(int status, std::string code, std::string message) {
 
 ApiService::ApiService(RunStore& store, OrchestratorConfig config)
     : ctx_(store, std::move(config)) {
-  if (!ctx_.config.config_dir.empty()) {
-    auto loaded = load_config_dir(ctx_.config.config_dir);
-    if (loaded) ctx_.configs = std::move(*loaded);
-  }
+  (void)reload_configs();  // a mistake is logged; nodes then register without a config
   if (ctx_.config.public_url.empty())
     ctx_.config.public_url =
         fmt::format("{}://{}:{}", ctx_.config.tls_cert.empty() ? "http" : "https",
                     ctx_.config.listen, ctx_.config.port);
+}
+
+Status ApiService::reload_configs() {
+  const std::string& dir = ctx_.config.config_dir;
+  if (dir.empty()) return ok();
+  auto loaded = load_config_dir(dir);
+  if (!loaded) {
+    log_line(LogLevel::error, "config_dir not loaded; the profiles and deliveries in use stay",
+             {{"config_dir", dir}, {"error", loaded.error().message}});
+    return loaded.error();
+  }
+  auto fresh = std::make_shared<const ConfigSet>(std::move(*loaded));
+  const auto profiles = std::to_string(fresh->profiles.size());
+  const auto deliveries = std::to_string(fresh->deliveries.size());
+  ctx_.configs.replace(std::move(fresh));
+  log_line(LogLevel::info, "config_dir loaded",
+           {{"config_dir", dir}, {"profiles", profiles}, {"deliveries", deliveries}});
+  return ok();
 }
 
 OrchestratorEndpoint ApiService::endpoint() const {

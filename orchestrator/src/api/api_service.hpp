@@ -30,6 +30,11 @@ class ApiService {
   // Whether handle_async answers `request` without a blocking store write.
   static bool is_artifact_batch(const ApiRequest& request);
 
+  // Reads config_dir's profiles and deliveries again and swaps them in whole
+  // (SIGHUP: systemctl reload); requests in flight keep the set they started
+  // with. On an error (logged, with file:line) the set in use stays.
+  Status reload_configs();
+
   void set_public_url(std::string url) { ctx_.config.public_url = std::move(url); }
   [[nodiscard]] const std::string& public_url() const { return ctx_.config.public_url; }
   // The key that signs decommission certificates (none: they are refused).

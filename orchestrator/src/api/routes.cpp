@@ -7,6 +7,7 @@
 
 #include "api/artifact_batches.hpp"
 #include "api/certificate_endpoints.hpp"
+#include "api/health_endpoints.hpp"
 #include "api/operator_endpoints.hpp"
 #include "api/runner_endpoints.hpp"
 
@@ -39,8 +40,10 @@ constexpr std::array kRoutes{
     Route{"GET", "/v1/deliveries", operator_token, get_deliveries},
     Route{"GET", "/v1/deliveries/{delivery}", operator_token, get_delivery},
     Route{"GET", "/v1/deliveries/{delivery}/summary", operator_token, get_delivery_summary},
-    // Anyone: the key that checks decommission certificates.
+    // Anyone: the key that checks decommission certificates; the health probes.
     Route{"GET", "/v1/certificate-key", open, get_certificate_key},
+    Route{"GET", "/healthz", open, get_healthz},
+    Route{"GET", "/readyz", open, get_readyz},
 };
 
 }  // namespace

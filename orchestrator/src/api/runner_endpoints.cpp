@@ -19,11 +19,12 @@ std::optional<std::string> short_string(const nlohmann::json& j, std::string_vie
 }
 
 nlohmann::json config_summary(const ApiContext& ctx, const NodeRecord& node) {
-  if (!ctx.configs) return nullptr;
+  const auto configs = ctx.configs.get();  // this request's set, whatever a reload does meanwhile
+  if (!configs) return nullptr;
   FruInfo fru;
   fru.product_asset_tag = node.asset_tag;
   fru.product_serial = node.serial;
-  auto resolved = resolve(*ctx.configs, fru);
+  auto resolved = resolve(*configs, fru);
   if (!resolved) return {{"error", resolved.error().message}};
   nlohmann::json stages = nlohmann::json::array();
   for (const auto& s : resolved->profile.stages) stages.push_back(s.stage);

@@ -50,6 +50,12 @@ Expected<nlohmann::json> IronicClient::call(const std::string& method, const std
   return std::move(*parsed);
 }
 
+Status IronicClient::reachable() {
+  auto r = call("GET", "/v1", "");
+  if (!r) return r.error();
+  return ok();
+}
+
 Expected<nlohmann::json> IronicClient::get_node(const std::string& uuid) {
   return call("GET", "/v1/nodes/" + uuid, "");
 }

@@ -19,6 +19,8 @@ class IronicClient {
   IronicClient(std::string url, std::chrono::milliseconds timeout)
       : url_(std::move(url)), timeout_(timeout) {}
 
+  // Whether Ironic answers (GET /v1, its API root; GET /readyz).
+  Status reachable();
   Expected<nlohmann::json> get_node(const std::string& uuid);
   // JSON Patch operations (RFC 6902) on the node.
   Status patch_node(const std::string& uuid, const nlohmann::json& operations);

@@ -72,6 +72,9 @@ class RunStore {
  public:
   virtual ~RunStore() = default;
   [[nodiscard]] virtual std::string backend() const = 0;
+  // Whether the store takes a write now (GET /readyz): one small durable
+  // write; an error says why not (disk full, read-only, a standby, down).
+  virtual Status check_writable() = 0;
 
   virtual Status upsert_node(const NodeRecord& node) = 0;
   virtual Expected<std::optional<NodeRecord>> find_node(const std::string& uuid) = 0;

@@ -167,6 +167,14 @@ Status SqlRunStore::migrate() {
   return conn_->sync();
 }
 
+Status SqlRunStore::check_writable() {
+  // Rewrites the newest migration's row as it is: a real write, committed and synced.
+  return update(
+      "UPDATE schema_migrations SET applied_at = applied_at "
+      "WHERE version = (SELECT MAX(version) FROM schema_migrations)",
+      {});
+}
+
 Status SqlRunStore::update(const std::string& sql, const std::vector<SqlValue>& params) {
   std::lock_guard lock(mu_);
   auto r = conn_->query(sql, params);

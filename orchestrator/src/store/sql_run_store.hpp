@@ -26,6 +26,7 @@ class SqlRunStore final : public RunStore {
   SqlRunStore& operator=(const SqlRunStore&) = delete;
 
   [[nodiscard]] std::string backend() const override { return conn_->backend(); }
+  Status check_writable() override;
   Status upsert_node(const NodeRecord& node) override;
   Expected<std::optional<NodeRecord>> find_node(const std::string& uuid) override;
   Expected<std::vector<NodeRecord>> list_nodes() override;
