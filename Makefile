@@ -14,14 +14,16 @@ BUILD_PACKAGES := build-essential cmake ninja-build ccache pkg-config \
 TOOL_PACKAGES := ipmitool openipmi stress-ng fio smartmontools e2fsprogs iperf3 dmidecode ethtool \
   util-linux iproute2 iputils-ping procps memtester stressapptest postgresql ironic-common curl
 TEST_PACKAGES := python3 python3-jsonschema python3-yaml
+# make package and its test (tests/packaging): a Debian 12 root, booted with systemd-nspawn; lintian.
+PACKAGE_TEST_PACKAGES := mmdebstrap systemd-container lintian
 # The boot image (image/build.sh) and its QEMU tests (tests-hw/): tools the image
 # carries beyond TOOL_PACKAGES, what packs it (cpio, zstd, GRUB, xorriso), and
 # QEMU with UEFI firmware. Debian's kernel is downloaded (apt-get download), not installed.
 IMAGE_PACKAGES := busybox-static nvme-cli hdparm sg3-utils kmod file binutils cpio zstd ca-certificates \
   grub-common grub-pc-bin grub-efi-amd64-bin xorriso mtools qemu-system-x86 qemu-utils ovmf
-PACKAGES := $(BUILD_PACKAGES) $(TOOL_PACKAGES) $(TEST_PACKAGES) $(IMAGE_PACKAGES)
+PACKAGES := $(BUILD_PACKAGES) $(TOOL_PACKAGES) $(TEST_PACKAGES) $(PACKAGE_TEST_PACKAGES) $(IMAGE_PACKAGES)
 
-.PHONY: all deps build build-asan image test test-asan demo clean format
+.PHONY: all deps build build-asan image test test-asan demo clean format package
 
 all: build
 
@@ -47,6 +49,16 @@ build-asan: deps
 # build/image: kiln.kernel, kiln.initramfs, kiln.iso (image/README.md); rebuilt only when an input changed.
 image: build
 	./image/build.sh --runner build/bin/kiln-runner --out build/image
+
+# Debian packages in build-package/packages (docs/install.md): kiln-common, kiln-orchestrator,
+# kiln-runner, and kiln-image when build/image holds `make image` output (it is not built here).
+# The version comes from git describe; file dates from the commit, so a rebuild is byte-identical.
+package: deps
+	cmake --preset package -DKILN_PACKAGE_VERSION=$$(./packaging/version.sh $$(sed -n 's/^project(kiln VERSION \([0-9.]*\).*/\1/p' CMakeLists.txt))
+	cmake --build --preset package -j $(JOBS)
+	rm -rf build-package/packages
+	cd build-package && SOURCE_DATE_EPOCH=$$(git log -1 --format=%ct) cpack -G DEB
+	@ls -l build-package/packages/*.deb
 
 # The hw tests (label hw) boot build/image in QEMU.
 test: build image
