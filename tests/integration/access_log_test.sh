@@ -4,7 +4,8 @@
 # output: not the operator token, not a run's token (Authorization headers,
 # the kernel command line), not a token sent in a query string, not the
 # password of an Ironic URL, not a password in a request body. The real
-# kiln-runner streams an inventory run through it.
+# kiln-runner streams an inventory run through it. SIGHUP reloads config_dir
+# while a keep-alive connection stays open and answering.
 #   access_log_test.sh BIN_DIR SOURCE_DIR
 set -euo pipefail
 bin=$1; src=$2
@@ -33,6 +34,32 @@ code() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
 [ "$(code "$url/v1/runs?token=$OP")" = 401 ] || fail "a query-string token was let in"
 [ "$(code -X POST -H "Authorization: Bearer $OP" -d "{\"nodes\": [], \"password\": \"$body_secret\"}" \
   "$url/v1/burnins")" = 400 ] || fail "a bad burn-in start was accepted"
+
+# SIGHUP (systemctl reload) reads config_dir again; a keep-alive connection open across it
+# goes on answering on the same socket, and a delivery added meanwhile resolves.
+printf 'delivery: PO-RELOAD\nprofile: burnin\n' > "$tmp/configs/deliveries/reload.yaml"
+python3 - "$port" "$orch_pid" "$tmp/orch.log" "$OP" <<'PY' || fail "the reload dropped a connection or did not load"
+import http.client, json, os, signal, sys, time
+port, pid, log, op = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
+conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+def get(path):
+    conn.request("GET", path, headers={"Authorization": "Bearer " + op})
+    r = conn.getresponse(); body = r.read()
+    return r.status, json.loads(body)
+assert get("/healthz")[0] == 200
+sock = conn.sock
+loaded = open(log).read().count('msg="config_dir loaded"')
+os.kill(pid, signal.SIGHUP)
+for _ in range(100):
+    if open(log).read().count('msg="config_dir loaded"') > loaded: break
+    time.sleep(0.05)
+else:
+    raise SystemExit("no 'config_dir loaded' line after SIGHUP")
+last = [l for l in open(log).read().splitlines() if 'msg="config_dir loaded"' in l][-1]
+assert "deliveries=2" in last, last  # po.yaml and the new reload.yaml
+assert get("/readyz")[0] == 200 and conn.sock is sock, "a new connection was needed"
+print("SIGHUP: config_dir reloaded, the keep-alive connection kept")
+PY
 
 # Restarted with an Ironic nobody answers at (port 9), behind basic auth: the
 # driver's errors name its URL, the token it makes goes into a kernel command line.
