@@ -13,7 +13,8 @@ BUILD_PACKAGES := build-essential cmake ninja-build ccache pkg-config \
   libsqlite3-dev libpq-dev libssl-dev zlib1g-dev libgtest-dev libgmock-dev libbenchmark-dev
 TOOL_PACKAGES := ipmitool openipmi stress-ng fio smartmontools e2fsprogs iperf3 dmidecode ethtool \
   util-linux iproute2 iputils-ping procps memtester stressapptest postgresql ironic-common curl
-TEST_PACKAGES := python3 python3-jsonschema python3-yaml
+# promtool (prometheus) checks /metrics; the dashboard is tested in a real headless Chromium.
+TEST_PACKAGES := python3 python3-jsonschema python3-yaml prometheus chromium chromium-driver python3-selenium
 # make package and its test (tests/packaging): a Debian 12 root, booted with systemd-nspawn; lintian.
 PACKAGE_TEST_PACKAGES := mmdebstrap systemd-container lintian
 # The boot image (image/build.sh) and its QEMU tests (tests-hw/): tools the image

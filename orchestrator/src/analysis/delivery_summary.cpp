@@ -161,6 +161,9 @@ std::optional<nlohmann::json> delivery_summary(const std::string& tag,
       if (!has) missing.push_back(m->node->uuid);
     }
     f["missing"] = missing;
+    nlohmann::json per_node = nlohmann::json::array();  // the dashboard's strip plot
+    for (const auto& [m, v] : g.values) per_node.push_back({{"node", m->node->uuid}, {"value", v}});
+    f["values"] = per_node;
     if (stats.n < static_cast<std::size_t>(rule.min_batch)) {
       f["outlier_verdict"] = fmt::format(
           "none: {} node{} with this figure, fewer than the {} an outlier verdict needs", stats.n,

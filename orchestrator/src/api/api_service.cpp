@@ -2,10 +2,15 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <chrono>
+
 #include "api/access.hpp"
 #include "api/artifact_batches.hpp"
 #include "api/routes.hpp"
 #include "log/log.hpp"
+#include "metrics/metrics.hpp"
+#include "ui/ui_endpoints.hpp"
 
 namespace kiln::orchestrator {
 namespace {
@@ -24,6 +29,9 @@ ApiResponse dispatch(ApiContext& ctx, const ApiRequest& request, RouteMatch matc
       break;
     case Access::operator_token:
       if (auto refused = authorize_operator(ctx, request)) return *refused;
+      break;
+    case Access::reader:
+      if (auto refused = authorize_reader(ctx, request)) return *refused;
       break;
     case Access::run_token:
       if (auto refused = authorize_runner(ctx, request, call.params.get("run"), call.run))
@@ -91,6 +99,11 @@ ApiResponse ApiService::handle(const ApiRequest& request) noexcept {
                        fmt::format("request body of {} bytes exceeds the limit of {} bytes",
                                    request.body.size(), ctx_.config.max_body_bytes));
     }
+    if (is_ui_index(request.target)) {  // "/ui/": the table has no empty segment
+      ApiRequest index = request;
+      index.target = "/ui/index.html";
+      return handle(index);
+    }
     auto match = match_route(api_routes(), request.method, request.target);
     if (match.route != nullptr) return dispatch(ctx_, request, std::move(match));
     // The target is echoed only in part: it may be 8 KiB of anything.
@@ -117,7 +130,16 @@ bool ApiService::is_artifact_batch(const ApiRequest& request) {
   return request.method == "POST" && !batch_run_id(request.target).empty();
 }
 
-void ApiService::handle_async(const ApiRequest& request, const Reply& reply) noexcept {
+void ApiService::handle_async(const ApiRequest& request, const Reply& outer) noexcept {
+  // Every answer is counted (stored or refused) with its latency.
+  const auto received = std::chrono::steady_clock::now();
+  const Reply reply = [outer, received](ApiResponse answer) {
+    Metrics& m = metrics();
+    ++(answer.status == 200 ? m.batches_stored : m.batches_refused);
+    m.batch_seconds.observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - received).count());
+    outer(std::move(answer));
+  };
   try {
     const auto run_id = batch_run_id(request.target);
     if (request.method != "POST" || run_id.empty() || refuse_path_parameter(run_id) ||
@@ -134,6 +156,9 @@ void ApiService::handle_async(const ApiRequest& request, const Reply& reply) noe
     ctx_.store.ingest_async(id, std::move(std::get<std::vector<ArtifactLine>>(parsed)),
                             [reply, run = std::move(run)](Expected<IngestResult> stored) {
                               ApiResponse answer;
+                              if (stored)
+                                metrics().artifact_lines +=
+                                    static_cast<std::uint64_t>(std::max(stored->stored, 0));
                               try {
                                 answer = batch_answer(stored, run);
                               } catch (const std::exception& e) {

@@ -14,6 +14,8 @@ struct ApiRequest {
   std::string target;         // "/v1/runs/run-1/artifacts"
   std::string authorization;  // the Authorization header
   std::string body;
+  std::string cookie = {};  // the Cookie header: the dashboard's session (ui/session.hpp)
+  std::string csrf = {};    // the X-Kiln-CSRF header: a session's POSTs must carry its token
 };
 
 struct ApiResponse {

@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <map>
+#include <optional>
 #include <set>
+#include <string_view>
 
 #include "analysis/delivery_summary.hpp"
 #include "api/tokens.hpp"
@@ -172,6 +174,32 @@ ApiResponse start_runs(ApiCall& call, const std::string& kind) {
   return ApiResponse{201, {{"runs", started}}};
 }
 
+// The number `name` of a target's query ("...?tail=50"); nullopt when absent or not a count.
+std::optional<std::size_t> query_count(const std::string& target, std::string_view name) {
+  const auto q = target.find('?');
+  if (q == std::string::npos) return std::nullopt;
+  std::string_view query(target);
+  query.remove_prefix(q + 1);
+  while (!query.empty()) {
+    const auto end = query.find('&');
+    const auto pair = query.substr(0, end);
+    if (pair.size() > name.size() && pair.substr(0, name.size()) == name &&
+        pair[name.size()] == '=') {
+      std::size_t n = 0;
+      const auto v = pair.substr(name.size() + 1);
+      if (v.empty() || v.size() > 9) return std::nullopt;
+      for (char c : v) {
+        if (c < '0' || c > '9') return std::nullopt;
+        n = n * 10 + static_cast<std::size_t>(c - '0');
+      }
+      return n;
+    }
+    if (end == std::string_view::npos) break;
+    query.remove_prefix(end + 1);
+  }
+  return std::nullopt;
+}
+
 // GET /v1/runs/{run}[/report|/artifacts]
 ApiResponse get_run_part(ApiCall& call, const std::string& part) {
   ApiContext& ctx = call.ctx;
@@ -187,9 +215,13 @@ ApiResponse get_run_part(ApiCall& call, const std::string& part) {
   if (part == "artifacts") {
     auto lines = ctx.store.artifacts(run_id);
     if (!lines) return api_error(503, "store_unavailable", lines.error().message);
+    // ?tail=N: the last N lines only (the dashboard's artifact tail).
+    std::size_t first = 0;
+    if (auto tail = query_count(call.request.target, "tail"); tail && *tail < lines->size())
+      first = lines->size() - *tail;
     nlohmann::json out = nlohmann::json::array();
-    for (const auto& l : *lines) out.push_back(l.line);
-    return ApiResponse{200, {{"run_id", run_id}, {"artifacts", out}}};
+    for (std::size_t i = first; i < lines->size(); ++i) out.push_back((*lines)[i].line);
+    return ApiResponse{200, {{"run_id", run_id}, {"total", lines->size()}, {"artifacts", out}}};
   }
   return ApiResponse{200, run_json(ctx, **run)};
 }

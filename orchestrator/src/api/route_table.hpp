@@ -19,10 +19,11 @@
 namespace kiln::orchestrator {
 
 enum class Access {
-  open,          // no token (the certificate public key)
-  self_checked,  // the handler checks the token itself (register: the token names the run)
-  run_token,     // the run's own bearer token, for the {run} of the path
-  operator_token,
+  open,            // no token (the certificate public key)
+  self_checked,    // the handler checks the token itself (register: the token names the run)
+  run_token,       // the run's own bearer token, for the {run} of the path
+  operator_token,  // the operator: its token or session (api/access.hpp)
+  reader,          // the operator or a viewer token/session: reads
 };
 
 // The values of a route's {name} segments, in pattern order.

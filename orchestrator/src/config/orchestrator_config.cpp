@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "config/analysis_config.hpp"
+#include "config/dashboard_config.hpp"
 #include "log/log.hpp"
 
 namespace kiln::orchestrator {
@@ -55,7 +56,10 @@ Expected<OrchestratorConfig> parse_orchestrator_config(const std::string& yaml_t
                              "outliers",
                              "outlier_k",
                              "outlier_min_batch",
-                             "outlier_min_deviation_percent"},
+                             "outlier_min_deviation_percent",
+                             "viewer_tokens",
+                             "ui_dir",
+                             "metrics_token"},
                             "the orchestrator config", file_name);
         !s) {
       return s.error();
@@ -85,6 +89,7 @@ Expected<OrchestratorConfig> parse_orchestrator_config(const std::string& yaml_t
       if (tls["key"]) c.tls_key = tls["key"].as<std::string>();
     }
     if (auto s = parse_runner_and_outlier_keys(root, c, file_name); !s) return s.error();
+    if (auto s = parse_dashboard_keys(root, c, file_name); !s) return s.error();
     if (root["certificate_key"]) c.certificate_key = root["certificate_key"].as<std::string>();
     if (const auto decommission = root["decommission"]) {
       if (auto s = check_keys(decommission, {"delete_node", "certificate_wait_s"}, "'decommission'",

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstddef>
 #include <string>
+#include <vector>
 
 #include "kiln/expected.hpp"
 
@@ -58,6 +59,10 @@ struct OrchestratorConfig {
   // `runner_timeout`: a run whose runner said nothing this long ends ERROR (0: never).
   std::chrono::seconds runner_timeout{900};
   OutlierSettings outliers;
+  // The dashboard and /metrics (config/dashboard_config.hpp, docs/dashboard.md).
+  std::vector<std::string> viewer_tokens;  // `viewer_tokens`: read-only (GETs), never act
+  std::string ui_dir;                      // `ui_dir`: the dashboard's files; empty: built-in path
+  std::string metrics_token;               // `metrics_token`: GET /metrics needs it (empty: open)
 };
 
 // Reads the file, and operator_token_file when set.

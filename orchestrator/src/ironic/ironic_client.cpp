@@ -4,6 +4,7 @@
 
 #include "kiln/http_client.hpp"
 #include "kiln/json_input.hpp"
+#include "metrics/metrics.hpp"
 
 namespace kiln::orchestrator {
 
@@ -19,15 +20,12 @@ std::string ironic_error_message(const std::string& body) {
   return *inner_text;
 }
 
-Expected<nlohmann::json> IronicClient::call(const std::string& method, const std::string& path,
-                                            const std::string& body) {
-  http::Headers headers{{"X-OpenStack-Ironic-API-Version", kIronicApiVersion},
-                        {"Accept", "application/json"}};
-  if (!body.empty()) headers.emplace_back("Content-Type", "application/json");
-  http::CallOptions options;
-  options.timeout = timeout_;
-  options.user_agent = "kiln-orchestrator";
-  auto reply = http::call(method, url_ + path, headers, body, options);
+namespace {
+
+Expected<nlohmann::json> ironic_call(const std::string& url, const std::string& method,
+                                     const std::string& path, const http::Headers& headers,
+                                     const std::string& body, const http::CallOptions& options) {
+  auto reply = http::call(method, url + path, headers, body, options);
   if (!reply) return make_error("KILN-IRONIC-DOWN", reply.error().message);
   if (reply->status == 409) {
     return make_error("KILN-IRONIC-LOCKED",
@@ -48,6 +46,21 @@ Expected<nlohmann::json> IronicClient::call(const std::string& method, const std
   auto parsed = parse_json(reply->body, "Ironic response", 16U * 1024U * 1024U);
   if (!parsed) return make_error("KILN-IRONIC-DOWN", parsed.error().message);
   return std::move(*parsed);
+}
+
+}  // namespace
+
+Expected<nlohmann::json> IronicClient::call(const std::string& method, const std::string& path,
+                                            const std::string& body) {
+  http::Headers headers{{"X-OpenStack-Ironic-API-Version", kIronicApiVersion},
+                        {"Accept", "application/json"}};
+  if (!body.empty()) headers.emplace_back("Content-Type", "application/json");
+  http::CallOptions options;
+  options.timeout = timeout_;
+  options.user_agent = "kiln-orchestrator";
+  auto answer = ironic_call(url_, method, path, headers, body, options);
+  metrics().count_ironic_call(method, answer ? "ok" : answer.error().code);
+  return answer;
 }
 
 Status IronicClient::reachable() {

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "log/log.hpp"
+#include "metrics/metrics.hpp"
 
 namespace kiln::orchestrator {
 
@@ -176,6 +177,7 @@ Expected<std::vector<ExpiredRun>> RunnerTimeoutSweep::sweep() {
     // read it as an operator's abort.
     if (auto s = store_.store_report(run.id, report.dump(), "ERROR"); !s) return s.error();
     if (auto s = store_.set_directive(run.id, "abort"); !s) return s.error();
+    ++metrics().runner_timeouts;
     ended.push_back({run.id, run.node_uuid, *reason});
   }
   return ended;

@@ -106,7 +106,8 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
                      false);
     auto request = parser_->release();
     ApiRequest api{std::string(request.method_string()), std::string(request.target()),
-                   std::string(request[http::field::authorization]), std::move(request.body())};
+                   std::string(request[http::field::authorization]), std::move(request.body()),
+                   std::string(request[http::field::cookie]), std::string(request["X-Kiln-CSRF"])};
     const bool keep_alive = request.keep_alive();
     ++shared_.in_flight;
     ApiService::Reply reply = [self = this->shared_from_this(), keep_alive](ApiResponse response) {

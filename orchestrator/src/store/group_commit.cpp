@@ -8,6 +8,9 @@
 // while the disk works on the last one.
 #include <fmt/format.h>
 
+#include <chrono>
+
+#include "metrics/metrics.hpp"
 #include "store/sql_run_store.hpp"
 
 namespace kiln::orchestrator {
@@ -53,7 +56,10 @@ void SqlRunStore::writer_loop() {
       if (queue_.empty()) return;  // stopping, nothing left
       group.swap(queue_);
     }
+    const auto began = std::chrono::steady_clock::now();
     CommittedGroup committed{{}, ingest_group(group)};
+    metrics().commit_seconds.observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count());
     committed.done.reserve(group.size());
     for (auto& pending : group) committed.done.push_back(std::move(pending.done));
     group.clear();

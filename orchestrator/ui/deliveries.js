@@ -1,0 +1,23 @@
+"use strict";
+// Deliveries: each one's counts, a progress bar, and its findings (outliers).
+kiln.live(async () => {
+  const {deliveries} = await kiln.api("/v1/deliveries");
+  const rows = await Promise.all(deliveries.map(async d => {
+    let findings = "";
+    try {
+      const s = await kiln.api(`/v1/deliveries/${encodeURIComponent(d.tag)}/summary`);
+      findings = s.outlier_nodes ? `${s.outlier_nodes} node(s) lag their batch` : "none";
+    } catch (e) { findings = e.message; }
+    const done = d.passed + d.failed + d.errored;
+    const bar = kiln.el("div", {class: "bar"});
+    kiln.bar(bar, [["pass", d.passed], ["fail", d.failed], ["error", d.errored], ["running", d.running]], d.nodes);
+    return kiln.el("tr", {"data-delivery": d.tag},
+      kiln.el("td", {}, kiln.el("a", {href: `delivery.html?tag=${encodeURIComponent(d.tag)}`}, d.tag)),
+      kiln.el("td", {class: "num"}, d.nodes), kiln.el("td", {class: "num"}, d.passed),
+      kiln.el("td", {class: "num"}, d.failed), kiln.el("td", {class: "num"}, d.errored),
+      kiln.el("td", {class: "num"}, d.running),
+      kiln.el("td", {}, bar, kiln.el("span", {class: "muted"}, ` ${done}/${d.nodes} done`)),
+      kiln.el("td", {}, findings));
+  }));
+  document.querySelector("#deliveries tbody").replaceChildren(...rows);
+});

@@ -1,0 +1,129 @@
+"use strict";
+// What every dashboard page shares: the session, the JSON API with its cookie,
+// polling that rides out an orchestrator restart, and small DOM helpers.
+const kiln = {
+  session: null,
+  pollMs: Number(new URLSearchParams(location.search).get("poll")) || 3000,
+
+  param(name) { return new URLSearchParams(location.search).get(name) || ""; },
+
+  // el("td", {class: "num"}, "12"): an element with attributes and children.
+  el(tag, attrs, ...children) {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v === undefined || v === null || v === false) continue;
+      // Styles through the CSSOM: the Content-Security-Policy refuses style attributes.
+      if (k === "style") e.style.cssText = v;
+      else if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
+      else e.setAttribute(k, v);
+    }
+    for (const c of children.flat()) {
+      if (c === undefined || c === null) continue;
+      e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+    }
+    return e;
+  },
+
+  banner(text) {
+    const b = document.getElementById("banner");
+    if (!b) return;
+    b.textContent = text || "";
+    b.classList.toggle("shown", !!text);
+  },
+
+  // GET or POST the API; a 401 sends the browser to the login form.
+  async api(path, options = {}) {
+    const headers = {Accept: "application/json"};
+    if (options.method && options.method !== "GET") headers["X-Kiln-CSRF"] = kiln.session ? kiln.session.csrf : "";
+    const answer = await fetch(path, {credentials: "same-origin", cache: "no-store", headers, ...options});
+    if (answer.status === 401) { location.href = "/ui/login.html"; throw new Error("not logged in"); }
+    const body = await answer.json().catch(() => ({}));
+    if (!answer.ok) {
+      const err = new Error((body.error && body.error.message) || `HTTP ${answer.status}`);
+      err.status = answer.status;
+      err.code = body.error && body.error.code;
+      throw err;
+    }
+    return body;
+  },
+
+  // Who is logged in; retried while the orchestrator is away.
+  async whoami() {
+    for (;;) {
+      try {
+        kiln.session = await kiln.api("/ui/session");
+        break;
+      } catch (e) {
+        if (e.message === "not logged in") throw e;
+        kiln.banner("orchestrator unreachable, retrying ...");
+        await new Promise(r => setTimeout(r, kiln.pollMs));
+      }
+    }
+    kiln.banner("");
+    const who = document.getElementById("who");
+    if (who) {
+      who.replaceChildren(kiln.session.role === "viewer" ? "viewer (read-only) " : "operator ",
+        kiln.el("button", {id: "logout", onclick: kiln.logout}, "log out"));
+    }
+    return kiln.session;
+  },
+
+  async logout() {
+    await fetch("/ui/logout", {method: "POST", credentials: "same-origin"});
+    location.href = "/ui/login.html";
+  },
+
+  // Runs refresh() now and every pollMs; a failure (the orchestrator restarting) shows a
+  // banner and the next round tries again, so the page comes back by itself.
+  async live(refresh) {
+    await kiln.whoami();
+    const round = async () => {
+      try {
+        await refresh();
+        kiln.banner("");
+        const u = document.getElementById("updated");
+        if (u) u.textContent = `updated ${new Date().toLocaleTimeString()}, every ${kiln.pollMs / 1000} s`;
+      } catch (e) {
+        if (e.message !== "not logged in") kiln.banner(`orchestrator unreachable (${e.message}), retrying ...`);
+      }
+      setTimeout(round, kiln.pollMs);
+    };
+    round();
+  },
+
+  // The traffic light of a run: pass, fail, error, running, or idle (no run, aborted).
+  light(run) {
+    if (!run) return "idle";
+    if (run.verdict === "PASS") return "pass";
+    if (run.verdict === "FAIL") return "fail";
+    if (run.verdict === "ERROR") return "error";
+    if (run.state === "aborted") return "idle";
+    return "running";
+  },
+
+  bar(target, parts, total) {
+    target.replaceChildren(...parts.filter(p => p[1] > 0).map(([cls, n]) =>
+      kiln.el("span", {class: cls, style: `width:${(100 * n / Math.max(total, 1)).toFixed(2)}%`,
+                       title: `${cls}: ${n}`})));
+  },
+
+  // "GREATER_THAN_OR_EQUAL" -> "≥"
+  comparison(c) {
+    return {EQUAL: "=", NOT_EQUAL: "≠", LESS_THAN: "<", LESS_THAN_OR_EQUAL: "≤", GREATER_THAN: ">",
+            GREATER_THAN_OR_EQUAL: "≥", REGEX_MATCH: "matches", IN_SET: "in"}[c] || c;
+  },
+
+  short(id) { return id.length > 12 ? id.slice(0, 8) + "…" : id; },
+
+  number(v) {
+    if (typeof v !== "number") return String(v);
+    return Math.abs(v) >= 100 ? v.toFixed(1) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toPrecision(3);
+  },
+
+  duration(seconds) {
+    if (!isFinite(seconds) || seconds < 0) return "";
+    if (seconds < 90) return `${Math.round(seconds)} s`;
+    if (seconds < 5400) return `${Math.round(seconds / 60)} min`;
+    return `${(seconds / 3600).toFixed(1)} h`;
+  },
+};

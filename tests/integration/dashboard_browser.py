@@ -1,0 +1,206 @@
+"""The dashboard in a real headless Chromium (selenium + chromedriver) against a real
+kiln-orchestrator; driven by dashboard_test.sh, which made the delivery. Exits non-zero with
+the step that failed; every step leaves a screenshot in --shots."""
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.ui import WebDriverWait
+
+a = argparse.ArgumentParser()
+for name in ("url", "op", "viewer", "run-dir", "feed", "shots", "tmp", "orchestrator", "config",
+             "pid", "port"):
+    a.add_argument("--" + name, required=True)
+args = a.parse_args()
+DELIVERY = "PO-2026-0042"
+
+
+def api(path, token, body=None):
+    req = urllib.request.Request(args.url + path, data=None if body is None else json.dumps(body).encode(),
+                                 headers={"Authorization": "Bearer " + token})
+    with urllib.request.urlopen(req, timeout=10) as answer:
+        return json.load(answer)
+
+
+def browser():
+    o = webdriver.ChromeOptions()
+    o.binary_location = "/usr/bin/chromium"
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-dev-shm-usage", "--window-size=1400,1000",
+                 "--user-data-dir=" + tempfile.mkdtemp(prefix="chromium-", dir=args.tmp)):
+        o.add_argument(flag)
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=o)
+
+
+d = browser()
+wait = WebDriverWait(d, 20)
+step_no = [0]
+
+
+def shot(name):
+    step_no[0] += 1
+    d.save_screenshot(os.path.join(args.shots, f"{step_no[0]:02d}-{name}.png"))
+
+
+def check(ok, what):
+    if not ok:
+        shot("FAILED")
+        print(f"FAIL: {what}", file=sys.stderr)
+        print(f"page {d.current_url}: {d.find_element(By.TAG_NAME, 'body').text[:2000]}", file=sys.stderr)
+        d.quit()
+        sys.exit(1)
+    print(f"ok: {what}")
+
+
+def until(condition, what, timeout=20):
+    try:
+        WebDriverWait(d, timeout).until(lambda _: condition())
+    except Exception:
+        check(False, what)
+    check(True, what)
+
+
+def fetch_status(path, method="POST", csrf=True):
+    """A fetch from the page, with its cookie (and the session's CSRF token unless csrf=False)."""
+    return d.execute_async_script("""
+      const [path, method, csrf, done] = arguments;
+      const headers = csrf && kiln.session ? {"X-Kiln-CSRF": kiln.session.csrf} : {};
+      fetch(path, {method, headers, credentials: "same-origin"}).then(r => done(r.status), e => done(String(e)));
+    """, path, method, csrf)
+
+
+def login(token):
+    d.get(args.url + "/ui/")
+    wait.until(ec.url_contains("/ui/login.html"))
+    box = d.find_element(By.ID, "token")
+    box.clear()
+    box.send_keys(token)
+    d.find_element(By.ID, "login").click()
+
+
+try:
+    # Not logged in: the dashboard sends the browser to the form; a wrong token is refused.
+    login("not-a-token-of-this-orchestrator")
+    until(lambda: d.find_element(By.ID, "failed").is_displayed(), "a wrong token is refused")
+    shot("login-refused")
+    login(args.op)
+    until(lambda: d.find_elements(By.CSS_SELECTOR, f'tr[data-delivery="{DELIVERY}"]'), "deliveries list the delivery")
+    row = d.find_element(By.CSS_SELECTOR, f'tr[data-delivery="{DELIVERY}"]').text
+    check("PO-2026-0042 8 6 1 0 1" in row, f"delivery counts 8 nodes, 6 passed, 1 failed, 1 running: {row!r}")
+    check("1 node(s) lag their batch" in row, "the outlier is a finding of the delivery")
+    cookie = d.get_cookie("kiln_session")
+    check(cookie and cookie["httpOnly"] and cookie.get("sameSite") == "Strict",
+          f"the session cookie is HttpOnly and SameSite=Strict: {cookie}")
+    check(d.execute_script("return document.cookie").find("kiln_session") < 0, "scripts cannot read the cookie")
+    shot("deliveries")
+
+    # The delivery: its grid, the failed disk, the outlier.
+    d.get(f"{args.url}/ui/delivery.html?tag={DELIVERY}&poll=1000")
+    until(lambda: len(d.find_elements(By.CSS_SELECTOR, "#grid .tile")) == 8, "the grid shows the 8 nodes")
+    states = {t.get_attribute("data-node"): t.get_attribute("data-state")
+              for t in d.find_elements(By.CSS_SELECTOR, "#grid .tile")}
+    check(states["node-f"] == "fail" and states["node-6"] == "running" and states["node-0"] == "pass",
+          f"traffic lights: {states}")
+    failed = d.find_element(By.CSS_SELECTOR, '.tile[data-node="node-f"]').text
+    check("reallocated sectors" in failed, f"the failed node's tile shows its first failure: {failed!r}")
+    outlier_tiles = [t.get_attribute("data-node") for t in d.find_elements(By.CSS_SELECTOR, "#grid .tile.outlier")]
+    check(outlier_tiles == ["node-5"], f"only node-5's tile is marked outlier: {outlier_tiles}")
+    points = d.find_elements(By.CSS_SELECTOR, 'svg.strip circle.outlier[data-node="node-5"]')
+    check(len(points) >= 1, "node-5 is highlighted in a strip plot")
+    others = d.find_elements(By.CSS_SELECTOR, "svg.strip circle.outlier:not([data-node=\"node-5\"])")
+    check(not others, "no other point is highlighted")
+    check(d.find_elements(By.CSS_SELECTOR, "svg.strip line.tender"), "the tender line is drawn")
+
+    # Live: a runner streams while the page is open; node-7 appears and its progress moves.
+    feeder = subprocess.Popen([sys.executable, args.feed, args.url, args.op, args.run_dir, "node-7", "S-7",
+                               DELIVERY, "--batches", "42", "--pause", "0.4", "--follow-directive",
+                               "--stream-only"], stdout=subprocess.PIPE, text=True)
+    run7 = feeder.stdout.readline().strip()
+    seen = []
+
+    def progress_of_7():
+        tiles = d.find_elements(By.CSS_SELECTOR, '.tile[data-node="node-7"] .pct')
+        if tiles:
+            value = int(tiles[0].text.split()[0])
+            if not seen or seen[-1] != value:
+                seen.append(value)
+        return len(seen) >= 3 and seen[-1] > seen[0]
+    until(progress_of_7, "node-7's progress moves in the grid without a reload", timeout=30)
+    check(seen == sorted(seen), f"progress only rises: {seen}")
+    shot("delivery-live")
+
+    # The outlier's point opens its node.
+    d.find_element(By.CSS_SELECTOR, 'svg.strip circle.outlier[data-node="node-5"]').click()
+    until(lambda: "node.html?node=node-5" in d.current_url, "a click on the outlier opens node-5")
+    until(lambda: len(d.find_elements(By.CSS_SELECTOR, "#measurements tbody tr")) > 3, "node-5's measurements")
+    check("PASS" in d.find_element(By.ID, "stages").text, "node-5's stages and verdicts")
+    shot("node-outlier")
+
+    d.get(f"{args.url}/ui/node.html?node=node-f")
+    until(lambda: "replace the disk" in d.find_element(By.ID, "stages").text, "the failed disk's diagnosis and remedy")
+    check("FAIL" in d.find_element(By.ID, "measurements").text, "the broken limit's verdict")
+    shot("node-failed-disk")
+
+    # CSRF: a POST of the session without its token is refused.
+    check(fetch_status(f"/v1/runs/{run7}/abort", csrf=False) == 403, "a POST without X-Kiln-CSRF is refused")
+
+    # Abort from the UI, with confirmation; the runner's directive says abort.
+    d.get(f"{args.url}/ui/node.html?node=node-7&poll=1000")
+    until(lambda: d.find_element(By.ID, "abort").is_displayed(), "the operator sees the abort button")
+    d.find_element(By.ID, "abort").click()
+    d.switch_to.alert.dismiss()  # the confirmation: no
+    time.sleep(1.5)
+    check(api(f"/v1/runs/{run7}", args.op)["directive"] == "continue", "a dismissed confirmation aborts nothing")
+    d.find_element(By.ID, "abort").click()
+    d.switch_to.alert.accept()
+    until(lambda: "abort sent" in d.find_element(By.ID, "action").text, "the abort is acknowledged")
+    out, _ = feeder.communicate(timeout=30)
+    check("directive abort" in out, f"the runner read the abort directive: {out!r}")
+    shot("node-aborted")
+
+    # An orchestrator restart: the page says so and comes back by itself, still logged in.
+    d.get(f"{args.url}/ui/delivery.html?tag={DELIVERY}&poll=1000")
+    until(lambda: len(d.find_elements(By.CSS_SELECTOR, "#grid .tile")) == 9, "9 nodes before the restart")
+    os.kill(int(args.pid), signal.SIGTERM)
+    until(lambda: d.find_element(By.ID, "banner").is_displayed(), "the page notices the orchestrator is gone")
+    shot("orchestrator-down")
+    log = open(os.path.join(args.tmp, "orch.log"), "a")
+    again = subprocess.Popen([args.orchestrator, "--config", args.config, "--port", args.port],
+                             stdout=log, stderr=log)
+    open(os.path.join(args.tmp, "orch2.pid"), "w").write(str(again.pid))
+    until(lambda: not d.find_element(By.ID, "banner").is_displayed(), "the page is back after the restart", 30)
+    check("login" not in d.current_url and len(d.find_elements(By.CSS_SELECTOR, "#grid .tile")) == 9,
+          "still logged in, the grid back")
+    shot("after-restart")
+
+    # A viewer sees the same, cannot abort.
+    d.find_element(By.ID, "logout").click()
+    wait.until(ec.url_contains("/ui/login.html"))
+    login(args.viewer)
+    until(lambda: d.find_elements(By.CSS_SELECTOR, f'tr[data-delivery="{DELIVERY}"]'), "the viewer sees the deliveries")
+    check("viewer (read-only)" in d.find_element(By.ID, "who").text, "the page says read-only")
+    d.get(f"{args.url}/ui/node.html?node=node-6&poll=1000")
+    until(lambda: d.find_element(By.CSS_SELECTOR, '[data-fact="state"]').text == "registered", "the viewer sees node-6 running")
+    time.sleep(1.5)
+    check(not d.find_element(By.ID, "abort").is_displayed(), "the viewer gets no abort button")
+    run6 = api("/v1/nodes/node-6", args.op)["latest_run"]["id"]
+    check(fetch_status(f"/v1/runs/{run6}/abort") == 403, "the viewer's abort (with its CSRF token) is refused: 403")
+    check(api(f"/v1/runs/{run6}", args.op)["directive"] == "continue", "node-6's run was not aborted")
+    shot("viewer-node")
+    d.get(f"{args.url}/ui/delivery.html?tag={DELIVERY}")
+    until(lambda: len(d.find_elements(By.CSS_SELECTOR, "svg.strip circle.outlier")) >= 1, "the viewer sees the outlier")
+    shot("viewer-delivery")
+finally:
+    d.quit()
+print("browser checks passed")
