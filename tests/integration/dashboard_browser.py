@@ -13,6 +13,8 @@ import urllib.request
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import (NoSuchElementException, StaleElementReferenceException,
+                                        TimeoutException)
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
@@ -63,10 +65,25 @@ def check(ok, what):
     print(f"ok: {what}")
 
 
+def settled(read):
+    """read() again while the page re-rendered what it held (every poll replaces the nodes)."""
+    for _ in range(20):
+        try:
+            return read()
+        except StaleElementReferenceException:
+            time.sleep(0.1)
+    return read()
+
+
 def until(condition, what, timeout=20):
+    def attempt(_):
+        try:
+            return condition()
+        except (StaleElementReferenceException, NoSuchElementException):
+            return False
     try:
-        WebDriverWait(d, timeout).until(lambda _: condition())
-    except Exception:
+        WebDriverWait(d, timeout).until(attempt)
+    except TimeoutException:
         check(False, what)
     check(True, what)
 
@@ -96,7 +113,7 @@ try:
     shot("login-refused")
     login(args.op)
     until(lambda: d.find_elements(By.CSS_SELECTOR, f'tr[data-delivery="{DELIVERY}"]'), "deliveries list the delivery")
-    row = d.find_element(By.CSS_SELECTOR, f'tr[data-delivery="{DELIVERY}"]').text
+    row = settled(lambda: d.find_element(By.CSS_SELECTOR, f'tr[data-delivery="{DELIVERY}"]').text)
     check("PO-2026-0042 8 6 1 0 1" in row, f"delivery counts 8 nodes, 6 passed, 1 failed, 1 running: {row!r}")
     check("1 node(s) lag their batch" in row, "the outlier is a finding of the delivery")
     cookie = d.get_cookie("kiln_session")
@@ -108,13 +125,14 @@ try:
     # The delivery: its grid, the failed disk, the outlier.
     d.get(f"{args.url}/ui/delivery.html?tag={DELIVERY}&poll=1000")
     until(lambda: len(d.find_elements(By.CSS_SELECTOR, "#grid .tile")) == 8, "the grid shows the 8 nodes")
-    states = {t.get_attribute("data-node"): t.get_attribute("data-state")
-              for t in d.find_elements(By.CSS_SELECTOR, "#grid .tile")}
+    states = settled(lambda: {t.get_attribute("data-node"): t.get_attribute("data-state")
+                              for t in d.find_elements(By.CSS_SELECTOR, "#grid .tile")})
     check(states["node-f"] == "fail" and states["node-6"] == "running" and states["node-0"] == "pass",
           f"traffic lights: {states}")
-    failed = d.find_element(By.CSS_SELECTOR, '.tile[data-node="node-f"]').text
+    failed = settled(lambda: d.find_element(By.CSS_SELECTOR, '.tile[data-node="node-f"]').text)
     check("reallocated sectors" in failed, f"the failed node's tile shows its first failure: {failed!r}")
-    outlier_tiles = [t.get_attribute("data-node") for t in d.find_elements(By.CSS_SELECTOR, "#grid .tile.outlier")]
+    outlier_tiles = settled(lambda: [t.get_attribute("data-node")
+                                     for t in d.find_elements(By.CSS_SELECTOR, "#grid .tile.outlier")])
     check(outlier_tiles == ["node-5"], f"only node-5's tile is marked outlier: {outlier_tiles}")
     points = d.find_elements(By.CSS_SELECTOR, 'svg.strip circle.outlier[data-node="node-5"]')
     check(len(points) >= 1, "node-5 is highlighted in a strip plot")
@@ -141,15 +159,15 @@ try:
     shot("delivery-live")
 
     # The outlier's point opens its node.
-    d.find_element(By.CSS_SELECTOR, 'svg.strip circle.outlier[data-node="node-5"]').click()
+    settled(lambda: d.find_element(By.CSS_SELECTOR, 'svg.strip circle.outlier[data-node="node-5"]').click())
     until(lambda: "node.html?node=node-5" in d.current_url, "a click on the outlier opens node-5")
     until(lambda: len(d.find_elements(By.CSS_SELECTOR, "#measurements tbody tr")) > 3, "node-5's measurements")
-    check("PASS" in d.find_element(By.ID, "stages").text, "node-5's stages and verdicts")
+    check("PASS" in settled(lambda: d.find_element(By.ID, "stages").text), "node-5's stages and verdicts")
     shot("node-outlier")
 
     d.get(f"{args.url}/ui/node.html?node=node-f")
     until(lambda: "replace the disk" in d.find_element(By.ID, "stages").text, "the failed disk's diagnosis and remedy")
-    check("FAIL" in d.find_element(By.ID, "measurements").text, "the broken limit's verdict")
+    check("FAIL" in settled(lambda: d.find_element(By.ID, "measurements").text), "the broken limit's verdict")
     shot("node-failed-disk")
 
     # CSRF: a POST of the session without its token is refused.
@@ -189,7 +207,7 @@ try:
     wait.until(ec.url_contains("/ui/login.html"))
     login(args.viewer)
     until(lambda: d.find_elements(By.CSS_SELECTOR, f'tr[data-delivery="{DELIVERY}"]'), "the viewer sees the deliveries")
-    check("viewer (read-only)" in d.find_element(By.ID, "who").text, "the page says read-only")
+    check("viewer (read-only)" in settled(lambda: d.find_element(By.ID, "who").text), "the page says read-only")
     d.get(f"{args.url}/ui/node.html?node=node-6&poll=1000")
     until(lambda: d.find_element(By.CSS_SELECTOR, '[data-fact="state"]').text == "registered", "the viewer sees node-6 running")
     time.sleep(1.5)
