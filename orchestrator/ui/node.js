@@ -22,14 +22,15 @@ function renderReport(report) {
     kiln.el("td", {}, s.name), kiln.el("td", {class: `verdict-${s.verdict}`}, s.verdict),
     kiln.el("td", {class: "num"}, kiln.duration(s.duration_s)),
     kiln.el("td", {}, ...s.diagnoses.filter(d => d.type !== "PASS").map(d =>
-      kiln.el("div", {class: d.type === "FAIL" ? "finding" : ""}, `${d.component}: ${d.message}`)),
+      kiln.el("div", {class: d.type === "FAIL" ? "finding" : ""},
+        d.component && !d.message.startsWith(d.component) ? `${d.component}: ${d.message}` : d.message)),
       ...s.errors.map(e => kiln.el("div", {class: "finding"}, `${e.symptom}: ${e.message}`))))));
   const rows = [];
   for (const s of stages) {
     for (const m of s.measurements) {
       if (typeof m.value === "string" && !m.limits.length) continue;  // inventory text
       const failed = m.limits.some(l => !l.passed);
-      rows.push(kiln.el("tr", {},
+      rows.push(kiln.el("tr", {"data-failed": failed ? "1" : "0"},
         kiln.el("td", {}, s.name), kiln.el("td", {}, m.name), kiln.el("td", {}, m.component),
         kiln.el("td", {class: "num"}, `${kiln.number(m.value)} ${m.unit}`),
         kiln.el("td", {}, m.limits.map(limitText).join("; ")),
@@ -37,6 +38,8 @@ function renderReport(report) {
           m.limits.length ? (failed ? "FAIL" : "PASS") : "-")));
     }
   }
+  // Broken limits first.
+  rows.sort((a, b) => (b.dataset.failed === "1") - (a.dataset.failed === "1"));
   document.querySelector("#measurements tbody").replaceChildren(...rows);
 }
 
