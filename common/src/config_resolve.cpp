@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <openssl/evp.h>
 
+#include "kiln/catalog/param_check.hpp"
 #include "kiln/config.hpp"
 #include "kiln/text.hpp"
 
@@ -116,6 +117,9 @@ Expected<ConfigSet> load_config_dir(const std::filesystem::path& dir) {
     if (!text) return text.error();
     auto profile = parse_profile(*text, file.string());
     if (!profile) return profile.error();
+    // Every stage and parameter against the catalog, before anything runs
+    // (the runner plans from this set, the orchestrator serves it).
+    if (auto checked = catalog::check_profile(*profile); !checked) return checked.error();
     auto [it, inserted] = set.profiles.emplace(profile->name, *profile);
     if (!inserted) {
       return make_error("KILN-CONFIG", fmt::format("{}: profile '{}' is already defined in {}",

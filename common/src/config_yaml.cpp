@@ -152,6 +152,9 @@ class YamlReader {
                                                                  group_name, fmt::join(known, ", "))));
         }
         out[name] = number(kv.second, "limits." + name);
+        if (auto problem = limit_value_problem(*find_limit_spec(name), out[name]); !problem.empty()) {
+          fail(kv.second, fmt::format("'limits.{}': {}", name, problem));
+        }
       }
     }
     return out;

@@ -10,6 +10,7 @@
 #include "api/api_service.hpp"
 #include "config/orchestrator_config.hpp"
 #include "ironic/burnin_driver.hpp"
+#include "kiln/config.hpp"
 #include "kiln/version.hpp"
 #include "liveness/runner_timeout.hpp"
 #include "log/log.hpp"
@@ -42,6 +43,16 @@ int main(int argc, char** argv) {
       return 2;
     }
     if (port) config->port = *port;
+    // The profiles and deliveries it serves, checked against the catalog like
+    // `kiln-runner plan` does: a bad parameter stops the start, with its file:line.
+    // (A config_dir not there yet serves no node configs, as before.)
+    if (!config->config_dir.empty() && std::filesystem::is_directory(config->config_dir)) {
+      if (auto configs = kiln::load_config_dir(config->config_dir); !configs) {
+        fmt::print(stderr, "kiln-orchestrator: error: config_dir {}: {}\n", config->config_dir,
+                   configs.error().message);
+        return 2;
+      }
+    }
     set_log_level(*parse_log_level(log_level.empty() ? config->log_level : log_level));
     auto store = open_run_store(config->store);
     if (!store) {

@@ -19,7 +19,7 @@ constexpr const char* kProfile = R"(profile: quick
 description: test
 stages:
   - stage: inventory
-  - stage: memory
+  - stage: cpu
     params:
       duration: 10s
       methods: [all, flip]
@@ -49,7 +49,7 @@ TEST(ParseProfile, ReadsStagesAndParams) {
   ASSERT_TRUE(p.ok()) << p.error().message;
   EXPECT_EQ(p->name, "quick");
   ASSERT_EQ(p->stages.size(), 2U);
-  EXPECT_EQ(p->stages[1].stage, "memory");
+  EXPECT_EQ(p->stages[1].stage, "cpu");
   EXPECT_EQ(p->stages[1].params.at("duration").text, "10s");
   EXPECT_EQ(p->stages[1].params.at("duration").where.line, 7);
   EXPECT_TRUE(p->stages[1].params.at("methods").is_list);
@@ -100,6 +100,14 @@ INSTANTIATE_TEST_SUITE_P(
                       false, "f.yaml:5", "unknown limit 'limits.fio.seq_read_mbps'"},
         BadConfigCase{"UnknownLimitGroup", "delivery: A\nprofile: quick\nlimits:\n  gpu:\n    x: 5\n", false,
                       "f.yaml:5", "unknown group"},
+        BadConfigCase{"NegativeMinimum",
+                      "delivery: A\nprofile: quick\nlimits:\n  fio:\n    seq_read_min_mbps: -5\n", false,
+                      "f.yaml:5",
+                      "'limits.fio.seq_read_min_mbps': -5 MB/s is negative; sequential read bandwidth "
+                      "is never below 0"},
+        BadConfigCase{"AbsurdPercentage",
+                      "delivery: A\nprofile: quick\nlimits:\n  network:\n    udp_loss_max_percent: 250\n",
+                      false, "f.yaml:5", "250 % is out of range: UDP datagram loss is from 0 to 100 %"},
         BadConfigCase{"MissingProfileKey", "delivery: A\n", false, "f.yaml:1", "missing required key 'profile'"},
         BadConfigCase{"BadBool", "delivery: A\nprofile: q\nrequire_serial_match_dmi: yes please\n", false,
                       "f.yaml:3", "true or false"},
@@ -143,6 +151,28 @@ TEST_F(ConfigDir, DuplicateDeliveryNamesBothFiles) {
   ASSERT_FALSE(c.ok());
   EXPECT_THAT(c.error().message, HasSubstr("b.yaml:1: delivery 'PO-7' is already defined in"));
   EXPECT_THAT(c.error().message, HasSubstr("a.yaml:1"));
+}
+
+TEST_F(ConfigDir, ProfileParametersAreCheckedAgainstTheCatalog) {
+  // What the runner plans from and the orchestrator serves: every mistake, each with its line.
+  write("profiles/long.yaml",
+        "profile: long\nstages:\n  - stage: disk\n    params:\n      mode: wirte\n"
+        "      selftest: sometimes\n");
+  auto c = load_config_dir(dir_);
+  ASSERT_FALSE(c.ok());
+  EXPECT_THAT(c.error().message,
+              HasSubstr("long.yaml:5: parameter 'mode' of stage 'disk': 'wirte' is not one of: "
+                        "readonly, nondestructive, write"));
+  EXPECT_THAT(c.error().message,
+              HasSubstr("long.yaml:6: parameter 'selftest' of stage 'disk': 'sometimes' is not one "
+                        "of: none, short, long"));
+}
+
+TEST_F(ConfigDir, TheShippedConfigsPassTheCatalog) {
+  auto c = load_config_dir(std::string(KILN_SOURCE_DIR) + "/configs");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  auto hw = load_config_dir(std::string(KILN_SOURCE_DIR) + "/tests-hw/configs");
+  ASSERT_TRUE(hw.ok()) << hw.error().message;
 }
 
 TEST_F(ConfigDir, NotAConfigDir) {

@@ -27,6 +27,24 @@ printf 'profile: quick\nstages:\n  - stage: inventory\n    params:\n      durrat
 expect_error "quick.yaml:5: unknown parameter 'durration' for stage 'inventory'" \
   "$runner" plan --config "$tmp/configs2" --fru-file "$fru"
 
+# A misspelt choice and an impossible value are refused by `plan` and by `run`
+# (before any stage starts: no report, no stage log), every one with its line.
+printf 'profile: quick\nstages:\n  - stage: disk\n    params:\n      mode: wirte\n      selftest: sometimes\n  - stage: memory\n    params: {share_percent: 150}\n' \
+  > "$tmp/configs2/profiles/quick.yaml"
+expect_error "quick.yaml:5: parameter 'mode' of stage 'disk': 'wirte' is not one of: readonly, nondestructive, write" \
+  "$runner" plan --config "$tmp/configs2" --fru-file "$fru"
+grep -qF "quick.yaml:6: parameter 'selftest' of stage 'disk': 'sometimes' is not one of: none, short, long" "$tmp/out"
+grep -qF "quick.yaml:8: parameter 'share_percent' of stage 'memory': 150 is out of range: from 1 to 100 %" "$tmp/out"
+expect_error "quick.yaml:5: parameter 'mode' of stage 'disk': 'wirte'" \
+  "$runner" run --config "$tmp/configs2" --fru-file "$fru" --out "$tmp/run-out"
+[ ! -e "$tmp/run-out/report.json" ] || { echo "FAIL: run wrote a report despite the bad profile"; exit 1; }
+
+cp -r "$src/configs" "$tmp/configs3"
+sed -i 's/^    seq_read_min_mbps: .*/    seq_read_min_mbps: -5/' "$tmp/configs3/deliveries/po-2026-0042.yaml"
+grep -q "seq_read_min_mbps: -5" "$tmp/configs3/deliveries/po-2026-0042.yaml"
+expect_error "po-2026-0042.yaml:27: 'limits.fio.seq_read_min_mbps': -5 MB/s is negative" \
+  "$runner" plan --config "$tmp/configs3" --fru-file "$fru"
+
 printf 'profile: quick\nstages:\n  - stage: inventroy\n' > "$tmp/configs2/profiles/quick.yaml"
 expect_error "quick.yaml:3: unknown stage 'inventroy'" "$runner" plan --config "$tmp/configs2" --fru-file "$fru"
 

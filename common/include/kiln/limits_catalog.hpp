@@ -4,6 +4,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <span>
 #include <string_view>
 
@@ -17,7 +18,15 @@ struct LimitSpec {
   Comparison op;
   std::string_view unit;
   std::string_view description;
+  // What a tender may sensibly write: a count, rate or figure is never
+  // negative; percentages and fractions have their ceiling, a figure no
+  // hardware reaches is a typo. Checked when the delivery is loaded.
+  double min = 0;
+  double max = 0;
 };
+
+// Why `value` cannot be this limit ("" when it can).
+std::string limit_value_problem(const LimitSpec& spec, double value);
 
 std::span<const LimitSpec> limit_catalog();
 const LimitSpec* find_limit_spec(std::string_view name);

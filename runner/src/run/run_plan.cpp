@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "kiln/catalog/param_check.hpp"
 #include "kiln/limits_catalog.hpp"
 
 namespace kiln::runner {
@@ -18,6 +19,16 @@ Expected<RunPlan> plan_run(const ConfigSet& configs, const FruInfo& fru,
   entries.push_back(StageEntry{"preliminary", {}, plan.config.profile.where});
   for (const auto& e : plan.config.profile.stages) {
     if (e.stage != "preliminary") entries.push_back(e);
+  }
+  // Every problem of every stage at once, with its file and line, before any
+  // stage is created: a misspelt choice is found now, not after days of burn-in.
+  std::vector<std::string> problems;
+  for (const auto& entry : entries) {
+    auto more = catalog::stage_entry_problems(entry);
+    problems.insert(problems.end(), more.begin(), more.end());
+  }
+  if (!problems.empty()) {
+    return make_error("KILN-CONFIG", fmt::format("{}", fmt::join(problems, "\n")));
   }
   for (auto& entry : entries) {
     auto stage = registry.create(entry.stage);
