@@ -77,9 +77,24 @@ TEST(BatchStats, NoiseBelowTheMinimumDeviationIsNotAnOutlier) {
   EXPECT_TRUE(judge_in_batch(990.0, s, Better::kHigher, strict).outlier);
 }
 
-// A report.json as kiln-runner writes it, trimmed to what the analysis reads.
+// A report.json as kiln-runner writes it, trimmed to what the analysis reads:
+// node `node`'s own disk and NIC (their serial and MAC differ on every node),
+// with the identity the runner sends as "hardware".
 nlohmann::json report(double score, std::optional<double> sda_iops, double gbps,
-                      double p99_us = 180.0) {
+                      double p99_us = 180.0, int node = 0) {
+  const std::string disk = fmt::format("disk KILN-NVME-{:04} (/dev/nvme0n1)", node);
+  const nlohmann::json disk_id{{"kind", "disk"},
+                               {"name", "nvme0n1"},
+                               {"partNumber", "KILN NVMe 3.84TB"},
+                               {"serialNumber", fmt::format("KILN-NVME-{:04}", node)},
+                               {"location", "/dev/nvme0n1"}};
+  const std::string mac = fmt::format("02:00:00:00:00:{:02x}", node);
+  const std::string nic = fmt::format("NIC eno1 (MAC {}, PCI 0000:3b:00.0)", mac);
+  const nlohmann::json nic_id{{"kind", "nic"},
+                              {"name", "eno1"},
+                              {"serialNumber", mac},
+                              {"location", "0000:3b:00.0"},
+                              {"speedMbps", 25000}};
   nlohmann::json limit_score{{"name", "limits.benchmark.min_score"},
                              {"comparison", "GREATER_THAN_OR_EQUAL"},
                              {"threshold", 430.0},
@@ -100,41 +115,51 @@ nlohmann::json report(double score, std::optional<double> sda_iops, double gbps,
     disk_perf["measurements"].push_back({{"name", "rand_read_iops"},
                                          {"value", *sda_iops},
                                          {"unit", "IOPS"},
-                                         {"component", "disk /dev/nvme0n1"}});
+                                         {"component", disk},
+                                         {"hardware", disk_id}});
   }
   disk_perf["measurements"].push_back({{"name", "rand_read_p99_latency"},
                                        {"value", p99_us},
                                        {"unit", "us"},
-                                       {"component", "disk /dev/nvme0n1"}});
+                                       {"component", disk},
+                                       {"hardware", disk_id}});
+  // Not in the catalog (a future runner's figure): kept, listed as not analysed.
   disk_perf["measurements"].push_back(
-      {{"name", "bad_blocks"}, {"value", 0}, {"component", "disk /dev/nvme0n1"}});
+      {{"name", "queue_depth_effective"}, {"value", 31}, {"component", disk}});
   // Two iperf3 partners: the node's figure is their mean.
   nlohmann::json network{
       {"name", "network"},
       {"measurements",
-       {{{"name", "tcp_tx_gbps"}, {"value", gbps - 0.1}, {"unit", "Gbit/s"}, {"component", "nic eno1"}},
-        {{"name", "tcp_tx_gbps"}, {"value", gbps + 0.1}, {"unit", "Gbit/s"}, {"component", "nic eno1"}}}}};
+       {{{"name", "tcp_tx_gbps"}, {"value", gbps - 0.1}, {"unit", "Gbit/s"}, {"component", nic},
+         {"hardware", nic_id}},
+        {{"name", "tcp_tx_gbps"}, {"value", gbps + 0.1}, {"unit", "Gbit/s"}, {"component", nic},
+         {"hardware", nic_id}}}}};
   return {{"verdict", "PASS"},
           {"failures", nlohmann::json::array()},
           {"stages", {inventory, benchmark, disk_perf, network}}};
 }
 
 TEST(DeliveryFigures, PicksPerformanceFiguresWithDirectionAndTender) {
-  auto figures = figures_of_report(report(456.7, 812000.0, 9.4));
+  auto analysed = analyse_report(report(456.7, 812000.0, 9.4, 180.0, 3));
+  const auto& figures = analysed.figures;
   std::vector<std::string> keys;
   for (const auto& f : figures) keys.push_back(f.key);
+  // Grouped by role, never by serial or MAC: every node's disk and NIC join one batch.
   EXPECT_EQ(keys, (std::vector<std::string>{
                       "benchmark.score",
                       "benchmark.workload_score[workload particle_transport]",
-                      "disk-perf.rand_read_iops[disk /dev/nvme0n1]",
-                      "disk-perf.rand_read_p99_latency[disk /dev/nvme0n1]",
-                      "network.tcp_tx_gbps[nic eno1]"}));
+                      "disk-perf.rand_read_iops[disk model KILN NVMe 3.84TB]",
+                      "disk-perf.rand_read_p99_latency[disk model KILN NVMe 3.84TB]",
+                      "network.tcp_tx_gbps[NIC 25000 Mb/s]"}));
+  EXPECT_EQ(analysed.not_analysed, (std::vector<std::string>{"disk-perf.queue_depth_effective"}));
   EXPECT_EQ(figures[0].label, "benchmark score");
   ASSERT_TRUE(figures[0].tender);
   EXPECT_EQ(figures[0].tender->name, "limits.benchmark.min_score");
   EXPECT_DOUBLE_EQ(figures[0].tender->threshold, 430.0);
   EXPECT_EQ(figures[3].better, Better::kLower);
-  EXPECT_EQ(figures[2].label, "fio rand_read_iops of disk /dev/nvme0n1");
+  EXPECT_EQ(figures[2].label, "fio rand_read IOPS of disk KILN-NVME-0003 (/dev/nvme0n1)");
+  EXPECT_EQ(figures[2].batch_label, "fio rand_read IOPS, disk model KILN NVMe 3.84TB");
+  EXPECT_EQ(figures[4].component, "NIC eno1 (MAC 02:00:00:00:00:03, PCI 0000:3b:00.0)");
   EXPECT_NEAR(figures[4].value, 9.4, 1e-9);  // mean of the two partners
   EXPECT_TRUE(figures_of_report(nlohmann::json::parse("[1,2]")).empty());
   EXPECT_TRUE(figures_of_report(nlohmann::json{{"stages", "garbage"}}).empty());
@@ -164,7 +189,7 @@ TEST(DeliverySummary, FlagsTheSlowNodeWithFigureMedianDeviationAndHint) {
     std::string uuid = fmt::format("{}f3c1a2b-0000-4000-8000-00000000000{}", i, i);
     std::optional<double> iops = 810000.0 + 1000.0 * i;
     if (i == 2) iops.reset();  // its disk-perf stage errored: the figure is missing
-    b.add(uuid, fmt::format("S{}", i), report(scores[i], iops, 9.4 + 0.01 * i));
+    b.add(uuid, fmt::format("S{}", i), report(scores[i], iops, 9.4 + 0.01 * i, 180.0, i));
   }
   b.add("ffffffff-0000-4000-8000-000000000009", "S9", std::nullopt);  // not burnt in yet
   b.nodes.push_back(NodeRecord{"other", "PO-OTHER", "X", "X", {}, ""});
@@ -192,11 +217,12 @@ TEST(DeliverySummary, FlagsTheSlowNodeWithFigureMedianDeviationAndHint) {
   EXPECT_EQ(score["below_tender"], 1);
   EXPECT_EQ(score["outlier_verdict"], "judged");
   const auto& iops = s["figures"][2];
-  EXPECT_EQ(iops["key"], "disk-perf.rand_read_iops[disk /dev/nvme0n1]");
+  EXPECT_EQ(iops["key"], "disk-perf.rand_read_iops[disk model KILN NVMe 3.84TB]");
   EXPECT_EQ(iops["nodes"], 7);
   EXPECT_EQ(iops["missing"], nlohmann::json::array({"2f3c1a2b-0000-4000-8000-000000000002"}));
   EXPECT_EQ(iops["outliers"], 0);
   EXPECT_EQ(s["figures"][3]["sigma_basis"], "none (all equal)");  // identical p99 latencies
+  EXPECT_EQ(s["not_analysed"], (nlohmann::json{{"disk-perf.queue_depth_effective", 8}}));
   auto mine = outliers_of_node(s, "6f3c1a2b-0000-4000-8000-000000000006");
   ASSERT_EQ(mine.size(), 2U);
   EXPECT_TRUE(outliers_of_node(s, "0f3c1a2b-0000-4000-8000-000000000000").empty());
@@ -267,21 +293,44 @@ TEST(DeliverySummary, ASlowDiskAndAHighLatencyAreCaughtPerDisk) {
   for (int i = 0; i < 6; ++i) {
     const double iops = i == 4 ? 402000.0 : 810000.0 + 2500.0 * i;
     const double p99 = i == 1 ? 950.0 : 180.0 + i;
-    b.add(fmt::format("node-{}", i), fmt::format("S{}", i), report(456.0 + i, iops, 9.4, p99));
+    b.add(fmt::format("node-{}", i), fmt::format("S{}", i), report(456.0 + i, iops, 9.4, p99, i));
   }
   auto s = delivery_summary("PO-2026-0042", b.nodes, b.runs, rule());
   ASSERT_TRUE(s);
   ASSERT_EQ((*s)["outliers"].size(), 2U);
   std::set<std::string> found;
   for (const auto& o : (*s)["outliers"]) found.insert(o["node"].get<std::string>() + " " + o["figure"].get<std::string>());
-  EXPECT_EQ(found, (std::set<std::string>{"node-1 disk-perf.rand_read_p99_latency[disk /dev/nvme0n1]",
-                                          "node-4 disk-perf.rand_read_iops[disk /dev/nvme0n1]"}));
+  EXPECT_EQ(found, (std::set<std::string>{
+                       "node-1 disk-perf.rand_read_p99_latency[disk model KILN NVMe 3.84TB]",
+                       "node-4 disk-perf.rand_read_iops[disk model KILN NVMe 3.84TB]"}));
   for (const auto& o : (*s)["outliers"]) {
     const std::string m = o["message"];
-    EXPECT_NE(m.find(o["figure"] == "disk-perf.rand_read_iops[disk /dev/nvme0n1]" ? "below" : "above"),
+    const bool iops = o["figure"] == "disk-perf.rand_read_iops[disk model KILN NVMe 3.84TB]";
+    EXPECT_NE(m.find(iops ? "below" : "above"), std::string::npos) << m;
+    // The outlier names the node's own disk by serial.
+    EXPECT_NE(m.find(iops ? "of disk KILN-NVME-0004 (/dev/nvme0n1)" : "of disk KILN-NVME-0001"),
               std::string::npos) << m;
     EXPECT_NE(m.find("check the disk's model and firmware"), std::string::npos) << m;
   }
+}
+
+// Every node's NIC has its own MAC: grouped by link speed they form one batch,
+// and the slow link is named by its node and its NIC.
+TEST(DeliverySummary, ASlowLinkIsCaughtAcrossNodesNamingTheNic) {
+  Batch b;
+  for (int i = 0; i < 6; ++i) {
+    const double gbps = i == 2 ? 4.1 : 9.4 + 0.02 * i;
+    b.add(fmt::format("node-{}", i), fmt::format("S{}", i), report(456.0, 810000.0, gbps, 180.0, i));
+  }
+  auto s = delivery_summary("PO-2026-0042", b.nodes, b.runs, rule());
+  ASSERT_TRUE(s);
+  ASSERT_EQ((*s)["outliers"].size(), 1U) << (*s)["outliers"].dump();
+  const auto& o = (*s)["outliers"][0];
+  EXPECT_EQ(o["node"], "node-2");
+  EXPECT_EQ(o["figure"], "network.tcp_tx_gbps[NIC 25000 Mb/s]");
+  const std::string m = o["message"];
+  EXPECT_NE(m.find("iperf3 TCP throughput of NIC eno1 (MAC 02:00:00:00:00:02"), std::string::npos) << m;
+  EXPECT_NE(m.find("check cable, switch port"), std::string::npos) << m;
 }
 
 }  // namespace

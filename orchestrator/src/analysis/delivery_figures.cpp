@@ -2,51 +2,15 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <string_view>
 
+#include "kiln/catalog/measurements.hpp"
 #include "kiln/json_input.hpp"
 
 namespace kiln::orchestrator {
 namespace {
-
-struct Catalog {
-  Better better;
-  const char* what;  // label prefix
-  const char* hint;
-};
-
-constexpr const char* kCpuHint = "check BIOS power profile / memory population";
-constexpr const char* kMemoryHint = "check memory population (DIMMs per channel) and DIMM speed";
-constexpr const char* kDiskHint = "check the disk's model and firmware, its link (PCIe/SATA) "
-                                  "speed and the controller cache";
-constexpr const char* kNetHint = "check cable, switch port, link speed and NIC firmware";
-
-bool starts(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
-bool ends(std::string_view s, std::string_view p) {
-  return s.size() >= p.size() && s.substr(s.size() - p.size()) == p;
-}
-
-std::optional<Catalog> catalog(std::string_view stage, std::string_view name) {
-  if (name == "score") return Catalog{Better::kHigher, "benchmark score", kCpuHint};
-  if (name == "workload_score") return Catalog{Better::kHigher, "benchmark score", kCpuHint};
-  if (name == "memtest_bandwidth")
-    return Catalog{Better::kHigher, "memory bandwidth", kMemoryHint};
-  if (starts(name, "stress_ng_vm_") && ends(name, "_bogo_ops_per_s"))
-    return Catalog{Better::kHigher, "memory", kMemoryHint};
-  if (starts(name, "stress_ng_cpu_") && ends(name, "_bogo_ops_per_s"))
-    return Catalog{Better::kHigher, "CPU", kCpuHint};
-  if (name == "cpu_frequency_mean")
-    return Catalog{Better::kHigher, "mean CPU frequency",
-                   "check BIOS power profile, cooling and thermal throttling"};
-  if (stage == "disk-perf" && (ends(name, "_bandwidth") || ends(name, "_iops")))
-    return Catalog{Better::kHigher, "fio", kDiskHint};
-  if (stage == "disk-perf" && ends(name, "_p99_latency"))
-    return Catalog{Better::kLower, "fio", kDiskHint};
-  if (starts(name, "tcp_") && ends(name, "_gbps"))
-    return Catalog{Better::kHigher, "iperf3", kNetHint};
-  return std::nullopt;
-}
 
 std::optional<TenderLimit> tender_of(const nlohmann::json& measurement) {
   const auto* limits = json_path(measurement, {"limits"});
@@ -60,61 +24,105 @@ std::optional<TenderLimit> tender_of(const nlohmann::json& measurement) {
   return std::nullopt;
 }
 
-bool generic_component(const std::string& c) {
-  return c.empty() || c == "CPU" || c == "memory";
+bool worse(double a, double b, Better better) {
+  return better == Better::kHigher ? a < b : a > b;
+}
+
+// The component a per-component key names: "benchmark.workload_score[workload x]" -> "workload x".
+std::string component_of_key(const std::string& key) {
+  auto open = key.rfind('[');
+  if (open == std::string::npos || key.back() != ']') return {};
+  return key.substr(open + 1, key.size() - open - 2);
 }
 
 }  // namespace
 
-std::vector<NodeFigure> figures_of_report(const nlohmann::json& report) {
-  struct Sum {
-    NodeFigure figure;
+ReportFigures analyse_report(const nlohmann::json& report) {
+  struct Mean {
     double total = 0;
     int count = 0;
+    [[nodiscard]] double value() const { return total / count; }
   };
-  std::map<std::string, Sum> sums;  // by key, in key order
+  struct Acc {
+    NodeFigure figure;
+    bool per_part = false;              // grouped by role: the node's worst part counts
+    std::map<std::string, Mean> parts;  // by component; repeats (two iperf3 partners) averaged
+    std::map<std::string, std::optional<TenderLimit>> tenders;
+  };
+  ReportFigures out;
+  std::map<std::string, Acc> accs;  // by key, in key order
   const auto* stages = json_path(report, {"stages"});
-  if (stages == nullptr || !stages->is_array()) return {};
+  if (stages == nullptr || !stages->is_array()) return out;
   for (const auto& stage : *stages) {
     const std::string stage_name = json_string(stage, "name").value_or("");
     const auto* measurements = json_path(stage, {"measurements"});
     if (measurements == nullptr || !measurements->is_array()) continue;
     for (const auto& m : *measurements) {
       auto name = json_string(m, "name");
+      if (!name) continue;
+      const auto* decl = catalog::find_measurement(stage_name, *name);
+      if (decl == nullptr) {  // stored and shown with the report, but not judged here
+        std::string what = fmt::format("{}.{}", stage_name, *name);
+        if (std::find(out.not_analysed.begin(), out.not_analysed.end(), what) ==
+            out.not_analysed.end()) {
+          out.not_analysed.push_back(std::move(what));
+        }
+        continue;
+      }
       auto value = json_number(m, "value");
-      if (!name || !value) continue;
-      auto entry = catalog(stage_name, *name);
-      if (!entry) continue;
+      if (!value || !decl->better) continue;
       const std::string component = json_string(m, "component").value_or("");
-      const bool generic = generic_component(component);
-      std::string key = fmt::format("{}.{}", stage_name, *name);
-      if (!generic) key += fmt::format("[{}]", component);
-      auto& sum = sums[key];
-      if (sum.count == 0) {
-        NodeFigure& f = sum.figure;
+      const auto* hardware_json = json_path(m, {"hardware"});
+      auto hardware =
+          hardware_json != nullptr ? catalog::identity_from_json(*hardware_json) : std::nullopt;
+      std::string key =
+          catalog::batch_key(stage_name, *decl, *name, component, hardware ? &*hardware : nullptr);
+      if (key.empty()) continue;
+      auto& acc = accs[key];
+      if (acc.parts.empty()) {
+        NodeFigure& f = acc.figure;
         f.key = key;
         f.stage = stage_name;
         f.name = *name;
-        f.component = component;
-        f.unit = json_string(m, "unit").value_or("");
-        f.better = entry->better;
-        f.hint = entry->hint;
-        f.tender = tender_of(m);
-        const bool named = std::string_view(entry->what).find(' ') != std::string_view::npos;
-        f.label = named ? entry->what : fmt::format("{} {}", entry->what, *name);
-        if (!generic) f.label += fmt::format(" of {}", component);
+        f.unit = json_string(m, "unit").value_or(std::string(decl->unit));
+        f.better = *decl->better == catalog::Better::kHigher ? Better::kHigher : Better::kLower;
+        f.hint = std::string(decl->hint);
+        const bool named = std::string_view(decl->label).find(' ') != std::string_view::npos;
+        f.label = named ? std::string(decl->label) : fmt::format("{} {}", decl->label, *name);
+        f.batch_label = f.label;
+        if (auto open = key.rfind('['); open != std::string::npos && key.back() == ']') {
+          f.batch_label += fmt::format(", {}", key.substr(open + 1, key.size() - open - 2));
+        }
+        acc.per_part = decl->batch == catalog::BatchBy::kDiskModel ||
+                       decl->batch == catalog::BatchBy::kNicSpeed;
       }
-      sum.total += *value;
-      ++sum.count;
+      auto& part = acc.parts[acc.per_part ? component : std::string()];
+      part.total += *value;
+      ++part.count;
+      auto& tender = acc.tenders[acc.per_part ? component : std::string()];
+      if (!tender) tender = tender_of(m);
     }
   }
-  std::vector<NodeFigure> out;
-  out.reserve(sums.size());
-  for (auto& [key, sum] : sums) {
-    sum.figure.value = sum.total / sum.count;
-    out.push_back(std::move(sum.figure));
+  out.figures.reserve(accs.size());
+  for (auto& [key, acc] : accs) {
+    NodeFigure& f = acc.figure;
+    auto chosen = acc.parts.begin();
+    for (auto it = acc.parts.begin(); it != acc.parts.end(); ++it) {
+      if (worse(it->second.value(), chosen->second.value(), f.better)) chosen = it;
+    }
+    f.value = chosen->second.value();
+    f.tender = acc.tenders[chosen->first];
+    f.component = acc.per_part ? chosen->first : component_of_key(key);
+    if (!f.component.empty() && f.component != "CPU" && f.component != "memory") {
+      f.label += fmt::format(" of {}", f.component);
+    }
+    out.figures.push_back(std::move(f));
   }
   return out;
+}
+
+std::vector<NodeFigure> figures_of_report(const nlohmann::json& report) {
+  return analyse_report(report).figures;
 }
 
 }  // namespace kiln::orchestrator

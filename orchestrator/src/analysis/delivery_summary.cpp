@@ -38,6 +38,7 @@ struct Member {
 struct Group {
   NodeFigure meta;
   std::vector<std::pair<const Member*, double>> values;
+  std::vector<std::string> labels;  // each value's own, naming its node's part
 };
 
 nlohmann::json outlier_json(const Outlier& o) {
@@ -107,6 +108,7 @@ std::optional<nlohmann::json> delivery_summary(const std::string& tag,
   std::map<std::string, int> verdicts{{"PASS", 0}, {"FAIL", 0}, {"ERROR", 0}, {"none", 0}};
   std::map<std::string, int> states;
   std::map<std::string, Group> groups;
+  std::map<std::string, int> not_analysed;  // measurement the catalog lacks -> reports with it
   std::vector<const Member*> with_report;
   DecommissionCounts decommissions;
   for (const auto& [uuid, m] : members) {
@@ -119,12 +121,15 @@ std::optional<nlohmann::json> delivery_summary(const std::string& tag,
     if (m.reported == nullptr) continue;
     with_report.push_back(&m);
     auto report = nlohmann::json::parse(m.reported->report, nullptr, false);  // stored by us
-    for (auto& f : figures_of_report(report)) {
+    auto analysed = analyse_report(report);
+    for (auto& f : analysed.figures) {
       auto& g = groups[f.key];
       if (g.values.empty()) g.meta = f;
       if (!g.meta.tender && f.tender) g.meta.tender = f.tender;
       g.values.emplace_back(&m, f.value);
+      g.labels.push_back(f.label);
     }
+    for (const auto& what : analysed.not_analysed) ++not_analysed[what];
   }
 
   nlohmann::json figures = nlohmann::json::array();
@@ -134,7 +139,7 @@ std::optional<nlohmann::json> delivery_summary(const std::string& tag,
     for (const auto& [m, v] : g.values) values.push_back(v);
     const BatchStats stats = describe_batch(values);
     nlohmann::json f{{"key", key},
-                     {"label", g.meta.label},
+                     {"label", g.meta.batch_label},
                      {"unit", g.meta.unit},
                      {"better", g.meta.better == Better::kHigher ? "higher" : "lower"},
                      {"nodes", stats.n},
@@ -174,7 +179,8 @@ std::optional<nlohmann::json> delivery_summary(const std::string& tag,
       f["outlier_verdict"] = "judged";
     }
     int flagged = 0;
-    for (const auto& [m, v] : g.values) {
+    for (std::size_t i = 0; i < g.values.size(); ++i) {
+      const auto& [m, v] = g.values[i];
       auto j = judge_in_batch(v, stats, g.meta.better, rule);
       if (!j.outlier) continue;
       ++flagged;
@@ -182,7 +188,7 @@ std::optional<nlohmann::json> delivery_summary(const std::string& tag,
       o.node = m->node->uuid;
       o.serial = m->node->serial;
       o.figure = key;
-      o.label = g.meta.label;
+      o.label = g.labels[i];
       o.unit = g.meta.unit;
       o.value = v;
       o.median = stats.median;
@@ -226,6 +232,7 @@ std::optional<nlohmann::json> delivery_summary(const std::string& tag,
                           {"action", rule.fail ? "fail" : "flag"}}},
                         {"figures", figures},
                         {"outliers", outlier_list},
+                        {"not_analysed", not_analysed},
                         {"decommission", decommissions.to_json()}};
 }
 

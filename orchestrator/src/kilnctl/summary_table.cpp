@@ -1,9 +1,12 @@
 #include "kilnctl/summary_table.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <cmath>
 #include <map>
+#include <string>
+#include <vector>
 
 #include "kiln/json_input.hpp"
 #include "kilnctl/kilnctl_tables.hpp"
@@ -93,6 +96,18 @@ std::string delivery_summary_table(const nlohmann::json& s) {
     for (const auto& o : *outliers) out += json_string(o, "message").value_or("?") + "\n";
   } else {
     out += "\nno outliers\n";
+  }
+  if (const auto* unknown = json_path(s, {"not_analysed"});
+      unknown != nullptr && unknown->is_object() && !unknown->empty()) {
+    std::vector<std::string> names;
+    for (const auto& [what, n] : unknown->items()) {
+      names.push_back(fmt::format("{} ({} report{})", what, n.is_number() ? n.get<int>() : 0,
+                                  n.is_number() && n.get<int>() == 1 ? "" : "s"));
+    }
+    notes.push_back(
+        fmt::format("not analysed (measurements the catalog does not declare; kept "
+                    "with each report): {}",
+                    fmt::join(names, ", ")));
   }
   for (const auto& [why, n] : unjudged) {
     const std::string reason = why.rfind("none: ", 0) == 0 ? why.substr(6) : why;
