@@ -1,0 +1,64 @@
+#include "stages/preliminary/boot_order.hpp"
+
+#include <fmt/format.h>
+
+namespace kiln::runner {
+namespace {
+
+constexpr std::size_t kShownEntries = 6;
+
+std::string entry_text(const tools::EfiBootConfig& config, const std::string& id) {
+  const auto* e = config.find(id);
+  if (e == nullptr) return fmt::format("{} (no such entry)", id);
+  return fmt::format("{} {}{}", id, e->description, e->active ? "" : " (inactive)");
+}
+
+}  // namespace
+
+std::string describe_boot_order(const tools::EfiBootConfig& config) {
+  if (config.order.empty()) return "BootOrder is empty";
+  std::string out;
+  for (std::size_t i = 0; i < config.order.size() && i < kShownEntries; ++i) {
+    if (!out.empty()) out += ", ";
+    out += entry_text(config, config.order[i]);
+  }
+  if (config.order.size() > kShownEntries)
+    out += fmt::format(", and {} more", config.order.size() - kShownEntries);
+  return out;
+}
+
+std::optional<std::string> network_boot_first_problem(const tools::EfiBootConfig& config) {
+  const tools::EfiBootEntry* first = nullptr;
+  for (const auto& id : config.order) {
+    const auto* e = config.find(id);
+    if (e != nullptr && e->active) {
+      first = e;
+      break;
+    }
+  }
+  if (first != nullptr && tools::is_network_boot(*first)) return std::nullopt;
+  std::string network;  // the first network entry, for the remedy
+  for (const auto& id : config.order) {
+    const auto* e = config.find(id);
+    if (e != nullptr && e->active && tools::is_network_boot(*e)) {
+      network = id;
+      break;
+    }
+  }
+  const std::string found = first == nullptr ? "no active entry in BootOrder"
+                                             : fmt::format("Boot{} '{}' first, not a network boot",
+                                                           first->id, first->description);
+  const std::string remedy =
+      network.empty()
+          ? "enable PXE or HTTP boot on a NIC in the firmware setup and put it first"
+          : fmt::format(
+                "put the network boot first in the firmware setup (in-band: efibootmgr -o "
+                "{},...)",
+                network);
+  return fmt::format(
+      "the delivery requires booting from the network before disk; BootOrder "
+      "has {} (order: {}): {}",
+      found, describe_boot_order(config), remedy);
+}
+
+}  // namespace kiln::runner
