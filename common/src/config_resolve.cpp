@@ -196,7 +196,9 @@ Expected<ResolvedConfig> resolve(const ConfigSet& configs, const FruInfo& fru,
                                                  configs.source_dir));
   }
   rc.profile = pit->second;
-  rc.hash = sha256_hex(to_json(rc).dump());
+  // replace: a FRU string that is not UTF-8 must not throw here (the parsers
+  // make theirs valid; a FruInfo may come from elsewhere).
+  rc.hash = sha256_hex(to_json(rc).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   return rc;
 }
 

@@ -1,14 +1,15 @@
 // Strict YAML parsing of profiles and deliveries: every unknown key, wrong
 // type or missing field is an error naming file, line and key.
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
 #include <algorithm>
 #include <cmath>
 #include <set>
 
-#include <fmt/format.h>
-#include <yaml-cpp/yaml.h>
-
 #include "kiln/config.hpp"
 #include "kiln/limits_catalog.hpp"
+#include "kiln/utf8.hpp"
 
 namespace kiln {
 namespace {
@@ -188,6 +189,18 @@ class YamlReader {
 };
 
 YAML::Node load_document(std::string_view text, const std::string& file) {
+  // yaml-cpp takes any bytes; kiln's JSON (hash, report, API) takes UTF-8 only.
+  if (auto bad = first_invalid_utf8(text); bad != std::string_view::npos) {
+    const std::string_view before = text.substr(0, bad);
+    const auto line = std::count(before.begin(), before.end(), '\n') + 1;
+    const auto newline = before.rfind('\n');
+    const std::size_t column = bad - (newline == std::string_view::npos ? 0 : newline + 1) + 1;
+    throw ConfigError{
+        make_error("KILN-CONFIG",
+                   fmt::format("{}:{}: not valid UTF-8 (byte 0x{:02X} at column {})", file, line,
+                               static_cast<unsigned char>(text[bad]), column),
+                   "save the file as UTF-8")};
+  }
   try {
     YAML::Node doc = YAML::Load(std::string(text));
     if (!doc.IsMap()) {

@@ -221,6 +221,28 @@ TEST_F(ConfigDir, ResolveByAssetTagWithOverrideAndDefault) {
   EXPECT_FALSE(empty_tag->delivery_matched);
 }
 
+// Found by fuzz/ (target config-delivery): a delivery tag with a 0xFF byte
+// made resolve() throw while hashing; the loader now refuses such a file.
+TEST(ParseDelivery, TextThatIsNotUtf8IsRefusedWithLineAndColumn) {
+  auto d = parse_delivery("# PO\nprofile: quick\ndelivery: PO-1\xFF\xFF\n", "po.yaml");
+  ASSERT_FALSE(d.ok());
+  EXPECT_THAT(d.error().message, HasSubstr("po.yaml:3: not valid UTF-8 (byte 0xFF at column 15)"));
+  auto p = parse_profile("profile: q\xC3\nstages: [{stage: inventory}]\n", "q.yaml");
+  ASSERT_FALSE(p.ok());
+  EXPECT_THAT(p.error().message, HasSubstr("q.yaml:1: not valid UTF-8"));
+}
+
+TEST_F(ConfigDir, FruStringsThatAreNotUtf8DoNotThrow) {
+  write("deliveries/po1.yaml", kDelivery);
+  write("deliveries/default.yaml", "delivery: default\nprofile: quick\n");
+  auto c = load_config_dir(dir_);
+  ASSERT_TRUE(c.ok());
+  auto r = resolve(*c, fru("PO-\xFF", "SN\xB2"));
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(r->delivery_matched);
+  EXPECT_FALSE(r->hash.empty());
+}
+
 TEST_F(ConfigDir, ResolveIsPureAndHashIsStable) {
   write("deliveries/po1.yaml", kDelivery);
   auto c = load_config_dir(dir_);

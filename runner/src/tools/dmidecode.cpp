@@ -6,6 +6,7 @@
 #include <array>
 #include <map>
 
+#include "kiln/utf8.hpp"
 #include "tools/parse_support.hpp"
 
 namespace kiln::tools {
@@ -157,7 +158,10 @@ bool is_placeholder_serial(std::string_view serial) {
                       first == '-' || first == '*' || first == ' ');
 }
 
-Expected<DmiInfo> parse_dmidecode(std::string_view text) {
+Expected<DmiInfo> parse_dmidecode(std::string_view raw_text) {
+  // SMBIOS strings are the vendor's bytes: made valid UTF-8, they end up in JSON.
+  const std::string utf8 = valid_utf8(raw_text);
+  const std::string_view text = utf8;
   if (scan::is_blank(text)) {
     return make_error(std::string(kDmiParseError), "dmidecode: empty output",
                       "check that /sys/firmware/dmi/tables or /dev/mem is readable (run as root)");

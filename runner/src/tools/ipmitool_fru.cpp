@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "kiln/utf8.hpp"
 #include "tools/parse_support.hpp"
 
 namespace kiln::tools {
@@ -64,7 +65,11 @@ std::vector<std::string> ipmitool_fru_argv(const std::optional<IpmiLanTarget>& l
   return argv;
 }
 
-Expected<FruInfo> parse_ipmitool_fru(std::string_view text) {
+Expected<FruInfo> parse_ipmitool_fru(std::string_view raw_text) {
+  // A BMC's FRU strings are whatever bytes the vendor wrote (Latin-1 "²",
+  // 0xFF padding): made valid UTF-8 here, since they end up in JSON.
+  const std::string utf8 = valid_utf8(raw_text);
+  const std::string_view text = utf8;
   if (scan::is_blank(text)) {
     return make_error(
         std::string(kFruParseError), "ipmitool fru print: empty output",

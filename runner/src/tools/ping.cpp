@@ -5,6 +5,8 @@
 #include <array>
 #include <cctype>
 #include <charconv>
+#include <cmath>
+#include <limits>
 
 namespace kiln::tools {
 namespace {
@@ -26,6 +28,14 @@ std::optional<double> number_before(std::string_view line, std::size_t pos) {
   }
   if (start == pos) return std::nullopt;
   return to_double(line.substr(start, pos - start));
+}
+
+// A packet count: a whole number that fits an int (the text may say anything).
+std::optional<int> count_before(std::string_view line, std::size_t pos) {
+  auto v = number_before(line, pos);
+  if (!v || *v < 0 || *v > std::numeric_limits<int>::max() || *v != std::floor(*v))
+    return std::nullopt;
+  return static_cast<int>(*v);
 }
 
 Error parse_error(const std::string& what) {
@@ -56,18 +66,18 @@ Expected<PingSummary> parse_ping_summary(std::string_view text) {
   std::string_view line = text.substr(
       line_start, line_end == std::string_view::npos ? text.npos : line_end - line_start);
   PingSummary s;
-  auto tx = number_before(line, tx_pos - line_start);
+  auto tx = count_before(line, tx_pos - line_start);
   auto rx_pos = line.find(" received");
   auto loss_pos = line.find("% packet loss");
   if (!tx || rx_pos == std::string_view::npos || loss_pos == std::string_view::npos) {
     return parse_error(fmt::format("summary line not understood: '{}'", line.substr(0, 200)));
   }
-  auto rx = number_before(line, rx_pos);
+  auto rx = count_before(line, rx_pos);
   auto loss = number_before(line, loss_pos);
   if (!rx || !loss)
     return parse_error(fmt::format("summary line not understood: '{}'", line.substr(0, 200)));
-  s.transmitted = static_cast<int>(*tx);
-  s.received = static_cast<int>(*rx);
+  s.transmitted = *tx;
+  s.received = *rx;
   s.loss_percent = *loss;
 
   auto rtt_pos = text.find(" = ", line_start);

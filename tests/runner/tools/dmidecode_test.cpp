@@ -14,6 +14,20 @@ TEST(DmidecodeArgv, WholeAndType) {
   EXPECT_EQ(dmidecode_argv(17), (std::vector<std::string>{"dmidecode", "-t", "17"}));
 }
 
+// SMBIOS strings are the vendor's bytes: what is not UTF-8 is replaced (they
+// end up in the register body, the report and the OCPTV stream).
+TEST(Dmidecode, BytesThatAreNotUtf8AreReplaced) {
+  auto dmi = parse_dmidecode(
+      "Handle 0x0001, DMI type 1, 27 bytes\nSystem Information\n"
+      "\tManufacturer: Vendor\xB2\n\tProduct Name: X1\n\tSerial Number: S\xFF"
+      "1\n");
+  ASSERT_TRUE(dmi.ok()) << dmi.error().message;
+  EXPECT_EQ(dmi->system.manufacturer, "Vendor\xEF\xBF\xBD");
+  EXPECT_EQ(dmi->system.serial,
+            "S\xEF\xBF\xBD"
+            "1");
+}
+
 TEST(Dmidecode, DellR640) {
   auto dmi = parse_dmidecode(data_file("dmidecode", "dell-poweredge-r640-full-dmidecode-3.0.txt"));
   ASSERT_TRUE(dmi.ok()) << dmi.error().message;

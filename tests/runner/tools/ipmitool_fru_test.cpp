@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "runner/tools/tool_test_data.hpp"
 
 namespace kiln::tools {
@@ -22,6 +24,22 @@ TEST(IpmitoolFruArgv, InBandAndLan) {
       ipmitool_fru_argv(lan),
       (std::vector<std::string>{"ipmitool", "-I", "lanplus", "-H", "10.0.0.5", "-p", "6230", "-U",
                                 "admin", "-P", "secret", "-C", "3", "fru", "print", "0"}));
+}
+
+// Found by fuzz/ (target fru): a FRU string that is not UTF-8 made resolve()
+// throw nlohmann's type_error 316 while hashing the config (and would have
+// made the runner's register body and report unwritable): now replaced.
+TEST(IpmitoolFru, BytesThatAreNotUtf8AreReplaced) {
+  auto fru = parse_ipmitool_fru(
+      "FRU Device Description : Builtin FRU Device (ID 0)\n"
+      " Product Name          : Server X\xB2\n"
+      " Product Serial        : KILN-\xFF\xFF\n"
+      " Product Asset Tag     : PO-2026-0042\n");
+  ASSERT_TRUE(fru.ok()) << fru.error().message;
+  EXPECT_EQ(fru->product_name, "Server X\xEF\xBF\xBD");
+  EXPECT_EQ(fru->product_serial, "KILN-\xEF\xBF\xBD\xEF\xBF\xBD");
+  EXPECT_EQ(fru->product_asset_tag, "PO-2026-0042");
+  EXPECT_NO_THROW((void)nlohmann::json(fru->devices[0].fields).dump());
 }
 
 TEST(IpmitoolFru, DellR640BlankAssetTagAndPaddedSerial) {

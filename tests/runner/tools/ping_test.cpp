@@ -48,6 +48,18 @@ TEST(PingSummary, ErrorsCountAndPartialLoss) {
   EXPECT_DOUBLE_EQ(*s->rtt_max_ms, 3.5);
 }
 
+// Found by fuzz/ (target ping): a packet count of 8e38 was cast to int (UB).
+TEST(PingSummary, CountsThatAreNoIntAreAnError) {
+  for (std::string_view bad :
+       {"818888888888888888888888888888888888888 packets transmitted, 5 received, 0% packet loss\n",
+        "5 packets transmitted, 4.5 received, 10% packet loss\n",
+        "3000000000 packets transmitted, 5 received, 0% packet loss\n"}) {
+    auto s = parse_ping_summary(bad);
+    ASSERT_FALSE(s) << bad;
+    EXPECT_NE(s.error().message.find("summary line not understood"), std::string::npos);
+  }
+}
+
 TEST(PingSummary, GarbageIsAnError) {
   const std::string bad_rtt =
       "1 packets transmitted, 1 received, 0% packet loss\nrtt min/avg/max/mdev = a/b/c/d ms\n";
