@@ -11,6 +11,8 @@ export CCACHE_NOHASHDIR := 1
 BUILD_PACKAGES := build-essential cmake ninja-build ccache pkg-config \
   libboost1.81-dev libboost-filesystem1.81-dev nlohmann-json3-dev libyaml-cpp-dev libcli11-dev libspdlog-dev libfmt-dev \
   libsqlite3-dev libpq-dev libssl-dev zlib1g-dev libgtest-dev libgmock-dev libbenchmark-dev
+# The libFuzzer targets (fuzz/, `fuzz` preset) build with clang.
+FUZZ_PACKAGES := clang libfuzzer-14-dev
 TOOL_PACKAGES := ipmitool openipmi stress-ng fio smartmontools e2fsprogs iperf3 dmidecode ethtool \
   util-linux iproute2 iputils-ping procps memtester stressapptest postgresql ironic-common curl
 # promtool (prometheus) checks /metrics; the dashboard is tested in a real headless Chromium.
@@ -22,9 +24,9 @@ PACKAGE_TEST_PACKAGES := mmdebstrap systemd-container lintian
 # QEMU with UEFI firmware. Debian's kernel is downloaded (apt-get download), not installed.
 IMAGE_PACKAGES := busybox-static nvme-cli hdparm sg3-utils kmod file binutils cpio zstd ca-certificates \
   grub-common grub-pc-bin grub-efi-amd64-bin xorriso mtools qemu-system-x86 qemu-utils ovmf
-PACKAGES := $(BUILD_PACKAGES) $(TOOL_PACKAGES) $(TEST_PACKAGES) $(PACKAGE_TEST_PACKAGES) $(IMAGE_PACKAGES)
+PACKAGES := $(BUILD_PACKAGES) $(FUZZ_PACKAGES) $(TOOL_PACKAGES) $(TEST_PACKAGES) $(PACKAGE_TEST_PACKAGES) $(IMAGE_PACKAGES)
 
-.PHONY: all deps build build-asan image test test-asan demo clean format package catalog-docs
+.PHONY: all deps build build-asan build-fuzz image test test-asan test-fuzz demo clean format package catalog-docs
 
 all: build
 
@@ -47,6 +49,11 @@ build-asan: deps
 	cmake --preset asan
 	cmake --build --preset asan -j $(JOBS)
 
+# kiln-fuzz and only the libraries it links (clang, ASan + UBSan): fuzz/README.md.
+build-fuzz: deps
+	cmake --preset fuzz
+	cmake --build --preset fuzz -j $(JOBS)
+
 # build/image: kiln.kernel, kiln.initramfs, kiln.iso (image/README.md); rebuilt only when an input changed.
 image: build
 	./image/build.sh --runner build/bin/kiln-runner --out build/image
@@ -61,9 +68,14 @@ package: deps
 	cd build-package && SOURCE_DATE_EPOCH=$$(git log -1 --format=%ct) cpack -G DEB
 	@ls -l build-package/packages/*.deb
 
-# The hw tests (label hw) boot build/image in QEMU.
-test: build image
+# The hw tests (label hw) boot build/image in QEMU; then every fuzz target
+# replays its corpus and fuzzes a few seconds (label fuzz, build-fuzz/).
+test: build image build-fuzz
 	ctest --preset default -j $(JOBS)
+	ctest --preset fuzz -j $(JOBS) -L fuzz
+
+test-fuzz: build-fuzz
+	ctest --preset fuzz -j $(JOBS) -L fuzz
 
 test-asan: build-asan
 	ctest --preset asan -j $(JOBS) -L unit
@@ -82,4 +94,4 @@ format:
 	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
