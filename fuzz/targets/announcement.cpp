@@ -1,7 +1,7 @@
 // The network stage's discovery datagrams (KILN-NET/1): as received, and
 // re-signed with the delivery key so the fuzzer reaches the field checks
 // behind the HMAC; what parses must encode and parse back the same.
-#include "network/announcement.hpp"
+#include "stages/network/announcement.hpp"
 
 #include "fuzz_check.hpp"
 #include "fuzz_target.hpp"
