@@ -180,9 +180,10 @@ std::vector<std::string> stage_entry_problems(const StageEntry& entry) {
 std::vector<std::string> param_problems(const StageEntry& entry,
                                         const std::vector<ParamSpec>& specs) {
   std::vector<std::string> problems;
-  for (const auto& [name, value] : entry.params) {
+  for (const auto& [param_name, value] : entry.params) {
+    const auto& name = param_name;  // a structured binding cannot be captured before C++20's P1091 (clang 14)
     auto spec = std::find_if(specs.begin(), specs.end(),
-                             [&](const ParamSpec& s) { return s.name == name; });
+                             [&name](const ParamSpec& s) { return s.name == name; });
     if (spec == specs.end()) {
       std::vector<std::string> known;
       for (const auto& s : specs) known.push_back(s.name);
