@@ -6,6 +6,10 @@
 # start prints the base URL; exit 77 when ironic is not installed. Used by the
 # integration tests (tests/integration/ironic_fixture.sh) and `make demo`.
 # (After ../shared/rig/start-ironic.sh.)
+# Environment: KILN_IRONIC_PORT (a fixed port instead of 0, for options that
+# must name Ironic's own URL such as [service_catalog] endpoint_override) and
+# KILN_IRONIC_EXTRA_CONF (a file of options read after the generated ones,
+# which it overrides: enabled_deploy_interfaces, [agent], [conductor] ...).
 set -euo pipefail
 cmd=${1:-}; dir=${2:-}
 [ -n "$cmd" ] && [ -n "$dir" ] || { echo "usage: $0 start|stop DIR" >&2; exit 2; }
@@ -52,7 +56,7 @@ enabled_storage_interfaces = noop
 enabled_vendor_interfaces = fake,no-vendor
 [api]
 host_ip = 127.0.0.1
-port = 0
+port = ${KILN_IRONIC_PORT:-0}
 [conductor]
 automated_clean = false
 [database]
@@ -70,7 +74,12 @@ echo '"show_instance_secrets": "@"' > "$dir/policy.yaml"
 export XDG_CACHE_HOME="$dir/cache"
 ironic-dbsync --config-file "$dir/ironic.conf" create_schema > "$dir/log/dbsync.out" 2>&1 ||
   { echo "ironic.sh: ironic-dbsync failed" >&2; tail -n 20 "$dir/log/dbsync.out" >&2; exit 1; }
-ironic --config-file "$dir/ironic.conf" < /dev/null > "$dir/log/stdout.log" 2>&1 &
+extra=()
+if [ -n "${KILN_IRONIC_EXTRA_CONF:-}" ]; then
+  cp "$KILN_IRONIC_EXTRA_CONF" "$dir/extra.conf"
+  extra=(--config-file "$dir/extra.conf")
+fi
+ironic --config-file "$dir/ironic.conf" "${extra[@]}" < /dev/null > "$dir/log/stdout.log" 2>&1 &
 echo $! > "$dir/ironic.pid"
 url=""
 for _ in $(seq 450); do

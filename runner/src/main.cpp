@@ -68,6 +68,35 @@ int main(int argc, char** argv) {
                       "seconds to wait at the end for the orchestrator to take everything")
       ->capture_default_str();
 
+  AgentCommandOptions agent;
+  auto* agent_cmd = app.add_subcommand(
+      "agent", "serve the Ironic agent API: Ironic runs kiln_burnin, burnin_* and kiln_decommission as clean or "
+               "deploy steps (kiln's image starts this when the kernel command line has ipa-api-url=)");
+  add_common(agent_cmd);
+  agent_cmd->add_option("--api-url", agent.api_url, "Ironic API URL (ipa-api-url=)")->required();
+  agent_cmd->add_option("--mac", agent.macs, "MAC to look the node up by (repeatable; BOOTIF= form too; "
+                                             "default: every NIC's)");
+  agent_cmd->add_option("--listen", agent.listen, "HOST:PORT of the agent API (port 0: a free one)")
+      ->capture_default_str();
+  agent_cmd->add_option("--advertise", agent.advertise,
+                        "callback URL given to Ironic (default: http://LISTEN-HOST:PORT)");
+  agent_cmd->add_option("--ironic-ca", agent.ironic_ca, "CA certificate (PEM) of an https:// Ironic API");
+  agent_cmd->add_option("--global-request-id", agent.global_request_id, "ipa-global-request-id=");
+  agent_cmd->add_option("--agent-token", agent.agent_token, "pre-generated agent token (ipa-agent-token=)")
+      ->envname("IPA_AGENT_TOKEN");
+  agent_cmd->add_flag("--allow-power-off", agent.allow_power_off,
+                      "standby.power_off/reboot power this machine off (the image sets it)");
+  agent_cmd->add_option("--disk", agent.disks, "target block device for disk steps (repeatable)");
+  agent_cmd->add_flag("--i-know-this-wipes", agent.i_know_this_wipes,
+                      "let steps write to the --disk devices (burnin_disk, write tests, kiln_decommission; "
+                      "the image sets it)");
+  agent_cmd->add_option("--out", agent.out_dir, "output directory: agent.log and one folder per step's run")
+      ->capture_default_str();
+  auto* agent_orch = agent_cmd->add_option("--orchestrator", agent.orchestrator_url,
+                                           "also stream every step's run to kiln-orchestrator (kiln.url)");
+  agent_cmd->add_option("--token", agent.token, "kiln.token")->needs(agent_orch)->envname("KILN_TOKEN");
+  agent_cmd->add_option("--ca", agent.ca_file, "CA of an https:// orchestrator (kiln.ca)")->needs(agent_orch);
+
   app.add_subcommand("stages", "list the stages and their parameters");
 
   std::string cert_file;
@@ -99,6 +128,7 @@ int main(int argc, char** argv) {
       run.command_line = kiln::runner::printable_command(std::vector<std::string>(argv, argv + argc));
       return cmd_run(common, run);
     }
+    if (agent_cmd->parsed()) return cmd_agent(common, agent);
     if (cert_verify->parsed()) return cmd_certificate_verify(cert_file, cert_public_key);
     if (bench->parsed()) return cmd_bench(common.config_dir, bench_length, bench_copies);
     return cmd_stages();

@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -83,6 +84,30 @@ TEST(SystemHostAdapter, HangingToolIsKilledWithItsWholeProcessGroup) {
     if (!gone) std::this_thread::sleep_for(20ms);
   }
   EXPECT_TRUE(gone) << "grandchild " << grandchild << " survived the timeout";
+}
+
+TEST(SystemHostAdapter, CancelKillsTheRunningToolsGroup) {
+  SystemHostAdapter host;
+  std::atomic<bool> cancel{false};
+  host.cancel_with(&cancel);
+  std::thread abort([&] {
+    std::this_thread::sleep_for(300ms);
+    cancel.store(true);
+  });
+  auto start = std::chrono::steady_clock::now();
+  auto r = host.run(sh("sleep 300 & echo started; wait", 60s));
+  auto took = std::chrono::steady_clock::now() - start;
+  abort.join();
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(r->timed_out);
+  EXPECT_TRUE(r->signalled) << r->describe();
+  EXPECT_EQ(r->term_signal, SIGTERM);
+  EXPECT_EQ(r->stdout_text, "started\n");
+  EXPECT_LT(took, 8s);
+  cancel.store(false);  // with the flag down again, commands run as usual
+  auto quick = host.run(sh("echo fine", 5s));
+  ASSERT_TRUE(quick.ok());
+  EXPECT_TRUE(quick->exited_with(0));
 }
 
 TEST(SystemHostAdapter, ChildClosingItsOutputsEarlyIsStillWaitedFor) {

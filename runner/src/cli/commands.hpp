@@ -39,6 +39,24 @@ struct RunCommandOptions {
   int flush_timeout_s = 120;
 };
 
+// kiln-runner agent (Ironic's deploy ramdisk agent; docs/ironic-steps.md).
+struct AgentCommandOptions {
+  std::string api_url;             // ipa-api-url=
+  std::vector<std::string> macs;   // BOOTIF= and the NICs; empty = every NIC's
+  std::string listen = "0.0.0.0:9999";
+  std::string advertise;           // callback URL Ironic calls back on
+  std::string ironic_ca;
+  std::string global_request_id;   // ipa-global-request-id=
+  std::string agent_token;         // ipa-agent-token= (or $IPA_AGENT_TOKEN)
+  bool allow_power_off = false;
+  std::vector<std::string> disks;
+  bool i_know_this_wipes = false;
+  std::string out_dir = "kiln-agent";
+  std::string orchestrator_url;    // optional: also stream every step's run (kiln.url)
+  std::string token;               // kiln.token
+  std::string ca_file;             // kiln.ca
+};
+
 // Default config dir: $KILN_CONFIG_DIR, else /etc/kiln if present, else the
 // source tree's configs/ (developer builds).
 std::string default_config_dir();
@@ -47,6 +65,7 @@ int cmd_fru(const CommonOptions& opts);
 int cmd_plan(const CommonOptions& opts, const std::optional<std::string>& profile);
 int cmd_run(const CommonOptions& opts, const RunCommandOptions& run);
 int cmd_stages();
+int cmd_agent(const CommonOptions& common, const AgentCommandOptions& opts);
 // kiln-runner certificate verify FILE [--public-key F]: 0 valid, 1 invalid, 2 unreadable/unsigned.
 int cmd_certificate_verify(const std::string& file, const std::string& public_key);
 int cmd_bench(const std::string& config_dir, const std::string& length, const std::string& copies);

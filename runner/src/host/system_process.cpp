@@ -161,9 +161,29 @@ Expected<CommandResult> SystemHostAdapter::run(const CommandSpec& spec) {
   err_reader.start();
 
   auto deadline = started + spec.timeout;
-  ioc.run_until(deadline);  // returns early once both pipes reached EOF
+  bool cancelled = false;
+  if (cancel_ == nullptr) {
+    ioc.run_until(deadline);  // returns early once both pipes reached EOF
+  } else {
+    while (!ioc.stopped() && std::chrono::steady_clock::now() < deadline) {
+      ioc.run_for(std::chrono::milliseconds(200));
+      if (!ioc.stopped() && cancel_->load()) {
+        cancelled = true;
+        ::kill(-pgid, SIGTERM);
+        ioc.run_for(std::chrono::seconds(5));
+        break;
+      }
+    }
+  }
   std::error_code wait_ec;
-  if (ioc.stopped()) {
+  if (cancelled) {
+    if (child.running(wait_ec)) {  // it did not stop on SIGTERM
+      ::kill(-pgid, SIGKILL);
+      ::kill(child.id(), SIGKILL);
+    }
+    ioc.restart();
+    ioc.run_for(std::chrono::seconds(5));  // drain what the pipes still hold
+  } else if (ioc.stopped()) {
     // Both pipes are closed; the child may still run (it closed its outputs).
     // child::wait_for can sleep its whole timeout when SIGCHLD already came,
     // so poll instead.

@@ -21,13 +21,20 @@ mount_basics() {
 }
 
 # kiln.url kiln.node kiln.token kiln.mode kiln.profile kiln.ca, and
-# kiln.end=poweroff|wait|auto, kiln.run=no (debug shell only).
+# kiln.end=poweroff|wait|auto, kiln.run=no (debug shell only). What Ironic's
+# boot interfaces give a deploy ramdisk (ipa-api-url=, BOOTIF=,
+# ipa-global-request-id=, ipa-agent-token=) starts agent mode (agent.sh).
 read_cmdline() {
   local arg
   KILN_URL="" KILN_NODE="" KILN_TOKEN="" KILN_MODE=burnin KILN_PROFILE="" KILN_CA=""
   KILN_END=auto KILN_RUN=yes
+  IPA_API_URL="" IPA_BOOTIF="" IPA_REQUEST_ID="" IPA_AGENT_TOKEN=""
   for arg in $(cat /proc/cmdline); do
     case $arg in
+      ipa-api-url=*) IPA_API_URL=${arg#ipa-api-url=} ;;
+      BOOTIF=*) IPA_BOOTIF=${arg#BOOTIF=} ;;
+      ipa-global-request-id=*) IPA_REQUEST_ID=${arg#ipa-global-request-id=} ;;
+      ipa-agent-token=*) IPA_AGENT_TOKEN=${arg#ipa-agent-token=} ;;
       kiln.url=*) KILN_URL=${arg#kiln.url=} ;;
       kiln.node=*) KILN_NODE=${arg#kiln.node=} ;;
       kiln.token=*) KILN_TOKEN=${arg#kiln.token=} ;;
@@ -44,6 +51,7 @@ read_cmdline() {
   case $KILN_END in poweroff | wait | auto) ;; *)
     say "kiln.end=$KILN_END is not poweroff, wait or auto: using auto"; KILN_END=auto ;;
   esac
+  [ -n "$IPA_API_URL" ] && say "Ironic agent mode: ipa-api-url=$IPA_API_URL${IPA_BOOTIF:+ BOOTIF=$IPA_BOOTIF}"
   say "node ${KILN_NODE:-(none)}, orchestrator ${KILN_URL:-(none: standalone)}, mode $KILN_MODE${KILN_PROFILE:+, profile $KILN_PROFILE}, end $KILN_END"
 }
 
@@ -99,3 +107,4 @@ bring_up_network() {
 }
 
 . /usr/lib/kiln/burnin.sh
+. /usr/lib/kiln/agent.sh

@@ -1,0 +1,236 @@
+#include "agent/agent_service.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <thread>
+
+#include "agent/agent_api.hpp"
+#include "agent/agent_log.hpp"
+#include "agent/http_server.hpp"
+#include "agent/ironic_session.hpp"
+#include "agent/log_archive.hpp"
+#include "kiln/json_input.hpp"
+#include "kiln/version.hpp"
+
+namespace kiln::runner::agent {
+namespace {
+
+constexpr std::size_t kMaxLogArchiveInput = 48U * 1024U * 1024U;
+const char* const kHardwareManager = "KilnHardwareManager";
+
+nlohmann::json manager_version() {
+  return {{kHardwareManager, std::string(kiln_version())}};
+}
+
+// Everything a step command needs, shared by the command handlers.
+struct AgentContext {
+  const AgentOptions& options;
+  SystemHostAdapter host;
+  AgentLog& log;
+  std::mutex mu;
+  StepEnvironment env;                 // node_uuid filled in at lookup
+  std::atomic<bool> step_stop{false};  // the running step's abort flag
+};
+
+// clean.execute_clean_step / deploy.execute_deploy_step.
+CommandOutput run_step_command(AgentContext& ctx, const std::string& kind,
+                               const nlohmann::json& params) {
+  const auto* step = json_path(params, {"step"});
+  const std::string name = step != nullptr ? json_string(*step, "step").value_or("") : "";
+  if (name.empty())
+    return CommandOutput::failure(fmt::format("Malformed {}_step, no \"step\" key", kind));
+  const auto* version = json_path(params, {kind + "_version"});
+  if (version != nullptr && version->is_object() && *version != manager_version()) {
+    CommandOutput out =
+        CommandOutput::failure(fmt::format("kiln's agent is {} now, the {} began with {}",
+                                           manager_version().dump(), kind, version->dump()));
+    out.status = CommandStatus::kVersionMismatch;
+    out.error_type = "VersionMismatch";
+    return out;
+  }
+  const auto* args = json_path(*step, {"args"});
+  const auto* driver_info = json_path(params, {"node", "driver_info"});
+  auto plan = plan_step(name, args != nullptr ? *args : nlohmann::json(nullptr),
+                        driver_info != nullptr ? *driver_info : nlohmann::json::object());
+  if (!plan) {
+    CommandOutput out = CommandOutput::failure(plan.error().message);
+    out.error_type = "InvalidCommandParamsError";
+    return out;
+  }
+  StepEnvironment env;
+  {
+    std::lock_guard lock(ctx.mu);
+    env = ctx.env;
+  }
+  ctx.step_stop.store(false);
+  ctx.log.line(fmt::format("{} step {} starts (node {})", kind, name, env.node_uuid));
+  CommandOutput out = execute_step(ctx.host, env, *plan, ctx.step_stop);
+  ctx.log.line(fmt::format("{} step {} ended {}: {}", kind, name, to_string(out.status),
+                           out.status == CommandStatus::kSucceeded
+                               ? json_string(out.result, "verdict").value_or("")
+                               : out.details));
+  nlohmann::json result = out.result;
+  out.result = {{kind + "_result", result}, {kind + "_step", *step}};
+  return out;
+}
+
+CommandOutput collect_logs(AgentContext& ctx) {
+  auto files = collect_files(ctx.options.steps.out_dir, "kiln", kMaxLogArchiveInput);
+  auto tar = tar_archive(files, std::chrono::duration_cast<std::chrono::seconds>(
+                                    std::chrono::system_clock::now().time_since_epoch())
+                                    .count());
+  if (!tar) return CommandOutput::failure(tar.error().message);
+  auto gz = gzip_compress(*tar);
+  if (!gz) return CommandOutput::failure(gz.error().message);
+  ctx.log.line(fmt::format("log.collect_system_logs: {} files, {} bytes compressed", files.size(),
+                           gz->size()));
+  return CommandOutput::success({{"system_logs", base64_encode(*gz)}});
+}
+
+CommandOutput power_command(AgentContext& ctx, const std::string& what) {
+  if (!ctx.options.allow_power_off) {
+    ctx.log.line(fmt::format(
+        "standby.{}: asked by Ironic; not done (no --allow-power-off: a test or debug agent)",
+        what));
+    return CommandOutput::success(
+        {{"result", fmt::format("{}: not done, kiln agent without --allow-power-off", what)}});
+  }
+  ctx.log.line(fmt::format("standby.{}: in 2 s", what));
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  auto ran = ctx.host.run({{what == "reboot" ? "reboot" : "poweroff", "-f"},
+                           std::chrono::seconds(30),
+                           std::nullopt,
+                           std::nullopt});
+  if (!ran || !ran->exited_with(0)) {
+    return CommandOutput::failure(
+        fmt::format("{} -f failed: {}", what, ran ? ran->describe() : ran.error().message));
+  }
+  return CommandOutput::success({{"result", what}});
+}
+
+void add_commands(CommandDispatcher& d, AgentContext& ctx) {
+  d.add("clean.get_clean_steps", false, [](const nlohmann::json&) {
+    return CommandOutput::success({{"clean_steps", {{kHardwareManager, steps_json(false)}}},
+                                   {"hardware_manager_version", manager_version()}});
+  });
+  d.add("deploy.get_deploy_steps", false, [](const nlohmann::json&) {
+    return CommandOutput::success({{"deploy_steps", {{kHardwareManager, steps_json(true)}}},
+                                   {"hardware_manager_version", manager_version()}});
+  });
+  d.add("clean.execute_clean_step", true,
+        [&ctx](const nlohmann::json& p) { return run_step_command(ctx, "clean", p); });
+  d.add("deploy.execute_deploy_step", true,
+        [&ctx](const nlohmann::json& p) { return run_step_command(ctx, "deploy", p); });
+  d.add("log.collect_system_logs", false,
+        [&ctx](const nlohmann::json&) { return collect_logs(ctx); });
+  d.add("standby.sync", false, [&ctx](const nlohmann::json&) {
+    auto ran = ctx.host.run({{"sync"}, std::chrono::minutes(5), std::nullopt, std::nullopt});
+    if (!ran || !ran->exited_with(0)) return CommandOutput::failure("sync failed");
+    return CommandOutput::success(nullptr);
+  });
+  d.add("standby.power_off", true,
+        [&ctx](const nlohmann::json&) { return power_command(ctx, "power_off"); });
+  d.add("standby.reboot", true,
+        [&ctx](const nlohmann::json&) { return power_command(ctx, "reboot"); });
+}
+
+}  // namespace
+
+std::optional<std::string> mac_from_bootif(const std::string& bootif) {
+  std::string text = bootif;
+  if (text.size() == 20 && text.compare(0, 3, "01-") == 0) text = text.substr(3);
+  if (text.size() != 17) return std::nullopt;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (i % 3 == 2) {
+      if (c != '-' && c != ':') return std::nullopt;
+      text[i] = ':';
+    } else if (!std::isxdigit(static_cast<unsigned char>(c))) {
+      return std::nullopt;
+    } else {
+      text[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+  }
+  return text;
+}
+
+std::vector<std::string> host_macs(HostAdapter& host) {
+  std::vector<std::string> macs;
+  auto names = host.list_dir("/sys/class/net");
+  if (!names) return macs;
+  for (const auto& name : *names) {
+    if (name == "lo") continue;
+    std::string mac = read_trimmed(host, "/sys/class/net/" + name + "/address");
+    if (auto m = mac_from_bootif(mac); m && *m != "00:00:00:00:00:00") macs.push_back(*m);
+  }
+  return macs;
+}
+
+int run_agent(const AgentOptions& options, std::atomic<bool>& stop) {
+  std::error_code ec;
+  std::filesystem::create_directories(options.steps.out_dir, ec);
+  AgentLog log(options.steps.out_dir / "agent.log");
+  auto listen = parse_listen_address(options.listen);
+  if (!listen) {
+    log.line(listen.error().message);
+    return 2;
+  }
+  AgentContext ctx{options, SystemHostAdapter(options.sysroot), log, {}, options.steps, {}};
+  ctx.env.out_dir = std::filesystem::absolute(ctx.env.out_dir, ec);
+  ctx.host.cancel_with(&ctx.step_stop);  // an aborted step's tools are killed, not waited for
+  CommandLog commands;
+  CommandDispatcher dispatcher(commands);
+  add_commands(dispatcher, ctx);
+  AgentToken token;
+  AgentApi api(commands, dispatcher, token, std::string(kiln_version()));
+  auto server = HttpServer::start(listen->first, listen->second,
+                                  [&api](const HttpRequest& r) { return api.handle(r); });
+  if (!server) {
+    log.line(server.error().message);
+    return 2;
+  }
+  std::string callback = options.advertise;
+  if (callback.empty()) {
+    std::string host =
+        listen->first == "0.0.0.0" || listen->first == "::" ? "127.0.0.1" : listen->first;
+    callback =
+        fmt::format("http://{}:{}", host.find(':') != std::string::npos ? "[" + host + "]" : host,
+                    (*server)->port());
+  }
+  log.line(fmt::format("kiln {} agent: API on {}:{}, callback {}, Ironic {}, MACs {}",
+                       kiln_version(), listen->first, (*server)->port(), callback, options.api_url,
+                       fmt::format("{}", fmt::join(options.macs, ","))));
+  IronicRamdiskClient client(options.api_url, options.ironic_ca, options.global_request_id);
+  IronicSession session(client, options.macs, callback, fmt::format("kiln-{}", kiln_version()),
+                        options.preset_token, log);
+  commands.on_async_end([&session] { session.heartbeat_soon(); });
+  SessionHooks hooks;
+  hooks.started = [&](const LookupReply& reply) {
+    {
+      std::lock_guard lock(ctx.mu);
+      ctx.env.node_uuid = reply.node_uuid;
+    }
+    if (!commands.running()) ctx.step_stop.store(false);
+    token.set(reply.agent_token);
+  };
+  hooks.ended = [&](const std::string& why) {
+    token.clear();
+    if (auto running = commands.running()) {
+      log.line(fmt::format("stopping the running {} ({})", *running, why));
+      ctx.step_stop.store(true);
+    }
+  };
+  std::thread watcher([&] {
+    while (!stop.load()) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    ctx.step_stop.store(true);
+    session.wake();
+  });
+  session.run(stop, hooks);
+  watcher.join();
+  log.line("stopping");
+  (*server)->stop();
+  return 0;
+}
+
+}  // namespace kiln::runner::agent

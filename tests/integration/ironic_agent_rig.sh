@@ -1,0 +1,110 @@
+# shellcheck shell=bash
+# Sourced by ironic_agent_test.sh and bench/ironic_steps/run.sh: a real Ironic
+# 21.4 (fake-hardware) with the `direct` deploy interface on a fixed port
+# named in [service_catalog] endpoint_override (without it a clean fails at
+# once: "Couldn't get the URL of the Ironic API service"), short heartbeat and
+# clean-wait timeouts, ramdisk logs kept in a local folder; nodes with one
+# port each; kiln-runner agent playing the deploy ramdisk on 127.0.0.1.
+# Uses orchestrator_rig.sh's rig_init, wait_for, node_field, jget.
+agent_rig_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=tests/integration/orchestrator_rig.sh
+. "$agent_rig_dir/orchestrator_rig.sh"
+J='Content-Type: application/json'
+agent_pids=()
+
+fail() {
+  echo "FAIL: $*" >&2
+  local f
+  for f in "$tmp"/agent*.log; do [ -f "$f" ] && { echo "--- $f" >&2; tail -n 25 "$f" >&2; }; done
+  grep -E ' ERROR | WARNING ironic' "$tmp/ironic/log/ironic.log" 2>/dev/null | grep -v "Lookup is not allowed" |
+    tail -n 15 >&2 || true
+  echo "FAIL: $*" >&2
+  exit 1
+}
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# agent_rig_start_ironic [HOST_IP]: Ironic for agent tests.
+agent_rig_start_ironic() {
+  local host=${1:-127.0.0.1} port
+  port=$(free_port)
+  mkdir -p "$tmp/deploy-logs"
+  cat > "$tmp/ironic-agent.conf" <<CONF
+[DEFAULT]
+enabled_deploy_interfaces = fake,ramdisk,direct
+[api]
+host_ip = $host
+ramdisk_heartbeat_timeout = 10
+[service_catalog]
+endpoint_override = http://$host:$port
+[conductor]
+clean_callback_timeout = ${AGENT_RIG_CLEAN_TIMEOUT:-40}
+check_provision_state_interval = 3
+[agent]
+deploy_logs_collect = always
+deploy_logs_storage_backend = local
+deploy_logs_local_path = $tmp/deploy-logs
+CONF
+  export KILN_IRONIC_PORT=$port KILN_IRONIC_EXTRA_CONF=$tmp/ironic-agent.conf
+  local rc=0
+  ironic_url=$(${AGENT_RIG_NETNS:+ip netns exec "$AGENT_RIG_NETNS"} "$agent_rig_dir/ironic_fixture.sh" start "$tmp/ironic") || rc=$?
+  [ $rc -ne 77 ] || { echo "SKIP: Ironic (ironic-common) is not installed"; exit 77; }
+  [ $rc -eq 0 ] || fail "Ironic did not start"
+  [ "$ironic_url" = "http://$host:$port" ] || fail "Ironic is at $ironic_url, not on the fixed port $port"
+}
+
+ironic() {  # METHOD PATH [JSON]
+  curl -sf -X "$1" -H "$H" -H "$J" ${3:+-d "$3"} "$ironic_url$2"
+}
+
+# agent_rig_enrol NAME MAC [DRIVER_INFO_JSON] -> $node
+agent_rig_enrol() {
+  node=$(ironic POST /v1/nodes "{\"driver\":\"fake-hardware\",\"name\":\"$1\",\"deploy_interface\":\"direct\",\"driver_info\":${3:-{\}}}" |
+    jget 'd["uuid"]') || fail "enrol $1"
+  ironic POST /v1/ports "{\"node_uuid\":\"$node\",\"address\":\"$2\"}" >/dev/null || fail "port $2"
+  ironic PUT "/v1/nodes/$node/states/provision" '{"target":"manage"}' >/dev/null
+  wait_for 60 'd["provision_state"] == "manageable" and d["target_provision_state"] is None'
+}
+
+# agent_rig_clean NODE STEPS_JSON: a manual cleaning.
+agent_rig_clean() {
+  curl -s -o "$tmp/clean.out" -w '%{http_code}' -X PUT -H "$H" -H "$J" \
+    -d "{\"target\":\"clean\",\"clean_steps\":$2}" "$ironic_url/v1/nodes/$1/states/provision" > "$tmp/clean.code"
+  [ "$(cat "$tmp/clean.code")" = 202 ] || fail "clean refused: $(cat "$tmp/clean.out")"
+}
+
+# agent_rig_wait_settled SECONDS: until the node is manageable or clean failed
+# (whose target_provision_state stays "manageable").
+agent_rig_wait_settled() {
+  wait_for "$1" '(d["provision_state"] == "manageable" and d["target_provision_state"] is None) or d["provision_state"] == "clean failed"'
+}
+
+# agent_rig_start_agent NAME MAC [ARGS...]: kiln-runner agent (pid in $agent_pid).
+agent_rig_start_agent() {
+  local name=$1 mac=$2
+  shift 2
+  ${AGENT_RIG_AGENT_NETNS:+ip netns exec "$AGENT_RIG_AGENT_NETNS"} "$runner" agent --api-url "$ironic_url" \
+    --mac "$mac" --listen "${AGENT_RIG_LISTEN:-127.0.0.1:0}" --config "$tmp/configs" --out "$tmp/$name" \
+    "$@" > "$tmp/$name.log" 2>&1 &
+  agent_pid=$!
+  agent_pids+=("$agent_pid")
+  rig_on_exit "kill $agent_pid 2>/dev/null; wait $agent_pid 2>/dev/null"
+}
+
+# The agent API's URL, from the agent's first log line.
+agent_rig_callback() {  # NAME
+  local url=""
+  for _ in $(seq 50); do
+    url=$(sed -n 's/.*, callback \(http[^,]*\), Ironic.*/\1/p' "$tmp/$1.log" | head -n 1)
+    [ -n "$url" ] && break
+    sleep 0.1
+  done
+  [ -n "$url" ] || fail "agent $1 did not start"
+  echo "$url"
+}
+
+agent_rig_configs() {  # PROFILE-YAML [DELIVERY-EXTRA-YAML]
+  mkdir -p "$tmp/configs/profiles" "$tmp/configs/deliveries"
+  printf 'delivery: PO-2026-0042\nprofile: burnin\n%s\n' "${2:-}" > "$tmp/configs/deliveries/po.yaml"
+  printf '%s\n' "$1" > "$tmp/configs/profiles/burnin.yaml"
+}

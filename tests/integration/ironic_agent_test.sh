@@ -1,0 +1,196 @@
+#!/usr/bin/env bash
+# Ironic drives kiln: a real Ironic 21.4 (fake-hardware, deploy interface
+# `direct`) runs kiln's steps as manual clean steps; kiln-runner agent plays
+# the deploy ramdisk on 127.0.0.1 (lookup by MAC, heartbeat, agent API).
+#   ironic_agent_test.sh RUNNER SOURCE_DIR CASE
+# pass:   kiln_burnin -> manageable, no maintenance; Ironic stored the ramdisk
+#         logs (report.json PASS inside); the agent API refuses commands with
+#         no or a wrong agent token (401) and nothing runs
+# fail:   an impossible tender figure -> clean failed, maintenance, last_error
+#         and maintenance_reason naming the component and the limit
+# ipa:    IPA's burnin_cpu then burnin_memory in one cleaning, their
+#         durations from driver_info agent_burnin_* -> manageable
+# args:   kiln_burnin with stages/params args; a bad argument fails the step
+#         with a message naming it, Ironic refuses an unknown argument
+# abort:  `baremetal node abort` during a long kiln_burnin: the cleaning is
+#         aborted, the agent stops the stage's stress-ng within seconds
+# kill:   the agent killed -9 mid-step: Ironic fails the cleaning after its
+#         clean_callback_timeout
+# disk:   burnin_disk (root): badblocks -w + SMART on a loop device
+set -euo pipefail
+runner=$1; src=$2; case_=$3
+it=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tests/integration/ironic_agent_rig.sh
+. "$it/ironic_agent_rig.sh"
+rig_init kiln-agent-it
+fru=$src/tests/data/fru-po-2026-0042.txt
+mac=52:54:00:4b:00:01
+[ "$case_" = kill ] && export AGENT_RIG_CLEAN_TIMEOUT=20
+
+case $case_ in
+  pass|args) agent_rig_configs $'profile: burnin\nstages:\n  - stage: inventory\n  - stage: cpu\n    params: {duration: 2s, methods: [int64], sample_interval: 1s}' ;;
+  fail) agent_rig_configs $'profile: burnin\nstages:\n  - stage: inventory' $'expected:\n  cpu_threads: 4096' ;;
+  ipa|disk) agent_rig_configs $'profile: burnin\nstages:\n  - stage: inventory' ;;
+  abort|kill) agent_rig_configs $'profile: burnin\nstages:\n  - stage: cpu\n    params: {duration: 300s, methods: [int64], sample_interval: 5s}' ;;
+  *) echo "unknown case $case_" >&2; exit 2 ;;
+esac
+if [ "$case_" = disk ]; then
+  [ "$(id -u)" = 0 ] || { echo "SKIP: loop devices need root"; exit 77; }
+  for t in losetup badblocks smartctl; do command -v $t >/dev/null || { echo "SKIP: $t missing"; exit 77; }; done
+  truncate -s 16M "$tmp/disk.img"
+  loop=$(losetup --find --show "$tmp/disk.img") || { echo "SKIP: no loop device"; exit 77; }
+  rig_on_exit "losetup -d $loop"
+fi
+
+agent_rig_start_ironic
+driver_info='{}'
+[ "$case_" = ipa ] && driver_info='{"agent_burnin_cpu_timeout": 3, "agent_burnin_cpu_cpu": 1, "agent_burnin_vm_timeout": "2", "agent_burnin_vm_vm": 1, "agent_burnin_vm_vm-bytes": "64M"}'
+[ "$case_" = disk ] && driver_info='{"agent_burnin_fio_disk_loops": 1}'
+agent_rig_enrol kiln-agent-it "$mac" "$driver_info"
+agent_args=(--fru-file "$fru")
+[ "$case_" = disk ] && agent_args+=(--disk "$loop" --i-know-this-wipes)
+agent_rig_start_agent agent "${mac^^}" "${agent_args[@]}"
+callback=$(agent_rig_callback agent)
+state() { node_field 'd["provision_state"]'; }
+report_of() { python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(r["verdict"], " ".join(s["name"]+"="+s["verdict"] for s in r["stages"]))' "$1"; }
+
+case $case_ in
+pass)
+  # Before any cleaning: the agent has no token, so nothing may run.
+  code() { curl -s -o "$tmp/api.out" -w '%{http_code}' "$@"; }
+  [ "$(code "$callback/")" = 200 ] || fail "GET / of the agent API"
+  [ "$(code -X POST -H "$J" -d '{"name":"clean.get_clean_steps","params":{}}' "$callback/v1/commands/?wait=true")" = 401 ] ||
+    fail "a command without a token was not refused: $(cat "$tmp/api.out")"
+  agent_rig_clean "$node" '[{"interface":"deploy","step":"kiln_burnin"}]'
+  wait_for 60 'd["provision_state"] == "clean wait"'
+  for _ in $(seq 100); do grep -q "looked up" "$tmp/agent.log" && break; sleep 0.2; done
+  before=$(curl -sf "$callback/v1/commands/" | jget 'len(d["commands"])')
+  [ "$(code -X POST -H "$J" -d '{"name":"standby.sync","params":{}}' "$callback/v1/commands/?wait=true&agent_token=wrong")" = 401 ] ||
+    fail "a wrong token was not refused: $(cat "$tmp/api.out")"
+  grep -q '"faultstring"' "$tmp/api.out" || fail "401 body: $(cat "$tmp/api.out")"
+  [ "$(code -X POST -H "$J" -d '{"name":"clean.execute_clean_step","params":{"step":{"step":"kiln_burnin"}}}' "$callback/v1/commands/?agent_token=")" = 401 ] ||
+    fail "an empty token was not refused"
+  agent_rig_wait_settled 120
+  [ "$(state)" = manageable ] || fail "node is $(state): $(node_field 'd["last_error"]')"
+  [ "$(node_field 'd["maintenance"]')" = False ] || fail "node in maintenance"
+  # Nothing the refused requests asked for ran: the commands are Ironic's own.
+  names=$(curl -sf "$callback/v1/commands/" | jget '" ".join(c["command_name"] for c in d["commands"])')
+  echo "agent commands: $names (before the refused ones: $before)"
+  grep -q sync <<< "$names" && fail "the refused standby.sync ran"
+  [ "$(grep -c "clean step kiln_burnin starts" "$tmp/agent.log")" = 1 ] || fail "kiln_burnin ran more than once"
+  verdict=$(report_of "$tmp"/agent/kiln_burnin-1/report.json)
+  echo "report: $verdict"
+  [ "${verdict%% *}" = PASS ] || fail "report verdict $verdict"
+  # Ironic collected the ramdisk logs: kiln's report is in the archive.
+  archive=$(ls "$tmp"/deploy-logs/*.tar.gz | head -n 1) || fail "Ironic stored no ramdisk logs"
+  tar tzf "$archive" | grep -q 'kiln/kiln_burnin-1/report.json' || fail "archive lacks the report: $(tar tzf "$archive")"
+  tar xzOf "$archive" kiln/kiln_burnin-1/report.json | jget 'd["verdict"]' | grep -qx PASS || fail "archived report"
+  # After the cleaning the token is gone: the agent's commands are refused again.
+  for _ in $(seq 60); do grep -q "session over" "$tmp/agent.log" && break; sleep 0.5; done
+  grep -q "session over" "$tmp/agent.log" || fail "the agent did not notice the end of the cleaning"
+  ;;
+fail)
+  agent_rig_clean "$node" '[{"interface":"deploy","step":"kiln_burnin"}]'
+  agent_rig_wait_settled 120
+  [ "$(state)" = "clean failed" ] || fail "node is $(state), expected clean failed"
+  [ "$(node_field 'd["maintenance"]')" = True ] || fail "not in maintenance"
+  [ "$(node_field 'd["fault"]')" = "clean failure" ] || fail "fault $(node_field 'd["fault"]')"
+  err=$(node_field 'd["last_error"]'); reason=$(node_field 'd["maintenance_reason"]')
+  echo "last_error: $err"
+  grep -q "Clean step deploy.kiln_burnin failed" <<< "$err" || fail "last_error: $err"
+  grep -q "inventory CPU: cpu_threads = 2 *, limit EQUAL 4096\|inventory CPU: cpu_threads = [0-9]* *, limit EQUAL 4096" <<< "$err" || fail "last_error does not name the component and limit: $err"
+  grep -q "kiln kiln_burnin FAIL" <<< "$reason" || fail "maintenance_reason: $reason"
+  grep -q "harness" <<< "$err" && fail "a FAIL reads as a harness error: $err"
+  ;;
+ipa)
+  agent_rig_clean "$node" '[{"interface":"deploy","step":"burnin_cpu"},{"interface":"deploy","step":"burnin_memory"}]'
+  agent_rig_wait_settled 180
+  [ "$(state)" = manageable ] || fail "node is $(state): $(node_field 'd["last_error"]')"
+  cpu=$(report_of "$tmp"/agent/burnin_cpu-1/report.json); mem=$(report_of "$tmp"/agent/burnin_memory-1/report.json)
+  echo "burnin_cpu: $cpu"; echo "burnin_memory: $mem"
+  [[ "$cpu" == "PASS preliminary=PASS cpu=PASS" ]] || fail "burnin_cpu report: $cpu"
+  [[ "$mem" == "PASS preliminary=PASS memory=PASS" ]] || fail "burnin_memory report: $mem"
+  python3 - "$tmp"/agent/burnin_cpu-1/report.json "$tmp"/agent/burnin_memory-1/report.json <<'PY' || fail "driver_info not honoured"
+import json, sys
+cpu = [s for s in json.load(open(sys.argv[1]))["stages"] if s["name"] == "cpu"][0]["params"]
+mem = [s for s in json.load(open(sys.argv[2]))["stages"] if s["name"] == "memory"][0]["params"]
+print("cpu params", cpu["duration"], cpu["workers"], "memory params", mem["duration"], mem["workers"], mem["max_mib"])
+assert cpu["duration"] == "3s" and cpu["workers"] == "1", cpu
+assert mem["duration"] == "2s" and mem["workers"] == "1" and mem["max_mib"] == "64", mem
+PY
+  ;;
+args)
+  # Ironic checks args against the step's argsinfo before anything runs.
+  code=$(curl -s -o "$tmp/refused.out" -w '%{http_code}' -X PUT -H "$H" -H "$J" \
+    -d '{"target":"clean","clean_steps":[{"interface":"deploy","step":"kiln_burnin","args":{"bogus":1}}]}' \
+    "$ironic_url/v1/nodes/$node/states/provision")
+  echo "unknown argument: HTTP $code $(head -c 300 "$tmp/refused.out")"
+  if [ "$code" = 202 ]; then  # refused later, when the steps are known
+    agent_rig_wait_settled 120
+    [ "$(state)" = "clean failed" ] || fail "an unknown argument did not fail the cleaning"
+    grep -q bogus <<< "$(node_field 'd["last_error"]')" || fail "last_error does not name the argument: $(node_field 'd["last_error"]')"
+    ironic PATCH "/v1/nodes/$node" '[{"op":"replace","path":"/maintenance","value":false}]' >/dev/null
+    ironic PUT "/v1/nodes/$node/states/provision" '{"target":"manage"}' >/dev/null
+    wait_for 60 'd["provision_state"] == "manageable" and d["target_provision_state"] is None'
+  fi
+  agent_rig_clean "$node" '[{"interface":"deploy","step":"kiln_burnin","args":{"stages":["cpu"],"params":{"cpu":{"duration":"1s","methods":["int64"]}}}}]'
+  agent_rig_wait_settled 120
+  [ "$(state)" = manageable ] || fail "node is $(state): $(node_field 'd["last_error"]')"
+  run=$(ls -d "$tmp"/agent/kiln_burnin-* | tail -n 1)
+  verdict=$(report_of "$run/report.json"); echo "report: $verdict"
+  [[ "$verdict" == "PASS preliminary=PASS cpu=PASS" ]] || fail "stages arg not honoured: $verdict"
+  jget '[s for s in d["stages"] if s["name"]=="cpu"][0]["params"]["duration"]' < "$run/report.json" | grep -qx 1s ||
+    fail "params arg not honoured"
+  # A wrong parameter fails the step with a harness error naming it.
+  ironic PUT "/v1/nodes/$node/states/provision" '{"target":"clean","clean_steps":[{"interface":"deploy","step":"kiln_burnin","args":{"params":{"cpu":{"duration":"soon"}}}}]}' >/dev/null
+  agent_rig_wait_settled 120
+  err=$(node_field 'd["last_error"]'); echo "last_error: $err"
+  [ "$(state)" = "clean failed" ] || fail "a bad parameter did not fail the step"
+  grep -q "harness ERROR" <<< "$err" && grep -q "duration" <<< "$err" || fail "last_error: $err"
+  ;;
+abort)
+  agent_rig_clean "$node" '[{"interface":"deploy","step":"kiln_burnin"}]'
+  for _ in $(seq 120); do grep -q "clean step kiln_burnin starts" "$tmp/agent.log" && break; sleep 0.5; done
+  grep -q "clean step kiln_burnin starts" "$tmp/agent.log" || fail "the step never started"
+  sleep 5
+  ironic PUT "/v1/nodes/$node/states/provision" '{"target":"abort"}' >/dev/null || fail "Ironic refused the abort"
+  aborted=$(date +%s)
+  agent_rig_wait_settled 60
+  echo "after abort: $(state), last_error: $(node_field 'd["last_error"]')"
+  [ "$(state)" = "clean failed" ] || fail "node is $(state) after the abort"
+  for _ in $(seq 60); do [ -s "$tmp/agent/kiln_burnin-1/report.json" ] && break; sleep 0.5; done
+  [ -s "$tmp/agent/kiln_burnin-1/report.json" ] || fail "the aborted run wrote no report within 30 s"
+  took=$(( $(date +%s) - aborted ))
+  verdict=$(report_of "$tmp/agent/kiln_burnin-1/report.json")
+  echo "the aborted run ended $took s after the abort: $verdict"
+  [[ "$verdict" == "ERROR preliminary=PASS cpu=ERROR" ]] || fail "the aborted run reads $verdict"
+  [ "$took" -lt 40 ] || fail "the stage ran on for $took s after the abort"
+  grep -q "stopping the running execute_clean_step" "$tmp/agent.log" || fail "the agent did not stop the step"
+  kill -0 "$agent_pid" || fail "the agent died"
+  ;;
+kill)
+  agent_rig_clean "$node" '[{"interface":"deploy","step":"kiln_burnin"}]'
+  for _ in $(seq 120); do grep -q "clean step kiln_burnin starts" "$tmp/agent.log" && break; sleep 0.5; done
+  grep -q "clean step kiln_burnin starts" "$tmp/agent.log" || fail "the step never started"
+  # The ramdisk dies whole: the agent and its tools' process groups.
+  kill -STOP "$agent_pid"
+  for child in $(pgrep -P "$agent_pid" || true); do kill -9 -- "-$child" 2>/dev/null || kill -9 "$child" || true; done
+  kill -9 "$agent_pid"; kill -CONT "$agent_pid" 2>/dev/null || true
+  killed=$(date +%s)
+  agent_rig_wait_settled 120
+  err=$(node_field 'd["last_error"]')
+  echo "$(( $(date +%s) - killed )) s after the kill: $(state), last_error: $err"
+  [ "$(state)" = "clean failed" ] || fail "node is $(state)"
+  grep -qi "timeout" <<< "$err" || fail "last_error: $err"
+  ;;
+disk)
+  agent_rig_clean "$node" '[{"interface":"deploy","step":"burnin_disk"}]'
+  agent_rig_wait_settled 300
+  [ "$(state)" = manageable ] || fail "node is $(state): $(node_field 'd["last_error"]')"
+  verdict=$(report_of "$tmp"/agent/burnin_disk-1/report.json); echo "burnin_disk: $verdict"
+  [[ "$verdict" == "PASS preliminary=PASS disk=PASS" ]] || fail "burnin_disk report: $verdict"
+  jget '[s for s in d["stages"] if s["name"]=="disk"][0]["params"]["mode"]' < "$tmp/agent/burnin_disk-1/report.json" |
+    grep -qx write || fail "burnin_disk did not write"
+  ;;
+esac
+echo "Ironic agent $case_ passed"
