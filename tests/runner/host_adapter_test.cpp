@@ -1,6 +1,7 @@
 // The real SystemHostAdapter against real processes: exit codes, signals,
 // timeouts that kill the whole process group, logs, and a fake root.
 #include "host/host_adapter.hpp"
+#include "host/command_cancel.hpp"
 
 #include <signal.h>
 #include <unistd.h>
@@ -89,7 +90,7 @@ TEST(SystemHostAdapter, HangingToolIsKilledWithItsWholeProcessGroup) {
 TEST(SystemHostAdapter, CancelKillsTheRunningToolsGroup) {
   SystemHostAdapter host;
   std::atomic<bool> cancel{false};
-  host.cancel_with(&cancel);
+  cancel_commands_when(&cancel);
   std::thread abort([&] {
     std::this_thread::sleep_for(300ms);
     cancel.store(true);
@@ -106,6 +107,7 @@ TEST(SystemHostAdapter, CancelKillsTheRunningToolsGroup) {
   EXPECT_LT(took, 8s);
   cancel.store(false);  // with the flag down again, commands run as usual
   auto quick = host.run(sh("echo fine", 5s));
+  cancel_commands_when(nullptr);
   ASSERT_TRUE(quick.ok());
   EXPECT_TRUE(quick->exited_with(0));
 }

@@ -10,6 +10,7 @@
 #include "agent/http_server.hpp"
 #include "agent/ironic_session.hpp"
 #include "agent/log_archive.hpp"
+#include "host/command_cancel.hpp"
 #include "kiln/json_input.hpp"
 #include "kiln/version.hpp"
 
@@ -178,7 +179,7 @@ int run_agent(const AgentOptions& options, std::atomic<bool>& stop) {
   }
   AgentContext ctx{options, SystemHostAdapter(options.sysroot), log, {}, options.steps, {}};
   ctx.env.out_dir = std::filesystem::absolute(ctx.env.out_dir, ec);
-  ctx.host.cancel_with(&ctx.step_stop);  // an aborted step's tools are killed, not waited for
+  cancel_commands_when(&ctx.step_stop);  // an aborted step's tools are killed, not waited for
   CommandLog commands;
   CommandDispatcher dispatcher(commands);
   add_commands(dispatcher, ctx);
@@ -230,6 +231,7 @@ int run_agent(const AgentOptions& options, std::atomic<bool>& stop) {
   watcher.join();
   log.line("stopping");
   (*server)->stop();
+  cancel_commands_when(nullptr);
   return 0;
 }
 

@@ -12,7 +12,6 @@
 #include <optional>
 #include <span>
 #include <string>
-#include <atomic>
 #include <string_view>
 #include <vector>
 
@@ -104,10 +103,6 @@ std::string read_trimmed(HostAdapter& host, std::string_view path);
 class SystemHostAdapter final : public HostAdapter {
  public:
   explicit SystemHostAdapter(std::filesystem::path root = "/");
-  // When `cancel` becomes true, a running command's process group is killed
-  // (SIGTERM, SIGKILL 5 s later) and run() returns it as killed by the
-  // signal: an aborted run does not wait for a day-long stress-ng.
-  void cancel_with(const std::atomic<bool>* cancel) { cancel_ = cancel; }
 
   Expected<CommandResult> run(const CommandSpec& spec) override;
   Expected<std::string> read_file(std::string_view path) override;
@@ -121,7 +116,6 @@ class SystemHostAdapter final : public HostAdapter {
  private:
   [[nodiscard]] std::filesystem::path resolve(std::string_view path) const;
   std::filesystem::path root_;
-  const std::atomic<bool>* cancel_ = nullptr;
 };
 
 }  // namespace kiln::runner

@@ -22,12 +22,15 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "host/command_cancel.hpp"
 #include "host/host_adapter.hpp"
 
 namespace bp = boost::process;
 
 namespace kiln::runner {
 namespace {
+
+std::atomic<const std::atomic<bool>*> g_cancel{nullptr};
 
 constexpr std::size_t kMaxCapture = 64U * 1024U * 1024U;
 
@@ -162,12 +165,13 @@ Expected<CommandResult> SystemHostAdapter::run(const CommandSpec& spec) {
 
   auto deadline = started + spec.timeout;
   bool cancelled = false;
-  if (cancel_ == nullptr) {
+  const std::atomic<bool>* cancel = g_cancel.load();
+  if (cancel == nullptr) {
     ioc.run_until(deadline);  // returns early once both pipes reached EOF
   } else {
     while (!ioc.stopped() && std::chrono::steady_clock::now() < deadline) {
       ioc.run_for(std::chrono::milliseconds(200));
-      if (!ioc.stopped() && cancel_->load()) {
+      if (!ioc.stopped() && cancel->load()) {
         cancelled = true;
         ::kill(-pgid, SIGTERM);
         ioc.run_for(std::chrono::seconds(5));
@@ -220,5 +224,8 @@ Expected<CommandResult> SystemHostAdapter::run(const CommandSpec& spec) {
   if (log_ptr != nullptr) log << fmt::format("\n--- {} ({} ms)\n", result.describe(), result.elapsed.count());
   return result;
 }
+
+void cancel_commands_when(const std::atomic<bool>* flag) { g_cancel.store(flag); }
+const std::atomic<bool>* command_cancel_flag() { return g_cancel.load(); }
 
 }  // namespace kiln::runner
