@@ -25,7 +25,7 @@ printf 'delivery: PO-2026-0042\nprofile: burnin\n' > "$tmp/configs/deliveries/po
 # An impossible tender figure: 4096 CPU threads.
 [ "$case_" = fail ] && printf 'expected:\n  cpu_threads: 4096\n' >> "$tmp/configs/deliveries/po.yaml"
 case $case_ in
-  pass|fail|pass_pg) printf 'profile: burnin\nstages:\n  - stage: inventory\n' ;;
+  pass|fail|pass_pg|ironic400) printf 'profile: burnin\nstages:\n  - stage: inventory\n' ;;
   kill9|down30) printf 'profile: burnin\nstages:\n  - stage: inventory\n  - stage: memtest\n    params: {size_mib: 64, passes: 0, duration: 40s, reserve_mib: 0}\n' ;;
 esac > "$tmp/configs/profiles/burnin.yaml"
 
