@@ -22,7 +22,7 @@ PACKAGE_TEST_PACKAGES := mmdebstrap systemd-container lintian
 # The boot image (image/build.sh) and its QEMU tests (tests-hw/): tools the image
 # carries beyond TOOL_PACKAGES, what packs it (cpio, zstd, GRUB, xorriso), and
 # QEMU with UEFI firmware. Debian's kernel is downloaded (apt-get download), not installed.
-IMAGE_PACKAGES := busybox-static nvme-cli hdparm sg3-utils kmod file binutils cpio zstd ca-certificates \
+IMAGE_PACKAGES := busybox-static nvme-cli hdparm sg3-utils efibootmgr kmod file binutils cpio zstd ca-certificates \
   grub-common grub-pc-bin grub-efi-amd64-bin xorriso mtools qemu-system-x86 qemu-utils ovmf
 PACKAGES := $(BUILD_PACKAGES) $(FUZZ_PACKAGES) $(TOOL_PACKAGES) $(TEST_PACKAGES) $(PACKAGE_TEST_PACKAGES) $(IMAGE_PACKAGES)
 
@@ -77,8 +77,10 @@ test: build image build-fuzz
 test-fuzz: build-fuzz
 	ctest --preset fuzz -j $(JOBS) -L fuzz
 
+# Under ASan + UBSan: the unit tests, and the integration tests labelled "sanitize" (a real
+# orchestrator, Ironic and runner: pass, fail, kill9, down30, TLS, odd paths, the agent steps).
 test-asan: build-asan
-	ctest --preset asan -j $(JOBS) -L unit
+	ctest --preset asan -j $(JOBS) -L '^(unit|sanitize)$$'
 
 demo: build
 	./scripts/demo.sh

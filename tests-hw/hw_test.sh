@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Boots kiln's image in QEMU (TCG) against a simulated server and checks what
 # comes out. tests-hw/README.md describes the rig and the cases.
-#   hw_test.sh BIN_DIR SOURCE_DIR IMAGE_DIR good|baddisk|nofru|noburnin|crash|decommission|iso_bios|iso_uefi
+#   hw_test.sh BIN_DIR SOURCE_DIR IMAGE_DIR good|baddisk|nofru|noburnin|crash|decommission|iso_bios|iso_uefi|
+#              bootorder_disk|bootorder_net|bootorder_bios
 # good:     FRU read in-band -> delivery PO-2026-0042 -> profile hw -> PASS reported
 #           -> the Ironic node is available with CUSTOM_KILN_PASSED
 # baddisk:  the NVMe disk has a blkdebug bad sector -> the disk stage FAILs naming
@@ -17,6 +18,10 @@
 #           supports and resets the BMC in-band -> no marker left (host grep/cmp), the signed
 #           certificate names method and fallback per disk, the BMC read over LAN matches
 #           the policy, the Ironic node is retired and manageable
+# bootorder_disk, bootorder_net, bootorder_bios: the delivery requires network boot first;
+#           OVMF with the NVMe disk first -> preliminary FAILs naming the order and the
+#           remedy; OVMF with the NIC first -> the check passes; SeaBIOS -> UNKNOWN, never
+#           a PASS (lib/boot_order.sh)
 # iso_bios, iso_uefi: kiln.iso boots from a virtual CD (SeaBIOS / OVMF) through
 #           GRUB into kiln's init, which finds the in-band BMC, the disks and the
 #           network and starts kiln-runner (the test stops there)
@@ -30,6 +35,8 @@ it=$SRC/tests/integration
 . "$hw/lib/iso_boot.sh"
 # shellcheck source=tests-hw/lib/decommission.sh
 . "$hw/lib/decommission.sh"
+# shellcheck source=tests-hw/lib/boot_order.sh
+. "$hw/lib/boot_order.sh"
 
 skip() { echo "SKIP: $*"; exit 77; }
 [ "$(id -u)" = 0 ] || skip "the hw tests run as root (ipmi_sim, QEMU disks)"
@@ -83,8 +90,12 @@ if [ "$case_" = noburnin ]; then
   mke2fs -q -F -t ext4 -L KILNDATA -d "$tmp/data" "$tmp/sata.raw" 32M
   before=$(sha256sum "$tmp/sata.raw" "$tmp/nvme.raw" | cut -d' ' -f1 | tr '\n' ' ')
 fi
+case $case_ in bootorder_*) bootorder_firmware "$case_"; disks=$BOOTORDER_DISKS ;; esac
 mkdir -p "$tmp/overlay/etc"
 cp -r "$hw/configs" "$tmp/overlay/etc/kiln"
+case $case_ in bootorder_*)
+  echo "require_network_boot_first: true" >> "$tmp/overlay/etc/kiln/deliveries/po-2026-0042.yaml" ;;
+esac
 if [ "$case_" = crash ]; then
   # found first on the init's PATH: the real runner, then SIGSEGV once the disk stage runs
   mkdir -p "$tmp/overlay/usr/sbin"
@@ -125,7 +136,7 @@ port: $port
 public_url: http://10.0.2.2:$port
 store: sqlite://$tmp/kiln.db
 operator_token: $OP
-config_dir: $hw/configs
+config_dir: $tmp/overlay/etc/kiln
 certificate_key: $tmp/certificate-key.pem
 decommission:
   certificate_wait_s: 120
@@ -176,6 +187,12 @@ case $case_ in
   nofru | crash)
     node=$(cat /proc/sys/kernel/random/uuid)
     cmdline="$(kilnctl -f json burnin start --node "$node" | jget 'd["runs"][0]["kernel_params"]') kiln.profile=hw kiln.end=poweroff"
+    ;;
+  bootorder_*)
+    node=$(cat /proc/sys/kernel/random/uuid)
+    cmdline="$(kilnctl -f json burnin start --node "$node" | jget 'd["runs"][0]["kernel_params"]') kiln.profile=hw-boot kiln.end=poweroff"
+    # shellcheck disable=SC2086  # $disks holds QEMU arguments
+    [ "$case_" = bootorder_bios ] || bootorder_register $disks
     ;;
   noburnin)  # a token no burn-in was started with (a stale or copied command line)
     node=$(cat /proc/sys/kernel/random/uuid)
@@ -250,5 +267,6 @@ case $case_ in
     grep -q "^kiln decommission certificate .*/$(run_json 'd["runs"][-1]["id"]') sha256 [0-9a-f]\{64\}$" <<< "$reason" ||
       fail "retired_reason does not name the run's certificate: $reason"
     decom_check "$(run_json 'd["runs"][-1]["id"]')" "$tmp/sata.raw" "$tmp/nvme.raw" "$tmp/scsi.raw" ;;
+  bootorder_*) bootorder_check "$case_" ;;
 esac
 echo "hw $case_ passed in $(($(date +%s) - started)) s"

@@ -102,6 +102,8 @@ nlohmann::json to_json(const ResolvedConfig& c) {
                    {"expected", to_json(c.expected)},
                    {"limits", c.limits}};
   if (c.override_serial) j["override_serial"] = *c.override_serial;
+  // Only when set: the hash of every config written before the key existed stays the same.
+  if (c.require_network_boot_first) j["require_network_boot_first"] = true;
   return j;
 }
 
@@ -179,6 +181,7 @@ Expected<ResolvedConfig> resolve(const ConfigSet& configs, const FruInfo& fru,
   }
   rc.delivery_tag = delivery->tag;
   rc.require_serial_match_dmi = delivery->require_serial_match_dmi;
+  rc.require_network_boot_first = delivery->require_network_boot_first;
   rc.expected = delivery->expected;
   rc.limits = delivery->limits;
   std::string serial(trim(fru.product_serial));

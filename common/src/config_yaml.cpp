@@ -261,8 +261,8 @@ Expected<Delivery> parse_delivery(std::string_view yaml_text, const std::string&
     YAML::Node doc = load_document(yaml_text, file_name);
     YamlReader r(file_name);
     r.check_keys(doc, "a delivery",
-                 {"delivery", "description", "profile", "require_serial_match_dmi", "expected",
-                  "limits", "overrides"});
+                 {"delivery", "description", "profile", "require_serial_match_dmi",
+                  "require_network_boot_first", "expected", "limits", "overrides"});
     Delivery d;
     d.where = r.where(doc);
     d.tag = r.string_at(doc, "delivery", "a delivery", true);
@@ -271,6 +271,10 @@ Expected<Delivery> parse_delivery(std::string_view yaml_text, const std::string&
     d.profile = r.string_at(doc, "profile", "a delivery", true);
     if (doc["require_serial_match_dmi"]) {
       d.require_serial_match_dmi = r.boolean(doc["require_serial_match_dmi"], "require_serial_match_dmi");
+    }
+    if (doc["require_network_boot_first"]) {
+      d.require_network_boot_first =
+          r.boolean(doc["require_network_boot_first"], "require_network_boot_first");
     }
     if (doc["expected"]) d.expected = r.expected(doc["expected"]);
     if (doc["limits"]) d.limits = r.limits(doc["limits"]);

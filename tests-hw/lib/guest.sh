@@ -4,6 +4,10 @@
 # ipmi_sim, also answering IPMI LAN), an AHCI and an NVMe disk with serials,
 # and user networking in which 10.0.2.2 is the host's 127.0.0.1.
 
+# Extra QEMU firmware arguments (OVMF from pflash) and options of the NIC's -device
+# (",bootindex=1"): the boot-order cases set them (lib/boot_order.sh).
+GUEST_FIRMWARE=(); GUEST_NIC_OPTS=""
+
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 # A compressed cpio appended to kiln.initramfs: the kernel unpacks both, so
@@ -31,11 +35,11 @@ boot_guest() {
   local log=$1 limit=$2 initrd=$3 cmdline=$4
   shift 4
   timeout --kill-after=10 "$limit" qemu-system-x86_64 -accel tcg -machine q35 -cpu max -smp 2 -m 1536 \
-    -nographic -no-reboot -pidfile "$log.pid" -kernel "$IMAGE/kiln.kernel" -initrd "$initrd" \
+    -nographic -no-reboot -pidfile "$log.pid" "${GUEST_FIRMWARE[@]}" -kernel "$IMAGE/kiln.kernel" -initrd "$initrd" \
     -append "console=ttyS0 panic=-1 quiet $cmdline" \
     -chardev "socket,id=bmcchr,host=127.0.0.1,port=$BMC_VM_PORT,reconnect=10" \
     -device ipmi-bmc-extern,id=bmc0,chardev=bmcchr -device isa-ipmi-kcs,bmc=bmc0 \
-    -netdev user,id=net0 -device virtio-net-pci,netdev=net0 \
+    -netdev user,id=net0 -device "virtio-net-pci,netdev=net0$GUEST_NIC_OPTS" \
     "$@" < /dev/null > "$log" 2>&1
 }
 

@@ -9,6 +9,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 namespace kiln {
 namespace {
@@ -111,6 +112,10 @@ INSTANTIATE_TEST_SUITE_P(
         BadConfigCase{"MissingProfileKey", "delivery: A\n", false, "f.yaml:1", "missing required key 'profile'"},
         BadConfigCase{"BadBool", "delivery: A\nprofile: q\nrequire_serial_match_dmi: yes please\n", false,
                       "f.yaml:3", "true or false"},
+        BadConfigCase{"BadBootOrderBool", "delivery: A\nprofile: q\nrequire_network_boot_first: always\n",
+                      false, "f.yaml:3", "true or false"},
+        BadConfigCase{"BootOrderKeyTypo", "delivery: A\nprofile: q\nrequire_network_boot: true\n", false,
+                      "f.yaml:3", "unknown key 'require_network_boot'"},
         BadConfigCase{"DuplicateOverride",
                       "delivery: A\nprofile: q\noverrides:\n  - serial: X\n  - serial: X\n", false, "f.yaml:5",
                       "serial 'X' has two overrides"},
@@ -252,6 +257,20 @@ TEST_F(ConfigDir, ResolveIsPureAndHashIsStable) {
   ASSERT_TRUE(a.ok() && b.ok());
   EXPECT_EQ(a->hash, b->hash);
   EXPECT_EQ(a->hash.size(), 64U);
+}
+
+TEST_F(ConfigDir, NetworkBootFirstReachesTheResolvedConfigAndItsHash) {
+  write("deliveries/po1.yaml", "delivery: PO-1\nprofile: quick\nrequire_network_boot_first: true\n");
+  write("deliveries/po2.yaml", "delivery: PO-2\nprofile: quick\n");
+  auto c = load_config_dir(dir_);
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  auto required = resolve(*c, fru("PO-1", "SN1"));
+  auto not_required = resolve(*c, fru("PO-2", "SN1"));
+  ASSERT_TRUE(required.ok() && not_required.ok());
+  EXPECT_TRUE(required->require_network_boot_first);
+  EXPECT_FALSE(not_required->require_network_boot_first);
+  EXPECT_EQ(to_json(*required).value("require_network_boot_first", false), true);
+  EXPECT_FALSE(to_json(*not_required).contains("require_network_boot_first"));
 }
 
 TEST_F(ConfigDir, NoDeliveryAndNoDefaultIsAnError) {

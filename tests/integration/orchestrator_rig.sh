@@ -5,7 +5,8 @@
 #
 #   rig_init PREFIX        $tmp (a new /tmp/PREFIX.XXXXXX), $OP (the operator token), $H (Ironic's
 #                          API version header); an EXIT trap that runs the rig_on_exit commands,
-#                          stops the orchestrator and Ironic and removes $tmp
+#                          stops the orchestrator and Ironic, fails the test when a log under $tmp
+#                          holds an ASan/LSan/UBSan report, and removes $tmp
 #   rig_on_exit COMMAND    COMMAND (eval'd, failures ignored) runs on exit before the rest, the
 #                          last one added first
 #   fail MESSAGE           prints FAIL: MESSAGE and the orchestrator log's tail, exits 1
@@ -44,11 +45,19 @@ rig_init() {  # PREFIX
 }
 rig_on_exit() { rig_exit+=("$1"); }
 rig_cleanup() {
-  local i
+  local rc=$? i reports
   for ((i = ${#rig_exit[@]} - 1; i >= 0; i--)); do eval "${rig_exit[$i]}" || true; done
   if [ -n "$orch_pid" ] && kill -TERM "$orch_pid" 2>/dev/null; then wait "$orch_pid" 2>/dev/null || true; fi
   "$rig_dir/ironic_fixture.sh" stop "$tmp/ironic" || true
+  # Built with ASan + UBSan (make test-asan), a report in any log of the orchestrator or a
+  # runner fails the test, also from a process whose exit status nobody waits for.
+  reports=$(grep -rIlE 'ERROR: (Address|Leak)Sanitizer|: runtime error: ' "$tmp" 2>/dev/null || true)
+  if [ -n "$reports" ]; then
+    for i in $reports; do echo "FAIL: sanitizer report in $i:" >&2; grep -A30 -E 'Sanitizer|runtime error' "$i" | head -60 >&2; done
+    rc=1
+  fi
   rm -rf "$tmp"
+  exit $rc
 }
 fail() { echo "FAIL: $*" >&2; tail -n 30 "$tmp/orch.log" >&2 2>/dev/null || true; exit 1; }
 jget() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }

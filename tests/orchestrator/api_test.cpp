@@ -218,6 +218,23 @@ TEST_F(ApiTest, ReportAbortAndDeliverySummary) {
   EXPECT_EQ(call("GET", "/v1/runs/" + run + "/report", kOperator).body["verdict"], "FAIL");
 }
 
+// Ironic's messages can echo a URL with credentials or a node's kiln.token: the run's
+// ironic_error never shows them to an API client (viewers included).
+TEST_F(ApiTest, IronicErrorsAreShownWithoutSecrets) {
+  auto [run, token] = start("node-a");
+  ASSERT_TRUE(store_->set_driver_state(
+      run, "failed",
+      "POST https://kiln:s3cret-pass@ironic.example:6385/v1/nodes: kernel params kiln.token=" +
+          token + " refused"));
+  auto shown = call("GET", "/v1/runs/" + run, kOperator);
+  ASSERT_EQ(shown.status, 200) << shown.body.dump();
+  auto error = shown.body["ironic_error"].get<std::string>();
+  EXPECT_EQ(error.find("s3cret-pass"), std::string::npos) << error;
+  EXPECT_EQ(error.find(token), std::string::npos) << error;
+  EXPECT_NE(error.find("ironic.example:6385/v1/nodes"), std::string::npos) << error;
+  EXPECT_NE(error.find("<redacted>"), std::string::npos) << error;
+}
+
 TEST_F(ApiTest, UnknownRoutesAndBadStartsAre4xx) {
   EXPECT_EQ(call("GET", "/v2/runs", kOperator).status, 404);
   EXPECT_EQ(call("GET", "/v1/nothing", kOperator).status, 404);

@@ -11,6 +11,9 @@
 #      token; the journal has its access lines and no token
 #   6. apt-get remove keeps /var/lib/kiln and the token, a reinstall finds the run again;
 #      apt-get purge removes them
+#   7. upgrade: these packages relabelled 0.0.1 with a store of the first released schema
+#      (tests/data/store/schema-v1.sql) are upgraded by apt to the current ones; the service
+#      migrates the store and every run is found
 # Cache (KILN_PACKAGE_TEST_CACHE, default ~/.cache/kiln/package-test): the root's tarball
 # (remade after 7 days) and every .deb apt fetched, so a warm run downloads nothing.
 #   package_test.sh SOURCE_DIR
@@ -193,10 +196,55 @@ ready || fail "/readyz after the reinstall"
 inside kilnctl -f json run show "$run" > /dev/null || fail "the run is gone after remove + reinstall"
 echo "reinstalled: run $run and the token kept"
 halt
-in_root apt-get purge -y -q kiln-orchestrator > "$tmp/purge.log" 2>&1 || { cat "$tmp/purge.log"; fail "purge"; }
-[ ! -e "$root/var/lib/kiln" ] || fail "purge left /var/lib/kiln"
-[ ! -e "$root/etc/kiln/operator-token" ] || fail "purge left the token"
-[ ! -e "$root/etc/kiln/orchestrator.yaml" ] || fail "purge left the conffile"
-[ -e "$root/etc/kiln/profiles/quick.yaml" ] || fail "purge of kiln-orchestrator removed kiln-common's files"
+purge() {
+  in_root apt-get purge -y -q kiln-orchestrator > "$tmp/purge.log" 2>&1 || { cat "$tmp/purge.log"; fail "purge"; }
+  [ ! -e "$root/var/lib/kiln" ] || fail "purge left /var/lib/kiln"
+  [ ! -e "$root/etc/kiln/operator-token" ] || fail "purge left the token"
+  [ ! -e "$root/etc/kiln/orchestrator.yaml" ] || fail "purge left the conffile"
+  [ -e "$root/etc/kiln/profiles/quick.yaml" ] || fail "purge of kiln-orchestrator removed kiln-common's files"
+}
+purge
+
+phase "upgrade: an older kiln-orchestrator package holding a schema-1 store"
+# The "older release": these packages relabelled 0.0.1 (dpkg runs the upgrade path of the
+# maintainer scripts), its store the first released schema with its rows
+# (tests/data/store/schema-v1.sql). The current packages upgrade it; the service migrates
+# the store on start and finds every run.
+mkdir -p "$root/tmp/old-debs"
+for d in "${debs[@]}"; do
+  name=$(dpkg-deb -f "$d" Package); version=$(dpkg-deb -f "$d" Version)
+  rm -rf "$tmp/old"; dpkg-deb -R "$d" "$tmp/old"
+  sed -i -e "s/^Version: .*/Version: 0.0.1/" -e "s/(= $version)/(= 0.0.1)/g" "$tmp/old/DEBIAN/control"
+  dpkg-deb -b "$tmp/old" "$root/tmp/old-debs/${name}_0.0.1_amd64.deb" > /dev/null || fail "repack $name as 0.0.1"
+done
+in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends --allow-downgrades \
+  /tmp/old-debs/kiln-common_0.0.1_amd64.deb /tmp/old-debs/kiln-orchestrator_0.0.1_amd64.deb \
+  /tmp/old-debs/kiln-runner_0.0.1_amd64.deb > "$tmp/apt-old.log" 2>&1 || { tail -20 "$tmp/apt-old.log"; fail "install 0.0.1"; }
+rm -f "$root/var/lib/kiln/kiln.db"*
+python3 - "$root/var/lib/kiln/kiln.db" "$src/tests/data/store/schema-v1.sql" <<'PY' || fail "schema-1 store"
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1]); db.executescript(open(sys.argv[2]).read()); db.commit()
+PY
+chroot "$root" chown kiln:kiln /var/lib/kiln/kiln.db
+install_debs || { tail -20 "$tmp/apt.log"; fail "upgrade to the current packages"; }
+grep -E "Unpacking kiln-orchestrator .* over \(0\.0\.1\)" "$tmp/apt.log" || fail "apt did not upgrade from 0.0.1: $(grep kiln-orch "$tmp/apt.log")"
+boot
+ready || fail "/readyz after the upgrade"
+inside kilnctl -f json run show run-old-1 > "$tmp/old-run.json" || fail "run-old-1 is gone after the upgrade"
+inside kilnctl -f json run list > "$tmp/old-runs.json" || fail "kilnctl run list after the upgrade"
+python3 - "$tmp/old-run.json" "$tmp/old-runs.json" <<'PY' || fail "the upgraded store lost something"
+import json, sys
+run = json.load(open(sys.argv[1])); runs = json.load(open(sys.argv[2]))["runs"]
+assert run["verdict"] == "PASS" and run["artifacts"] == 3, run
+ids = sorted(r["id"] for r in runs); assert ids == ["run-old-1", "run-old-2"], ids
+print(f"upgraded from 0.0.1: runs {ids} kept, run-old-1 {run['verdict']} with {run['artifacts']} artifacts")
+PY
+halt
+python3 - "$root/var/lib/kiln/kiln.db" <<'PY' || fail "the store was not migrated"
+import sqlite3, sys
+version = sqlite3.connect(sys.argv[1]).execute("SELECT MAX(version) FROM schema_migrations").fetchone()[0]
+assert version > 1, version; print(f"store schema migrated 1 -> {version}")
+PY
+purge
 phase "done"
 echo "package test passed"

@@ -78,6 +78,8 @@ struct Delivery {
   std::string description;
   std::string profile;
   bool require_serial_match_dmi = false;
+  // UEFI BootOrder must start with a network (PXE/HTTP) entry (preliminary stage).
+  bool require_network_boot_first = false;
   ExpectedInventory expected;
   LimitValues limits;
   std::vector<SerialOverride> overrides;
@@ -98,6 +100,7 @@ struct ResolvedConfig {
   std::string asset_tag;      // what the FRU said
   std::optional<std::string> override_serial;  // set when a per-serial override applied
   bool require_serial_match_dmi = false;
+  bool require_network_boot_first = false;
   Profile profile;
   ExpectedInventory expected;
   LimitValues limits;

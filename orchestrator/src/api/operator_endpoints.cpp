@@ -11,6 +11,7 @@
 #include "api/tokens.hpp"
 #include "ironic/kernel_params.hpp"
 #include "kiln/json_input.hpp"
+#include "log/log.hpp"
 
 namespace kiln::orchestrator {
 namespace {
@@ -63,7 +64,7 @@ nlohmann::json run_json(const ApiContext& ctx, const RunRow& run) {
                    {"progress", run.progress},
                    {"verdict", run.verdict},
                    {"ironic_state", run.driver_state},
-                   {"ironic_error", run.driver_error},
+                   {"ironic_error", redact_secrets(run.driver_error)},
                    {"attempt", run.attempt},
                    {"acknowledged", run.acked_seq},
                    {"artifacts", run.artifact_count},

@@ -76,6 +76,11 @@ load_drivers() {
     xargs modprobe -q -b -a < "$RUN/modaliases" 2>/dev/null
   done
   modprobe -q -a ipmi_si ipmi_devintf 2>/dev/null
+  # UEFI variables (the boot-order check): efivarfs is a module in Debian's kernel.
+  if [ -d /sys/firmware/efi ] && ! grep -q efivarfs /proc/mounts; then
+    modprobe -q efivarfs 2>/dev/null
+    mount -t efivarfs efivarfs /sys/firmware/efi/efivars 2>/dev/null
+  fi
   for i in $(seq 1 20); do [ -c /dev/ipmi0 ] && break; sleep 0.5; done
   say "drivers: $(wc -l < /proc/modules) modules loaded at $(uptime_s)s; BMC $([ -c /dev/ipmi0 ] && echo /dev/ipmi0 || echo 'not found in-band')"
 }
