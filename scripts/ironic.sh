@@ -9,7 +9,9 @@
 # Environment: KILN_IRONIC_PORT (a fixed port instead of 0, for options that
 # must name Ironic's own URL such as [service_catalog] endpoint_override) and
 # KILN_IRONIC_EXTRA_CONF (a file of options read after the generated ones,
-# which it overrides: enabled_deploy_interfaces, [agent], [conductor] ...).
+# which it overrides: enabled_deploy_interfaces, [agent], [conductor],
+# auth_strategy ...) and KILN_IRONIC_PROBE_AUTH (USER:PASSWORD for the readiness
+# probe of an Ironic with auth_strategy = http_basic).
 set -euo pipefail
 cmd=${1:-}; dir=${2:-}
 [ -n "$cmd" ] && [ -n "$dir" ] || { echo "usage: $0 start|stop DIR" >&2; exit 2; }
@@ -88,7 +90,8 @@ for _ in $(seq 450); do
     line=$(grep -o 'wsgi starting up on http://127\.0\.0\.1:[0-9]*' "$dir/log/ironic.log" 2>/dev/null | tail -n 1 || true)
     [ -n "$line" ] && url=${line#wsgi starting up on }
   fi
-  if [ -n "$url" ] && curl -sf --max-time 5 -H 'X-OpenStack-Ironic-API-Version: 1.82' "$url/v1/drivers" 2>/dev/null |
+  if [ -n "$url" ] && curl -sf --max-time 5 ${KILN_IRONIC_PROBE_AUTH:+-u "$KILN_IRONIC_PROBE_AUTH"} \
+      -H 'X-OpenStack-Ironic-API-Version: 1.82' "$url/v1/drivers" 2>/dev/null |
       grep -q '"fake-hardware"'; then
     echo "$url" > "$dir/url"
     echo "$url"

@@ -24,14 +24,28 @@ fail() {
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
-# agent_rig_start_ironic [HOST_IP]: Ironic for agent tests.
+# agent_rig_start_ironic [HOST_IP]: Ironic for agent tests. With
+# AGENT_RIG_BASIC_AUTH=USER:PASSWORD Ironic runs with auth_strategy = http_basic
+# (an htpasswd file with the password's bcrypt hash, made with python3-bcrypt,
+# Ironic's own dependency) and every request of the rig sends it.
 agent_rig_start_ironic() {
-  local host=${1:-127.0.0.1} port
+  local host=${1:-127.0.0.1} port auth_conf=""
   port=$(free_port)
   mkdir -p "$tmp/deploy-logs"
+  if [ -n "${AGENT_RIG_BASIC_AUTH:-}" ]; then
+    /usr/bin/python3 - "$AGENT_RIG_BASIC_AUTH" "$tmp/htpasswd" <<'PY' || fail "cannot write the htpasswd file (python3-bcrypt)"
+import bcrypt, sys
+user, password = sys.argv[1].split(":", 1)
+open(sys.argv[2], "w").write(user + ":" + bcrypt.hashpw(password.encode(), bcrypt.gensalt()).decode() + "\n")
+PY
+    auth_conf=$(printf 'auth_strategy = http_basic\nhttp_basic_auth_user_file = %s' "$tmp/htpasswd")
+    rig_ironic_auth=(-u "$AGENT_RIG_BASIC_AUTH")
+    export KILN_IRONIC_PROBE_AUTH=$AGENT_RIG_BASIC_AUTH
+  fi
   cat > "$tmp/ironic-agent.conf" <<CONF
 [DEFAULT]
 enabled_deploy_interfaces = fake,ramdisk,direct
+$auth_conf
 [api]
 host_ip = $host
 ramdisk_heartbeat_timeout = 10
@@ -54,7 +68,7 @@ CONF
 }
 
 ironic() {  # METHOD PATH [JSON]
-  curl -sf -X "$1" -H "$H" -H "$J" ${3:+-d "$3"} "$ironic_url$2"
+  curl -sf "${rig_ironic_auth[@]}" -X "$1" -H "$H" -H "$J" ${3:+-d "$3"} "$ironic_url$2"
 }
 
 # agent_rig_enrol NAME MAC [DRIVER_INFO_JSON] -> $node
@@ -68,7 +82,7 @@ agent_rig_enrol() {
 
 # agent_rig_clean NODE STEPS_JSON: a manual cleaning.
 agent_rig_clean() {
-  curl -s -o "$tmp/clean.out" -w '%{http_code}' -X PUT -H "$H" -H "$J" \
+  curl -s "${rig_ironic_auth[@]}" -o "$tmp/clean.out" -w '%{http_code}' -X PUT -H "$H" -H "$J" \
     -d "{\"target\":\"clean\",\"clean_steps\":$2}" "$ironic_url/v1/nodes/$1/states/provision" > "$tmp/clean.code"
   [ "$(cat "$tmp/clean.code")" = 202 ] || fail "clean refused: $(cat "$tmp/clean.out")"
 }
