@@ -109,7 +109,7 @@ agent_rig_start_agent() {
 agent_rig_callback() {  # NAME
   local url=""
   for _ in $(seq 50); do
-    url=$(sed -n 's/.*, callback \(http[^,]*\), Ironic.*/\1/p' "$tmp/$1.log" | head -n 1)
+    url=$(sed -n 's/.*, callback \(http[^,]*\), Ironic.*/\1/p' "$tmp/$1.log" 2>/dev/null | head -n 1)
     [ -n "$url" ] && break
     sleep 0.1
   done
