@@ -4,7 +4,7 @@
 # kiln_burnin step; kiln-runner agent plays the deploy ramdisk on 127.0.0.1 and
 # streams the run to the orchestrator with the kiln_url/kiln_token the
 # orchestrator put in the step's args.
-#   orchestrator_clean_test.sh BIN_DIR SOURCE_DIR pass|fail|basic|badpass
+#   orchestrator_clean_test.sh BIN_DIR SOURCE_DIR pass|fail|basic|badpass|abort|died
 # pass:    kilnctl burnin start -> Ironic cleans with kiln_burnin -> manageable ->
 #          the orchestrator provides it: available, CUSTOM_KILN_PASSED, extra.kiln
 #          PASS with the run id; the run's artifacts were streamed to the
@@ -18,6 +18,12 @@
 # badpass: the same Ironic, a wrong password: the run's ironic_error and the log
 #          name Ironic's 401, /readyz says so, the node stays manageable, the
 #          password is in no log
+# abort:   kilnctl run abort during a long cpu stage: the orchestrator aborts the
+#          cleaning (clean wait -> abort), the agent stops the stage, the node ends
+#          clean failed in maintenance, the run ends (driver state done)
+# died:    the agent killed -9 mid-step: Ironic fails the cleaning after its
+#          clean_callback_timeout, the orchestrator ends the run ERROR quoting
+#          Ironic's last_error (no report came), CUSTOM_KILN_FAILED
 set -euo pipefail
 bin=$1; src=$2; case_=$3
 runner=$bin/kiln-runner
@@ -31,9 +37,11 @@ password=kiln-ironic-pw-7f3e9a
 case $case_ in
   pass|basic|badpass) agent_rig_configs $'profile: burnin\nstages:\n  - stage: inventory' ;;
   fail) agent_rig_configs $'profile: burnin\nstages:\n  - stage: inventory' $'expected:\n  cpu_threads: 4096' ;;
+  abort|died) agent_rig_configs $'profile: burnin\nstages:\n  - stage: cpu\n    params: {duration: 300s, methods: [int64], sample_interval: 5s}' ;;
   *) echo "unknown case $case_" >&2; exit 2 ;;
 esac
 case $case_ in basic|badpass) export AGENT_RIG_BASIC_AUTH=kiln:$password ;; esac
+[ "$case_" = died ] && export AGENT_RIG_CLEAN_TIMEOUT=20
 
 agent_rig_start_ironic
 agent_rig_enrol kiln-clean-it "$mac"
@@ -122,6 +130,43 @@ badpass)
   grep -q "clean step" "$tmp/agent.log" && fail "a step ran"
   no_secret_in_logs
   grep -qF "not-the-password" "$tmp/orch.log" && fail "the wrong password is in the log"
+  ;;
+abort)
+  for _ in $(seq 120); do grep -q "clean step kiln_burnin starts" "$tmp/agent.log" && break; sleep 0.5; done
+  grep -q "clean step kiln_burnin starts" "$tmp/agent.log" || fail "the step never started"
+  sleep 3
+  kilnctl run abort "$run_id"
+  aborted=$(date +%s)
+  wait_for 90 'd["provision_state"] == "clean failed"'
+  [ "$(node_field 'd["maintenance"]')" = True ] || fail "not in maintenance after the abort"
+  for _ in $(seq 60); do [ "$(kilnctl -f json run show "$run_id" | jget 'd["ironic_state"]')" = done ] && break; sleep 0.5; done
+  show=$(kilnctl -f json run show "$run_id")
+  echo "after the abort ($(( $(date +%s) - aborted )) s): node clean failed, $(node_field 'd["maintenance_reason"]'); run $(jget '[d["state"], d["verdict"], d["ironic_state"]]' <<< "$show")"
+  [ "$(jget 'd["ironic_state"]' <<< "$show")" = done ] || fail "the run did not end: $show"
+  for _ in $(seq 60); do [ -s "$tmp/agent/kiln_burnin-1/report.json" ] && break; sleep 0.5; done
+  [ "$(jget 'd["verdict"]' < "$tmp/agent/kiln_burnin-1/report.json")" = ERROR ] || fail "the aborted run's report"
+  [ $(( $(date +%s) - aborted )) -lt 100 ] || fail "the stage ran on after the abort"
+  kill -0 "$agent_pid" || fail "the agent died"
+  ;;
+died)
+  for _ in $(seq 120); do grep -q "clean step kiln_burnin starts" "$tmp/agent.log" && break; sleep 0.5; done
+  grep -q "clean step kiln_burnin starts" "$tmp/agent.log" || fail "the step never started"
+  token=$(node_field '(d["clean_step"] or {}).get("args", {}).get("kiln_token", "")')
+  [ ${#token} -eq 64 ] || fail "no kiln_token in Ironic's clean_step"
+  kill -STOP "$agent_pid"
+  for child in $(pgrep -P "$agent_pid" || true); do kill -9 -- "-$child" 2>/dev/null || kill -9 "$child" || true; done
+  kill -9 "$agent_pid"; kill -CONT "$agent_pid" 2>/dev/null || true
+  wait_for 150 'd["provision_state"] == "clean failed" and "CUSTOM_KILN_FAILED" in d["traits"]'
+  echo "last_error: $(node_field 'd["last_error"]' | sed "s/'kiln_token': '[^']*'/'kiln_token': '...'/")"
+  show=$(kilnctl -f json run show "$run_id")
+  failure=$(jget 'd["failures"][0]' <<< "$show"); echo "run failure: $failure"
+  [ "$(jget 'd["verdict"]' <<< "$show")" = ERROR ] || fail "run verdict: $show"
+  grep -q "Ironic failed the cleaning of node $node before kiln's runner reported" <<< "$failure" || fail "failure: $failure"
+  grep -qi "timeout\|timed out" <<< "$failure" || fail "Ironic's last_error is not quoted: $failure"
+  [ "$(node_field 'd["extra"]["kiln"]["verdict"]')" = ERROR ] || fail "extra.kiln: $(node_field 'd["extra"]')"
+  # Ironic's last_error quotes the failed step with its args; kiln's copies do not carry the token.
+  ! grep -qF -- "$token" <<< "$show $(node_field 'json.dumps(d["extra"])')" || fail "the run token is in kiln's copy of last_error"
+  no_secret_in_logs
   ;;
 esac
 echo "orchestrator clean method $case_ passed"

@@ -289,7 +289,7 @@ Expected<BurninDriver::StepResult> BurninDriver::step_verdict(const RunRow& run,
     node = std::move(*got);
     extra["ironic_state"] = provision_state(*node);
     if (auto last = json_string(*node, "last_error"); last && !passed)
-      extra["ironic_last_error"] = *last;
+      extra["ironic_last_error"] = redact_secrets(*last);  // it may quote the step's kiln_token
     if (!passed && run.verdict == "PASS") extra["verdict"] = "FAIL";
   }
   nlohmann::json patch =

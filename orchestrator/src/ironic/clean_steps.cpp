@@ -14,6 +14,17 @@ bool in_cleaning(const std::string& ps) {
   return ps == "cleaning" || ps == "clean wait";
 }
 
+// Ironic has finished with the cleaning: manageable, or clean failed with its
+// error handler done. A callback timeout saves `clean failed` first and only
+// then last_error, maintenance and an empty clean_step; until clean_step is
+// empty the outcome is still being written.
+bool cleaning_over(const nlohmann::json& node) {
+  const std::string ps = provision_state(node);
+  const auto* step = json_path(node, {"clean_step"});
+  const bool no_step = step == nullptr || step->is_null() || step->empty();
+  return no_step && ((ps == "manageable" && settled(node)) || ps == "clean failed");
+}
+
 // What the run store keeps when Ironic ended the cleaning and kiln's runner
 // never reported: an ERROR whose words are Ironic's.
 nlohmann::json ironic_ended_report(const RunRow& run, const std::string& reason) {
@@ -99,8 +110,7 @@ Expected<StepResult> CleanSteps::step_running(const RunRow& run) {
     if (auto r = ironic_.set_provision_state(uuid, "abort"); !r) return r.error();
     return StepResult::kWaiting;
   }
-  const bool ended = (ps == "manageable" && settled(*node)) || ps == "clean failed";
-  if (!ended) return StepResult::kWaiting;
+  if (!cleaning_over(*node)) return StepResult::kWaiting;
   if (!run.verdict.empty()) {
     // Ironic's outcome comes from the agent it authenticated: a kiln PASS
     // whose cleaning failed is not a pass.
@@ -111,7 +121,9 @@ Expected<StepResult> CleanSteps::step_running(const RunRow& run) {
   if (ps != "clean failed") return StepResult::kWaiting;  // the report is on its way
   const std::string reason = fmt::format(
       "kiln: Ironic failed the cleaning of node {} before kiln's runner reported (run {}): {}",
-      uuid, run.id, json_string(*node, "last_error").value_or("no last_error"));
+      uuid, run.id,
+      // Ironic quotes the failed step with its args: the run's token goes.
+      redact_secrets(json_string(*node, "last_error").value_or("no last_error")));
   if (auto s = store_.store_report(run.id, ironic_ended_report(run, reason).dump(), "ERROR"); !s)
     return s.error();
   return advance(run, "judge");

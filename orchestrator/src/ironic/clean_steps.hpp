@@ -8,7 +8,8 @@
 //             clean_steps [{interface: deploy, step: kiln_burnin, args:
 //             {kiln_url, kiln_token}}] -> running (the agent streams the run to
 //             this orchestrator with that token; Ironic gives it the node)
-//   running   the cleaning ends: manageable or `clean failed`. With the run's
+//   running   the cleaning ends: manageable or `clean failed` (and Ironic done
+//             writing it: clean_step empty). With the run's
 //             report -> judge (a PASS that Ironic failed -> fail); clean failed
 //             without one (the agent died, a harness error before it could
 //             report) -> an ERROR report quoting Ironic's last_error -> judge.
