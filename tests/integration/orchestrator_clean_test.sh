@@ -4,7 +4,7 @@
 # kiln_burnin step; kiln-runner agent plays the deploy ramdisk on 127.0.0.1 and
 # streams the run to the orchestrator with the kiln_url/kiln_token the
 # orchestrator put in the step's args.
-#   orchestrator_clean_test.sh BIN_DIR SOURCE_DIR pass|fail|basic|badpass|abort|died
+#   orchestrator_clean_test.sh BIN_DIR SOURCE_DIR pass|fail|basic|badpass|tls|abort|died
 # pass:    kilnctl burnin start -> Ironic cleans with kiln_burnin -> manageable ->
 #          the orchestrator provides it: available, CUSTOM_KILN_PASSED, extra.kiln
 #          PASS with the run id; the run's artifacts were streamed to the
@@ -18,6 +18,9 @@
 # badpass: the same Ironic, a wrong password: the run's ironic_error and the log
 #          name Ironic's 401, /readyz says so, the node stays manageable, the
 #          password is in no log
+# tls:     basic against an https Ironic ([api] enable_ssl_api, a throw-away CA):
+#          the orchestrator trusts it through ironic.ca_file, the agent through
+#          --ironic-ca; with another CA in ca_file /readyz names the failed verification
 # abort:   kilnctl run abort during a long cpu stage: the orchestrator aborts the
 #          cleaning (clean wait -> abort), the agent stops the stage, the node ends
 #          clean failed in maintenance, the run ends (driver state done)
@@ -35,12 +38,13 @@ fru=$src/tests/data/fru-po-2026-0042.txt
 mac=52:54:00:4b:00:11
 password=kiln-ironic-pw-7f3e9a
 case $case_ in
-  pass|basic|badpass) agent_rig_configs $'profile: burnin\nstages:\n  - stage: inventory' ;;
+  pass|basic|badpass|tls) agent_rig_configs $'profile: burnin\nstages:\n  - stage: inventory' ;;
   fail) agent_rig_configs $'profile: burnin\nstages:\n  - stage: inventory' $'expected:\n  cpu_threads: 4096' ;;
   abort|died) agent_rig_configs $'profile: burnin\nstages:\n  - stage: cpu\n    params: {duration: 300s, methods: [int64], sample_interval: 5s}' ;;
   *) echo "unknown case $case_" >&2; exit 2 ;;
 esac
-case $case_ in basic|badpass) export AGENT_RIG_BASIC_AUTH=kiln:$password ;; esac
+case $case_ in basic|badpass|tls) export AGENT_RIG_BASIC_AUTH=kiln:$password ;; esac
+[ "$case_" = tls ] && export AGENT_RIG_TLS=1
 [ "$case_" = died ] && export AGENT_RIG_CLEAN_TIMEOUT=20
 
 agent_rig_start_ironic
@@ -50,9 +54,21 @@ if [ -n "${AGENT_RIG_BASIC_AUTH:-}" ]; then
   if [ "$case_" = badpass ]; then echo "not-the-password" > "$tmp/ironic-password"; else echo "$password" > "$tmp/ironic-password"; fi
   ironic_yaml+=$'\n'"auth: {type: http_basic, username: kiln, password_file: $tmp/ironic-password}"
 fi
+agent_args=(--fru-file "$fru")
+if [ "$case_" = tls ]; then
+  # Another CA first: the orchestrator must refuse Ironic's certificate, and say so.
+  rig_write_config "" "$ironic_yaml"$'\n'"ca_file: $tmp/wrong-ca.pem"
+  start_orchestrator
+  code=$(curl -s -o "$tmp/ready.json" -w '%{http_code}' "$url/readyz")
+  echo "readyz with another CA: $code $(cat "$tmp/ready.json")"
+  [ "$code" = 503 ] && grep -qi "certificate\|verify\|tls" "$tmp/ready.json" || fail "an Ironic certificate from another CA was not refused"
+  kill -TERM "$orch_pid"; wait "$orch_pid" 2>/dev/null || true; orch_pid=""
+  ironic_yaml+=$'\n'"ca_file: $tmp/ca.pem"
+  agent_args+=(--ironic-ca "$tmp/ca.pem")
+fi
 rig_write_config "" "$ironic_yaml"
 start_orchestrator
-agent_rig_start_agent agent "${mac^^}" --fru-file "$fru"
+agent_rig_start_agent agent "${mac^^}" "${agent_args[@]}"
 kilnctl burnin start --node "$node"
 run_id=$(kilnctl -f json run list | jget 'd["runs"][-1]["id"]')
 
@@ -70,7 +86,7 @@ no_secret_in_logs() {
 }
 
 case $case_ in
-pass|basic)
+pass|basic|tls)
   wait_for 60 'd["provision_state"] in ("clean wait", "cleaning", "manageable", "available") and d["extra"].get("kiln", {}).get("run_id") == "'"$run_id"'"'
   # What Ironic was asked for: kiln_burnin with the orchestrator's URL and a token.
   for _ in $(seq 100); do grep -q "clean step kiln_burnin starts" "$tmp/agent.log" && break; sleep 0.3; done

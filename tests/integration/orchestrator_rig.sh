@@ -11,7 +11,7 @@
 #   fail MESSAGE           prints FAIL: MESSAGE and the orchestrator log's tail, exits 1
 #   jget EXPR              EXPR (Python, d = the JSON on stdin)
 #   rig_start_ironic       $ironic_url; exits 77 (SKIP) when ironic-common is not installed
-#   rig_ironic_auth        curl arguments (-u USER:PASSWORD) every Ironic request here adds
+#   rig_ironic_auth        curl arguments (-u USER:PASSWORD, --cacert CA) every Ironic request here adds
 #   rig_enrol_node NAME    $node: a fake-hardware node NAME, waited for until manageable
 #   node_field EXPR        EXPR (Python, d = the node's JSON from Ironic)
 #   wait_for SECONDS EXPR  until node_field EXPR is True, else the node's state and fail
@@ -38,7 +38,7 @@ rig_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 H='X-OpenStack-Ironic-API-Version: 1.82'
 OP=kiln-it-operator-token-0123456789
 tmp=""; orch_pid=""; ironic_url=""; rig_exit=()
-rig_ironic_auth=()  # curl's -u USER:PASSWORD for an Ironic with auth_strategy = http_basic
+rig_ironic_auth=()  # curl's -u USER:PASSWORD (auth_strategy = http_basic), --cacert CA (https)
 
 rig_init() {  # PREFIX
   tmp=$(mktemp -d "/tmp/$1.XXXXXX")
