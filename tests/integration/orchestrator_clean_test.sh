@@ -104,7 +104,7 @@ pass|basic|tls)
   show=$(kilnctl -f json run show "$run_id")
   echo "run: $(jget '[d["verdict"], d["ironic_state"], d["artifacts"]]' <<< "$show")"
   [ "$(jget 'd["verdict"]' <<< "$show")" = PASS ] || fail "the orchestrator's verdict: $show"
-  [ "$(jget 'd["ironic_state"]' <<< "$show")" = done ] || fail "driver state: $show"
+  [ "$(jget 'd["ironic_state"]' <<< "$show")" = "done" ] || fail "driver state: $show"
   # The run streamed to the orchestrator: what it stored is the agent's OCPTV output.
   curl -sf -H "Authorization: Bearer $OP" "$url/v1/runs/$run_id/artifacts" > "$tmp/stored.json"
   python3 - "$tmp/stored.json" "$tmp"/agent/kiln_burnin-1/ocptv.jsonl <<'PY' || fail "streamed artifacts"
@@ -124,7 +124,7 @@ fail)
   grep -q "inventory CPU: cpu_threads = [0-9]* *, limit EQUAL 4096" <<< "$reason" || fail "the reason does not name the component: $reason"
   [ "$(node_field 'd["extra"]["kiln"]["verdict"]')" = FAIL ] || fail "extra.kiln: $(node_field 'd["extra"]')"
   node_field 'd["extra"]["kiln"]["ironic_last_error"]' | grep -q "cpu_threads" || fail "extra.kiln.ironic_last_error"
-  for _ in $(seq 40); do [ "$(kilnctl -f json run show "$run_id" | jget 'd["ironic_state"]')" = done ] && break; sleep 0.5; done
+  for _ in $(seq 40); do [ "$(kilnctl -f json run show "$run_id" | jget 'd["ironic_state"]')" = "done" ] && break; sleep 0.5; done
   show=$(kilnctl -f json run show "$run_id")
   [ "$(jget 'd["verdict"] + " " + d["ironic_state"]' <<< "$show")" = "FAIL done" ] || fail "run: $show"
   [ "$(grep -c "clean step kiln_burnin starts" "$tmp/agent.log")" = 1 ] || fail "kiln_burnin ran more than once (a FAIL is not retried)"
@@ -155,10 +155,10 @@ abort)
   aborted=$(date +%s)
   wait_for 90 'd["provision_state"] == "clean failed"'
   [ "$(node_field 'd["maintenance"]')" = True ] || fail "not in maintenance after the abort"
-  for _ in $(seq 60); do [ "$(kilnctl -f json run show "$run_id" | jget 'd["ironic_state"]')" = done ] && break; sleep 0.5; done
+  for _ in $(seq 60); do [ "$(kilnctl -f json run show "$run_id" | jget 'd["ironic_state"]')" = "done" ] && break; sleep 0.5; done
   show=$(kilnctl -f json run show "$run_id")
   echo "after the abort ($(( $(date +%s) - aborted )) s): node clean failed, $(node_field 'd["maintenance_reason"]'); run $(jget '[d["state"], d["verdict"], d["ironic_state"]]' <<< "$show")"
-  [ "$(jget 'd["ironic_state"]' <<< "$show")" = done ] || fail "the run did not end: $show"
+  [ "$(jget 'd["ironic_state"]' <<< "$show")" = "done" ] || fail "the run did not end: $show"
   for _ in $(seq 60); do [ -s "$tmp/agent/kiln_burnin-1/report.json" ] && break; sleep 0.5; done
   [ "$(jget 'd["verdict"]' < "$tmp/agent/kiln_burnin-1/report.json")" = ERROR ] || fail "the aborted run's report"
   [ $(( $(date +%s) - aborted )) -lt 100 ] || fail "the stage ran on after the abort"
