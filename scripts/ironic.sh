@@ -9,7 +9,10 @@
 # Environment: KILN_IRONIC_PORT (a fixed port instead of 0, for options that
 # must name Ironic's own URL such as [service_catalog] endpoint_override) and
 # KILN_IRONIC_EXTRA_CONF (a file of options read after the generated ones,
-# which it overrides: enabled_deploy_interfaces, [agent], [conductor] ...).
+# which it overrides: enabled_deploy_interfaces, [agent], [conductor],
+# auth_strategy, [api] enable_ssl_api ...), KILN_IRONIC_PROBE_AUTH (USER:PASSWORD
+# for the readiness probe of an Ironic with auth_strategy = http_basic) and
+# KILN_IRONIC_PROBE_CA (the CA of an https Ironic, for the probe).
 set -euo pipefail
 cmd=${1:-}; dir=${2:-}
 [ -n "$cmd" ] && [ -n "$dir" ] || { echo "usage: $0 start|stop DIR" >&2; exit 2; }
@@ -85,10 +88,12 @@ url=""
 for _ in $(seq 450); do
   kill -0 "$(cat "$dir/ironic.pid")" 2>/dev/null || { echo "ironic.sh: ironic exited" >&2; tail -n 30 "$dir/log/stdout.log" "$dir/log/ironic.log" >&2 || true; exit 1; }
   if [ -z "$url" ]; then
-    line=$(grep -o 'wsgi starting up on http://127\.0\.0\.1:[0-9]*' "$dir/log/ironic.log" 2>/dev/null | tail -n 1 || true)
+    line=$(grep -o 'wsgi starting up on https\?://127\.0\.0\.1:[0-9]*' "$dir/log/ironic.log" 2>/dev/null | tail -n 1 || true)
     [ -n "$line" ] && url=${line#wsgi starting up on }
   fi
-  if [ -n "$url" ] && curl -sf --max-time 5 -H 'X-OpenStack-Ironic-API-Version: 1.82' "$url/v1/drivers" 2>/dev/null |
+  if [ -n "$url" ] && curl -sf --max-time 5 ${KILN_IRONIC_PROBE_AUTH:+-u "$KILN_IRONIC_PROBE_AUTH"} \
+      ${KILN_IRONIC_PROBE_CA:+--cacert "$KILN_IRONIC_PROBE_CA"} \
+      -H 'X-OpenStack-Ironic-API-Version: 1.82' "$url/v1/drivers" 2>/dev/null |
       grep -q '"fake-hardware"'; then
     echo "$url" > "$dir/url"
     echo "$url"

@@ -10,6 +10,7 @@
 #include "api/api_service.hpp"
 #include "config/orchestrator_config.hpp"
 #include "ironic/burnin_driver.hpp"
+#include "ironic/ironic_client.hpp"
 #include "kiln/config.hpp"
 #include "kiln/version.hpp"
 #include "liveness/runner_timeout.hpp"
@@ -93,7 +94,16 @@ int main(int argc, char** argv) {
                          *bound),
              {{"version", std::string(kiln::kiln_version())},
               {"store", std::string((*store)->backend())},
-              {"ironic", config->ironic.url.empty() ? "none" : config->ironic.url}});
+              {"ironic", config->ironic.url.empty() ? "none" : config->ironic.url},
+              {"ironic_method", config->ironic.method},
+              {"ironic_auth", config->ironic.auth.type}});
+    if (!config->ironic.url.empty()) {  // Ironic may be down now: the driver retries, this says why
+      if (auto answered = IronicClient(config->ironic, std::chrono::seconds(5)).reachable();
+          !answered) {
+        log_line(LogLevel::error, "Ironic does not answer as configured",
+                 {{"ironic", config->ironic.url}, {"error", answered.error().message}});
+      }
+    }
     BurninDriver driver(**store, service.endpoint(), config->ironic);
     driver.set_outlier_settings(config->outliers);
     if (!config->ironic.url.empty()) driver.start();

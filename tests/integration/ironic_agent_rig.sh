@@ -24,19 +24,44 @@ fail() {
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
-# agent_rig_start_ironic [HOST_IP]: Ironic for agent tests.
+# agent_rig_start_ironic [HOST_IP]: Ironic for agent tests. With
+# AGENT_RIG_BASIC_AUTH=USER:PASSWORD Ironic runs with auth_strategy = http_basic
+# (an htpasswd file with the password's bcrypt hash, made with python3-bcrypt,
+# Ironic's own dependency) and every request of the rig sends it.
+# With AGENT_RIG_TLS=1 Ironic serves https ([api] enable_ssl_api) with a
+# certificate for 127.0.0.1 from a throw-away CA ($tmp/ca.pem; rig_tls_certificates),
+# and the rig's requests trust that CA.
 agent_rig_start_ironic() {
-  local host=${1:-127.0.0.1} port
+  local host=${1:-127.0.0.1} port auth_conf="" tls_conf="" scheme=http
   port=$(free_port)
+  if [ -n "${AGENT_RIG_TLS:-}" ]; then
+    rig_tls_certificates
+    scheme=https
+    tls_conf=$(printf 'enable_ssl_api = true\n[ssl]\ncert_file = %s\nkey_file = %s' "$tmp/server.pem" "$tmp/server.key")
+    rig_ironic_auth+=(--cacert "$tmp/ca.pem")
+    export KILN_IRONIC_PROBE_CA=$tmp/ca.pem
+  fi
   mkdir -p "$tmp/deploy-logs"
+  if [ -n "${AGENT_RIG_BASIC_AUTH:-}" ]; then
+    /usr/bin/python3 - "$AGENT_RIG_BASIC_AUTH" "$tmp/htpasswd" <<'PY' || fail "cannot write the htpasswd file (python3-bcrypt)"
+import bcrypt, sys
+user, password = sys.argv[1].split(":", 1)
+open(sys.argv[2], "w").write(user + ":" + bcrypt.hashpw(password.encode(), bcrypt.gensalt()).decode() + "\n")
+PY
+    auth_conf=$(printf 'auth_strategy = http_basic\nhttp_basic_auth_user_file = %s' "$tmp/htpasswd")
+    rig_ironic_auth+=(-u "$AGENT_RIG_BASIC_AUTH")
+    export KILN_IRONIC_PROBE_AUTH=$AGENT_RIG_BASIC_AUTH
+  fi
   cat > "$tmp/ironic-agent.conf" <<CONF
 [DEFAULT]
 enabled_deploy_interfaces = fake,ramdisk,direct
+$auth_conf
 [api]
 host_ip = $host
 ramdisk_heartbeat_timeout = 10
+$tls_conf
 [service_catalog]
-endpoint_override = http://$host:$port
+endpoint_override = $scheme://$host:$port
 [conductor]
 clean_callback_timeout = ${AGENT_RIG_CLEAN_TIMEOUT:-40}
 check_provision_state_interval = 3
@@ -50,11 +75,11 @@ CONF
   ironic_url=$(${AGENT_RIG_NETNS:+ip netns exec "$AGENT_RIG_NETNS"} "$agent_rig_dir/ironic_fixture.sh" start "$tmp/ironic") || rc=$?
   [ $rc -ne 77 ] || { echo "SKIP: Ironic (ironic-common) is not installed"; exit 77; }
   [ $rc -eq 0 ] || fail "Ironic did not start"
-  [ "$ironic_url" = "http://$host:$port" ] || fail "Ironic is at $ironic_url, not on the fixed port $port"
+  [ "$ironic_url" = "$scheme://$host:$port" ] || fail "Ironic is at $ironic_url, not $scheme on the fixed port $port"
 }
 
 ironic() {  # METHOD PATH [JSON]
-  curl -sf -X "$1" -H "$H" -H "$J" ${3:+-d "$3"} "$ironic_url$2"
+  curl -sf "${rig_ironic_auth[@]}" -X "$1" -H "$H" -H "$J" ${3:+-d "$3"} "$ironic_url$2"
 }
 
 # agent_rig_enrol NAME MAC [DRIVER_INFO_JSON] -> $node
@@ -68,7 +93,7 @@ agent_rig_enrol() {
 
 # agent_rig_clean NODE STEPS_JSON: a manual cleaning.
 agent_rig_clean() {
-  curl -s -o "$tmp/clean.out" -w '%{http_code}' -X PUT -H "$H" -H "$J" \
+  curl -s "${rig_ironic_auth[@]}" -o "$tmp/clean.out" -w '%{http_code}' -X PUT -H "$H" -H "$J" \
     -d "{\"target\":\"clean\",\"clean_steps\":$2}" "$ironic_url/v1/nodes/$1/states/provision" > "$tmp/clean.code"
   [ "$(cat "$tmp/clean.code")" = 202 ] || fail "clean refused: $(cat "$tmp/clean.out")"
 }
@@ -95,7 +120,7 @@ agent_rig_start_agent() {
 agent_rig_callback() {  # NAME
   local url=""
   for _ in $(seq 50); do
-    url=$(sed -n 's/.*, callback \(http[^,]*\), Ironic.*/\1/p' "$tmp/$1.log" | head -n 1)
+    url=$(sed -n 's/.*, callback \(http[^,]*\), Ironic.*/\1/p' "$tmp/$1.log" 2>/dev/null | head -n 1)
     [ -n "$url" ] && break
     sleep 0.1
   done

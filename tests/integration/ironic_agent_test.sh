@@ -38,6 +38,7 @@ if [ "$case_" = disk ]; then
   [ "$(id -u)" = 0 ] || { echo "SKIP: loop devices need root"; exit 77; }
   for t in losetup badblocks smartctl; do command -v $t >/dev/null || { echo "SKIP: $t missing"; exit 77; }; done
   truncate -s 16M "$tmp/disk.img"
+  printf 'kiln-disk-marker' | dd of="$tmp/disk.img" conv=notrunc status=none
   loop=$(losetup --find --show "$tmp/disk.img") || { echo "SKIP: no loop device"; exit 77; }
   rig_on_exit "losetup -d $loop"
 fi
@@ -189,6 +190,12 @@ disk)
   [ "$(state)" = manageable ] || fail "node is $(state): $(node_field 'd["last_error"]')"
   verdict=$(report_of "$tmp"/agent/burnin_disk-1/report.json); echo "burnin_disk: $verdict"
   [[ "$verdict" == "PASS preliminary=PASS disk=PASS" ]] || fail "burnin_disk report: $verdict"
+  # SMART was asked (a loop device has none: the stage says so and judges badblocks alone).
+  grep -q '/dev/loop[0-9]* has no SMART (smartctl' "$tmp/agent/burnin_disk-1/ocptv.jsonl" ||
+    fail "the disk stage did not ask smartctl: $(grep -i smart "$tmp/agent/burnin_disk-1/ocptv.jsonl" | head -3)"
+  [ "$(node_field 'd["maintenance"]')" = False ] || fail "node in maintenance"
+  # badblocks -w wrote the device: the marker put there before is gone.
+  ! head -c 64 "$tmp/disk.img" | grep -q kiln-disk-marker || fail "the loop device was not written"
   jget '[s for s in d["stages"] if s["name"]=="disk"][0]["params"]["mode"]' < "$tmp/agent/burnin_disk-1/report.json" |
     grep -qx write || fail "burnin_disk did not write"
   ;;

@@ -12,6 +12,7 @@
 #   fail MESSAGE           prints FAIL: MESSAGE and the orchestrator log's tail, exits 1
 #   jget EXPR              EXPR (Python, d = the JSON on stdin)
 #   rig_start_ironic       $ironic_url; exits 77 (SKIP) when ironic-common is not installed
+#   rig_ironic_auth        curl arguments (-u USER:PASSWORD, --cacert CA) every Ironic request here adds
 #   rig_enrol_node NAME    $node: a fake-hardware node NAME, waited for until manageable
 #   node_field EXPR        EXPR (Python, d = the node's JSON from Ironic)
 #   wait_for SECONDS EXPR  until node_field EXPR is True, else the node's state and fail
@@ -38,6 +39,7 @@ rig_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 H='X-OpenStack-Ironic-API-Version: 1.82'
 OP=kiln-it-operator-token-0123456789
 tmp=""; orch_pid=""; ironic_url=""; rig_exit=()
+rig_ironic_auth=()  # curl's -u USER:PASSWORD (auth_strategy = http_basic), --cacert CA (https)
 
 rig_init() {  # PREFIX
   tmp=$(mktemp -d "/tmp/$1.XXXXXX")
@@ -70,20 +72,20 @@ rig_start_ironic() {
 }
 
 rig_enrol_node() {  # NAME
-  node=$(curl -sf -H "$H" -H 'Content-Type: application/json' -d "{\"driver\":\"fake-hardware\",\"name\":\"$1\"}" \
+  node=$(curl -sf "${rig_ironic_auth[@]}" -H "$H" -H 'Content-Type: application/json' -d "{\"driver\":\"fake-hardware\",\"name\":\"$1\"}" \
     "$ironic_url/v1/nodes" | jget 'd["uuid"]')
-  curl -sf -X PUT -H "$H" -H 'Content-Type: application/json' -d '{"target":"manage"}' \
+  curl -sf "${rig_ironic_auth[@]}" -X PUT -H "$H" -H 'Content-Type: application/json' -d '{"target":"manage"}' \
     "$ironic_url/v1/nodes/$node/states/provision" >/dev/null
   wait_for 60 'd["provision_state"] == "manageable" and d["target_provision_state"] is None'
 }
-node_field() { curl -sf -H "$H" "$ironic_url/v1/nodes/$node" | jget "$1"; }
+node_field() { curl -sf "${rig_ironic_auth[@]}" -H "$H" "$ironic_url/v1/nodes/$node" | jget "$1"; }
 wait_for() {  # SECONDS PYTHON-EXPR-ON-NODE
   local end=$(( $(date +%s) + $1 ))
   while [ "$(date +%s)" -lt "$end" ]; do
     [ "$(node_field "$2" 2>/dev/null || true)" = True ] && return 0
     sleep 0.5
   done
-  curl -s -H "$H" "$ironic_url/v1/nodes/$node" | python3 -m json.tool |
+  curl -s "${rig_ironic_auth[@]}" -H "$H" "$ironic_url/v1/nodes/$node" | python3 -m json.tool |
     grep -E 'provision_state|maintenance|retired|extra|traits|last_error' >&2 || true
   fail "node never satisfied: $2"
 }

@@ -73,6 +73,11 @@ TEST(Log, SecretsAreMaskedWhereverAPeerEchoedThem) {
       "ipmi password=" + token,
       "operator_token: " + token,
       "GET http://kiln:" + token + "@ironic.example:6385/v1/nodes: connect: refused",
+      "Authorization: Basic " + token,
+      // A clean step's args as Ironic echoes them (Python's repr) and as JSON.
+      "Clean step args {'kiln_url': 'http://k:8480', 'kiln_token': '" + token + "'} refused",
+      "{\"kiln_token\": \"" + token + "\"}",
+      "agent_token=" + token,
   };
   for (const auto& text : echoed) {
     const auto line = format_log_line(LogLevel::error, text, {{"error", text}});

@@ -29,7 +29,7 @@ ApiResponse readiness(RunStore& store, const IronicSettings& ironic) {
     // A probe answers within seconds, whatever the driver's own timeout.
     const auto timeout =
         std::min<std::chrono::milliseconds>(ironic.request_timeout, std::chrono::seconds(5));
-    if (auto answered = IronicClient(ironic.url, timeout).reachable(); answered) {
+    if (auto answered = IronicClient(ironic, timeout).reachable(); answered) {
       checks["ironic"] = "ok";
     } else {
       ready = false;

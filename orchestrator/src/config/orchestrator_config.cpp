@@ -9,6 +9,7 @@
 
 #include "config/analysis_config.hpp"
 #include "config/dashboard_config.hpp"
+#include "config/ironic_config.hpp"
 #include "log/log.hpp"
 
 namespace kiln::orchestrator {
@@ -104,31 +105,7 @@ Expected<OrchestratorConfig> parse_orchestrator_config(const std::string& yaml_t
             std::chrono::seconds(decommission["certificate_wait_s"].as<int>());
       }
     }
-    if (const auto ironic = root["ironic"]) {
-      if (auto s = check_keys(
-              ironic,
-              {"url", "deploy_interface", "kernel_url", "ramdisk_url", "extra_kernel_params",
-               "poll_interval_ms", "max_backoff_ms", "error_retries", "request_timeout_s"},
-              "'ironic'", file_name);
-          !s) {
-        return s.error();
-      }
-      auto& i = c.ironic;
-      if (ironic["url"]) i.url = ironic["url"].as<std::string>();
-      if (ironic["deploy_interface"])
-        i.deploy_interface = ironic["deploy_interface"].as<std::string>();
-      if (ironic["kernel_url"]) i.kernel_url = ironic["kernel_url"].as<std::string>();
-      if (ironic["ramdisk_url"]) i.ramdisk_url = ironic["ramdisk_url"].as<std::string>();
-      if (ironic["extra_kernel_params"])
-        i.extra_kernel_params = ironic["extra_kernel_params"].as<std::string>();
-      if (ironic["poll_interval_ms"])
-        i.poll_interval = std::chrono::milliseconds(ironic["poll_interval_ms"].as<int>());
-      if (ironic["max_backoff_ms"])
-        i.max_backoff = std::chrono::milliseconds(ironic["max_backoff_ms"].as<int>());
-      if (ironic["error_retries"]) i.error_retries = ironic["error_retries"].as<int>();
-      if (ironic["request_timeout_s"])
-        i.request_timeout = std::chrono::seconds(ironic["request_timeout_s"].as<int>());
-    }
+    if (auto s = parse_ironic_keys(root, c.ironic, file_name); !s) return s.error();
   } catch (const YAML::Exception& e) {
     return make_error("KILN-CONFIG", fmt::format("{}:{}: {}", file_name, e.mark.line + 1, e.msg));
   }
@@ -153,7 +130,9 @@ Expected<OrchestratorConfig> load_orchestrator_config(const std::string& path) {
   std::stringstream text;
   text << in.rdbuf();
   auto config = parse_orchestrator_config(text.str(), path);
-  if (!config || config->operator_token_file.empty()) return config;
+  if (!config) return config;
+  if (auto s = load_ironic_password(config->ironic, path); !s) return s.error();
+  if (config->operator_token_file.empty()) return config;
   const std::string& token_path = config->operator_token_file;
   std::ifstream token_in(token_path);
   if (!token_in) {

@@ -10,8 +10,22 @@
 
 namespace kiln::orchestrator {
 
+// `ironic.auth`: how the orchestrator's client authenticates to Ironic's API.
+struct IronicAuth {
+  std::string type = "none";  // none (Ironic's noauth) | http_basic (Ironic's standalone mode)
+  std::string username;
+  std::string password_file;  // one line; read by load_orchestrator_config
+  std::string password;       // from password_file; never logged
+};
+
 struct IronicSettings {
   std::string url;  // empty: no Ironic, the orchestrator records and judges only
+  // `ironic.method`: deploy (the ramdisk deploy interface boots kiln's image as
+  // the instance) | clean (a manual cleaning with kiln's kiln_burnin step, kiln's
+  // image as the node's deploy ramdisk: ironic/clean_steps.hpp).
+  std::string method = "deploy";
+  std::string ca_file;  // `ironic.ca_file`: PEM trust anchors of an https Ironic
+  IronicAuth auth;
   std::string deploy_interface = "ramdisk";  // "fake" in tests
   std::string kernel_url;
   std::string ramdisk_url;

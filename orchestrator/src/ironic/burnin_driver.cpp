@@ -40,9 +40,9 @@ BurninDriver::BurninDriver(RunStore& store, OrchestratorEndpoint endpoint, Ironi
     : store_(store),
       endpoint_(std::move(endpoint)),
       settings_(std::move(settings)),
-      ironic_(settings_.url,
-              std::chrono::duration_cast<std::chrono::milliseconds>(settings_.request_timeout)),
-      decommission_(store_, endpoint_, settings_, ironic_) {}
+      ironic_(settings_),
+      decommission_(store_, endpoint_, settings_, ironic_),
+      clean_(store_, endpoint_, ironic_) {}
 
 BurninDriver::~BurninDriver() {
   stop();
@@ -90,7 +90,8 @@ void BurninDriver::tick() {
       continue;
     }
     const auto& e = result.error();
-    const bool rejected = e.code == "KILN-IRONIC-REJECTED" || e.code == "KILN-IRONIC-NOT-FOUND";
+    const bool rejected = e.code == "KILN-IRONIC-REJECTED" || e.code == "KILN-IRONIC-NOT-FOUND" ||
+                          e.code == "KILN-IRONIC-UNAUTHORIZED";
     b.delay = rejected
                   ? std::chrono::duration_cast<std::chrono::milliseconds>(settings_.max_backoff)
                   : std::min<std::chrono::milliseconds>(
@@ -119,6 +120,8 @@ Expected<BurninDriver::StepResult> BurninDriver::step(const RunRow& run) {
   };
   if (run.kind == "decommission") {
     if (auto own = decommission_.step(run)) return std::move(*own);
+  } else if (settings_.method == "clean") {
+    if (auto own = clean_.step(run)) return std::move(*own);
   }
   if (s == "start") return step_start(run);
   if (s == "running") {
@@ -236,7 +239,9 @@ Expected<BurninDriver::StepResult> BurninDriver::step_judge(const RunRow& run) {
     if (auto m = move(run, next); !m) return m.error();
     return StepResult::kAdvanced;
   }
-  if (run.verdict == "ERROR" && run.attempt <= settings_.error_retries) {
+  // A cleaning that failed is Ironic's to repeat: clean failed, maintenance.
+  if (run.verdict == "ERROR" && run.attempt <= settings_.error_retries &&
+      settings_.method != "clean") {
     RunRow retry;
     retry.id = random_run_id();
     retry.node_uuid = run.node_uuid;
@@ -276,6 +281,17 @@ Expected<BurninDriver::StepResult> BurninDriver::step_verdict(const RunRow& run,
                                : "kiln: outlier of its delivery batch: " + flagged[0].message;
     }
   }
+  const bool clean = settings_.method == "clean";
+  std::optional<nlohmann::json> node;  // clean: Ironic's outcome of the cleaning
+  if (clean) {
+    auto got = ironic_.get_node(uuid);
+    if (!got) return got.error();
+    node = std::move(*got);
+    extra["ironic_state"] = provision_state(*node);
+    if (auto last = json_string(*node, "last_error"); last && !passed)
+      extra["ironic_last_error"] = redact_secrets(*last);  // it may quote the step's kiln_token
+    if (!passed && run.verdict == "PASS") extra["verdict"] = "FAIL";
+  }
   nlohmann::json patch =
       nlohmann::json::array({{{"op", "add"}, {"path", "/extra/kiln"}, {"value", extra}}});
   if (auto r = ironic_.patch_node(uuid, patch); !r) return r.error();
@@ -285,11 +301,18 @@ Expected<BurninDriver::StepResult> BurninDriver::step_verdict(const RunRow& run,
     if (auto r = ironic_.add_trait(uuid, "CUSTOM_KILN_OUTLIER"); !r) return r.error();
   }
   if (!passed) {
-    if (auto r = ironic_.set_maintenance(uuid, reason); !r) return r.error();
+    // A failed cleaning is in maintenance already, with Ironic's reason
+    // ("Clean step deploy.kiln_burnin failed on node ... <kiln's first failure>").
+    const bool in_maintenance = clean && node && json_path(*node, {"maintenance"}) != nullptr &&
+                                json_path(*node, {"maintenance"})->is_boolean() &&
+                                (*node)["maintenance"].get<bool>();
+    if (!in_maintenance) {
+      if (auto r = ironic_.set_maintenance(uuid, reason); !r) return r.error();
+    }
     if (auto m = move(run, "done"); !m) return m.error();
     return StepResult::kAdvanced;
   }
-  if (auto m = move(run, "undeploy"); !m) return m.error();
+  if (auto m = move(run, clean ? "release" : "undeploy"); !m) return m.error();
   return StepResult::kAdvanced;
 }
 

@@ -5,6 +5,9 @@
 //   PASS: pass (extra.kiln, CUSTOM_KILN_PASSED) -> undeploy -> wait_undeployed -> done
 //   FAIL: fail (extra.kiln, CUSTOM_KILN_FAILED, maintenance with the first failure) -> done
 //   ERROR: a new run (rebuild) while retries last, then like FAIL
+// With ironic.method: clean the run is a manual cleaning instead
+// (clean_steps.hpp): start -> running -> judge -> pass -> release -> done, or
+// fail -> done.
 // Every step is idempotent and its position lives in the store, so a
 // restarted orchestrator resumes each node where it was. Ironic being down,
 // NodeLocked and 5xx are retried with exponential backoff; a 4xx is recorded
@@ -18,6 +21,7 @@
 #include <thread>
 
 #include "config/orchestrator_endpoint.hpp"
+#include "ironic/clean_steps.hpp"
 #include "ironic/decommission_driver.hpp"
 #include "ironic/driver_common.hpp"
 #include "ironic/ironic_client.hpp"
@@ -54,6 +58,7 @@ class BurninDriver {
   std::optional<OutlierSettings> outliers_;
   IronicClient ironic_;
   DecommissionSteps decommission_;
+  CleanSteps clean_;
   struct Backoff {
     std::chrono::steady_clock::time_point next_try;
     std::chrono::milliseconds delay{0};

@@ -1,6 +1,7 @@
 #include "ironic/ironic_client.hpp"
 
 #include <fmt/format.h>
+#include <openssl/evp.h>
 
 #include "kiln/http_client.hpp"
 #include "kiln/json_input.hpp"
@@ -11,6 +12,9 @@ namespace kiln::orchestrator {
 std::string ironic_error_message(const std::string& body) {
   auto outer = parse_json(body, "Ironic error body", 1024U * 1024U);
   if (!outer) return body.substr(0, 500);
+  if (const auto* error = json_path(*outer, {"error"}); error != nullptr && error->is_object()) {
+    if (auto message = json_string(*error, "message")) return *message;  // ironic_lib auth_basic
+  }
   auto inner_text = json_string(*outer, "error_message");
   if (!inner_text) return body.substr(0, 500);
   auto inner = parse_json(*inner_text, "Ironic error_message", 1024U * 1024U);
@@ -36,6 +40,14 @@ Expected<nlohmann::json> ironic_call(const std::string& url, const std::string& 
                       fmt::format("{} {}: HTTP {}: {}", method, path, reply->status,
                                   ironic_error_message(reply->body)));
   }
+  if (reply->status == 401) {
+    return make_error(
+        "KILN-IRONIC-UNAUTHORIZED",
+        fmt::format("Ironic refused {} {} (HTTP 401 Unauthorized): {}", method, path,
+                    ironic_error_message(reply->body)),
+        "check ironic.auth in the orchestrator's config (type, username, password_file) "
+        "against Ironic's auth_strategy and its http_basic_auth_user_file");
+  }
   if (reply->status >= 400) {
     return make_error(reply->status == 404 ? "KILN-IRONIC-NOT-FOUND" : "KILN-IRONIC-REJECTED",
                       fmt::format("Ironic refused {} {} (HTTP {}): {}", method, path, reply->status,
@@ -48,15 +60,37 @@ Expected<nlohmann::json> ironic_call(const std::string& url, const std::string& 
   return std::move(*parsed);
 }
 
+std::string base64(const std::string& data) {
+  std::string out(4 * ((data.size() + 2) / 3) + 1, '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(data.data()),
+                                static_cast<int>(data.size()));
+  out.resize(n > 0 ? static_cast<std::size_t>(n) : 0U);
+  return out;
+}
+
 }  // namespace
+
+IronicClient::IronicClient(const IronicSettings& settings,
+                           std::optional<std::chrono::milliseconds> timeout)
+    : url_(settings.url),
+      timeout_(timeout.value_or(
+          std::chrono::duration_cast<std::chrono::milliseconds>(settings.request_timeout))),
+      ca_file_(settings.ca_file) {
+  if (settings.auth.type == "http_basic") {
+    authorization_ = "Basic " + base64(settings.auth.username + ":" + settings.auth.password);
+  }
+}
 
 Expected<nlohmann::json> IronicClient::call(const std::string& method, const std::string& path,
                                             const std::string& body) {
   http::Headers headers{{"X-OpenStack-Ironic-API-Version", kIronicApiVersion},
                         {"Accept", "application/json"}};
   if (!body.empty()) headers.emplace_back("Content-Type", "application/json");
+  if (!authorization_.empty()) headers.emplace_back("Authorization", authorization_);
   http::CallOptions options;
   options.timeout = timeout_;
+  options.ca_file = ca_file_;
   options.user_agent = "kiln-orchestrator";
   auto answer = ironic_call(url_, method, path, headers, body, options);
   metrics().count_ironic_call(method, answer ? "ok" : answer.error().code);
@@ -64,7 +98,9 @@ Expected<nlohmann::json> IronicClient::call(const std::string& method, const std
 }
 
 Status IronicClient::reachable() {
-  auto r = call("GET", "/v1", "");
+  // GET /v1 needs no credentials (one of Ironic's public routes): with
+  // ironic.auth the probe reads one node, so wrong credentials show.
+  auto r = call("GET", authorization_.empty() ? "/v1" : "/v1/nodes?limit=1&fields=uuid", "");
   if (!r) return r.error();
   return ok();
 }
@@ -82,6 +118,13 @@ Status IronicClient::patch_node(const std::string& uuid, const nlohmann::json& o
 Status IronicClient::set_provision_state(const std::string& uuid, const std::string& target) {
   auto r = call("PUT", fmt::format("/v1/nodes/{}/states/provision", uuid),
                 nlohmann::json{{"target", target}}.dump());
+  if (!r) return r.error();
+  return ok();
+}
+
+Status IronicClient::clean_node(const std::string& uuid, const nlohmann::json& clean_steps) {
+  auto r = call("PUT", fmt::format("/v1/nodes/{}/states/provision", uuid),
+                nlohmann::json{{"target", "clean"}, {"clean_steps", clean_steps}}.dump());
   if (!r) return r.error();
   return ok();
 }

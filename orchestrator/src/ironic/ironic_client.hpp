@@ -1,13 +1,18 @@
 // The few Ironic REST calls kiln needs, pinned to microversion 1.82.
 // Errors keep Ironic's meaning: KILN-IRONIC-DOWN (no answer, 5xx: retry),
 // KILN-IRONIC-LOCKED (409 NodeLocked: retry), KILN-IRONIC-REJECTED (other 4xx,
-// with Ironic's own faultstring: a person must look; KILN-IRONIC-NOT-FOUND for a 404).
+// with Ironic's own faultstring: a person must look; KILN-IRONIC-NOT-FOUND for a 404;
+// KILN-IRONIC-UNAUTHORIZED for a 401: the credentials in ironic.auth are wrong).
+// ironic.auth http_basic sends "Authorization: Basic ..." on every call;
+// ironic.ca_file verifies an https Ironic.
 #pragma once
 
 #include <chrono>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
+#include "config/orchestrator_config.hpp"
 #include "kiln/expected.hpp"
 
 namespace kiln::orchestrator {
@@ -16,16 +21,21 @@ inline constexpr const char* kIronicApiVersion = "1.82";
 
 class IronicClient {
  public:
-  IronicClient(std::string url, std::chrono::milliseconds timeout)
-      : url_(std::move(url)), timeout_(timeout) {}
+  // The settings' url, ca_file, auth and request_timeout (or `timeout`).
+  explicit IronicClient(const IronicSettings& settings,
+                        std::optional<std::chrono::milliseconds> timeout = std::nullopt);
 
-  // Whether Ironic answers (GET /v1, its API root; GET /readyz).
+  // Whether Ironic answers (GET /v1, its API root; with ironic.auth one node,
+  // which proves the credentials; GET /readyz).
   Status reachable();
   Expected<nlohmann::json> get_node(const std::string& uuid);
   // JSON Patch operations (RFC 6902) on the node.
   Status patch_node(const std::string& uuid, const nlohmann::json& operations);
   // target: provide, active, rebuild, deleted, manage.
   Status set_provision_state(const std::string& uuid, const std::string& target);
+  // A manual cleaning (the node manageable): PUT .../states/provision
+  // {"target": "clean", "clean_steps": steps}.
+  Status clean_node(const std::string& uuid, const nlohmann::json& clean_steps);
   Status add_trait(const std::string& uuid, const std::string& trait);
   Status set_maintenance(const std::string& uuid, const std::string& reason);
   // DELETE the node; one that is gone already counts as deleted.
@@ -36,9 +46,12 @@ class IronicClient {
                                 const std::string& body);
   std::string url_;
   std::chrono::milliseconds timeout_;
+  std::string ca_file_;
+  std::string authorization_;  // "Basic ..." or empty
 };
 
-// Ironic's error body {"error_message": "<JSON with faultstring>"} -> the faultstring.
+// Ironic's error body {"error_message": "<JSON with faultstring>"} -> the faultstring;
+// the auth middleware's {"error": {"message": ...}} -> the message.
 std::string ironic_error_message(const std::string& body);
 
 }  // namespace kiln::orchestrator

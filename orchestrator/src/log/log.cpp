@@ -69,7 +69,7 @@ bool word_char(char c) {
 std::size_t mask_value_after(std::string& text, std::size_t at, std::size_t key_size,
                              bool needs_separator) {
   std::size_t i = at + key_size;
-  if (i < text.size() && text[i] == '"') ++i;
+  if (i < text.size() && (text[i] == '"' || text[i] == '\'')) ++i;  // JSON or Python's repr
   while (i < text.size() && text[i] == ' ') ++i;
   if (needs_separator) {
     if (i >= text.size() || (text[i] != '=' && text[i] != ':')) return at + key_size;
@@ -112,9 +112,10 @@ std::string redact_secrets(std::string text) {
     std::string_view name;
     bool separator;  // followed by = or :
   };
-  static constexpr Key kKeys[] = {{"Bearer ", false},       {"kiln.token", true},
-                                  {"operator_token", true}, {"token", true},
-                                  {"password", true},       {"secret", true}};
+  static constexpr Key kKeys[] = {
+      {"Bearer ", false},   {"Basic ", false},     {"kiln.token", true},
+      {"kiln_token", true}, {"agent_token", true}, {"operator_token", true},
+      {"token", true},      {"password", true},    {"secret", true}};
   for (const auto& key : kKeys) {
     std::size_t at = 0;
     while ((at = text.find(key.name, at)) != std::string::npos) {

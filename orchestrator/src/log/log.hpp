@@ -38,10 +38,11 @@ void log_line(LogLevel level, std::string_view message,
 std::string format_log_line(LogLevel level, std::string_view message,
                             std::initializer_list<LogField> fields);
 
-// `text` with the values of secrets masked as <redacted>: "Bearer X",
-// "kiln.token=X", and token/password keys written key=X, key: X or
-// "key": "X" (JSON), and the user:password@ of a URL. A safety net under every log line, for error messages
-// that echo what a peer sent (Ironic repeating a node's kernel command line).
+// `text` with the values of secrets masked as <redacted>: "Bearer X", "Basic X",
+// "kiln.token=X", kiln_token/agent_token (a clean step's args), and token/password keys written
+// key=X, key: X or "key": "X" (JSON), and the user:password@ of a URL. A safety net under every log
+// line, for error messages that echo what a peer sent (Ironic repeating a node's kernel command
+// line).
 std::string redact_secrets(std::string text);
 
 // A logfmt value: as is when it is a plain word, else in double quotes with

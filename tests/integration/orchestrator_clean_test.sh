@@ -1,0 +1,188 @@
+#!/usr/bin/env bash
+# kiln-orchestrator with `ironic.method: clean`: the burn-in is a manual cleaning
+# of a real Ironic 21.4 (fake-hardware, deploy interface `direct`) with kiln's
+# kiln_burnin step; kiln-runner agent plays the deploy ramdisk on 127.0.0.1 and
+# streams the run to the orchestrator with the kiln_url/kiln_token the
+# orchestrator put in the step's args.
+#   orchestrator_clean_test.sh BIN_DIR SOURCE_DIR pass|fail|basic|badpass|tls|abort|died
+# pass:    kilnctl burnin start -> Ironic cleans with kiln_burnin -> manageable ->
+#          the orchestrator provides it: available, CUSTOM_KILN_PASSED, extra.kiln
+#          PASS with the run id; the run's artifacts were streamed to the
+#          orchestrator; the token is in no log
+# fail:    an impossible tender figure -> clean failed, maintenance, Ironic's
+#          maintenance_reason naming the component (kiln's words),
+#          CUSTOM_KILN_FAILED, extra.kiln FAIL
+# basic:   pass against an Ironic with auth_strategy = http_basic (htpasswd,
+#          bcrypt): the orchestrator authenticates with ironic.auth; the password
+#          is in no log
+# badpass: the same Ironic, a wrong password: the run's ironic_error and the log
+#          name Ironic's 401, /readyz says so, the node stays manageable, the
+#          password is in no log
+# tls:     basic against an https Ironic ([api] enable_ssl_api, a throw-away CA):
+#          the orchestrator trusts it through ironic.ca_file, the agent through
+#          --ironic-ca; with another CA in ca_file /readyz names the failed verification
+# abort:   kilnctl run abort during a long cpu stage: the orchestrator aborts the
+#          cleaning (clean wait -> abort), the agent stops the stage, the node ends
+#          clean failed in maintenance, the run ends (driver state done)
+# died:    the agent killed -9 mid-step: Ironic fails the cleaning after its
+#          clean_callback_timeout, the orchestrator ends the run ERROR quoting
+#          Ironic's last_error (no report came), CUSTOM_KILN_FAILED
+set -euo pipefail
+bin=$1; src=$2; case_=$3
+runner=$bin/kiln-runner
+it=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tests/integration/ironic_agent_rig.sh
+. "$it/ironic_agent_rig.sh"
+rig_init kiln-clean-it
+fru=$src/tests/data/fru-po-2026-0042.txt
+mac=52:54:00:4b:00:11
+password=kiln-ironic-pw-7f3e9a
+case $case_ in
+  pass|basic|badpass|tls) agent_rig_configs $'profile: burnin\nstages:\n  - stage: inventory' ;;
+  fail) agent_rig_configs $'profile: burnin\nstages:\n  - stage: inventory' $'expected:\n  cpu_threads: 4096' ;;
+  abort|died) agent_rig_configs $'profile: burnin\nstages:\n  - stage: cpu\n    params: {duration: 300s, methods: [int64], sample_interval: 5s}' ;;
+  *) echo "unknown case $case_" >&2; exit 2 ;;
+esac
+case $case_ in basic|badpass|tls) export AGENT_RIG_BASIC_AUTH=kiln:$password ;; esac
+[ "$case_" = tls ] && export AGENT_RIG_TLS=1
+[ "$case_" = died ] && export AGENT_RIG_CLEAN_TIMEOUT=20
+
+agent_rig_start_ironic
+agent_rig_enrol kiln-clean-it "$mac"
+ironic_yaml="method: clean"
+if [ -n "${AGENT_RIG_BASIC_AUTH:-}" ]; then
+  if [ "$case_" = badpass ]; then echo "not-the-password" > "$tmp/ironic-password"; else echo "$password" > "$tmp/ironic-password"; fi
+  ironic_yaml+=$'\n'"auth: {type: http_basic, username: kiln, password_file: $tmp/ironic-password}"
+fi
+agent_args=(--fru-file "$fru")
+if [ "$case_" = tls ]; then
+  # Another CA first: the orchestrator must refuse Ironic's certificate, and say so.
+  rig_write_config "" "$ironic_yaml"$'\n'"ca_file: $tmp/wrong-ca.pem"
+  start_orchestrator
+  code=$(curl -s -o "$tmp/ready.json" -w '%{http_code}' "$url/readyz")
+  echo "readyz with another CA: $code $(cat "$tmp/ready.json")"
+  [ "$code" = 503 ] && grep -qi "certificate\|verify\|tls" "$tmp/ready.json" || fail "an Ironic certificate from another CA was not refused"
+  kill -TERM "$orch_pid"; wait "$orch_pid" 2>/dev/null || true; orch_pid=""
+  ironic_yaml+=$'\n'"ca_file: $tmp/ca.pem"
+  agent_args+=(--ironic-ca "$tmp/ca.pem")
+fi
+rig_write_config "" "$ironic_yaml"
+start_orchestrator
+agent_rig_start_agent agent "${mac^^}" "${agent_args[@]}"
+kilnctl burnin start --node "$node"
+run_id=$(kilnctl -f json run list | jget 'd["runs"][-1]["id"]')
+
+no_secret_in_logs() {
+  local f
+  for f in "$tmp/orch.log" "$tmp/agent.log" "$tmp/ironic/log/ironic.log"; do
+    [ -f "$f" ] || continue
+    ! grep -qF -- "$password" "$f" || fail "the Ironic password is in $f"
+  done
+  if [ -n "${token:-}" ]; then
+    for f in "$tmp/orch.log" "$tmp/agent.log"; do
+      ! grep -qF -- "$token" "$f" || fail "the run token is in $f"
+    done
+  fi
+}
+
+case $case_ in
+pass|basic|tls)
+  wait_for 60 'd["provision_state"] in ("clean wait", "cleaning", "manageable", "available") and d["extra"].get("kiln", {}).get("run_id") == "'"$run_id"'"'
+  # What Ironic was asked for: kiln_burnin with the orchestrator's URL and a token.
+  for _ in $(seq 100); do grep -q "clean step kiln_burnin starts" "$tmp/agent.log" && break; sleep 0.3; done
+  grep -q "clean step kiln_burnin starts" "$tmp/agent.log" || fail "the agent never ran kiln_burnin"
+  # Ironic shows the running step with its args: the orchestrator's URL and the run's token.
+  step=$(node_field 'json.dumps(d["clean_step"] or d["driver_internal_info"].get("clean_steps"))')
+  echo "Ironic's clean step: $(sed 's/"kiln_token": "[^"]*"/"kiln_token": "..."/' <<< "$step")"
+  token=$(jget '(d[0] if isinstance(d, list) else d)["args"]["kiln_token"]' <<< "$step")
+  [ "$(jget '(d[0] if isinstance(d, list) else d)["args"]["kiln_url"]' <<< "$step")" = "$url" ] || fail "kiln_url: $step"
+  [ ${#token} -eq 64 ] || fail "kiln_token: $step"
+  wait_for 120 'd["provision_state"] == "available" and d["target_provision_state"] is None and "CUSTOM_KILN_PASSED" in d["traits"]'
+  [ "$(node_field 'd["maintenance"]')" = False ] || fail "node in maintenance"
+  [ "$(node_field 'd["extra"]["kiln"]["verdict"] + " " + d["extra"]["kiln"]["run_id"]')" = "PASS $run_id" ] || fail "extra.kiln: $(node_field 'd["extra"]')"
+  node_field 'd["extra"]["kiln"]["report_url"]' | grep -q "/v1/runs/$run_id/report" || fail "report URL"
+  show=$(kilnctl -f json run show "$run_id")
+  echo "run: $(jget '[d["verdict"], d["ironic_state"], d["artifacts"]]' <<< "$show")"
+  [ "$(jget 'd["verdict"]' <<< "$show")" = PASS ] || fail "the orchestrator's verdict: $show"
+  [ "$(jget 'd["ironic_state"]' <<< "$show")" = "done" ] || fail "driver state: $show"
+  # The run streamed to the orchestrator: what it stored is the agent's OCPTV output.
+  curl -sf -H "Authorization: Bearer $OP" "$url/v1/runs/$run_id/artifacts" > "$tmp/stored.json"
+  python3 - "$tmp/stored.json" "$tmp"/agent/kiln_burnin-1/ocptv.jsonl <<'PY' || fail "streamed artifacts"
+import json, sys
+stored = [json.loads(l) for l in json.load(open(sys.argv[1]))["artifacts"]]
+local = [json.loads(l) for l in open(sys.argv[2])]
+assert stored and stored == local, f"stored {len(stored)} artifacts, the agent wrote {len(local)}"
+print(f"{len(stored)} artifacts streamed by the agent and stored")
+PY
+  no_secret_in_logs
+  ;;
+fail)
+  wait_for 120 'd["provision_state"] == "clean failed" and "CUSTOM_KILN_FAILED" in d["traits"]'
+  [ "$(node_field 'd["maintenance"]')" = True ] || fail "not in maintenance"
+  reason=$(node_field 'd["maintenance_reason"]'); echo "maintenance_reason: $reason"
+  grep -q "Clean step deploy.kiln_burnin failed" <<< "$reason" || fail "not Ironic's reason: $reason"
+  grep -q "inventory CPU: cpu_threads = [0-9]* *, limit EQUAL 4096" <<< "$reason" || fail "the reason does not name the component: $reason"
+  [ "$(node_field 'd["extra"]["kiln"]["verdict"]')" = FAIL ] || fail "extra.kiln: $(node_field 'd["extra"]')"
+  node_field 'd["extra"]["kiln"]["ironic_last_error"]' | grep -q "cpu_threads" || fail "extra.kiln.ironic_last_error"
+  for _ in $(seq 40); do [ "$(kilnctl -f json run show "$run_id" | jget 'd["ironic_state"]')" = "done" ] && break; sleep 0.5; done
+  show=$(kilnctl -f json run show "$run_id")
+  [ "$(jget 'd["verdict"] + " " + d["ironic_state"]' <<< "$show")" = "FAIL done" ] || fail "run: $show"
+  [ "$(grep -c "clean step kiln_burnin starts" "$tmp/agent.log")" = 1 ] || fail "kiln_burnin ran more than once (a FAIL is not retried)"
+  ;;
+badpass)
+  for _ in $(seq 60); do
+    err=$(kilnctl -f json run show "$run_id" | jget 'd["ironic_error"]')
+    [ -n "$err" ] && break; sleep 0.5
+  done
+  echo "ironic_error: $err"
+  grep -q "HTTP 401" <<< "$err" || fail "the run's Ironic error does not name the 401: '$err'"
+  grep -q "Incorrect username or password" <<< "$err" || fail "Ironic's own words are missing: '$err'"
+  grep -q "401" "$tmp/orch.log" || fail "the log does not name the 401"
+  grep "Ironic does not answer as configured" "$tmp/orch.log" | grep -q 401 || fail "no startup error naming the 401"
+  code=$(curl -s -o "$tmp/ready.json" -w '%{http_code}' "$url/readyz")
+  echo "readyz: $code $(cat "$tmp/ready.json")"
+  [ "$code" = 503 ] && grep -q 401 "$tmp/ready.json" || fail "/readyz does not say Ironic refused the credentials"
+  [ "$(node_field 'd["provision_state"]')" = manageable ] || fail "the node moved"
+  grep -q "clean step" "$tmp/agent.log" && fail "a step ran"
+  no_secret_in_logs
+  grep -qF "not-the-password" "$tmp/orch.log" && fail "the wrong password is in the log"
+  ;;
+abort)
+  for _ in $(seq 120); do grep -q "clean step kiln_burnin starts" "$tmp/agent.log" && break; sleep 0.5; done
+  grep -q "clean step kiln_burnin starts" "$tmp/agent.log" || fail "the step never started"
+  sleep 3
+  kilnctl run abort "$run_id"
+  aborted=$(date +%s)
+  wait_for 90 'd["provision_state"] == "clean failed"'
+  [ "$(node_field 'd["maintenance"]')" = True ] || fail "not in maintenance after the abort"
+  for _ in $(seq 60); do [ "$(kilnctl -f json run show "$run_id" | jget 'd["ironic_state"]')" = "done" ] && break; sleep 0.5; done
+  show=$(kilnctl -f json run show "$run_id")
+  echo "after the abort ($(( $(date +%s) - aborted )) s): node clean failed, $(node_field 'd["maintenance_reason"]'); run $(jget '[d["state"], d["verdict"], d["ironic_state"]]' <<< "$show")"
+  [ "$(jget 'd["ironic_state"]' <<< "$show")" = "done" ] || fail "the run did not end: $show"
+  for _ in $(seq 60); do [ -s "$tmp/agent/kiln_burnin-1/report.json" ] && break; sleep 0.5; done
+  [ "$(jget 'd["verdict"]' < "$tmp/agent/kiln_burnin-1/report.json")" = ERROR ] || fail "the aborted run's report"
+  [ $(( $(date +%s) - aborted )) -lt 100 ] || fail "the stage ran on after the abort"
+  kill -0 "$agent_pid" || fail "the agent died"
+  ;;
+died)
+  for _ in $(seq 120); do grep -q "clean step kiln_burnin starts" "$tmp/agent.log" && break; sleep 0.5; done
+  grep -q "clean step kiln_burnin starts" "$tmp/agent.log" || fail "the step never started"
+  token=$(node_field '(d["clean_step"] or {}).get("args", {}).get("kiln_token", "")')
+  [ ${#token} -eq 64 ] || fail "no kiln_token in Ironic's clean_step"
+  kill -STOP "$agent_pid"
+  for child in $(pgrep -P "$agent_pid" || true); do kill -9 -- "-$child" 2>/dev/null || kill -9 "$child" || true; done
+  kill -9 "$agent_pid"; kill -CONT "$agent_pid" 2>/dev/null || true
+  wait_for 150 'd["provision_state"] == "clean failed" and "CUSTOM_KILN_FAILED" in d["traits"]'
+  echo "last_error: $(node_field 'd["last_error"]' | sed "s/'kiln_token': '[^']*'/'kiln_token': '...'/")"
+  show=$(kilnctl -f json run show "$run_id")
+  failure=$(jget 'd["failures"][0]' <<< "$show"); echo "run failure: $failure"
+  [ "$(jget 'd["verdict"]' <<< "$show")" = ERROR ] || fail "run verdict: $show"
+  grep -q "Ironic failed the cleaning of node $node before kiln's runner reported" <<< "$failure" || fail "failure: $failure"
+  grep -qi "timeout\|timed out" <<< "$failure" || fail "Ironic's last_error is not quoted: $failure"
+  [ "$(node_field 'd["extra"]["kiln"]["verdict"]')" = ERROR ] || fail "extra.kiln: $(node_field 'd["extra"]')"
+  # Ironic's last_error quotes the failed step with its args; kiln's copies do not carry the token.
+  ! grep -qF -- "$token" <<< "$show $(node_field 'json.dumps(d["extra"])')" || fail "the run token is in kiln's copy of last_error"
+  no_secret_in_logs
+  ;;
+esac
+echo "orchestrator clean method $case_ passed"
