@@ -169,7 +169,10 @@ run=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["runs"][0]["run
 run_token=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["runs"][0]["token"])' "$started")
 inside kiln-runner run --config /etc/kiln --profile pkgtest --fru-file /root/pkgtest/fru.txt --out /root/pkgtest/run \
   --orchestrator http://127.0.0.1:8480 --token "$run_token" --node pkg-node-0001 --flush-timeout 60 \
-  > "$tmp/runner.log" 2>&1 || { tail -20 "$tmp/runner.log"; fail "kiln-runner (exit $?)"; }
+  > "$tmp/runner.log" 2>&1 && runner_rc=0 || runner_rc=$?
+# 0 PASS, 1 FAIL: both are the packages working (on a loaded machine the benchmark can score below
+# the example delivery's tender minimum); 2 (ERROR) or worse is not.
+[ $runner_rc -le 1 ] || { tail -20 "$tmp/runner.log"; fail "kiln-runner (exit $runner_rc)"; }
 inside kilnctl -f json run show "$run" > "$tmp/run.json" || fail "kilnctl run show"
 lines=$(wc -l < "$root/root/pkgtest/run/ocptv.jsonl")
 python3 - "$tmp/run.json" "$lines" <<'PY' || fail "the run did not arrive whole"
