@@ -102,6 +102,8 @@ nlohmann::json to_json(const ResolvedConfig& c) {
                    {"expected", to_json(c.expected)},
                    {"limits", c.limits}};
   if (c.override_serial) j["override_serial"] = *c.override_serial;
+  // Only when set, so the hash of a delivery without firmware rules is unchanged.
+  if (!c.firmware.empty()) j["firmware"] = to_json(c.firmware);
   return j;
 }
 
@@ -132,6 +134,7 @@ Expected<ConfigSet> load_config_dir(const std::filesystem::path& dir) {
     if (!text) return text.error();
     auto delivery = parse_delivery(*text, file.string());
     if (!delivery) return delivery.error();
+    delivery->source_sha256 = sha256_hex(*text);
     if (!set.profiles.contains(delivery->profile)) {
       std::vector<std::string> names;
       for (const auto& [name, p] : set.profiles) names.push_back(name);
@@ -181,6 +184,7 @@ Expected<ResolvedConfig> resolve(const ConfigSet& configs, const FruInfo& fru,
   rc.require_serial_match_dmi = delivery->require_serial_match_dmi;
   rc.expected = delivery->expected;
   rc.limits = delivery->limits;
+  rc.firmware = delivery->firmware;
   std::string serial(trim(fru.product_serial));
   for (const auto& o : delivery->overrides) {
     if (!serial.empty() && o.serial == serial) {
