@@ -27,8 +27,7 @@ class InventoryStage final : public Stage {
     static const StageInfo kInfo{
         "inventory",
         "CPU model/sockets/cores/threads, RAM and DIMMs, disks, NICs compared with the "
-        "delivery's expected inventory; BIOS, BMC, microcode, disk, NIC and DIMM firmware "
-        "recorded and judged against the delivery's firmware requirements",
+        "delivery's expected inventory",
         {},
         false};
     return kInfo;

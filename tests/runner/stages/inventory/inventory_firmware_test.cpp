@@ -10,13 +10,18 @@ namespace {
 
 // A Dell R640 (dmidecode of a real one), a Supermicro BMC, two disks (one
 // SATA answering smartctl, one NVMe answering only in sysfs), an ixgbe NIC.
-void real_machine(StageHarness& h) {
+// `bmc_answers`: whether `ipmitool mc info` does (else it fails as without
+// /dev/ipmi0); `dimms`: the dmidecode capture that answers -t 17.
+void real_machine(StageHarness& h, bool bmc_answers = true,
+                  const std::string& dimms = "dell-poweredge-r640-full-dmidecode-3.0.txt") {
   const std::string dmi = test_data("dmidecode", "dell-poweredge-r640-full-dmidecode-3.0.txt");
   h.host.on({"dmidecode", "-t", "0"}, FakeHostAdapter::exited(0, dmi));
-  h.host.on({"dmidecode", "-t", "17"}, FakeHostAdapter::exited(0, dmi));
-  h.host.on(
-      {"ipmitool", "mc", "info"},
-      FakeHostAdapter::exited(0, test_data("ipmitool-mc", "supermicro-x11sch-ln4f-fw1.74.txt")));
+  h.host.on({"dmidecode", "-t", "17"}, FakeHostAdapter::exited(0, test_data("dmidecode", dimms)));
+  h.host.on({"ipmitool", "mc", "info"},
+            bmc_answers ? FakeHostAdapter::exited(
+                              0, test_data("ipmitool-mc", "supermicro-x11sch-ln4f-fw1.74.txt"))
+                        : FakeHostAdapter::exited(
+                              1, "", "Could not open device at /dev/ipmi0 or /dev/ipmi/0"));
   h.host.set_file(
       "/proc/cpuinfo",
       "processor\t: 0\nmodel name\t: Intel(R) Xeon(R) Gold 6230\nmicrocode\t: 0x5003006\n"
@@ -120,9 +125,7 @@ TEST(InventoryFirmware, MissedRequirementsFailNamingThem) {
 // A BMC that does not answer cannot prove its version: ERROR, never PASS or FAIL.
 TEST(InventoryFirmware, UnreadableRequiredValueIsAnError) {
   StageHarness h;
-  real_machine(h);
-  h.host.on({"ipmitool", "mc", "info"},
-            FakeHostAdapter::exited(1, "", "Could not open device at /dev/ipmi0 or /dev/ipmi/0"));
+  real_machine(h, false);
   h.config.firmware.bmc = VersionRule{std::string("1.74"), std::nullopt};
   auto outcome = h.run("inventory");
   EXPECT_EQ(outcome.verdict(), "ERROR") << h.failures();
@@ -136,9 +139,7 @@ TEST(InventoryFirmware, UnreadableRequiredValueIsAnError) {
 // The Quanta's DIMMs run at 1866 of their rated 2133 MT/s.
 TEST(InventoryFirmware, DimmsBelowRatedSpeedFail) {
   StageHarness h;
-  real_machine(h);
-  const std::string dmi = test_data("dmidecode", "quanta-s2s-full-dmidecode-2.12.txt");
-  h.host.on({"dmidecode", "-t", "17"}, FakeHostAdapter::exited(0, dmi));
+  real_machine(h, true, "quanta-s2s-full-dmidecode-2.12.txt");
   h.config.firmware.dimm_speed_at_rated = true;
   auto outcome = h.run("inventory");
   EXPECT_EQ(outcome.verdict(), "FAIL");
