@@ -16,7 +16,7 @@ FUZZ_PACKAGES := clang libfuzzer-14-dev
 TOOL_PACKAGES := ipmitool openipmi stress-ng fio smartmontools e2fsprogs iperf3 dmidecode ethtool \
   util-linux iproute2 iputils-ping procps memtester stressapptest postgresql ironic-common curl
 # promtool (prometheus) checks /metrics; the dashboard is tested in a real headless Chromium.
-TEST_PACKAGES := python3 python3-jsonschema python3-yaml prometheus chromium chromium-driver python3-selenium
+TEST_PACKAGES := python3 python3-jsonschema python3-yaml prometheus chromium chromium-driver python3-selenium poppler-utils
 # make package and its test (tests/packaging): a Debian 12 root, booted with systemd-nspawn; lintian.
 PACKAGE_TEST_PACKAGES := mmdebstrap systemd-container lintian
 # The boot image (image/build.sh) and its QEMU tests (tests-hw/): tools the image

@@ -104,6 +104,8 @@ nlohmann::json to_json(const ResolvedConfig& c) {
   if (c.override_serial) j["override_serial"] = *c.override_serial;
   // Only when set: the hash of every config written before the key existed stays the same.
   if (c.require_network_boot_first) j["require_network_boot_first"] = true;
+  // Only when set, so the hash of a delivery without firmware rules is unchanged.
+  if (!c.firmware.empty()) j["firmware"] = to_json(c.firmware);
   return j;
 }
 
@@ -134,6 +136,7 @@ Expected<ConfigSet> load_config_dir(const std::filesystem::path& dir) {
     if (!text) return text.error();
     auto delivery = parse_delivery(*text, file.string());
     if (!delivery) return delivery.error();
+    delivery->source_sha256 = sha256_hex(*text);
     if (!set.profiles.contains(delivery->profile)) {
       std::vector<std::string> names;
       for (const auto& [name, p] : set.profiles) names.push_back(name);
@@ -184,6 +187,7 @@ Expected<ResolvedConfig> resolve(const ConfigSet& configs, const FruInfo& fru,
   rc.require_network_boot_first = delivery->require_network_boot_first;
   rc.expected = delivery->expected;
   rc.limits = delivery->limits;
+  rc.firmware = delivery->firmware;
   std::string serial(trim(fru.product_serial));
   for (const auto& o : delivery->overrides) {
     if (!serial.empty() && o.serial == serial) {

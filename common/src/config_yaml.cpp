@@ -131,6 +131,62 @@ class YamlReader {
     return e;
   }
 
+  // {version: "2.17.1"} or {min: "2.17.0"}: one of the two, a non-empty string.
+  VersionRule version_rule(const YAML::Node& node, const std::string& context) const {
+    expect_map(node, context);
+    check_keys(node, "'" + context + "'", {"version", "min"});
+    VersionRule rule;
+    for (const auto& kv : node) {
+      const std::string key = kv.first.Scalar();
+      if (!kv.second.IsScalar() || kv.second.Scalar().empty()) {
+        fail(kv.second, fmt::format("'{}.{}' must be a version string", context, key));
+      }
+      (key == "version" ? rule.exact : rule.min) = kv.second.Scalar();
+    }
+    if (rule.exact.has_value() == rule.min.has_value()) {
+      fail(node, fmt::format("'{}' needs exactly one of 'version' (exact) or 'min' (at least)",
+                             context));
+    }
+    return rule;
+  }
+
+  // firmware: {bios: RULE, bmc: RULE, disks: {MODEL: RULE}, nics: {DRIVER|PCI-ID: RULE},
+  //            dimm_speed_at_rated: BOOL, microcode_min: VERSION}
+  FirmwareRequirements firmware(const YAML::Node& node) const {
+    expect_map(node, "firmware");
+    check_keys(node, "'firmware'",
+               {"bios", "bmc", "disks", "nics", "dimm_speed_at_rated", "microcode_min"});
+    FirmwareRequirements f;
+    for (const auto& kv : node) {
+      const std::string key = kv.first.Scalar();
+      const YAML::Node& v = kv.second;
+      if (key == "bios") {
+        f.bios = version_rule(v, "firmware.bios");
+      } else if (key == "bmc") {
+        f.bmc = version_rule(v, "firmware.bmc");
+      } else if (key == "disks" || key == "nics") {
+        if (!v.IsMap() || v.size() == 0) {
+          fail(v, fmt::format("'firmware.{}' must map a {} to {{version: …}} or {{min: …}}", key,
+                              key == "disks" ? "disk model" : "NIC driver or PCI id"));
+        }
+        auto& rules = key == "disks" ? f.disks : f.nics;
+        for (const auto& item : v) {
+          const std::string name = item.first.as<std::string>("");
+          if (name.empty()) fail(item.first, fmt::format("'firmware.{}' keys must not be empty", key));
+          rules[name] = version_rule(item.second, fmt::format("firmware.{}.{}", key, name));
+        }
+      } else if (key == "dimm_speed_at_rated") {
+        f.dimm_speed_at_rated = boolean(v, "firmware.dimm_speed_at_rated");
+      } else if (key == "microcode_min") {
+        if (!v.IsScalar() || v.Scalar().empty()) {
+          fail(v, "'firmware.microcode_min' must be a version string such as \"0x2007006\"");
+        }
+        f.microcode_min = v.Scalar();
+      }
+    }
+    return f;
+  }
+
   // limits: { disk: { bad_blocks_max: 0 } } -> "disk.bad_blocks_max"
   LimitValues limits(const YAML::Node& node) const {
     expect_map(node, "limits");
@@ -262,7 +318,8 @@ Expected<Delivery> parse_delivery(std::string_view yaml_text, const std::string&
     YamlReader r(file_name);
     r.check_keys(doc, "a delivery",
                  {"delivery", "description", "profile", "require_serial_match_dmi",
-                  "require_network_boot_first", "expected", "limits", "overrides"});
+                  "require_network_boot_first", "expected", "limits", "overrides",
+                  "tender_reference", "firmware"});
     Delivery d;
     d.where = r.where(doc);
     d.tag = r.string_at(doc, "delivery", "a delivery", true);
@@ -278,6 +335,8 @@ Expected<Delivery> parse_delivery(std::string_view yaml_text, const std::string&
     }
     if (doc["expected"]) d.expected = r.expected(doc["expected"]);
     if (doc["limits"]) d.limits = r.limits(doc["limits"]);
+    d.tender_reference = r.string_at(doc, "tender_reference", "a delivery", false);
+    if (doc["firmware"]) d.firmware = r.firmware(doc["firmware"]);
     if (const YAML::Node overrides = doc["overrides"]) {
       if (!overrides.IsSequence()) r.fail(overrides, "'overrides' must be a list");
       std::set<std::string> seen;

@@ -140,6 +140,10 @@ void TestStep::error(const std::string& symptom, const std::string& message) {
   emit_step({{"error", {{"symptom", symptom}, {"message", message}}}});
 }
 
+void TestStep::extension(const std::string& name, const nlohmann::json& content) {
+  emit_step({{"extension", {{"name", name}, {"content", content}}}});
+}
+
 void TestStep::progress(double percent) {
   std::string series_id = id_ + "-progress";
   if (!series_open_) {

@@ -182,8 +182,7 @@ std::string key_id(const PublicKey& key) {
 
 std::string canonical_text(const nlohmann::json& body) { return body.dump(); }
 
-Expected<nlohmann::json> sign_document(const nlohmann::json& body, const SigningKey& key) {
-  const std::string text = canonical_text(body);
+Expected<nlohmann::json> sign_text(std::string_view text, const SigningKey& key) {
   Pkey pkey = private_pkey(key);
   MdCtx ctx(EVP_MD_CTX_new());
   std::array<std::uint8_t, 64> sig{};
@@ -193,21 +192,21 @@ Expected<nlohmann::json> sign_document(const nlohmann::json& body, const Signing
                      text.size()) != 1) {
     return make_error("KILN-SIGN", "cannot sign the document (OpenSSL Ed25519)");
   }
-  return nlohmann::json{{"certificate", body},
-                        {"signature",
-                         {{"algorithm", kAlgorithm},
-                          {"key_id", key_id(key.public_key)},
-                          {"public_key", base64(key.public_key.data(), key.public_key.size())},
-                          {"value", base64(sig.data(), sig_len)}}}};
+  return nlohmann::json{{"algorithm", kAlgorithm},
+                        {"key_id", key_id(key.public_key)},
+                        {"public_key", base64(key.public_key.data(), key.public_key.size())},
+                        {"value", base64(sig.data(), sig_len)}};
 }
 
-Expected<Verification> verify_document(const nlohmann::json& document,
-                                       const std::optional<PublicKey>& trusted) {
-  if (!document.is_object() || !document.contains("certificate") || !document.contains("signature")) {
-    return make_error("KILN-SIGNATURE", "not a signed document: 'certificate' and 'signature' are expected",
-                      "Pass the signed certificate JSON that kiln wrote (certificate.json)");
-  }
-  const nlohmann::json& sig = document["signature"];
+Expected<nlohmann::json> sign_document(const nlohmann::json& body, const SigningKey& key,
+                                       const std::string& member) {
+  auto sig = sign_text(canonical_text(body), key);
+  if (!sig) return sig.error();
+  return nlohmann::json{{member, body}, {"signature", std::move(*sig)}};
+}
+
+Expected<Verification> verify_text(std::string_view text, const nlohmann::json& sig,
+                                   const std::optional<PublicKey>& trusted) {
   const std::string* algorithm = string_at(sig, "algorithm");
   const std::string* public_text = string_at(sig, "public_key");
   const std::string* value_text = string_at(sig, "value");
@@ -232,7 +231,6 @@ Expected<Verification> verify_document(const nlohmann::json& document,
     result.reason = fmt::format("signed by key {}, not by the trusted key {}", result.key_id, key_id(*trusted));
     return result;
   }
-  const std::string text = canonical_text(document["certificate"]);
   Pkey pkey = public_pkey(signer);
   MdCtx ctx(EVP_MD_CTX_new());
   if (!pkey || !ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, pkey.get()) != 1) {
@@ -240,11 +238,29 @@ Expected<Verification> verify_document(const nlohmann::json& document,
   }
   if (EVP_DigestVerify(ctx.get(), raw_sig->data(), raw_sig->size(),
                        reinterpret_cast<const unsigned char*>(text.data()), text.size()) != 1) {
-    result.reason = "the signature does not match the certificate: it was changed after signing";
+    result.reason = "the signature does not match the document: it was changed after signing";
     return result;
   }
   result.valid = true;
   return result;
+}
+
+Expected<Verification> verify_document(const nlohmann::json& document,
+                                       const std::optional<PublicKey>& trusted,
+                                       const std::string& member) {
+  if (!document.is_object() || !document.contains(member) || !document.contains("signature")) {
+    return make_error("KILN-SIGNATURE",
+                      fmt::format("not a signed document: '{}' and 'signature' are expected", member),
+                      member == "certificate"
+                          ? "Pass the signed certificate JSON that kiln wrote (certificate.json)"
+                          : "Pass the signed JSON that kiln-orchestrator wrote");
+  }
+  auto verified = verify_text(canonical_text(document[member]), document["signature"], trusted);
+  if (verified && !verified->valid && member == "certificate" &&
+      verified->reason.find("changed after signing") != std::string::npos) {
+    verified->reason = "the signature does not match the certificate: it was changed after signing";
+  }
+  return verified;
 }
 
 }  // namespace kiln::signature

@@ -12,6 +12,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "kiln/expected.hpp"
+#include "kiln/firmware.hpp"
 #include "kiln/fru.hpp"
 #include "kiln/measurement.hpp"
 
@@ -83,6 +84,9 @@ struct Delivery {
   ExpectedInventory expected;
   LimitValues limits;
   std::vector<SerialOverride> overrides;
+  std::string tender_reference;    // the tender the delivery answers ("CERN-IT-2026-042")
+  FirmwareRequirements firmware;   // `firmware:`: versions every node must have
+  std::string source_sha256;       // of the delivery file as loaded (load_config_dir)
   SourceRef where;
 };
 
@@ -104,6 +108,7 @@ struct ResolvedConfig {
   Profile profile;
   ExpectedInventory expected;
   LimitValues limits;
+  FirmwareRequirements firmware;  // the delivery's (the hash covers it when set)
   std::string hash;  // sha256 of the canonical JSON of everything above but the hash
 
   [[nodiscard]] std::optional<double> limit(const std::string& name) const;

@@ -72,6 +72,9 @@ class TestStep {
   void diagnosis(const Diagnosis& d);
   void log(LogSeverity severity, const std::string& message);
   void error(const std::string& symptom, const std::string& message);
+  // Structured data OCPTV has no artifact for (kiln's firmware inventory):
+  // {"extension": {"name", "content"}}; `content` must be an object.
+  void extension(const std::string& name, const nlohmann::json& content);
   // Progress in percent, as a measurement series "progress" of this step.
   void progress(double percent);
   void end(RunStatus status);

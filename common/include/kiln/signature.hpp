@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -45,9 +46,15 @@ std::string key_id(const PublicKey& key);
 // The exact text a signature covers.
 std::string canonical_text(const nlohmann::json& body);
 
-// {"certificate": body, "signature": {"algorithm": "Ed25519", "key_id",
-// "public_key" (base64 of the raw 32 bytes), "value" (base64)}}.
-Expected<nlohmann::json> sign_document(const nlohmann::json& body, const SigningKey& key);
+// {MEMBER: body, "signature": {"algorithm": "Ed25519", "key_id",
+// "public_key" (base64 of the raw 32 bytes), "value" (base64)}}; MEMBER is
+// "certificate" for decommission certificates, "report" for delivery reports.
+Expected<nlohmann::json> sign_document(const nlohmann::json& body, const SigningKey& key,
+                                       const std::string& member = "certificate");
+
+// The signature block ({"algorithm", "key_id", "public_key", "value"}) over
+// the exact bytes of `text` (a rendered HTML or CSV document).
+Expected<nlohmann::json> sign_text(std::string_view text, const SigningKey& key);
 
 struct Verification {
   bool valid = false;
@@ -59,6 +66,11 @@ struct Verification {
 // other key is not valid either (a forger can embed his own key).
 // An Error means the document is not a signed document at all.
 Expected<Verification> verify_document(const nlohmann::json& document,
-                                       const std::optional<PublicKey>& trusted);
+                                       const std::optional<PublicKey>& trusted,
+                                       const std::string& member = "certificate");
+
+// Checks a signature block made by sign_text against `text`.
+Expected<Verification> verify_text(std::string_view text, const nlohmann::json& signature,
+                                   const std::optional<PublicKey>& trusted);
 
 }  // namespace kiln::signature

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "analysis/delivery_summary.hpp"
+#include "api/report_endpoints.hpp"
 #include "api/tokens.hpp"
 #include "ironic/kernel_params.hpp"
 #include "kiln/json_input.hpp"
@@ -369,6 +370,9 @@ ApiResponse get_delivery_summary(ApiCall& call) {
   auto summary = load_delivery_summary(call.ctx.store, call.ctx.config.outliers, tag);
   if (!summary) return api_error(503, "store_unavailable", summary.error().message);
   if (!*summary) return api_error(404, "not_found", fmt::format("no delivery {}", tag));
+  // The firmware distribution and its systematic findings (report/firmware_distribution.hpp).
+  if (auto added = add_firmware_to_summary(call.ctx.store, tag, **summary); !added)
+    return api_error(503, "store_unavailable", added.error().message);
   return ApiResponse{200, std::move(**summary)};
 }
 

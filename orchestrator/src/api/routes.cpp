@@ -9,6 +9,7 @@
 #include "api/certificate_endpoints.hpp"
 #include "api/health_endpoints.hpp"
 #include "api/operator_endpoints.hpp"
+#include "api/report_endpoints.hpp"
 #include "api/runner_endpoints.hpp"
 #include "metrics/exposition.hpp"
 #include "ui/ui_endpoints.hpp"
@@ -42,6 +43,9 @@ constexpr std::array kRoutes{
     Route{"GET", "/v1/deliveries", reader, get_deliveries},
     Route{"GET", "/v1/deliveries/{delivery}", reader, get_delivery},
     Route{"GET", "/v1/deliveries/{delivery}/summary", reader, get_delivery_summary},
+    Route{"GET", "/v1/deliveries/{delivery}/report", reader, get_delivery_report},
+    Route{"GET", "/v1/deliveries/{delivery}/report.html", reader, get_delivery_report_html},
+    Route{"GET", "/v1/deliveries/{delivery}/report.csv", reader, get_delivery_report_csv},
     // Anyone: the key that checks decommission certificates; the health probes.
     Route{"GET", "/v1/certificate-key", open, get_certificate_key},
     Route{"GET", "/healthz", open, get_healthz},

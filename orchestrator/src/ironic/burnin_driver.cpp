@@ -7,6 +7,7 @@
 #include "ironic/kernel_params.hpp"
 #include "kiln/json_input.hpp"
 #include "log/log.hpp"
+#include "report/firmware_distribution.hpp"
 
 namespace kiln::orchestrator {
 namespace {
@@ -281,6 +282,10 @@ Expected<BurninDriver::StepResult> BurninDriver::step_verdict(const RunRow& run,
                                : "kiln: outlier of its delivery batch: " + flagged[0].message;
     }
   }
+  // A firmware value a minority of the delivery runs (report/firmware_distribution.hpp).
+  auto firmware_findings = node_firmware_findings(store_, uuid);
+  if (!firmware_findings) return firmware_findings.error();
+  if (!firmware_findings->empty()) extra["firmware_findings"] = *firmware_findings;
   const bool clean = settings_.method == "clean";
   std::optional<nlohmann::json> node;  // clean: Ironic's outcome of the cleaning
   if (clean) {
@@ -299,6 +304,9 @@ Expected<BurninDriver::StepResult> BurninDriver::step_verdict(const RunRow& run,
     return r.error();
   if (!flagged.empty()) {
     if (auto r = ironic_.add_trait(uuid, "CUSTOM_KILN_OUTLIER"); !r) return r.error();
+  }
+  if (!firmware_findings->empty()) {
+    if (auto r = ironic_.add_trait(uuid, "CUSTOM_KILN_FIRMWARE_MINORITY"); !r) return r.error();
   }
   if (!passed) {
     // A failed cleaning is in maintenance already, with Ironic's reason

@@ -9,7 +9,9 @@
 #include "kiln/http_client.hpp"
 #include "kiln/json_input.hpp"
 #include "kilnctl/certificate_commands.hpp"
+#include "kilnctl/firmware_table.hpp"
 #include "kilnctl/kilnctl_tables.hpp"
+#include "kilnctl/report_commands.hpp"
 #include "kilnctl/summary_table.hpp"
 
 namespace {
@@ -130,6 +132,25 @@ int main(int argc, char** argv) {
   delivery->add_subcommand("show", "one delivery, node by node, with its batch analysis")
       ->add_option("TAG", tag)
       ->required();
+  ReportGetOptions report_options;
+  auto* report = delivery->add_subcommand(
+      "report", "the signed delivery report (html, csv or json); `report verify FILE` checks one");
+  report->add_option("TAG", report_options.tag, "the delivery (FRU asset tag)");
+  report->add_option("--format", report_options.format, "html (printable), csv or json")
+      ->check(CLI::IsMember({"html", "csv", "json"}))
+      ->capture_default_str();
+  report->add_option("-o,--output", report_options.output, "write to this file (default stdout)");
+  CertificateVerifyOptions report_verify_options;
+  auto* report_verify =
+      report->add_subcommand("verify", "check a delivery report's signature (exit 0/1/2)");
+  report_verify->add_option("FILE", report_verify_options.file, "signed report (html, csv or json)")
+      ->required();
+  auto* report_verify_key = report_verify->add_option(
+      "--public-key", report_verify_options.public_key, "trusted public key (PEM)");
+  report_verify
+      ->add_option("--orchestrator", report_verify_options.orchestrator,
+                   "fetch the trusted key from this orchestrator URL")
+      ->excludes(report_verify_key);
 
   auto* node = app.add_subcommand("node", "nodes")->require_subcommand(1);
   node->add_subcommand("list", "every known node");
@@ -205,7 +226,15 @@ int main(int argc, char** argv) {
         if (!summary.body) return summary.failure_exit;
         (*result.body)["summary"] = std::move(*summary.body);
       }
-      return show(s, result, delivery_with_summary_table);
+      return show(s, result, delivery_show_table);
+    }
+    if (delivery->got_subcommand("report")) {
+      if (report->got_subcommand("verify")) {
+        report_verify_options.ca_file = s.ca_file;
+        return delivery_report_verify(s.format, report_verify_options);
+      }
+      return delivery_report_get(OrchestratorAccess{s.url, s.token, s.format, s.ca_file},
+                                 report_options);
     }
     if (node->got_subcommand("list")) return show(s, call(s, "GET", "/v1/nodes"), nodes_table);
     if (node->got_subcommand("show"))

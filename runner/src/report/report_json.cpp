@@ -104,9 +104,11 @@ nlohmann::json build_report(const RunRecord& run) {
   nlohmann::json failures = nlohmann::json::array();
   nlohmann::json stages = nlohmann::json::array();
   nlohmann::json tool_versions = nlohmann::json::object();
+  nlohmann::json firmware;  // the inventory stage's, when it ran
   for (const auto& s : run.stages) {
     stages.push_back(stage_json(s, limits_checked, failures));
     for (const auto& [tool, version] : s.tool_versions) tool_versions[tool] = version;
+    if (auto it = s.extensions.find("kiln.firmware"); it != s.extensions.end()) firmware = *it;
   }
   nlohmann::json delivery{{"tag", run.config.delivery_tag}, {"matched", run.config.delivery_matched}};
   if (!run.config.delivery_matched) {
@@ -126,7 +128,7 @@ nlohmann::json build_report(const RunRecord& run) {
                         {"manufacturer", run.node.dmi_manufacturer},
                         {"product", run.node.dmi_product}}}};
   if (!run.node.dmi_error.empty()) node["dmi"]["error"] = run.node.dmi_error;
-  return {{"report_format", kReportFormatVersion},
+  nlohmann::json report{{"report_format", kReportFormatVersion},
           {"kiln_version", std::string(kiln_version())},
           {"run_id", run.run_id},
           {"command_line", run.command_line},
@@ -144,6 +146,8 @@ nlohmann::json build_report(const RunRecord& run) {
           {"stages", stages},
           {"limits_checked", limits_checked},
           {"tool_versions", tool_versions}};
+  if (!firmware.is_null()) report["firmware"] = std::move(firmware);
+  return report;
 }
 
 std::string verdict_table(const RunRecord& run) {

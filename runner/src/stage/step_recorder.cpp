@@ -63,6 +63,12 @@ void StepRecorder::append_evidence(const std::string& key, nlohmann::json value)
   slot.push_back(std::move(value));
 }
 
+void StepRecorder::extension(const std::string& name, nlohmann::json content) {
+  std::lock_guard lock(mu_);
+  if (step_ != nullptr) step_->extension(name, content);
+  record_.extensions[name] = std::move(content);
+}
+
 void StepRecorder::progress(double fraction, const std::string& detail) {
   fraction = std::clamp(fraction, 0.0, 1.0);
   {

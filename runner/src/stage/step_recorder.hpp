@@ -36,6 +36,9 @@ struct StageRecord {
   // Structured facts for documents built after the run (the decommission
   // certificate): e.g. {"disks": [...]} from disk-wipe. Not in the report.
   nlohmann::json evidence = nlohmann::json::object();
+  // OCPTV extension artifacts by name ("kiln.firmware"), as streamed; the
+  // report takes what it knows from here.
+  nlohmann::json extensions = nlohmann::json::object();
   std::chrono::system_clock::time_point started;
   std::chrono::system_clock::time_point ended;
   Outcome outcome = Outcome::skip();
@@ -67,6 +70,8 @@ class StepRecorder {
   // Sets evidence[key] / appends to the array evidence[key].
   void evidence(const std::string& key, nlohmann::json value);
   void append_evidence(const std::string& key, nlohmann::json value);
+  // Streams an OCPTV extension artifact and keeps it as extensions[name].
+  void extension(const std::string& name, nlohmann::json content);
   void progress(double fraction, const std::string& detail);
 
   // COMPLETE/FAIL if any FAIL diagnosis or failed limit check; else ERROR if

@@ -46,6 +46,12 @@ std::optional<int> small_int(std::string_view s) {
 
 void apply(const Record& r, DmiInfo& info) {
   switch (r.type) {
+    case 0:
+      if (!info.bios.present) {
+        info.bios = DmiBios{r.get("Vendor"), r.get("Version"), r.get("Release Date"),
+                            r.get("BIOS Revision"), r.get("Firmware Revision"), true};
+      }
+      break;
     case 1:
       info.system = DmiSystem{r.get("Manufacturer"), r.get("Product Name"), r.get("Version"),
                               r.get("Serial Number"), r.get("UUID")};
@@ -78,6 +84,9 @@ void apply(const Record& r, DmiInfo& info) {
       m.type = r.get("Type");
       m.speed_text = r.get("Speed");
       m.speed_mts = small_int(m.speed_text);
+      m.configured_speed_text = r.get("Configured Memory Speed");
+      if (m.configured_speed_text.empty()) m.configured_speed_text = r.get("Configured Clock Speed");
+      m.configured_speed_mts = small_int(m.configured_speed_text);
       m.manufacturer = r.get("Manufacturer");
       m.serial = r.get("Serial Number");
       m.part_number = r.get("Part Number");

@@ -1,4 +1,5 @@
-// dmidecode: system identity, processors (type 4) and memory devices (type 17).
+// dmidecode: BIOS (type 0), system identity, processors (type 4) and memory
+// devices (type 17).
 #pragma once
 
 #include <cstdint>
@@ -12,6 +13,15 @@
 namespace kiln::tools {
 
 inline constexpr std::string_view kDmiParseError = "KILN-PARSE-DMIDECODE";
+
+struct DmiBios {  // type 0
+  std::string vendor;        // "Dell Inc."
+  std::string version;       // "2.6.4", "P71", "S2S_3A14"
+  std::string release_date;  // as printed: "04/09/2020"
+  std::string bios_revision;      // "BIOS Revision: 2.6" (SMBIOS 2.4+), "" when not printed
+  std::string firmware_revision;  // embedded controller, "" when not printed
+  bool present = false;           // a type 0 record was seen
+};
 
 struct DmiSystem {  // type 1
   std::string manufacturer;
@@ -44,7 +54,10 @@ struct DmiMemoryDevice {                  // type 17
   std::optional<std::uint64_t> size_mib;  // nullopt when empty or unknown
   std::string type;                       // "DDR4", "<OUT OF SPEC>"
   std::string speed_text;                 // "2933 MHz", "2933 MT/s", "Unknown"
-  std::optional<int> speed_mts;
+  std::optional<int> speed_mts;           // the rated (maximum) speed
+  // "Configured Memory Speed" (dmidecode >= 3.2) or "Configured Clock Speed" (older).
+  std::string configured_speed_text;
+  std::optional<int> configured_speed_mts;
   std::string manufacturer;  // may be a raw JEDEC id ("00CE00B300CE")
   std::string serial;
   std::string part_number;
@@ -52,6 +65,7 @@ struct DmiMemoryDevice {                  // type 17
 };
 
 struct DmiInfo {
+  DmiBios bios;
   DmiSystem system;
   DmiBaseboard baseboard;
   std::vector<DmiProcessor> processors;

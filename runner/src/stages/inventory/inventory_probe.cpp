@@ -1,3 +1,4 @@
+#include "kiln/firmware.hpp"
 #include "kiln/text.hpp"
 #include "stages/inventory/inventory_probe.hpp"
 
@@ -74,6 +75,13 @@ CpuInventory parse_cpuinfo(std::string_view text) {
       sockets.insert(value);
     } else if (key == "core id") {
       cores.insert({physical_id, value});
+    } else if (key == "microcode" && !value.empty()) {
+      if (cpu.microcode.empty()) {
+        cpu.microcode = value;
+      } else if (value != cpu.microcode) {
+        cpu.microcode_mixed = true;
+        if (compare_versions(value, cpu.microcode) < 0) cpu.microcode = value;
+      }
     }
   }
   cpu.sockets = sockets.empty() ? (cpu.threads > 0 ? 1 : 0) : static_cast<int>(sockets.size());

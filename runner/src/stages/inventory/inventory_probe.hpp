@@ -17,6 +17,10 @@ struct CpuInventory {
   int sockets = 0;
   int cores = 0;    // physical cores, whole machine
   int threads = 0;  // logical CPUs
+  // /proc/cpuinfo "microcode" ("0x2006e05"): the lowest of all logical CPUs
+  // (one stale core is enough to miss a requirement); "" when not printed.
+  std::string microcode;
+  bool microcode_mixed = false;  // the CPUs do not all run the same microcode
 };
 
 struct DiskInventory {

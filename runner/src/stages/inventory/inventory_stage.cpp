@@ -1,12 +1,16 @@
 // Inventory: what is in the machine, compared with what the tender promised.
-// A missing DIMM or a wrong CPU model is a FAIL naming what differs.
+// A missing DIMM or a wrong CPU model is a FAIL naming what differs. The
+// firmware every part runs is recorded (OCPTV extension "kiln.firmware", the
+// report's "firmware") and judged against the delivery's `firmware:` rules.
 #include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "cli/fru_source.hpp"
 #include "stages/builtin_stages.hpp"
+#include "stages/inventory/firmware_judge.hpp"
 #include "stages/inventory/inventory_evidence.hpp"
 #include "stages/inventory/inventory_probe.hpp"
 
@@ -37,9 +41,29 @@ class InventoryStage final : public Stage {
     judge_memory(ctx, inv, want);
     judge_disks(ctx, inv.disks, want);
     judge_nics(ctx, inv.nics, want);
+    judge_firmware(ctx, inv);
   }
 
  private:
+  static void judge_firmware(StageContext& ctx, const HostInventory& inv) {
+    std::optional<tools::IpmiLanTarget> lan;
+    if (!ctx.options.bmc_host.empty()) {
+      auto target =
+          parse_bmc_address(ctx.options.bmc_host, ctx.options.bmc_user, ctx.options.bmc_password);
+      if (target) lan = *target;  // a bad --bmc is the preliminary stage's error
+    }
+    const FirmwareInventory fw = probe_firmware(ctx, inv, lan);
+    const auto checks = check_firmware(fw, ctx.config.firmware);
+    nlohmann::json content = firmware_json(fw);
+    content["requirements"] = checks_json(checks);
+    ctx.step.extension("kiln.firmware", std::move(content));
+    ctx.step.info(fmt::format(
+        "firmware: BIOS {}, BMC {}, CPU microcode {}{}", fw.bios ? fw.bios->version : "unread",
+        fw.bmc ? fw.bmc->firmware_text() : "unread", fw.microcode.empty() ? "unread" : fw.microcode,
+        fw.microcode_mixed ? " (differs between CPUs: the lowest)" : ""));
+    report_firmware_checks(ctx.step, checks);
+  }
+
   static void count(StageContext& ctx, const std::string& name, int have, std::optional<int> want,
                     const std::string& component, const std::string& what) {
     std::vector<Limit> limits;

@@ -1,0 +1,173 @@
+// The inventory stage's firmware record and the delivery's firmware rules,
+// on a fake host answering with real captured tool outputs.
+#include <gtest/gtest.h>
+
+#include "runner/stages/stage_harness.hpp"
+#include "stages/inventory/firmware_judge.hpp"
+
+namespace kiln::runner::testing {
+namespace {
+
+// A Dell R640 (dmidecode of a real one), a Supermicro BMC, two disks (one
+// SATA answering smartctl, one NVMe answering only in sysfs), an ixgbe NIC.
+// `bmc_answers`: whether `ipmitool mc info` does (else it fails as without
+// /dev/ipmi0); `dimms`: the dmidecode capture that answers -t 17.
+void real_machine(StageHarness& h, bool bmc_answers = true,
+                  const std::string& dimms = "dell-poweredge-r640-full-dmidecode-3.0.txt") {
+  const std::string dmi = test_data("dmidecode", "dell-poweredge-r640-full-dmidecode-3.0.txt");
+  h.host.on({"dmidecode", "-t", "0"}, FakeHostAdapter::exited(0, dmi));
+  h.host.on({"dmidecode", "-t", "17"}, FakeHostAdapter::exited(0, test_data("dmidecode", dimms)));
+  h.host.on({"ipmitool", "mc", "info"},
+            bmc_answers ? FakeHostAdapter::exited(
+                              0, test_data("ipmitool-mc", "supermicro-x11sch-ln4f-fw1.74.txt"))
+                        : FakeHostAdapter::exited(
+                              1, "", "Could not open device at /dev/ipmi0 or /dev/ipmi/0"));
+  h.host.set_file(
+      "/proc/cpuinfo",
+      "processor\t: 0\nmodel name\t: Intel(R) Xeon(R) Gold 6230\nmicrocode\t: 0x5003006\n"
+      "physical id\t: 0\ncore id\t: 0\n\nprocessor\t: 1\nmodel name\t: Intel(R) Xeon(R) "
+      "Gold 6230\nmicrocode\t: 0x5002f01\nphysical id\t: 0\ncore id\t: 1\n");
+  h.host.set_file("/proc/meminfo", "MemTotal:       196608000 kB\n");
+  h.host.set_file("/sys/block/sda/device/model", "ST3500418AS\n");
+  h.host.set_file("/sys/block/sda/size", "976773168\n");
+  h.host.set_link("/sys/block/sda",
+                  "../devices/pci0000:00/ata1/host0/target0:0:0/0:0:0:0/block/sda");
+  h.host.on({"smartctl", "-j", "-i", "/dev/sda"},
+            FakeHostAdapter::exited(
+                0, test_data("smartctl", "sata-hdd-seagate-st3500418as-realloc304-redacted.json")));
+  h.host.set_file("/sys/block/nvme0n1/device/model", "Samsung SSD 970 EVO 500GB\n");
+  h.host.set_file("/sys/block/nvme0n1/device/serial", "S466NX0M776250H\n");
+  h.host.set_file("/sys/block/nvme0n1/device/firmware_rev", "2B2QEXE7\n");
+  h.host.set_file("/sys/block/nvme0n1/size", "976773168\n");
+  h.host.on({"smartctl", "-j", "-i", "/dev/nvme0n1"},
+            FakeHostAdapter::exited(2, "{\"smartctl\": {\"exit_status\": 2}}"));
+  h.host.on({"nvme", "id-ctrl"}, FakeHostAdapter::exited(1, "", "nvme: not found"));
+  h.host.set_file("/sys/class/net/eth0/address", "3c:fd:fe:aa:bb:01\n");
+  h.host.set_file("/sys/class/net/eth0/speed", "10000\n");
+  h.host.set_file("/sys/class/net/eth0/device/vendor", "0x8086\n");
+  h.host.set_file("/sys/class/net/eth0/device/device", "0x10fb\n");
+  h.host.set_link("/sys/class/net/eth0/device", "../../../0000:01:00.0");
+  h.host.set_link("/sys/class/net/eth0/device/driver", "../../../../bus/pci/drivers/ixgbe");
+  h.host.on({"ethtool", "-i", "eth0"},
+            FakeHostAdapter::exited(0, test_data("ethtool", "ixgbe-5.3.7-fw-0x800003df.txt")));
+}
+
+const nlohmann::json& firmware_of(const StageHarness& h) {
+  static const nlohmann::json kNone;
+  auto it = h.record.extensions.find("kiln.firmware");
+  return it == h.record.extensions.end() ? kNone : *it;
+}
+
+TEST(InventoryFirmware, RecordsEveryPartsFirmware) {
+  StageHarness h;
+  real_machine(h);
+  auto outcome = h.run("inventory");
+  EXPECT_EQ(outcome.verdict(), "PASS") << h.failures() << h.errors();
+  const auto& fw = firmware_of(h);
+  ASSERT_TRUE(fw.is_object());
+  EXPECT_EQ(fw["bios"]["vendor"], "Dell Inc.");
+  EXPECT_EQ(fw["bios"]["version"], "2.6.4");
+  EXPECT_EQ(fw["bios"]["release_date"], "04/09/2020");
+  EXPECT_EQ(fw["bmc"]["firmware_revision"], "1.74");
+  EXPECT_EQ(fw["bmc"]["product"], "X11SCH-LN4F");
+  EXPECT_EQ(fw["cpu_microcode"], "0x5002f01");  // the lowest of the two CPUs
+  EXPECT_EQ(fw["cpu_microcode_mixed"], true);
+  ASSERT_EQ(fw["disks"].size(), 2U);
+  EXPECT_EQ(fw["disks"][0]["name"], "nvme0n1");
+  EXPECT_EQ(fw["disks"][0]["firmware"], "2B2QEXE7");
+  EXPECT_EQ(fw["disks"][0]["source"], "sysfs");
+  EXPECT_EQ(fw["disks"][1]["model"], "ST3500418AS");
+  EXPECT_EQ(fw["disks"][1]["firmware"], "REDACTED");  // as that capture has it
+  EXPECT_EQ(fw["disks"][1]["source"], "smartctl");
+  ASSERT_EQ(fw["nics"].size(), 1U);
+  EXPECT_EQ(fw["nics"][0]["driver"], "ixgbe");
+  EXPECT_EQ(fw["nics"][0]["firmware"], "0x800003df, 255.65535.255");
+  EXPECT_EQ(fw["nics"][0]["pci_id"], "8086:10fb");
+  ASSERT_FALSE(fw["dimms"].empty());
+  EXPECT_EQ(fw["dimms"][0]["rated_speed_mts"], 2933);
+  EXPECT_EQ(fw["dimms"][0]["configured_speed_mts"], 2933);
+  EXPECT_TRUE(fw["requirements"].empty());
+  EXPECT_TRUE(h.host.ran({"ipmitool", "mc", "info"}));
+}
+
+TEST(InventoryFirmware, MissedRequirementsFailNamingThem) {
+  StageHarness h;
+  real_machine(h);
+  auto& f = h.config.firmware;
+  f.bios = VersionRule{std::nullopt, std::string("2.8.0")};
+  f.bmc = VersionRule{std::string("1.74"), std::nullopt};
+  f.microcode_min = "0x5003006";
+  f.disks["ST3500418AS"] = VersionRule{std::string("CC38"), std::nullopt};
+  f.nics["8086:10fb"] = VersionRule{std::nullopt, std::string("0x800003df")};
+  f.dimm_speed_at_rated = true;
+  auto outcome = h.run("inventory");
+  EXPECT_EQ(outcome.verdict(), "FAIL");
+  const std::string failures = h.failures();
+  EXPECT_NE(failures.find("firmware-bios-version [BIOS]: BIOS [Dell Inc.]: firmware is 2.6.4, the "
+                          "delivery requires >= 2.8.0 (firmware.bios)"),
+            std::string::npos)
+      << failures;
+  EXPECT_NE(failures.find("firmware-cpu-microcode [CPU]: CPU: firmware is 0x5002f01, the delivery "
+                          "requires >= 0x5003006"),
+            std::string::npos)
+      << failures;
+  EXPECT_NE(failures.find("firmware-disk-version"), std::string::npos) << failures;
+  EXPECT_EQ(failures.find("firmware-bmc-version"), std::string::npos) << failures;  // 1.74 = 1.74
+  EXPECT_EQ(failures.find("firmware-nic-version"), std::string::npos) << failures;
+  EXPECT_EQ(failures.find("dimm-speed-below-rated"), std::string::npos) << failures;
+  const auto& req = firmware_of(h)["requirements"];
+  int met = 0;
+  for (const auto& r : req) met += r["met"].get<bool>() ? 1 : 0;
+  EXPECT_EQ(req.size(), 5U + 8U);  // bios, bmc, microcode, 1 disk, 1 NIC; 8 installed DIMMs
+  EXPECT_EQ(met, 2 + 8);           // bmc, NIC, every DIMM at its rated 2933
+}
+
+// A BMC that does not answer cannot prove its version: ERROR, never PASS or FAIL.
+TEST(InventoryFirmware, UnreadableRequiredValueIsAnError) {
+  StageHarness h;
+  real_machine(h, false);
+  h.config.firmware.bmc = VersionRule{std::string("1.74"), std::nullopt};
+  auto outcome = h.run("inventory");
+  EXPECT_EQ(outcome.verdict(), "ERROR") << h.failures();
+  EXPECT_NE(
+      h.errors().find("firmware-unreadable: BMC: cannot check firmware.bmc (= 1.74 required)"),
+      std::string::npos)
+      << h.errors();
+  EXPECT_NE(h.errors().find("/dev/ipmi0"), std::string::npos) << h.errors();
+}
+
+// The Quanta's DIMMs run at 1866 of their rated 2133 MT/s.
+TEST(InventoryFirmware, DimmsBelowRatedSpeedFail) {
+  StageHarness h;
+  real_machine(h, true, "quanta-s2s-full-dmidecode-2.12.txt");
+  h.config.firmware.dimm_speed_at_rated = true;
+  auto outcome = h.run("inventory");
+  EXPECT_EQ(outcome.verdict(), "FAIL");
+  EXPECT_NE(h.failures().find("dimm-speed-below-rated [DIMM "), std::string::npos) << h.failures();
+  EXPECT_NE(h.failures().find("[M393A2G40DB0-CPB]: runs at 1866 MT/s, its rated speed is 2133 MT/s "
+                              "(firmware.dimm_speed_at_rated)"),
+            std::string::npos)
+      << h.failures();
+}
+
+TEST(CheckFirmware, NicRulesByDriverOrPciId) {
+  FirmwareInventory fw;
+  fw.nics.push_back(
+      {"eth0", "aa", "0000:01:00.0", "8086:1572", "i40e", "2.8", "6.01 0x800035da", ""});
+  fw.nics.push_back(
+      {"eth1", "bb", "0000:02:00.0", "15b3:1017", "mlx5_core", "5.0", "16.27.2008", ""});
+  FirmwareRequirements want;
+  want.nics["I40E"] = VersionRule{std::nullopt, std::string("6.80")};
+  want.nics["15b3:1017"] = VersionRule{std::nullopt, std::string("16.26")};
+  auto checks = check_firmware(fw, want);
+  ASSERT_EQ(checks.size(), 2U);
+  EXPECT_EQ(checks[0].component.substr(0, 8), "NIC eth1");
+  EXPECT_TRUE(checks[0].met);
+  EXPECT_EQ(checks[1].component.substr(0, 8), "NIC eth0");
+  EXPECT_FALSE(checks[1].met);
+  EXPECT_EQ(checks[1].required, ">= 6.80");
+  EXPECT_EQ(checks[1].found, "6.01 0x800035da");
+}
+
+}  // namespace
+}  // namespace kiln::runner::testing
