@@ -213,16 +213,16 @@ phase "upgrade: an older kiln-orchestrator package holding a schema-1 store"
 # maintainer scripts), its store the first released schema with its rows
 # (tests/data/store/schema-v1.sql). The current packages upgrade it; the service migrates
 # the store on start and finds every run.
-mkdir -p "$root/tmp/old-debs"
+mkdir -p "$root/root/old-debs"
 for d in "${debs[@]}"; do
   name=$(dpkg-deb -f "$d" Package); version=$(dpkg-deb -f "$d" Version)
   rm -rf "$tmp/old"; dpkg-deb -R "$d" "$tmp/old"
   sed -i -e "s/^Version: .*/Version: 0.0.1/" -e "s/(= $version)/(= 0.0.1)/g" "$tmp/old/DEBIAN/control"
-  dpkg-deb -b "$tmp/old" "$root/tmp/old-debs/${name}_0.0.1_amd64.deb" > /dev/null || fail "repack $name as 0.0.1"
+  dpkg-deb -b "$tmp/old" "$root/root/old-debs/${name}_0.0.1_amd64.deb" > /dev/null || fail "repack $name as 0.0.1"
 done
 in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends --allow-downgrades \
-  /tmp/old-debs/kiln-common_0.0.1_amd64.deb /tmp/old-debs/kiln-orchestrator_0.0.1_amd64.deb \
-  /tmp/old-debs/kiln-runner_0.0.1_amd64.deb > "$tmp/apt-old.log" 2>&1 || { tail -20 "$tmp/apt-old.log"; fail "install 0.0.1"; }
+  /root/old-debs/kiln-common_0.0.1_amd64.deb /root/old-debs/kiln-orchestrator_0.0.1_amd64.deb \
+  /root/old-debs/kiln-runner_0.0.1_amd64.deb > "$tmp/apt-old.log" 2>&1 || { tail -20 "$tmp/apt-old.log"; fail "install 0.0.1"; }
 rm -f "$root/var/lib/kiln/kiln.db"*
 python3 - "$root/var/lib/kiln/kiln.db" "$src/tests/data/store/schema-v1.sql" <<'PY' || fail "schema-1 store"
 import sqlite3, sys
