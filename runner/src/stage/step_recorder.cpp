@@ -1,5 +1,7 @@
 #include "stage/step_recorder.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 
@@ -22,6 +24,32 @@ void StepRecorder::diagnosis(Diagnosis d) {
 
 void StepRecorder::fail(std::string verdict, std::string message, std::string component) {
   diagnosis({std::move(verdict), DiagnosisType::kFail, std::move(message), std::move(component)});
+}
+
+namespace {
+
+// The code's words; a code or argument the catalog does not know is a kiln
+// bug, shown in the message rather than hidden (the unit tests render every code).
+std::string catalog_message(std::string_view code, const std::vector<catalog::FailureArg>& args) {
+  const auto* declared = catalog::find_failure_code(code);
+  if (declared == nullptr) return fmt::format("{} (failure code not in the catalog)", code);
+  auto text = catalog::render_failure(*declared, args);
+  return text ? *text : fmt::format("{} ({})", declared->message, text.error().message);
+}
+
+}  // namespace
+
+void StepRecorder::fail(std::string_view code, std::vector<catalog::FailureArg> args,
+                        const catalog::ComponentIdentity& part) {
+  args.push_back({"part", catalog::label(part)});
+  Diagnosis d{std::string(code), DiagnosisType::kFail, catalog_message(code, args),
+              catalog::label(part)};
+  d.hardware = part;
+  diagnosis(std::move(d));
+}
+
+void StepRecorder::fail(std::string_view code, std::vector<catalog::FailureArg> args) {
+  diagnosis({std::string(code), DiagnosisType::kFail, catalog_message(code, args), {}});
 }
 
 void StepRecorder::pass(std::string verdict, std::string message, std::string component) {
