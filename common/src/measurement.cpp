@@ -87,9 +87,9 @@ Measurement measure(std::string name, MeasuredValue value, std::string unit,
 std::string_view to_symbol(Comparison c) {
   switch (c) {
     case Comparison::kEqual:
-      return "=";
+      return "exactly";
     case Comparison::kNotEqual:
-      return "!=";
+      return "anything but";
     case Comparison::kLessThan:
       return "<";
     case Comparison::kLessThanOrEqual:

@@ -27,7 +27,7 @@ enum class Comparison {
   kInSet,
 };
 std::string_view to_string(Comparison c);
-// ">=", "<=", "=", ...: how messages write a limit ("the tender requires >= 500 MB/s").
+// ">=", "<=", "exactly", ...: how messages write a limit ("the tender requires >= 500 MB/s").
 std::string_view to_symbol(Comparison c);
 
 // One limit: "value <op> threshold", named after the config key it came from.
