@@ -85,12 +85,15 @@ class DiskStage final : public Stage {
     std::mutex progress_mu;
     for (std::size_t i = 0; i < ctx.options.disks.size(); ++i) progress.emplace_back();
     {
-      PeriodicTask reporter(std::chrono::seconds(2), [&] {
-        std::lock_guard lock(progress_mu);
-        double sum = 0;
-        for (auto& p : progress) sum += p ? p->update() : 0.0;
-        ctx.step.progress(0.05 + 0.9 * sum / static_cast<double>(progress.size()), "badblocks");
-      });
+      PeriodicTask reporter(
+          std::chrono::seconds(2),
+          [&] {
+            std::lock_guard lock(progress_mu);
+            double sum = 0;
+            for (auto& p : progress) sum += p ? p->update() : 0.0;
+            ctx.step.progress(0.05 + 0.9 * sum / static_cast<double>(progress.size()), "badblocks");
+          },
+          ctx.step, "the badblocks progress reporter");
       for (std::size_t i = 0; i < ctx.options.disks.size(); ++i) {
         threads.emplace_back([&, i] {
           try {

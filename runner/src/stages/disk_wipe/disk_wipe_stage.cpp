@@ -74,11 +74,14 @@ class DiskWipeStage final : public Stage {
     std::vector<std::atomic<double>> progress(ctx.options.disks.size());
     for (auto& p : progress) p.store(0.0);
     {
-      PeriodicTask reporter(std::chrono::seconds(2), [&] {
-        double sum = 0;
-        for (auto& p : progress) sum += p.load();
-        ctx.step.progress(sum / static_cast<double>(progress.size()), "wiping");
-      });
+      PeriodicTask reporter(
+          std::chrono::seconds(2),
+          [&] {
+            double sum = 0;
+            for (auto& p : progress) sum += p.load();
+            ctx.step.progress(sum / static_cast<double>(progress.size()), "wiping");
+          },
+          ctx.step, "the wipe's progress reporter");
       std::vector<std::thread> threads;
       for (std::size_t i = 0; i < ctx.options.disks.size(); ++i) {
         threads.emplace_back([&, i] {

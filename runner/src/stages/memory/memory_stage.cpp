@@ -119,18 +119,21 @@ class MemoryStage final : public Stage {
       std::mutex last_mu;
       std::unique_ptr<PeriodicTask> sampler;
       if (before.present) {
-        sampler = std::make_unique<PeriodicTask>(ctx.params.get_duration(kEdacInterval), [&] {
-          EdacSnapshot now = read_edac(ctx.host);
-          std::lock_guard lock(last_mu);
-          for (const auto& c : edac_changes(last, now)) {
-            ctx.step.log(
-                ocptv::LogSeverity::kWarning,
-                fmt::format(
-                    "EDAC during the run: {} new corrected, {} new uncorrected errors on {}",
-                    c.ce_delta, c.ue_delta, describe_unit(c.unit, c.unattributed)));
-          }
-          last = std::move(now);
-        });
+        sampler = std::make_unique<PeriodicTask>(
+            ctx.params.get_duration(kEdacInterval),
+            [&] {
+              EdacSnapshot now = read_edac(ctx.host);
+              std::lock_guard lock(last_mu);
+              for (const auto& c : edac_changes(last, now)) {
+                ctx.step.log(
+                    ocptv::LogSeverity::kWarning,
+                    fmt::format(
+                        "EDAC during the run: {} new corrected, {} new uncorrected errors on {}",
+                        c.ce_delta, c.ue_delta, describe_unit(c.unit, c.unattributed)));
+              }
+              last = std::move(now);
+            },
+            ctx.step, "the EDAC sampler");
       }
       outcome = run_stress_ng(ctx, argv, stress_ng_deadline(duration), "stress-ng-vm");
     }
