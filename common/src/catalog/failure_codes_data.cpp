@@ -34,6 +34,16 @@ const FailureCode kFailureCodes[] = {
      "return the disk to the supplier: it is not a new drive"},
     {"KILN-DISK-SELF-TEST-FAILED", "disk", "disk", kFail,
      "{part}: SMART {kind} self-test ended: {result}", kReplaceDisk},
+    // memory
+    {"KILN-MEM-VERIFY-FAILED", "memory", "memory", kFail,
+     "stress-ng read back different data than it wrote: {what}",
+     "run the memory stage again with EDAC enabled, or memtest, to locate the DIMM"},
+    {"KILN-MEM-CORRECTED-ERRORS", "memory", "dimm", kFail,
+     "{part}: {count} during the stage; the tender allows {allowed}",
+     "reseat or replace the DIMM (errors the controller does not attribute: run memtest to locate "
+     "it)"},
+    {"KILN-MEM-UNCORRECTED-ERRORS", "memory", "dimm", kFail, "{part}: {count} during the stage",
+     "replace the DIMM (errors the controller does not attribute: run memtest to locate it)"},
     // disk-perf
     {"KILN-DISK-PERF-BELOW-TENDER", "disk-perf", "disk", kFail,
      "{part}: fio {job} ({rw} {bs}, queue depth {depth}) measured {figures}; the tender requires "

@@ -63,6 +63,8 @@ class StepRecorder {
   void fail(std::string_view code, std::vector<catalog::FailureArg> args,
             const catalog::ComponentIdentity& part);
   void fail(std::string_view code, std::vector<catalog::FailureArg> args);
+  // The same, naming a part kiln has no hardware identity for ("DIMM DIMM_B1 (mc0/dimm1)").
+  void fail(std::string_view code, std::vector<catalog::FailureArg> args, std::string component);
   void log(ocptv::LogSeverity severity, std::string message);
   void info(std::string message) { log(ocptv::LogSeverity::kInfo, std::move(message)); }
   // A harness problem (tool crashed, hung, printed garbage): the stage ends ERROR.

@@ -148,12 +148,9 @@ class MemoryStage final : public Stage {
     tested.key_figure = true;
     ctx.step.measurement(tested);
     if (!outcome.verify_failures.empty()) {
-      ctx.step.fail(
-          "memory-verify-failed",
-          fmt::format("stress-ng read back different data than it wrote: {}. Next step: run "
-                      "the memory stage again with EDAC enabled, or memtest, to locate the DIMM",
-                      fmt::join(outcome.verify_failures, "; ")),
-          "memory");
+      ctx.step.fail("KILN-MEM-VERIFY-FAILED",
+                    {{"what", fmt::format("{}", fmt::join(outcome.verify_failures, "; "))}},
+                    std::string("memory"));
     }
   }
 
@@ -217,10 +214,10 @@ class MemoryStage final : public Stage {
                          limits);
         ctx.step.measurement(m);
         if (!m.passed()) {
-          ctx.step.fail("memory-corrected-errors",
-                        fmt::format("{}: {} corrected memory errors during the stage, the delivery "
-                                    "allows {}. Next step: reseat or replace {}",
-                                    who, c.ce_delta, format_value(ce_limit->threshold), who),
+          ctx.step.fail("KILN-MEM-CORRECTED-ERRORS",
+                        {{"count", catalog::count_of(c.ce_delta, "corrected memory error",
+                                                     "corrected memory errors")},
+                         {"allowed", format_value(ce_limit->threshold)}},
                         who);
         } else if (!ce_limit) {
           ctx.step.log(
@@ -235,10 +232,9 @@ class MemoryStage final : public Stage {
                          {ue_rule});
         ctx.step.measurement(m);
         if (!m.passed()) {
-          ctx.step.fail("memory-uncorrected-errors",
-                        fmt::format("{}: {} uncorrected memory errors during the stage. Next step: "
-                                    "replace {}",
-                                    who, c.ue_delta, who),
+          ctx.step.fail("KILN-MEM-UNCORRECTED-ERRORS",
+                        {{"count", catalog::count_of(c.ue_delta, "uncorrected memory error",
+                                                     "uncorrected memory errors")}},
                         who);
         }
       }
