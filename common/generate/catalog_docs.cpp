@@ -4,7 +4,8 @@
 // Generated: results-schema/config.schema.json (each stage's parameters, the
 // stage names and the limits; the rest of the schema is kept as written),
 // the parameter tables of docs/stages.md (between `<!-- params:STAGE -->` and
-// `<!-- /params -->`) and the limits table of docs/configuration.md.
+// `<!-- /params -->`), the limits table of docs/configuration.md and the
+// failure-code tables of docs/failure-codes.md.
 #include <fmt/format.h>
 
 #include <filesystem>

@@ -1,11 +1,12 @@
 #include "kiln/measurement.hpp"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <algorithm>
 #include <cmath>
-#include <regex>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <regex>
 
 namespace kiln {
 
@@ -73,6 +74,44 @@ Measurement measure(std::string name, MeasuredValue value, std::string unit,
   Measurement m{std::move(name), std::move(value), std::move(unit), std::move(component), {}, false};
   for (const auto& limit : limits) m.checks.push_back({limit, judge(m.value, limit)});
   return m;
+}
+
+Measurement measure(std::string name, MeasuredValue value, std::string unit,
+                    const catalog::ComponentIdentity& part, const std::vector<Limit>& limits) {
+  Measurement m =
+      measure(std::move(name), std::move(value), std::move(unit), catalog::label(part), limits);
+  m.hardware = part;
+  return m;
+}
+
+std::string_view to_symbol(Comparison c) {
+  switch (c) {
+    case Comparison::kEqual:
+      return "exactly";
+    case Comparison::kNotEqual:
+      return "anything but";
+    case Comparison::kLessThan:
+      return "<";
+    case Comparison::kLessThanOrEqual:
+      return "<=";
+    case Comparison::kGreaterThan:
+      return ">";
+    case Comparison::kGreaterThanOrEqual:
+      return ">=";
+    case Comparison::kRegexMatch:
+      return "matching";
+    case Comparison::kInSet:
+      return "one of";
+  }
+  return "=";
+}
+
+std::string describe_requirement(const Limit& limit, std::string_view unit) {
+  std::string threshold = limit.op == Comparison::kInSet
+                              ? fmt::format("{}", fmt::join(limit.set, ", "))
+                              : format_value(limit.threshold);
+  return fmt::format("{} {}{}{} ({})", to_symbol(limit.op), threshold, unit.empty() ? "" : " ",
+                     unit, limit.name);
 }
 
 std::string format_value(const MeasuredValue& v) {

@@ -37,6 +37,18 @@ std::string_view to_string(LogSeverity s) {
   return "INFO";
 }
 
+HardwareInfo hardware_info(const catalog::ComponentIdentity& part) {
+  HardwareInfo h;
+  h.id = catalog::hardware_info_id(part);
+  h.name = catalog::label(part);
+  h.serial_number = part.serial;
+  h.part_number = part.model;
+  h.location = part.location.empty() ? part.device : part.location;
+  h.version = part.firmware;
+  h.part_type = part.kind;
+  return h;
+}
+
 nlohmann::json to_json(const DutInfo& dut) {
   nlohmann::json j{{"dutInfoId", dut.id}};
   if (!dut.name.empty()) j["name"] = dut.name;
@@ -52,6 +64,8 @@ nlohmann::json to_json(const DutInfo& dut) {
       if (!h.part_number.empty()) hj["partNumber"] = h.part_number;
       if (!h.manufacturer.empty()) hj["manufacturer"] = h.manufacturer;
       if (!h.location.empty()) hj["location"] = h.location;
+      if (!h.version.empty()) hj["version"] = h.version;
+      if (!h.part_type.empty()) hj["partType"] = h.part_type;
       arr.push_back(std::move(hj));
     }
   }
@@ -85,8 +99,9 @@ void emit_schema_version(Writer& writer) {
   writer.emit({{"schemaVersion", {{"major", 2}, {"minor", 0}}}});
 }
 
-TestStep::TestStep(Writer& writer, std::string id, std::string name)
-    : writer_(writer), id_(std::move(id)) {
+TestStep::TestStep(Writer& writer, std::string id, std::string name,
+                   const std::set<std::string>* declared_hardware)
+    : writer_(writer), id_(std::move(id)), declared_hardware_(declared_hardware) {
   emit_step({{"testStepStart", {{"name", std::move(name)}}}});
 }
 
@@ -102,11 +117,19 @@ void TestStep::emit_step(nlohmann::json body) {
   writer_.emit({{"testStepArtifact", std::move(body)}});
 }
 
+void TestStep::reference_hardware(nlohmann::json& artifact,
+                                  const std::optional<catalog::ComponentIdentity>& part) const {
+  if (!part || declared_hardware_ == nullptr) return;
+  std::string id = catalog::hardware_info_id(*part);
+  if (declared_hardware_->contains(id)) artifact["hardwareInfoId"] = std::move(id);
+}
+
 void TestStep::measurement(const Measurement& m) {
   nlohmann::json mj{{"name", m.name}};
   kiln::to_json(mj["value"], m.value);
   if (!m.unit.empty()) mj["unit"] = m.unit;
   if (!m.component.empty()) mj["subcomponent"] = subcomponent(m.component);
+  reference_hardware(mj, m.hardware);
   if (!m.checks.empty()) {
     auto& validators = mj["validators"] = nlohmann::json::array();
     for (const auto& c : m.checks) {
@@ -129,6 +152,7 @@ void TestStep::diagnosis(const Diagnosis& d) {
   nlohmann::json dj{{"verdict", d.verdict}, {"type", type}};
   if (!d.message.empty()) dj["message"] = d.message;
   if (!d.component.empty()) dj["subcomponent"] = subcomponent(d.component);
+  reference_hardware(dj, d.hardware);
   emit_step({{"diagnosis", std::move(dj)}});
 }
 
@@ -172,6 +196,7 @@ void TestStep::end(RunStatus status) {
 TestRun::TestRun(Writer& writer, const std::string& name, const std::string& version,
                  const std::string& command_line, nlohmann::json parameters, const DutInfo& dut)
     : writer_(writer) {
+  for (const auto& h : dut.hardware) declared_hardware_.insert(h.id);
   if (!parameters.is_object()) parameters = nlohmann::json::object();
   writer_.emit({{"testRunArtifact",
                  {{"testRunStart",
@@ -190,7 +215,8 @@ TestRun::~TestRun() {
 }
 
 std::unique_ptr<TestStep> TestRun::begin_step(const std::string& name) {
-  return std::make_unique<TestStep>(writer_, fmt::format("step{}", next_step_++), name);
+  return std::make_unique<TestStep>(writer_, fmt::format("step{}", next_step_++), name,
+                                    &declared_hardware_);
 }
 
 void TestRun::log(LogSeverity severity, const std::string& message) {

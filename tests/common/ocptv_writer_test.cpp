@@ -81,5 +81,39 @@ TEST(OcptvWriter, InvalidUtf8FromToolsDoesNotBreakTheStream) {
   EXPECT_TRUE(nlohmann::json::accept(raw[1]));
 }
 
+// A tested part is declared in the dutInfo and referenced by id; a part the
+// run did not declare is not referenced (the id would point nowhere).
+TEST(OcptvWriter, MeasurementsAndDiagnosesReferenceTheirDeclaredPart) {
+  catalog::ComponentIdentity disk{"disk", "sdb", "KILN-SATA", "S1", "1.0", "ATA port 2", {}};
+  disk.device = "/dev/sdb";
+  catalog::ComponentIdentity other{"disk", "sdc", "KILN-SATA", "S2", "1.0", "ATA port 3", {}};
+  DutInfo d = dut();
+  d.hardware.push_back(hardware_info(disk));
+  Captured out;
+  Writer w(out.sink());
+  {
+    TestRun run(w, "kiln", "0.1", "", {}, d);
+    auto step = run.begin_step("disk");
+    step->measurement(measure("bad_blocks", 0.0, "blocks", disk, {}));
+    Diagnosis diag{"KILN-DISK-BAD-BLOCKS", DiagnosisType::kFail, "bad", catalog::label(disk)};
+    diag.hardware = disk;
+    step->diagnosis(diag);
+    step->measurement(measure("bad_blocks", 0.0, "blocks", other, {}));
+    step->end(RunStatus::kComplete);
+    run.end(Outcome::fail());
+  }
+  const auto& l = out.lines();
+  const auto& hw = l[0]["testRunArtifact"]["testRunStart"]["dutInfo"]["hardwareInfos"][1];
+  EXPECT_EQ(hw["hardwareInfoId"], "disk-sdb");
+  EXPECT_EQ(hw["name"], "disk S1 (/dev/sdb, ATA port 2)");
+  EXPECT_EQ(hw["serialNumber"], "S1");
+  EXPECT_EQ(hw["partNumber"], "KILN-SATA");
+  EXPECT_EQ(hw["version"], "1.0");
+  EXPECT_EQ(hw["location"], "ATA port 2");
+  EXPECT_EQ(l[2]["testStepArtifact"]["measurement"]["hardwareInfoId"], "disk-sdb");
+  EXPECT_EQ(l[3]["testStepArtifact"]["diagnosis"]["hardwareInfoId"], "disk-sdb");
+  EXPECT_FALSE(l[4]["testStepArtifact"]["measurement"].contains("hardwareInfoId"));
+}
+
 }  // namespace
 }  // namespace kiln::ocptv

@@ -51,7 +51,10 @@ for s in report["stages"]:
 def measured(stage, name):
     return [m for m in stages[stage]["measurements"] if m["name"] == name]
 bb = measured("disk", "bad_blocks")
-assert sorted(m["component"] for m in bb) == sorted(f"disk {d}" for d in disks), bb
+# A loop device has no serial: the runner names it by its backing file (a.img, b.img).
+assert sorted(m["component"] for m in bb) == sorted(
+    f"disk {img} ({d})" for img, d in zip(("a.img", "b.img"), disks)), bb
+assert all(m["hardware"]["partNumber"] == "loop device" for m in bb), bb
 assert all(m["value"] == 0 for m in bb), bb
 for job in ("seq_read_bandwidth", "rand_read_iops", "seq_write_bandwidth", "rand_write_iops"):
     got = measured("disk-perf", job)

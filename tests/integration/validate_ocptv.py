@@ -5,7 +5,8 @@ usage: validate_ocptv.py STREAM.jsonl SCHEMA_DIR
 
 Exits 0 when every line validates and the stream is well-formed (sequence
 numbers 0..n-1 in order, schemaVersion first, testRunStart second, testRunEnd
-last, every step started is ended), 1 with the first problem otherwise, and
+last, every step started is ended, every hardwareInfoId a measurement or
+diagnosis names declared in the dutInfo), 1 with the first problem otherwise, and
 77 (skip) when SCHEMA_DIR does not exist.
 """
 import json
@@ -33,6 +34,7 @@ def main():
         print(f"{stream}: empty stream")
         return 1
     open_steps = set()
+    declared_hardware = set()
     for i, line in enumerate(lines):
         try:
             artifact = json.loads(line)
@@ -46,7 +48,17 @@ def main():
         if artifact["sequenceNumber"] != i:
             print(f"{stream}:{i + 1}: sequenceNumber {artifact['sequenceNumber']}, expected {i}")
             return 1
+        start = artifact.get("testRunArtifact", {}).get("testRunStart")
+        if start:
+            declared_hardware |= {h["hardwareInfoId"]
+                                  for h in start.get("dutInfo", {}).get("hardwareInfos", [])}
         step = artifact.get("testStepArtifact")
+        for kind in ("measurement", "diagnosis"):
+            ref = (step or {}).get(kind, {}).get("hardwareInfoId")
+            if ref is not None and ref not in declared_hardware:
+                print(f"{stream}:{i + 1}: {kind} names hardwareInfoId {ref!r}, which the "
+                      "dutInfo does not declare")
+                return 1
         if step:
             if "testStepStart" in step:
                 open_steps.add(step["testStepId"])

@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+
+#include "kiln/catalog/component.hpp"
 #include <unistd.h>
 
 #include <filesystem>
@@ -79,22 +81,29 @@ TEST(BatchStats, NoiseBelowTheMinimumDeviationIsNotAnOutlier) {
 
 // A report.json as kiln-runner writes it, trimmed to what the analysis reads:
 // node `node`'s own disk and NIC (their serial and MAC differ on every node),
-// with the identity the runner sends as "hardware".
+// named as the runner names them (catalog::label) and with the identity it
+// sends as "hardware" (disk_identity(), TestedInterface::identity()).
 nlohmann::json report(double score, std::optional<double> sda_iops, double gbps,
                       double p99_us = 180.0, int node = 0) {
-  const std::string disk = fmt::format("disk KILN-NVME-{:04} (/dev/nvme0n1)", node);
-  const nlohmann::json disk_id{{"kind", "disk"},
-                               {"name", "nvme0n1"},
-                               {"partNumber", "KILN NVMe 3.84TB"},
-                               {"serialNumber", fmt::format("KILN-NVME-{:04}", node)},
-                               {"location", "/dev/nvme0n1"}};
-  const std::string mac = fmt::format("02:00:00:00:00:{:02x}", node);
-  const std::string nic = fmt::format("NIC eno1 (MAC {}, PCI 0000:3b:00.0)", mac);
-  const nlohmann::json nic_id{{"kind", "nic"},
-                              {"name", "eno1"},
-                              {"serialNumber", mac},
-                              {"location", "0000:3b:00.0"},
-                              {"speedMbps", 25000}};
+  catalog::ComponentIdentity nvme;
+  nvme.kind = "disk";
+  nvme.name = "nvme0n1";
+  nvme.model = "KILN NVMe 3.84TB";
+  nvme.serial = fmt::format("KILN-NVME-{:04}", node);
+  nvme.firmware = "1.2.0";
+  nvme.location = "slot 3";
+  nvme.device = "/dev/nvme0n1";
+  const std::string disk = catalog::label(nvme);
+  const nlohmann::json disk_id = catalog::to_json(nvme);
+  catalog::ComponentIdentity port;
+  port.kind = "nic";
+  port.name = "eno1";
+  port.model = "ice 8086:1592";
+  port.serial = fmt::format("02:00:00:00:00:{:02x}", node);
+  port.location = "0000:3b:00.0";
+  port.speed_mbps = 25000;
+  const std::string nic = catalog::label(port);
+  const nlohmann::json nic_id = catalog::to_json(port);
   nlohmann::json limit_score{{"name", "limits.benchmark.min_score"},
                              {"comparison", "GREATER_THAN_OR_EQUAL"},
                              {"threshold", 430.0},
@@ -157,7 +166,7 @@ TEST(DeliveryFigures, PicksPerformanceFiguresWithDirectionAndTender) {
   EXPECT_EQ(figures[0].tender->name, "limits.benchmark.min_score");
   EXPECT_DOUBLE_EQ(figures[0].tender->threshold, 430.0);
   EXPECT_EQ(figures[3].better, Better::kLower);
-  EXPECT_EQ(figures[2].label, "fio rand_read IOPS of disk KILN-NVME-0003 (/dev/nvme0n1)");
+  EXPECT_EQ(figures[2].label, "fio rand_read IOPS of disk KILN-NVME-0003 (/dev/nvme0n1, slot 3)");
   EXPECT_EQ(figures[2].batch_label, "fio rand_read IOPS, disk model KILN NVMe 3.84TB");
   EXPECT_EQ(figures[4].component, "NIC eno1 (MAC 02:00:00:00:00:03, PCI 0000:3b:00.0)");
   EXPECT_NEAR(figures[4].value, 9.4, 1e-9);  // mean of the two partners
@@ -308,7 +317,7 @@ TEST(DeliverySummary, ASlowDiskAndAHighLatencyAreCaughtPerDisk) {
     const bool iops = o["figure"] == "disk-perf.rand_read_iops[disk model KILN NVMe 3.84TB]";
     EXPECT_NE(m.find(iops ? "below" : "above"), std::string::npos) << m;
     // The outlier names the node's own disk by serial.
-    EXPECT_NE(m.find(iops ? "of disk KILN-NVME-0004 (/dev/nvme0n1)" : "of disk KILN-NVME-0001"),
+    EXPECT_NE(m.find(iops ? "of disk KILN-NVME-0004 (/dev/nvme0n1, slot 3)" : "of disk KILN-NVME-0001"),
               std::string::npos) << m;
     EXPECT_NE(m.find("check the disk's model and firmware"), std::string::npos) << m;
   }

@@ -7,6 +7,7 @@
 
 #include "kiln/limits_catalog.hpp"
 #include "report/report_json.hpp"
+#include "runner/failure_code_ledger.hpp"
 
 namespace kiln::runner {
 namespace {
@@ -15,18 +16,27 @@ using ::testing::HasSubstr;
 
 class ScriptedStage final : public Stage {
  public:
-  ScriptedStage(std::string name, std::function<void(StageContext&)> body)
-      : info_{std::move(name), "scripted", {}, false}, body_(std::move(body)) {}
+  ScriptedStage(std::string name, std::function<void(StageContext&)> body,
+                std::vector<catalog::ComponentIdentity> parts)
+      : info_{std::move(name), "scripted", {}, false},
+        body_(std::move(body)),
+        parts_(std::move(parts)) {}
   const StageInfo& info() const override { return info_; }
   void run(StageContext& ctx) override { body_(ctx); }
+  std::vector<catalog::ComponentIdentity> components(HostAdapter&, const StageParams&,
+                                                     const RunOptions&) override {
+    return parts_;
+  }
 
  private:
   StageInfo info_;
   std::function<void(StageContext&)> body_;
+  std::vector<catalog::ComponentIdentity> parts_;
 };
 
-PlannedStage planned(std::string name, std::function<void(StageContext&)> body) {
-  auto stage = std::make_unique<ScriptedStage>(name, std::move(body));
+PlannedStage planned(std::string name, std::function<void(StageContext&)> body,
+                     std::vector<catalog::ComponentIdentity> parts = {}) {
+  auto stage = std::make_unique<ScriptedStage>(name, std::move(body), std::move(parts));
   StageInfo info = stage->info();
   return PlannedStage{StageEntry{name, {}, {}}, info, *StageParams::bind(name, {}, {}), std::move(stage)};
 }
@@ -75,13 +85,84 @@ TEST(BurninRun, ErrorDoesNotHideLaterFailAndFailWins) {
   EXPECT_EQ(report["limits_checked"][0]["passed"], false);
   EXPECT_EQ(report["limits_checked"][0]["component"], "disk S3Z9NX0K");
   ASSERT_EQ(report["failures"].size(), 1U);
-  EXPECT_THAT(report["failures"][0].get<std::string>(), HasSubstr("disk S3Z9NX0K"));
-  EXPECT_THAT(report["failures"][0].get<std::string>(), HasSubstr("LESS_THAN_OR_EQUAL 0"));
+  // A failed limit no diagnosis explains, in the catalog's words.
+  EXPECT_EQ(report["failures"][0],
+            "KILN-LIMIT-NOT-MET: disk disk S3Z9NX0K: reallocated_sectors_delta = 12 sectors; the "
+            "tender requires <= 0 sectors (limits.disk.reallocated_sectors_delta_max) \u2014 see "
+            "what the stage measures in docs/stages.md and check the part it names");
+  testing::note_failure_checked("KILN-LIMIT-NOT-MET");
   EXPECT_THAT(verdict_table(r), HasSubstr("crashes"));
 
   // The stream: schemaVersion, run start, 3 steps, run end.
   EXPECT_TRUE(h.lines.front().contains("schemaVersion"));
   EXPECT_EQ(h.lines.back()["testRunArtifact"]["testRunEnd"]["result"], "FAIL");
+}
+
+// A disk as disk_identity() reads it from sysfs on a SATA port.
+catalog::ComponentIdentity sata_disk() {
+  catalog::ComponentIdentity d;
+  d.kind = "disk";
+  d.name = "sda";
+  d.model = "KILN-SATA-960G";
+  d.serial = "KILN-SATA-BAD7";
+  d.firmware = "1.0";
+  d.location = "ATA port 3";
+  d.device = "/dev/sda";
+  return d;
+}
+
+TEST(BurninRun, TestedPartsAreDeclaredInTheDutInfoAndReferencedByTheirFigures) {
+  RunHarness h;
+  h.plan.config.limits["disk.bad_blocks_max"] = 0;
+  const auto disk = sata_disk();
+  h.plan.stages.push_back(
+      planned("disk",
+              [&](StageContext& ctx) {
+                auto m = measure("bad_blocks", 1.0, "blocks", disk,
+                                 {*configured_limit(ctx.config, "disk.bad_blocks_max")});
+                ctx.step.measurement(m);
+                ctx.step.fail("KILN-DISK-BAD-BLOCKS",
+                              {{"bad_blocks", "1 bad block"}, {"allowed", "0"}}, disk);
+              },
+              {disk}));
+  RunRecord r = h.run();
+  const auto& dut = h.lines[1]["testRunArtifact"]["testRunStart"]["dutInfo"];
+  const nlohmann::json* declared = nullptr;
+  for (const auto& hw : dut["hardwareInfos"]) {
+    if (hw["hardwareInfoId"] == "disk-sda") declared = &hw;
+  }
+  ASSERT_NE(declared, nullptr) << dut.dump();
+  EXPECT_EQ((*declared)["serialNumber"], "KILN-SATA-BAD7");
+  EXPECT_EQ((*declared)["partNumber"], "KILN-SATA-960G");
+  EXPECT_EQ((*declared)["version"], "1.0");
+  EXPECT_EQ((*declared)["location"], "ATA port 3");
+  EXPECT_EQ((*declared)["partType"], "disk");
+  int referenced = 0;
+  for (const auto& line : h.lines) {
+    const auto* step = line.contains("testStepArtifact") ? &line["testStepArtifact"] : nullptr;
+    if (step == nullptr) continue;
+    for (const char* kind : {"measurement", "diagnosis"}) {
+      if (step->contains(kind)) {
+        EXPECT_EQ((*step)[kind]["hardwareInfoId"], "disk-sda") << line.dump();
+        ++referenced;
+      }
+    }
+  }
+  EXPECT_EQ(referenced, 2);
+  // The same code and words in report.json: the diagnosis, and the failure
+  // line the Ironic maintenance reason and kilnctl show; the limit it
+  // explains is not listed twice.
+  auto report = build_report(r);
+  const std::string words =
+      "disk KILN-SATA-BAD7 (/dev/sda, ATA port 3): badblocks found 1 bad block; the tender allows "
+      "0 \u2014 replace the disk";
+  const auto& diagnosis = report["stages"][0]["diagnoses"][0];
+  EXPECT_EQ(diagnosis["verdict"], "KILN-DISK-BAD-BLOCKS");
+  EXPECT_EQ(diagnosis["message"], words);
+  EXPECT_EQ(diagnosis["hardware"]["serialNumber"], "KILN-SATA-BAD7");
+  EXPECT_EQ(report["stages"][0]["measurements"][0]["hardware"]["location"], "ATA port 3");
+  ASSERT_EQ(report["failures"].size(), 1U) << report["failures"].dump();
+  EXPECT_EQ(report["failures"][0], "KILN-DISK-BAD-BLOCKS: " + words);
 }
 
 TEST(BurninRun, ErrorOnlyGivesErrorVerdictAndExitTwo) {

@@ -1,5 +1,7 @@
 #include "fake_host.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 namespace kiln::runner::testing {
@@ -175,6 +177,12 @@ class FakeBlockDevice final : public BlockDevice {
     std::lock_guard lock(disk_->mu);
     if (offset + data.size() > disk_->bytes.size())
       return make_error("KILN-DISK-IO", "write past the end (fake disk)");
+    if (disk_->write_error_at && *disk_->write_error_at >= offset &&
+        *disk_->write_error_at < offset + data.size()) {
+      return make_error("KILN-DISK-IO",
+                        fmt::format("write at byte offset {} failed: Input/output error",
+                                    *disk_->write_error_at));
+    }
     for (std::size_t i = 0; i < data.size(); ++i) {
       std::uint64_t at = offset + i;
       bool stuck = std::any_of(disk_->stuck.begin(), disk_->stuck.end(), [at](const auto& r) {

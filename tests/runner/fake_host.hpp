@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -24,6 +25,7 @@ struct FakeDisk {
   std::mutex mu;
   std::vector<std::byte> bytes;
   std::vector<std::pair<std::uint64_t, std::uint64_t>> stuck;  // offset, length
+  std::optional<std::uint64_t> write_error_at;                 // a write covering it fails with EIO
   std::uint64_t bytes_written = 0;
   std::uint64_t bytes_read = 0;
   bool opened_for_writing = false;

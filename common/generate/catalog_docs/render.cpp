@@ -270,7 +270,8 @@ Expected<std::string> render_configuration_md(const std::string& committed) {
 std::vector<GeneratedFile> generated_files() {
   return {{"results-schema/config.schema.json", render_config_schema},
           {"docs/stages.md", render_stages_md},
-          {"docs/configuration.md", render_configuration_md}};
+          {"docs/configuration.md", render_configuration_md},
+          {"docs/failure-codes.md", render_failure_codes_md}};
 }
 
 }  // namespace kiln::catalog::docs

@@ -27,6 +27,8 @@ std::string allowed_regex(std::string_view allowed);
 Expected<std::string> render_config_schema(const std::string& committed);
 // docs/configuration.md with the limits table (`<!-- limits -->`) regenerated.
 Expected<std::string> render_configuration_md(const std::string& committed);
+// docs/failure-codes.md with the failure-code tables (`<!-- failure-codes -->`) regenerated.
+Expected<std::string> render_failure_codes_md(const std::string& committed);
 // docs/stages.md with every `<!-- params:STAGE -->` table regenerated.
 Expected<std::string> render_stages_md(const std::string& committed);
 

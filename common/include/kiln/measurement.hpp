@@ -3,12 +3,13 @@
 // checks them against limits from config, the stage decides the diagnosis.
 #pragma once
 
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <variant>
 #include <vector>
 
-#include <nlohmann/json_fwd.hpp>
+#include "kiln/catalog/component.hpp"
 
 namespace kiln {
 
@@ -26,6 +27,8 @@ enum class Comparison {
   kInSet,
 };
 std::string_view to_string(Comparison c);
+// ">=", "<=", "exactly", ...: how messages write a limit ("the tender requires >= 500 MB/s").
+std::string_view to_symbol(Comparison c);
 
 // One limit: "value <op> threshold", named after the config key it came from.
 struct Limit {
@@ -34,6 +37,9 @@ struct Limit {
   MeasuredValue threshold;
   std::vector<std::string> set;  // for kInSet
 };
+
+// ">= 500 MB/s (limits.fio.seq_read_min_mbps)": a limit as a technician reads it.
+std::string describe_requirement(const Limit& limit, std::string_view unit);
 
 // A limit and whether the measured value met it.
 struct LimitCheck {
@@ -48,6 +54,8 @@ struct Measurement {
   std::string component;  // e.g. "disk S3Z9NX0K", "DIMM_A1"; empty for the node
   std::vector<LimitCheck> checks;
   bool key_figure = false;  // shown in the report's summary of the stage
+  // The exact part measured (serial, model, slot, MAC...): OCPTV hardwareInfo.
+  std::optional<catalog::ComponentIdentity> hardware = std::nullopt;
 
   [[nodiscard]] bool passed() const;
 };
@@ -59,6 +67,8 @@ struct Diagnosis {
   DiagnosisType type = DiagnosisType::kUnknown;
   std::string message;  // what a technician can act on
   std::string component;
+  std::optional<catalog::ComponentIdentity> hardware =
+      std::nullopt;  // the exact part, when one is at fault
 };
 
 // Evaluates `value` against `limit`. A value of the wrong kind for the limit
@@ -66,8 +76,11 @@ struct Diagnosis {
 bool judge(const MeasuredValue& value, const Limit& limit);
 
 // Builds a measurement with every limit judged.
+Measurement measure(std::string name, MeasuredValue value, std::string unit, std::string component,
+                    const std::vector<Limit>& limits);
+// The same, of one identified part: its component is catalog::label(part).
 Measurement measure(std::string name, MeasuredValue value, std::string unit,
-                    std::string component, const std::vector<Limit>& limits);
+                    const catalog::ComponentIdentity& part, const std::vector<Limit>& limits);
 
 std::string format_value(const MeasuredValue& v);
 void to_json(nlohmann::json& j, const MeasuredValue& v);

@@ -8,10 +8,11 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "kiln/measurement.hpp"
 #include "kiln/outcome.hpp"
@@ -28,7 +29,11 @@ struct HardwareInfo {
   std::string part_number;
   std::string manufacturer;
   std::string location;
+  std::string version{};    // firmware
+  std::string part_type{};  // "disk", "nic"
 };
+// A tested part as the dutInfo declares it (its id: catalog::hardware_info_id).
+HardwareInfo hardware_info(const catalog::ComponentIdentity& part);
 
 struct SoftwareInfo {
   std::string id;
@@ -63,7 +68,10 @@ class Writer {
 
 class TestStep {
  public:
-  TestStep(Writer& writer, std::string id, std::string name);
+  // `declared_hardware`: the hardwareInfoIds of the run's dutInfo; a
+  // measurement or diagnosis of a part among them references it by id.
+  TestStep(Writer& writer, std::string id, std::string name,
+           const std::set<std::string>* declared_hardware = nullptr);
   ~TestStep();
   TestStep(const TestStep&) = delete;
   TestStep& operator=(const TestStep&) = delete;
@@ -82,8 +90,11 @@ class TestStep {
 
  private:
   void emit_step(nlohmann::json body);
+  void reference_hardware(nlohmann::json& artifact,
+                          const std::optional<catalog::ComponentIdentity>& part) const;
   Writer& writer_;
   std::string id_;
+  const std::set<std::string>* declared_hardware_ = nullptr;
   bool ended_ = false;
   bool series_open_ = false;
   std::uint64_t series_index_ = 0;
@@ -106,6 +117,7 @@ class TestRun {
   Writer& writer_;
   bool ended_ = false;
   int next_step_ = 0;
+  std::set<std::string> declared_hardware_;
 };
 
 // Emits the schemaVersion artifact; call first.

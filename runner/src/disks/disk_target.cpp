@@ -74,9 +74,4 @@ Expected<DiskTarget> resolve_disk(HostAdapter& host, const std::string& path) {
   return d;
 }
 
-std::string disk_component(const DiskTarget& disk, const std::string& serial) {
-  if (serial.empty()) return "disk " + disk.path;
-  return fmt::format("disk {} ({})", serial, disk.path);
-}
-
 }  // namespace kiln::runner

@@ -29,7 +29,4 @@ std::string whole_disk_of(HostAdapter& host, const std::string& name);
 // Errors when the kernel has no block device of that name.
 Expected<DiskTarget> resolve_disk(HostAdapter& host, const std::string& path);
 
-// How reports name a disk: "disk S3Z9NX0K (/dev/sdb)", or "disk /dev/loop3".
-std::string disk_component(const DiskTarget& disk, const std::string& serial);
-
 }  // namespace kiln::runner

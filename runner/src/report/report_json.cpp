@@ -1,10 +1,12 @@
 #include "report/report_json.hpp"
 
-#include <ctime>
-#include <map>
-
 #include <fmt/format.h>
 
+#include <ctime>
+#include <map>
+#include <set>
+
+#include "kiln/catalog/failure_codes.hpp"
 #include "kiln/version.hpp"
 
 namespace kiln::runner {
@@ -43,12 +45,35 @@ const char* diagnosis_type(DiagnosisType t) {
   return t == DiagnosisType::kPass ? "PASS" : t == DiagnosisType::kFail ? "FAIL" : "UNKNOWN";
 }
 
+// A failed limit that no FAIL diagnosis of its component explains, in the
+// catalog's words (KILN-LIMIT-NOT-MET).
+std::string limit_failure(const StageRecord& s, const Measurement& m, const LimitCheck& c) {
+  const auto* code = catalog::find_failure_code("KILN-LIMIT-NOT-MET");
+  std::vector<catalog::FailureArg> args{
+      {"where", m.component.empty() ? s.name : fmt::format("{} {}", s.name, m.component)},
+      {"measurement", m.name},
+      {"value", fmt::format("{}{}{}", format_value(m.value), m.unit.empty() ? "" : " ", m.unit)},
+      {"required", describe_requirement(c.limit, m.unit)}};
+  auto text = code != nullptr ? catalog::render_failure(*code, args)
+                              : Expected<std::string>(make_error("KILN-CATALOG", "no code"));
+  return catalog::failure_line("KILN-LIMIT-NOT-MET", text ? *text : m.name);
+}
+
 nlohmann::json stage_json(const StageRecord& s, nlohmann::json& limits_checked, nlohmann::json& failures) {
+  // The stage's FAIL diagnoses first, in their code's words; then the failed
+  // limits no diagnosis of the same component explains.
+  std::set<std::string> diagnosed;
+  for (const auto& d : s.diagnoses) {
+    if (d.type != DiagnosisType::kFail) continue;
+    failures.push_back(catalog::failure_line(d.verdict, d.message));
+    diagnosed.insert(d.component);
+  }
   nlohmann::json measurements = nlohmann::json::array();
   nlohmann::json key_figures = nlohmann::json::array();
   for (const auto& m : s.measurements) {
     nlohmann::json mj{{"name", m.name}, {"value", value_json(m.value)}, {"unit", m.unit},
                       {"component", m.component}, {"limits", nlohmann::json::array()}};
+    if (m.hardware) mj["hardware"] = catalog::to_json(*m.hardware);
     for (const auto& c : m.checks) {
       mj["limits"].push_back(limit_json(c));
       auto lj = limit_json(c);
@@ -58,11 +83,8 @@ nlohmann::json stage_json(const StageRecord& s, nlohmann::json& limits_checked, 
       lj["value"] = value_json(m.value);
       lj["unit"] = m.unit;
       limits_checked.push_back(std::move(lj));
-      if (!c.passed) {
-        failures.push_back(fmt::format("{}{}: {} = {} {}, limit {} {}", s.name,
-                                       m.component.empty() ? "" : " " + m.component, m.name,
-                                       format_value(m.value), m.unit, to_string(c.limit.op),
-                                       format_value(c.limit.threshold)));
+      if (!c.passed && !diagnosed.contains(m.component)) {
+        failures.push_back(limit_failure(s, m, c));
       }
     }
     if (m.key_figure) {
@@ -73,9 +95,12 @@ nlohmann::json stage_json(const StageRecord& s, nlohmann::json& limits_checked, 
   }
   nlohmann::json diagnoses = nlohmann::json::array();
   for (const auto& d : s.diagnoses) {
-    diagnoses.push_back({{"verdict", d.verdict}, {"type", diagnosis_type(d.type)},
-                         {"message", d.message}, {"component", d.component}});
-    if (d.type == DiagnosisType::kFail) failures.push_back(d.message);
+    nlohmann::json dj{{"verdict", d.verdict},
+                      {"type", diagnosis_type(d.type)},
+                      {"message", d.message},
+                      {"component", d.component}};
+    if (d.hardware) dj["hardware"] = catalog::to_json(*d.hardware);
+    diagnoses.push_back(std::move(dj));
   }
   nlohmann::json errors = nlohmann::json::array();
   for (const auto& e : s.errors) errors.push_back({{"symptom", e.symptom}, {"message", e.message}});

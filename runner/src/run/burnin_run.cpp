@@ -1,8 +1,9 @@
 #include "run/burnin_run.hpp"
 
-#include <random>
-
 #include <fmt/format.h>
+
+#include <random>
+#include <set>
 
 #include "kiln/version.hpp"
 #include "tools/dmidecode.hpp"
@@ -44,6 +45,19 @@ ocptv::DutInfo dut_info(const NodeIdentity& node) {
   }
   dut.software.push_back({"kiln-runner", "kiln-runner", std::string(kiln_version()), "APPLICATION"});
   return dut;
+}
+
+// The parts the planned stages will test, each once, declared in the dutInfo.
+void declare_tested_parts(HostAdapter& host, RunPlan& plan, const RunOptions& options,
+                          ocptv::DutInfo& dut) {
+  std::set<std::string> seen;
+  for (const auto& h : dut.hardware) seen.insert(h.id);
+  for (auto& planned : plan.stages) {
+    for (const auto& part : planned.stage->components(host, planned.params, options)) {
+      auto info = ocptv::hardware_info(part);
+      if (seen.insert(info.id).second) dut.hardware.push_back(std::move(info));
+    }
+  }
 }
 
 nlohmann::json run_parameters(const RunPlan& plan) {
@@ -90,8 +104,10 @@ RunRecord execute_run(HostAdapter& host, RunPlan& plan, const NodeIdentity& node
   run.started = std::chrono::system_clock::now();
 
   ocptv::emit_schema_version(writer);
+  ocptv::DutInfo dut = dut_info(node);
+  declare_tested_parts(host, plan, options, dut);
   ocptv::TestRun test_run(writer, "kiln burn-in", std::string(kiln_version()), command_line,
-                          run_parameters(plan), dut_info(node));
+                          run_parameters(plan), dut);
   if (!plan.config.delivery_matched) {
     test_run.log(ocptv::LogSeverity::kWarning,
                  fmt::format("no delivery matches FRU asset tag '{}': the default delivery applies",

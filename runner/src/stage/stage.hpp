@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "host/host_adapter.hpp"
+#include "kiln/catalog/component.hpp"
 #include "kiln/config.hpp"
 #include "kiln/fru.hpp"
 #include "stage/stage_params.hpp"
@@ -73,6 +74,14 @@ class Stage {
   // Reports everything through ctx.step; the outcome is derived from what was
   // reported (an error() makes it ERROR, a FAIL diagnosis makes it FAIL).
   virtual void run(StageContext& ctx) = 0;
+  // The parts the stage will test (disks, NICs), as the run declares them in
+  // the OCPTV dutInfo before any stage starts, so measurements and diagnoses
+  // reference them by hardwareInfoId. Reads sysfs only; runs no tool.
+  virtual std::vector<catalog::ComponentIdentity> components(HostAdapter& /*host*/,
+                                                             const StageParams& /*params*/,
+                                                             const RunOptions& /*options*/) {
+    return {};
+  }
 };
 
 using StageFactory = std::function<std::unique_ptr<Stage>()>;

@@ -1,5 +1,7 @@
 #include "stage/step_recorder.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 
@@ -22,6 +24,43 @@ void StepRecorder::diagnosis(Diagnosis d) {
 
 void StepRecorder::fail(std::string verdict, std::string message, std::string component) {
   diagnosis({std::move(verdict), DiagnosisType::kFail, std::move(message), std::move(component)});
+}
+
+namespace {
+
+// The code's words; {part} is the part's name where the template names it. A
+// code or argument the catalog does not know is a kiln bug, shown in the
+// message rather than hidden (the unit tests render every code).
+std::string catalog_message(std::string_view code, std::vector<catalog::FailureArg> args,
+                            const std::string& part) {
+  const auto* declared = catalog::find_failure_code(code);
+  if (declared == nullptr) return fmt::format("{} (failure code not in the catalog)", code);
+  auto names = catalog::placeholders(*declared);
+  if (std::find(names.begin(), names.end(), "part") != names.end()) args.push_back({"part", part});
+  auto text = catalog::render_failure(*declared, args);
+  return text ? *text : fmt::format("{} ({})", declared->message, text.error().message);
+}
+
+}  // namespace
+
+void StepRecorder::fail(std::string_view code, std::vector<catalog::FailureArg> args,
+                        const catalog::ComponentIdentity& part) {
+  const std::string name = catalog::label(part);
+  Diagnosis d{std::string(code), DiagnosisType::kFail, catalog_message(code, std::move(args), name),
+              name};
+  d.hardware = part;
+  diagnosis(std::move(d));
+}
+
+void StepRecorder::fail(std::string_view code, std::vector<catalog::FailureArg> args,
+                        std::string component) {
+  std::string message = catalog_message(code, std::move(args), component);
+  diagnosis({std::string(code), DiagnosisType::kFail, std::move(message), std::move(component)});
+}
+
+void StepRecorder::fail(std::string_view code, std::vector<catalog::FailureArg> args) {
+  diagnosis(
+      {std::string(code), DiagnosisType::kFail, catalog_message(code, std::move(args), {}), {}});
 }
 
 void StepRecorder::pass(std::string verdict, std::string message, std::string component) {

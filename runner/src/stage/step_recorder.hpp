@@ -6,11 +6,11 @@
 #include <chrono>
 #include <functional>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
+#include "kiln/catalog/failure_codes.hpp"
 #include "kiln/measurement.hpp"
 #include "kiln/ocptv_writer.hpp"
 #include "kiln/outcome.hpp"
@@ -60,6 +60,14 @@ class StepRecorder {
   // Shorthands for a diagnosis.
   void fail(std::string verdict, std::string message, std::string component = {});
   void pass(std::string verdict, std::string message, std::string component = {});
+  // A FAIL from the failure-code catalog (common/src/catalog/failure_codes_data.cpp):
+  // verdict = the code, message = its template filled from `args` ({part} is
+  // the part's label) and its remedy; the diagnosis references `part`.
+  void fail(std::string_view code, std::vector<catalog::FailureArg> args,
+            const catalog::ComponentIdentity& part);
+  void fail(std::string_view code, std::vector<catalog::FailureArg> args);
+  // The same, naming a part kiln has no hardware identity for ("DIMM DIMM_B1 (mc0/dimm1)").
+  void fail(std::string_view code, std::vector<catalog::FailureArg> args, std::string component);
   void log(ocptv::LogSeverity severity, std::string message);
   void info(std::string message) { log(ocptv::LogSeverity::kInfo, std::move(message)); }
   // A harness problem (tool crashed, hung, printed garbage): the stage ends ERROR.

@@ -48,8 +48,12 @@ void report_tool_failure(StageContext& ctx, const std::vector<std::string>& argv
   ctx.step.error(symptom, describe_failure(argv, *result) + suffix);
 }
 
-PeriodicTask::PeriodicTask(std::chrono::milliseconds interval, std::function<void()> tick)
-    : interval_(std::max(interval, std::chrono::milliseconds(10))), tick_(std::move(tick)) {
+PeriodicTask::PeriodicTask(std::chrono::milliseconds interval, std::function<void()> tick,
+                           StepRecorder& step, std::string what)
+    : interval_(std::max(interval, std::chrono::milliseconds(10))),
+      tick_(std::move(tick)),
+      step_(step),
+      what_(std::move(what)) {
   thread_ = std::thread([this] { loop(); });
 }
 
@@ -66,11 +70,6 @@ void PeriodicTask::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-std::string PeriodicTask::failure() const {
-  std::lock_guard lock(mu_);
-  return failure_;
-}
-
 void PeriodicTask::loop() {
   std::unique_lock lock(mu_);
   while (!stopping_) {
@@ -79,8 +78,13 @@ void PeriodicTask::loop() {
     try {
       tick_();
     } catch (const std::exception& e) {
+      if (!reported_) {
+        reported_ = true;
+        step_.error("periodic-task-failed",
+                    fmt::format("{} failed: {}; what it samples is not judged from here on", what_,
+                                e.what()));
+      }
       lock.lock();
-      failure_ = e.what();
       continue;
     }
     lock.lock();
@@ -89,14 +93,16 @@ void PeriodicTask::loop() {
 
 ElapsedProgress::ElapsedProgress(StepRecorder& step, std::chrono::milliseconds total, double from,
                                  double to, std::string detail)
-    : task_(std::chrono::seconds(1), [&step, total, from, to, detail = std::move(detail),
-                                      started = std::chrono::steady_clock::now()] {
-        auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
-            std::chrono::steady_clock::now() - started);
-        double share = total.count() > 0 ? std::min(1.0, static_cast<double>(elapsed.count()) /
-                                                             static_cast<double>(total.count()))
-                                         : 1.0;
-        step.progress(from + (to - from) * share, detail);
-      }) {}
+    : task_(
+          std::chrono::seconds(1),
+          [&step, total, from, to, detail, started = std::chrono::steady_clock::now()] {
+            auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+                std::chrono::steady_clock::now() - started);
+            double share = total.count() > 0 ? std::min(1.0, static_cast<double>(elapsed.count()) /
+                                                                 static_cast<double>(total.count()))
+                                             : 1.0;
+            step.progress(from + (to - from) * share, detail);
+          },
+          step, "the progress of " + detail) {}
 
 }  // namespace kiln::runner

@@ -36,26 +36,30 @@ void report_tool_failure(StageContext& ctx, const std::vector<std::string>& argv
                          std::string_view next_step);
 
 // Calls `tick` every `interval` on its own thread until stopped or destroyed.
-// Exceptions from `tick` are caught at the thread boundary and kept.
+// An exception from `tick` is caught at the thread boundary and reported as a
+// stage ERROR (symptom "periodic-task-failed", naming `what`) the first time:
+// a failing sampler never vanishes silently. Later ticks still run.
 class PeriodicTask {
  public:
-  PeriodicTask(std::chrono::milliseconds interval, std::function<void()> tick);
+  PeriodicTask(std::chrono::milliseconds interval, std::function<void()> tick, StepRecorder& step,
+               std::string what);
   PeriodicTask(const PeriodicTask&) = delete;
   PeriodicTask& operator=(const PeriodicTask&) = delete;
   ~PeriodicTask();
 
   void stop();
-  [[nodiscard]] std::string failure() const;  // what the last throwing tick said
 
  private:
   void loop();
 
   std::chrono::milliseconds interval_;
   std::function<void()> tick_;
-  mutable std::mutex mu_;
+  StepRecorder& step_;
+  std::string what_;
+  std::mutex mu_;
   std::condition_variable wake_;
   bool stopping_ = false;
-  std::string failure_;
+  bool reported_ = false;
   std::thread thread_;
 };
 

@@ -2,19 +2,28 @@
 // with / mounted from sda2, smartctl and blkid answers.
 #pragma once
 
+#include <fmt/format.h>
+
 #include <nlohmann/json.hpp>
 
 #include "stage_harness.hpp"
 
 namespace kiln::runner::testing {
 
+// As on a real AHCI controller: sda on ATA port 1, sdb on port 2...
 inline std::string sata_sysfs_path(const std::string& disk) {
-  return "../../devices/pci0000:00/0000:00:1f.2/ata1/host0/target0:0:0/0:0:0:0/block/" + disk;
+  const int host = disk.size() > 2 ? disk[2] - 'a' : 0;
+  return fmt::format(
+      "../../devices/pci0000:00/0000:00:1f.2/ata{}/host{}/target{}:0:0/{}:0:0:0/block/{}", host + 1,
+      host, host, host, disk);
 }
 
+// A SATA disk as sysfs shows it (the SCSI layer's model and firmware revision).
 inline void add_disk(FakeHostAdapter& host, const std::string& name, bool rotational = true) {
   host.set_link("/sys/class/block/" + name, sata_sysfs_path(name));
   host.set_file("/sys/class/block/" + name + "/queue/rotational", rotational ? "1\n" : "0\n");
+  host.set_file("/sys/class/block/" + name + "/device/model", "RIG-SATA-DISK   \n");
+  host.set_file("/sys/class/block/" + name + "/device/rev", "2.5+\n");
 }
 
 inline void add_partition(FakeHostAdapter& host, const std::string& disk, const std::string& part,

@@ -17,12 +17,22 @@ struct ComponentIdentity {
   std::string model;
   std::string serial;  // a NIC's MAC address
   std::string firmware;
-  std::string location;                     // device path, slot or PCI address
+  std::string location;                     // a disk's slot or port, a NIC's PCI address
   std::optional<std::uint32_t> speed_mbps;  // a NIC's negotiated link speed
+  std::string device{};                     // a disk's device path: "/dev/sdb"
 };
 
-// As report.json writes it under a measurement's "hardware" (OCPTV hardwareInfo
-// field names: name, partNumber, serialNumber, version, location).
+// How reports and messages name the part: "disk S3Z9NX0K (/dev/sdb, slot 3)",
+// "disk /dev/loop3", "NIC eno1 (MAC 3c:ec:ef:00:00:01, PCI 0000:3b:00.0)".
+std::string label(const ComponentIdentity& c);
+
+// The OCPTV hardwareInfoId of the part in its node's dutInfo: "disk-sdb",
+// "nic-eno1" (kind and kernel name: unique within one run).
+std::string hardware_info_id(const ComponentIdentity& c);
+
+// As report.json writes it under a measurement's or diagnosis' "hardware"
+// (OCPTV hardwareInfo field names: name, partNumber, serialNumber, version,
+// location; kiln's own: kind, speedMbps, device).
 nlohmann::json to_json(const ComponentIdentity& c);
 // Reads what to_json wrote; fields missing or of the wrong type stay empty.
 std::optional<ComponentIdentity> identity_from_json(const nlohmann::json& j);

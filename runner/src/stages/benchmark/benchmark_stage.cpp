@@ -1,76 +1,54 @@
 // benchmark: kiln's HEPSpec-like throughput score (runner/src/hepbench/), one
 // copy per core, reference-normalised, every result checked against its
 // checksum so a silently miscomputing core FAILs.
-#include <algorithm>
-#include <atomic>
-#include <condition_variable>
-#include <numeric>
-#include <thread>
-
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <atomic>
+#include <numeric>
+
 #include "kiln/limits_catalog.hpp"
+#include "stage/tool_command.hpp"
 #include "stages/benchmark/hepbench_setup.hpp"
 #include "stages/builtin_stages.hpp"
+#include "stages/cpu/cpu_sensors.hpp"
 
 namespace kiln::runner {
 namespace {
 
-// Samples the average "cpu MHz" of /proc/cpuinfo while the benchmark runs and
-// reports time-based progress.
+// The mean "cpu MHz" of /proc/cpuinfo every second while the benchmark runs,
+// and time-based progress: a PeriodicTask, so a failing sample is a stage ERROR.
 class RunSampler {
  public:
-  RunSampler(StageContext& ctx, std::chrono::milliseconds expected) : ctx_(ctx), expected_(expected) {
-    thread_ = std::thread([this] { loop(); });
+  RunSampler(StageContext& ctx, std::chrono::milliseconds expected)
+      : started_(std::chrono::steady_clock::now()),
+        task_(
+            std::chrono::seconds(1), [this, &ctx, expected] { tick(ctx, expected); }, ctx.step,
+            "the benchmark's CPU frequency sampler") {}
+  void stop() { task_.stop(); }
+  [[nodiscard]] std::vector<double> samples() {
+    std::lock_guard lock(mu_);
+    return mhz_;
   }
-  ~RunSampler() { stop(); }
-  void stop() {
-    {
-      std::lock_guard lock(mu_);
-      done_ = true;
-    }
-    cv_.notify_all();
-    if (thread_.joinable()) thread_.join();
-  }
-  [[nodiscard]] std::vector<double> samples() const { return mhz_; }
 
  private:
-  void loop() {
-    auto start = std::chrono::steady_clock::now();
-    std::unique_lock lock(mu_);
-    while (!done_) {
-      lock.unlock();
-      sample();
-      auto elapsed = std::chrono::steady_clock::now() - start;
-      double fraction = expected_.count() > 0 ? std::chrono::duration<double>(elapsed) / expected_ : 0.0;
-      ctx_.step.progress(std::min(fraction, 0.99), "running workloads");
-      lock.lock();
-      cv_.wait_for(lock, std::chrono::seconds(1), [this] { return done_; });
+  void tick(StageContext& ctx, std::chrono::milliseconds expected) {
+    auto mhz = read_cpu_mhz(ctx.host);
+    if (!mhz.empty()) {
+      std::lock_guard lock(mu_);
+      mhz_.push_back(std::accumulate(mhz.begin(), mhz.end(), 0.0) /
+                     static_cast<double>(mhz.size()));
     }
-  }
-  void sample() {
-    auto text = ctx_.host.read_file("/proc/cpuinfo");
-    if (!text) return;
-    double sum = 0;
-    int n = 0;
-    std::size_t pos = 0;
-    while ((pos = text->find("cpu MHz", pos)) != std::string::npos) {
-      auto colon = text->find(':', pos);
-      if (colon == std::string::npos) break;
-      sum += std::strtod(text->c_str() + colon + 1, nullptr);
-      ++n;
-      pos = colon;
-    }
-    if (n > 0) mhz_.push_back(sum / n);
+    auto elapsed = std::chrono::steady_clock::now() - started_;
+    double fraction =
+        expected.count() > 0 ? std::chrono::duration<double>(elapsed) / expected : 0.0;
+    ctx.step.progress(std::min(fraction, 0.99), "running workloads");
   }
 
-  StageContext& ctx_;
-  std::chrono::milliseconds expected_;
+  std::chrono::steady_clock::time_point started_;
   std::mutex mu_;
-  std::condition_variable cv_;
-  bool done_ = false;
   std::vector<double> mhz_;
-  std::thread thread_;
+  PeriodicTask task_;  // last: stopped first, before what it writes to goes
 };
 
 std::chrono::milliseconds expected_duration(const hepbench::RunLength& length, std::size_t workloads) {

@@ -80,14 +80,17 @@ class CpuStage final : public Stage {
     {
       ElapsedProgress progress(ctx.step, per_method * static_cast<long long>(methods.size()), 0.0,
                                0.95, "stress-ng --cpu");
-      PeriodicTask sampler(ctx.params.get_duration(kSampleInterval), [&] {
-        if (have_bmc) bmc.sample();
-        auto mhz = read_cpu_mhz(ctx.host);
-        if (mhz.empty()) return;
-        std::lock_guard lock(mhz_mu);
-        mhz_samples.push_back(std::accumulate(mhz.begin(), mhz.end(), 0.0) /
-                              static_cast<double>(mhz.size()));
-      });
+      PeriodicTask sampler(
+          ctx.params.get_duration(kSampleInterval),
+          [&] {
+            if (have_bmc) bmc.sample();
+            auto mhz = read_cpu_mhz(ctx.host);
+            if (mhz.empty()) return;
+            std::lock_guard lock(mhz_mu);
+            mhz_samples.push_back(std::accumulate(mhz.begin(), mhz.end(), 0.0) /
+                                  static_cast<double>(mhz.size()));
+          },
+          ctx.step, "the CPU frequency and BMC sensor sampler");
       for (const auto& method : methods) {
         if (stop_requested(ctx)) break;
         run_method(ctx, method, per_method);

@@ -91,13 +91,12 @@ SmartRead read_smart(StageContext& ctx, const DiskTarget& disk, const std::strin
 }
 
 void judge_smart(StageContext& ctx, const tools::SmartSnapshot& before,
-                 const tools::SmartSnapshot& after, const std::string& component) {
+                 const tools::SmartSnapshot& after, const catalog::ComponentIdentity& part) {
+  const std::string component = catalog::label(part);
   if (after.health_passed == false) {
-    ctx.step.fail(
-        "disk-smart-health-failed",
-        fmt::format("{}: SMART overall health is FAILED{}. Next step: replace the disk", component,
-                    before.health_passed == true ? " (it passed before the stage)" : ""),
-        component);
+    ctx.step.fail("KILN-DISK-SMART-HEALTH",
+                  {{"before", before.health_passed == true ? " (it passed before the stage)" : ""}},
+                  part);
   }
   auto delta = tools::diff(before, after);
   for (const auto& change : delta.changes) {
@@ -116,17 +115,16 @@ void judge_smart(StageContext& ctx, const tools::SmartSnapshot& before,
     }
     std::vector<Limit> limits;
     if (auto l = configured_limit(ctx.config, watched->limit)) limits.push_back(*l);
-    auto m = measure(std::string(watched->measurement), static_cast<double>(grown), "", component,
-                     limits);
+    auto m =
+        measure(std::string(watched->measurement), static_cast<double>(grown), "", part, limits);
     ctx.step.measurement(m);
     if (!m.passed()) {
-      ctx.step.fail(
-          "disk-smart-counter-grew",
-          fmt::format("{}: SMART {} grew from {} to {} during the stage, the delivery allows {}. "
-                      "Next step: replace the disk",
-                      component, change.counter, change.before, change.after,
-                      format_value(limits.front().threshold)),
-          component);
+      ctx.step.fail("KILN-DISK-SMART-COUNTER-GREW",
+                    {{"counter", change.counter},
+                     {"before", std::to_string(change.before)},
+                     {"after", std::to_string(change.after)},
+                     {"allowed", format_value(limits.front().threshold)}},
+                    part);
     } else if (grown > 0 && limits.empty()) {
       ctx.step.log(
           ocptv::LogSeverity::kWarning,
@@ -137,38 +135,36 @@ void judge_smart(StageContext& ctx, const tools::SmartSnapshot& before,
   if (!after.nvme) return;
   const auto& n = *after.nvme;
   if (n.critical_warning.value_or(0) != 0) {
-    ctx.step.fail("disk-nvme-critical-warning",
-                  fmt::format("{}: NVMe critical_warning is 0x{:x}. Next step: replace the disk",
-                              component, *n.critical_warning),
-                  component);
+    ctx.step.fail("KILN-DISK-NVME-CRITICAL-WARNING",
+                  {{"warning", fmt::format("0x{:x}", *n.critical_warning)}}, part);
   }
   if (n.available_spare && n.available_spare_threshold &&
       *n.available_spare < *n.available_spare_threshold) {
-    ctx.step.fail("disk-nvme-spare-low",
-                  fmt::format("{}: NVMe available spare {}% is below its threshold {}%", component,
-                              *n.available_spare, *n.available_spare_threshold),
-                  component);
+    ctx.step.fail("KILN-DISK-NVME-SPARE-LOW",
+                  {{"spare", std::to_string(*n.available_spare)},
+                   {"threshold", std::to_string(*n.available_spare_threshold)}},
+                  part);
   }
   if (n.percentage_used) {
     std::vector<Limit> limits;
     if (auto l = configured_limit(ctx.config, "disk.nvme_percentage_used_max"))
       limits.push_back(*l);
-    auto m = measure("nvme_percentage_used", static_cast<double>(*n.percentage_used), "%",
-                     component, limits);
+    auto m =
+        measure("nvme_percentage_used", static_cast<double>(*n.percentage_used), "%", part, limits);
     ctx.step.measurement(m);
     if (!m.passed()) {
-      ctx.step.fail(
-          "disk-nvme-worn",
-          fmt::format("{}: NVMe endurance {}% used, the delivery allows {}% (not a new drive?)",
-                      component, *n.percentage_used, format_value(limits.front().threshold)),
-          component);
+      ctx.step.fail("KILN-DISK-NVME-WORN",
+                    {{"used", std::to_string(*n.percentage_used)},
+                     {"allowed", format_value(limits.front().threshold)}},
+                    part);
     }
   }
 }
 
 void run_self_test(StageContext& ctx, const DiskTarget& disk, tools::SmartSelfTest test,
                    std::chrono::milliseconds timeout, std::chrono::milliseconds poll,
-                   const std::string& component) {
+                   const catalog::ComponentIdentity& part) {
+  const std::string component = catalog::label(part);
   const char* kind = test == tools::SmartSelfTest::kShort ? "short" : "long";
   auto argv = tools::smartctl_self_test_argv(disk.path, test);
   auto started = run_tool(ctx, argv, kSmartTimeout, fmt::format("smartctl-{}-selftest", disk.name));
@@ -186,10 +182,8 @@ void run_self_test(StageContext& ctx, const DiskTarget& disk, tools::SmartSelfTe
     const auto& st = read.snapshot->self_test;
     if (st.remaining_percent) continue;
     if (st.last_passed == false) {
-      ctx.step.fail("disk-self-test-failed",
-                    fmt::format("{}: SMART {} self-test ended: {}. Next step: replace the disk",
-                                component, kind, st.last_result),
-                    component);
+      ctx.step.fail("KILN-DISK-SELF-TEST-FAILED", {{"kind", kind}, {"result", st.last_result}},
+                    part);
     } else {
       ctx.step.info(fmt::format("{}: SMART {} self-test: {}", component, kind,
                                 st.last_result.empty() ? st.current_status : st.last_result));

@@ -23,13 +23,13 @@ struct SmartRead {
 SmartRead read_smart(StageContext& ctx, const DiskTarget& disk, const std::string& when);
 
 // Health, NVMe state and the growth of watched counters, each against its
-// limit; FAILs name `component` (the disk's serial).
+// limit; FAILs name `part` (the disk's serial and slot).
 void judge_smart(StageContext& ctx, const tools::SmartSnapshot& before,
-                 const tools::SmartSnapshot& after, const std::string& component);
+                 const tools::SmartSnapshot& after, const catalog::ComponentIdentity& part);
 
 // Starts `smartctl -t short|long` and polls until it ends or `timeout`.
 void run_self_test(StageContext& ctx, const DiskTarget& disk, tools::SmartSelfTest test,
                    std::chrono::milliseconds timeout, std::chrono::milliseconds poll,
-                   const std::string& component);
+                   const catalog::ComponentIdentity& part);
 
 }  // namespace kiln::runner

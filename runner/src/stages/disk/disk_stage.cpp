@@ -7,6 +7,7 @@
 
 #include <thread>
 
+#include "disks/disk_identity.hpp"
 #include "disks/disk_safety.hpp"
 #include "kiln/limits_catalog.hpp"
 #include "stage/tool_command.hpp"
@@ -66,6 +67,12 @@ class DiskStage final : public Stage {
     return kInfo;
   }
 
+  std::vector<catalog::ComponentIdentity> components(HostAdapter& host,
+                                                     const StageParams& /*params*/,
+                                                     const RunOptions& options) override {
+    return disk_identities(host, options.disks);
+  }
+
   void run(StageContext& ctx) override {
     if (ctx.options.disks.empty()) {
       ctx.step.skip("no target disks: pass --disk /dev/X for each disk to test");
@@ -78,12 +85,15 @@ class DiskStage final : public Stage {
     std::mutex progress_mu;
     for (std::size_t i = 0; i < ctx.options.disks.size(); ++i) progress.emplace_back();
     {
-      PeriodicTask reporter(std::chrono::seconds(2), [&] {
-        std::lock_guard lock(progress_mu);
-        double sum = 0;
-        for (auto& p : progress) sum += p ? p->update() : 0.0;
-        ctx.step.progress(0.05 + 0.9 * sum / static_cast<double>(progress.size()), "badblocks");
-      });
+      PeriodicTask reporter(
+          std::chrono::seconds(2),
+          [&] {
+            std::lock_guard lock(progress_mu);
+            double sum = 0;
+            for (auto& p : progress) sum += p ? p->update() : 0.0;
+            ctx.step.progress(0.05 + 0.9 * sum / static_cast<double>(progress.size()), "badblocks");
+          },
+          ctx.step, "the badblocks progress reporter");
       for (std::size_t i = 0; i < ctx.options.disks.size(); ++i) {
         threads.emplace_back([&, i] {
           try {
@@ -165,27 +175,28 @@ class DiskStage final : public Stage {
       if (!verdict.reason.empty()) ctx.step.log(ocptv::LogSeverity::kWarning, verdict.reason);
     }
     SmartRead before = read_smart(ctx, *disk, "before");
-    std::string serial = before.snapshot && !before.snapshot->serial.empty()
-                             ? before.snapshot->serial
-                             : disk->sysfs_serial;
-    std::string component = disk_component(*disk, serial);
+    catalog::ComponentIdentity part = disk_identity(ctx.host, *disk);
     if (before.snapshot) {
-      ctx.step.info(fmt::format("{}: model '{}', firmware '{}'", component, before.snapshot->model,
-                                before.snapshot->firmware));
+      // smartctl knows the drive behind controllers that hide it from sysfs.
+      if (!before.snapshot->serial.empty()) part.serial = before.snapshot->serial;
+      if (!before.snapshot->model.empty()) part.model = before.snapshot->model;
+      if (!before.snapshot->firmware.empty()) part.firmware = before.snapshot->firmware;
+      ctx.step.info(fmt::format("{}: model '{}', firmware '{}'", catalog::label(part), part.model,
+                                part.firmware));
       if (plan.self_test) {
         run_self_test(ctx, *disk, *plan.self_test, ctx.params.get_duration(kSelfTestTimeout),
-                      ctx.params.get_duration(kSelfTestPoll), component);
+                      ctx.params.get_duration(kSelfTestPoll), part);
       }
     }
     if (stop_requested(ctx)) return;
-    run_badblocks(ctx, spec, *disk, component, progress);
+    run_badblocks(ctx, spec, *disk, part, progress);
     if (!before.snapshot) return;
     SmartRead after = read_smart(ctx, *disk, "after");
-    if (after.snapshot) judge_smart(ctx, *before.snapshot, *after.snapshot, component);
+    if (after.snapshot) judge_smart(ctx, *before.snapshot, *after.snapshot, part);
   }
 
   static void run_badblocks(StageContext& ctx, const tools::BadblocksSpec& spec,
-                            const DiskTarget& disk, const std::string& component,
+                            const DiskTarget& disk, const catalog::ComponentIdentity& part,
                             const ProgressSink& progress) {
     auto argv = tools::badblocks_argv(spec);
     std::string log_name = "badblocks-" + disk.name;
@@ -195,7 +206,7 @@ class DiskStage final : public Stage {
           BadblocksProgress::expected_phases(spec.mode, static_cast<int>(spec.patterns.size()),
                                              spec.passes)));
     }
-    ctx.step.info(fmt::format("{}: {}", component, command_text(argv)));
+    ctx.step.info(fmt::format("{}: {}", catalog::label(part), command_text(argv)));
     auto result = run_tool(ctx, argv, ctx.params.get_duration(kTimeout), log_name);
     if (!result) {
       report_tool_failure(ctx, argv, result, "badblocks-failed", "install e2fsprogs in the image");
@@ -203,7 +214,7 @@ class DiskStage final : public Stage {
     }
     auto parsed = tools::parse_badblocks(result->stdout_text, result->stderr_text);
     std::uint64_t bad = parsed ? parsed->bad_block_count() : 0;
-    if (bad > 0) judge_bad_blocks(ctx, *parsed, component);
+    if (bad > 0) judge_bad_blocks(ctx, *parsed, part);
     if (!result->exited_with(0)) {
       report_tool_failure(
           ctx, argv, result, "badblocks-failed",
@@ -222,17 +233,17 @@ class DiskStage final : public Stage {
                       command_text(argv)));
       return;
     }
-    if (bad == 0) judge_bad_blocks(ctx, *parsed, component);
+    if (bad == 0) judge_bad_blocks(ctx, *parsed, part);
   }
 
   static void judge_bad_blocks(StageContext& ctx, const tools::BadblocksResult& r,
-                               const std::string& component) {
+                               const catalog::ComponentIdentity& part) {
     // A bad block is a defect unless the delivery tolerates some.
     Limit rule =
         configured_limit(ctx.config, "disk.bad_blocks_max")
             .value_or(Limit{"bad blocks (none tolerated)", Comparison::kLessThanOrEqual, 0.0, {}});
     std::uint64_t bad = r.bad_block_count();
-    auto m = measure("bad_blocks", static_cast<double>(bad), "blocks", component, {rule});
+    auto m = measure("bad_blocks", static_cast<double>(bad), "blocks", part, {rule});
     m.key_figure = true;
     ctx.step.measurement(m);
     if (m.passed()) return;
@@ -240,14 +251,14 @@ class DiskStage final : public Stage {
         r.bad_blocks.begin(),
         r.bad_blocks.begin() +
             static_cast<std::ptrdiff_t>(std::min<std::size_t>(8, r.bad_blocks.size())));
-    ctx.step.fail(
-        "disk-bad-blocks",
-        fmt::format(
-            "{}: badblocks found {} bad blocks ({} read, {} write, {} corruption errors){}{}. "
-            "Next step: replace the disk",
-            component, bad, r.read_errors, r.write_errors, r.corruption_errors,
-            first.empty() ? "" : ", first: ", fmt::join(first, ", ")),
-        component);
+    ctx.step.log(ocptv::LogSeverity::kWarning,
+                 fmt::format("{}: {} read, {} write, {} corruption errors; first bad blocks: {}",
+                             catalog::label(part), r.read_errors, r.write_errors,
+                             r.corruption_errors, fmt::join(first, ", ")));
+    ctx.step.fail("KILN-DISK-BAD-BLOCKS",
+                  {{"bad_blocks", catalog::count_of(bad, "bad block", "bad blocks")},
+                   {"allowed", format_value(rule.threshold)}},
+                  part);
   }
 };
 

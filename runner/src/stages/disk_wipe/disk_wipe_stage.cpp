@@ -10,6 +10,7 @@
 #include <random>
 #include <thread>
 
+#include "disks/disk_identity.hpp"
 #include "disks/disk_safety.hpp"
 #include "stage/decommission_gate.hpp"
 #include "stage/tool_command.hpp"
@@ -22,6 +23,16 @@
 namespace kiln::runner {
 namespace {
 
+// The disk as sysfs names it, with what the wipe probes read (nvme id-ctrl,
+// hdparm -I know the drive behind a controller).
+catalog::ComponentIdentity wipe_part(HostAdapter& host, const WipeFacts& facts) {
+  catalog::ComponentIdentity part = disk_identity(host, facts.disk);
+  if (!facts.serial.empty()) part.serial = facts.serial;
+  if (!facts.model.empty() && facts.transport != DiskTransport::kVirtual) part.model = facts.model;
+  if (!facts.firmware.empty()) part.firmware = facts.firmware;
+  return part;
+}
+
 class DiskWipeStage final : public Stage {
  public:
   const StageInfo& info() const override {
@@ -32,6 +43,12 @@ class DiskWipeStage final : public Stage {
         "read-back proving the expected content; only in a confirmed decommission run",
         wipe_params(), true};
     return kInfo;
+  }
+
+  std::vector<catalog::ComponentIdentity> components(HostAdapter& host,
+                                                     const StageParams& /*params*/,
+                                                     const RunOptions& options) override {
+    return disk_identities(host, options.disks);
   }
 
   void run(StageContext& ctx) override {
@@ -57,11 +74,14 @@ class DiskWipeStage final : public Stage {
     std::vector<std::atomic<double>> progress(ctx.options.disks.size());
     for (auto& p : progress) p.store(0.0);
     {
-      PeriodicTask reporter(std::chrono::seconds(2), [&] {
-        double sum = 0;
-        for (auto& p : progress) sum += p.load();
-        ctx.step.progress(sum / static_cast<double>(progress.size()), "wiping");
-      });
+      PeriodicTask reporter(
+          std::chrono::seconds(2),
+          [&] {
+            double sum = 0;
+            for (auto& p : progress) sum += p.load();
+            ctx.step.progress(sum / static_cast<double>(progress.size()), "wiping");
+          },
+          ctx.step, "the wipe's progress reporter");
       std::vector<std::thread> threads;
       for (std::size_t i = 0; i < ctx.options.disks.size(); ++i) {
         threads.emplace_back([&, i] {
@@ -110,7 +130,9 @@ class DiskWipeStage final : public Stage {
 
     WipeFacts facts = probe_wipe_facts(ctx, *disk);
     rec.facts_from(facts);
-    std::string component = disk_component(*disk, facts.serial);
+    facts.part = wipe_part(ctx.host, facts);
+    const catalog::ComponentIdentity& part = facts.part;
+    std::string component = catalog::label(part);
     for (const auto& f : facts.probe_failures)
       ctx.step.info(fmt::format("{}: probe: {}", component, f));
     for (const auto& n : facts.hidden_area_notes) {
@@ -133,8 +155,7 @@ class DiskWipeStage final : public Stage {
       auto hidden = remove_hidden_areas(ctx, facts);
       rec.hidden_area_actions = hidden.actions;
       if (!hidden.ok) {
-        ctx.step.fail("wipe-hidden-area-kept",
-                      fmt::format("{}: {}", component, join(hidden.actions)), component);
+        ctx.step.fail("KILN-WIPE-HIDDEN-AREA-KEPT", {{"actions", join(hidden.actions)}}, part);
       }
     }
     auto opened = ctx.host.open_block_device(disk->path, true);
@@ -198,7 +219,7 @@ class DiskWipeStage final : public Stage {
                                         report(from + share * static_cast<double>(p),
                                                from + share * static_cast<double>(p + 1)));
         if (!written) {
-          judge_write_error(ctx, component, written.error(), rec);
+          judge_write_error(ctx, part, written.error(), rec);
           finish(written.error().code == "KILN-WIPE-STOPPED" ? "error" : "failed");
           return;
         }
@@ -218,18 +239,18 @@ class DiskWipeStage final : public Stage {
                   rec.overwrite_seconds > 0
                       ? static_cast<double>(rec.overwrite_bytes) / 1e6 / rec.overwrite_seconds
                       : 0.0,
-                  "MB/s", component, {}));
+                  "MB/s", part, {}));
     }
     auto verified = verify_device(dev, chunks, choice.overwrite_after ? &passes.back() : nullptr,
                                   before ? &*before : nullptr, report(0.85, 1.0));
     if (!verified) {
-      judge_write_error(ctx, component, verified.error(), rec);
+      judge_write_error(ctx, part, verified.error(), rec);
       finish(verified.error().code == "KILN-WIPE-STOPPED" ? "error" : "failed");
       return;
     }
-    bool passed = judge_verification(ctx, component,
-                                     choice.overwrite_after ? passes.back().description() : "",
-                                     policy.verify_full, *verified, rec);
+    bool passed =
+        judge_verification(ctx, part, choice.overwrite_after ? passes.back().description() : "",
+                           policy.verify_full, *verified, rec);
     finish(passed ? "wiped" : "failed");
   }
 

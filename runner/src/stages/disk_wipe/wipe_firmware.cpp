@@ -62,12 +62,10 @@ void nvme_sanitize(StageContext& ctx, const WipeFacts& f, WipeMethod m,
       return;
     }
     if (status->failed()) {
-      ctx.step.fail("wipe-sanitize-failed",
-                    fmt::format("{}: the controller reports the sanitize failed ({}). Next step: "
-                                "`nvme sanitize {} --sanact=1` exits the failure mode; replace or "
-                                "destroy the drive if it fails again",
-                                f.disk.path, r.read_back, ctrl),
-                    disk_component(f.disk, f.serial));
+      ctx.step.log(ocptv::LogSeverity::kWarning,
+                   fmt::format("{}: `nvme sanitize {} --sanact=1` exits the failure mode",
+                               catalog::label(f.part), ctrl));
+      ctx.step.fail("KILN-WIPE-SANITIZE-FAILED", {{"state", r.read_back}}, f.part);
       r.failure = "sanitize failed: " + r.read_back;
       return;
     }

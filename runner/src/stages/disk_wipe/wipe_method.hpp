@@ -54,6 +54,9 @@ struct WipeFacts {
   std::optional<tools::HpaState> hpa;
   std::optional<std::uint64_t> dco_real_max;
   std::vector<std::string> hidden_area_notes;
+  // Who the disk is (sysfs, with the serial and model the probes read): what
+  // diagnoses name and OCPTV hardwareInfo carries.
+  catalog::ComponentIdentity part{};
 };
 
 struct WipeSettings {

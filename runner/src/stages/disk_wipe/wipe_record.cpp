@@ -187,23 +187,20 @@ nlohmann::json to_json(const DiskWipeRecord& r) {
           {"ended", iso8601(r.ended)}};
 }
 
-void judge_write_error(StageContext& ctx, const std::string& component, const Error& error,
-                       DiskWipeRecord& rec) {
+void judge_write_error(StageContext& ctx, const catalog::ComponentIdentity& part,
+                       const Error& error, DiskWipeRecord& rec) {
   rec.failure = error.message;
   if (error.code == "KILN-WIPE-STOPPED") {
-    ctx.step.error("wipe-stopped", fmt::format("{}: {}", component, error.message));
+    ctx.step.error("wipe-stopped", fmt::format("{}: {}", catalog::label(part), error.message));
     return;
   }
-  ctx.step.fail(
-      "wipe-io-error",
-      fmt::format("{}: {}: the disk could not be wiped completely. Next step: destroy the "
-                  "disk physically (it keeps data kiln cannot reach)",
-                  component, error.message),
-      component);
+  ctx.step.fail("KILN-WIPE-IO-ERROR", {{"error", error.message}}, part);
 }
 
-bool judge_verification(StageContext& ctx, const std::string& component, const std::string& pattern,
-                        bool full, const VerifyOutcome& o, DiskWipeRecord& rec) {
+bool judge_verification(StageContext& ctx, const catalog::ComponentIdentity& part,
+                        const std::string& pattern, bool full, const VerifyOutcome& o,
+                        DiskWipeRecord& rec) {
+  const std::string component = catalog::label(part);
   std::uint64_t bad_count = pattern.empty() ? o.unchanged_chunks : o.mismatched_bytes;
   rec.verification = {{"mode", full ? "full" : "sample"},
                       {"expected", pattern.empty() ? "blank-or-changed" : pattern},
@@ -214,19 +211,21 @@ bool judge_verification(StageContext& ctx, const std::string& component, const s
                       {"seconds", o.seconds}};
   if (o.first_mismatch) rec.verification["first_mismatch_offset"] = *o.first_mismatch;
   Limit none{"wipe read-back mismatches (none tolerated)", Comparison::kLessThanOrEqual, 0.0, {}};
-  auto m = measure(
-      pattern.empty() ? "wipe_verify_unchanged_chunks" : "wipe_verify_mismatched_bytes",
-      static_cast<double>(bad_count), pattern.empty() ? "chunks" : "bytes", component, {none});
+  auto m =
+      measure(pattern.empty() ? "wipe_verify_unchanged_chunks" : "wipe_verify_mismatched_bytes",
+              static_cast<double>(bad_count), pattern.empty() ? "chunks" : "bytes", part, {none});
   m.key_figure = true;
   ctx.step.measurement(m);
-  ctx.step.measurement(measure("wipe_verified_bytes", static_cast<double>(o.bytes_verified),
-                               "bytes", component, {}));
+  ctx.step.measurement(
+      measure("wipe_verified_bytes", static_cast<double>(o.bytes_verified), "bytes", part, {}));
   if (bad_count == 0) {
-    ctx.step.pass("disk-wiped",
-                  fmt::format("{}: wiped; {} read-back of {} bytes matches {}", component,
-                              full ? "full" : "sample", o.bytes_verified,
-                              pattern.empty() ? "blank-or-changed" : pattern),
-                  component);
+    Diagnosis wiped{"disk-wiped", DiagnosisType::kPass,
+                    fmt::format("{}: wiped; {} read-back of {} bytes matches {}", component,
+                                full ? "full" : "sample", o.bytes_verified,
+                                pattern.empty() ? "blank-or-changed" : pattern),
+                    component};
+    wiped.hardware = part;
+    ctx.step.diagnosis(std::move(wiped));
     return true;
   }
   std::string what =
@@ -239,11 +238,7 @@ bool judge_verification(StageContext& ctx, const std::string& component, const s
                 "{:#04x}, expected {:#04x})",
                 bad_count, pattern, o.first_mismatch.value_or(0), o.found, o.expected);
   rec.failure = what;
-  ctx.step.fail("wipe-verify-mismatch",
-                fmt::format("{}: read-back after the wipe: {}. Next step: wipe again; if it "
-                            "persists destroy the disk physically",
-                            component, what),
-                component);
+  ctx.step.fail("KILN-WIPE-VERIFY-MISMATCH", {{"what", what}}, part);
   return false;
 }
 

@@ -74,11 +74,12 @@ std::string iso8601(std::chrono::system_clock::time_point t);
 
 // A write/read error during the wipe: FAIL (the disk cannot be wiped: destroy
 // it), or ERROR when the run was stopped.
-void judge_write_error(StageContext& ctx, const std::string& component, const Error& error,
-                       DiskWipeRecord& rec);
+void judge_write_error(StageContext& ctx, const catalog::ComponentIdentity& part,
+                       const Error& error, DiskWipeRecord& rec);
 // Measurements for the read-back and a FAIL naming device, serial and byte
 // offset on any mismatch. `pattern` empty: blank-or-changed check.
-bool judge_verification(StageContext& ctx, const std::string& component, const std::string& pattern,
-                        bool full, const VerifyOutcome& outcome, DiskWipeRecord& rec);
+bool judge_verification(StageContext& ctx, const catalog::ComponentIdentity& part,
+                        const std::string& pattern, bool full, const VerifyOutcome& outcome,
+                        DiskWipeRecord& rec);
 
 }  // namespace kiln::runner

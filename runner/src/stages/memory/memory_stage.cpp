@@ -119,18 +119,21 @@ class MemoryStage final : public Stage {
       std::mutex last_mu;
       std::unique_ptr<PeriodicTask> sampler;
       if (before.present) {
-        sampler = std::make_unique<PeriodicTask>(ctx.params.get_duration(kEdacInterval), [&] {
-          EdacSnapshot now = read_edac(ctx.host);
-          std::lock_guard lock(last_mu);
-          for (const auto& c : edac_changes(last, now)) {
-            ctx.step.log(
-                ocptv::LogSeverity::kWarning,
-                fmt::format(
-                    "EDAC during the run: {} new corrected, {} new uncorrected errors on {}",
-                    c.ce_delta, c.ue_delta, describe_unit(c.unit, c.unattributed)));
-          }
-          last = std::move(now);
-        });
+        sampler = std::make_unique<PeriodicTask>(
+            ctx.params.get_duration(kEdacInterval),
+            [&] {
+              EdacSnapshot now = read_edac(ctx.host);
+              std::lock_guard lock(last_mu);
+              for (const auto& c : edac_changes(last, now)) {
+                ctx.step.log(
+                    ocptv::LogSeverity::kWarning,
+                    fmt::format(
+                        "EDAC during the run: {} new corrected, {} new uncorrected errors on {}",
+                        c.ce_delta, c.ue_delta, describe_unit(c.unit, c.unattributed)));
+              }
+              last = std::move(now);
+            },
+            ctx.step, "the EDAC sampler");
       }
       outcome = run_stress_ng(ctx, argv, stress_ng_deadline(duration), "stress-ng-vm");
     }
@@ -145,12 +148,9 @@ class MemoryStage final : public Stage {
     tested.key_figure = true;
     ctx.step.measurement(tested);
     if (!outcome.verify_failures.empty()) {
-      ctx.step.fail(
-          "memory-verify-failed",
-          fmt::format("stress-ng read back different data than it wrote: {}. Next step: run "
-                      "the memory stage again with EDAC enabled, or memtest, to locate the DIMM",
-                      fmt::join(outcome.verify_failures, "; ")),
-          "memory");
+      ctx.step.fail("KILN-MEM-VERIFY-FAILED",
+                    {{"what", fmt::format("{}", fmt::join(outcome.verify_failures, "; "))}},
+                    std::string("memory"));
     }
   }
 
@@ -214,10 +214,10 @@ class MemoryStage final : public Stage {
                          limits);
         ctx.step.measurement(m);
         if (!m.passed()) {
-          ctx.step.fail("memory-corrected-errors",
-                        fmt::format("{}: {} corrected memory errors during the stage, the delivery "
-                                    "allows {}. Next step: reseat or replace {}",
-                                    who, c.ce_delta, format_value(ce_limit->threshold), who),
+          ctx.step.fail("KILN-MEM-CORRECTED-ERRORS",
+                        {{"count", catalog::count_of(c.ce_delta, "corrected memory error",
+                                                     "corrected memory errors")},
+                         {"allowed", format_value(ce_limit->threshold)}},
                         who);
         } else if (!ce_limit) {
           ctx.step.log(
@@ -232,10 +232,9 @@ class MemoryStage final : public Stage {
                          {ue_rule});
         ctx.step.measurement(m);
         if (!m.passed()) {
-          ctx.step.fail("memory-uncorrected-errors",
-                        fmt::format("{}: {} uncorrected memory errors during the stage. Next step: "
-                                    "replace {}",
-                                    who, c.ue_delta, who),
+          ctx.step.fail("KILN-MEM-UNCORRECTED-ERRORS",
+                        {{"count", catalog::count_of(c.ue_delta, "uncorrected memory error",
+                                                     "uncorrected memory errors")}},
                         who);
         }
       }

@@ -54,6 +54,11 @@ struct InterfaceOutcome {
 
 class NetworkStage final : public Stage {
  public:
+  std::vector<catalog::ComponentIdentity> components(HostAdapter& host, const StageParams& params,
+                                                     const RunOptions& /*options*/) override {
+    return tested_interface_identities(host, params.get_list(param::kInterfaces));
+  }
+
   const StageInfo& info() const override {
     static const StageInfo kInfo{
         "network",
@@ -236,24 +241,25 @@ class NetworkStage final : public Stage {
   }
 
   static void report(StageContext& ctx, const InterfaceOutcome& o) {
-    const std::string component = o.nic.component();
-    ctx.step.measurement(measure("discovery_accepted_datagrams", static_cast<double>(o.accepted),
-                                 "", component, {}));
+    const catalog::ComponentIdentity part = o.nic.identity();
+    const std::string component = catalog::label(part);
+    ctx.step.measurement(
+        measure("discovery_accepted_datagrams", static_cast<double>(o.accepted), "", part, {}));
     for (DropReason r : {DropReason::kMalformed, DropReason::kBadHmac, DropReason::kReplayed,
                          DropReason::kForeignDelivery, DropReason::kVersion}) {
       auto it = o.drops.find(r);
       double n = it == o.drops.end() ? 0.0 : static_cast<double>(it->second);
-      ctx.step.measurement(measure(fmt::format("discovery_dropped_{}", to_string(r)), n,
-                                   "datagrams", component, {}));
+      ctx.step.measurement(
+          measure(fmt::format("discovery_dropped_{}", to_string(r)), n, "datagrams", part, {}));
     }
     if (o.error) {
       ctx.step.error(o.error->code, fmt::format("{}: {}", component, message_of(*o.error)));
       return;
     }
     if (!o.membership) return;
-    ctx.step.measurement(measure("discovery_s", o.discovery_s, "s", component, {}));
-    ctx.step.measurement(measure(
-        "discovery_members", static_cast<double>(o.membership->members.size()), "", component, {}));
+    ctx.step.measurement(measure("discovery_s", o.discovery_s, "s", part, {}));
+    ctx.step.measurement(measure("discovery_members",
+                                 static_cast<double>(o.membership->members.size()), "", part, {}));
     std::vector<std::string> plan;
     for (const auto& p : o.schedule.pairs) {
       plan.push_back(fmt::format("round {}: {} -> {}", p.round, p.client,
@@ -265,9 +271,11 @@ class NetworkStage final : public Stage {
       ctx.step.error(problem.symptom, fmt::format("{}: {}", component, problem.message));
     }
     if (failures == 0 && o.run.problems.empty() && !o.run.runs.empty()) {
-      ctx.step.pass("network-nic-ok",
-                    fmt::format("{}: {} tests within limits", component, o.run.runs.size()),
-                    component);
+      Diagnosis ok{"network-nic-ok", DiagnosisType::kPass,
+                   fmt::format("{}: {} tests within limits", component, o.run.runs.size()),
+                   component};
+      ok.hardware = part;
+      ctx.step.diagnosis(std::move(ok));
     }
   }
 };

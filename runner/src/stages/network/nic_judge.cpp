@@ -46,17 +46,17 @@ class NicJudge {
     direction(r, rx, "rx", "receive from", partner);
     if (f.retransmits) {
       step_.measurement(measure(fmt::format("{}_retransmits", family_of(r.kind)),
-                                static_cast<double>(*f.retransmits), "segments", nic_.component(),
+                                static_cast<double>(*f.retransmits), "segments", nic_.identity(),
                                 {}));
     }
     if (r.ping) {
       step_.measurement(
-          measure("ping_loss_percent", r.ping->loss_percent, "%", nic_.component(), {}));
+          measure("ping_loss_percent", r.ping->loss_percent, "%", nic_.identity(), {}));
       if (r.ping->rtt_avg_ms) {
         step_.measurement(
-            measure("ping_rtt_avg_ms", *r.ping->rtt_avg_ms, "ms", nic_.component(), {}));
+            measure("ping_rtt_avg_ms", *r.ping->rtt_avg_ms, "ms", nic_.identity(), {}));
         step_.measurement(
-            measure("ping_rtt_max_ms", r.ping->rtt_max_ms.value_or(0), "ms", nic_.component(), {}));
+            measure("ping_rtt_max_ms", r.ping->rtt_max_ms.value_or(0), "ms", nic_.identity(), {}));
       }
     }
   }
@@ -82,20 +82,19 @@ class NicJudge {
       }
     }
     auto m = measure(fmt::format("{}_{}_gbps", family_of(r.kind), dir), gbps, "Gbit/s",
-                     nic_.component(), limits);
+                     nic_.identity(), limits);
     m.key_figure = family_of(r.kind) == "tcp";
     step_.measurement(m);
     for (const auto& c : m.checks) {
       if (c.passed) continue;
       ++failures_;
-      step_.fail(
-          "network-throughput-low",
-          fmt::format("{}: {} {} {} at {:.3f} Gbit/s, below {} ({} Gbit/s); check cable, "
-                      "transceiver, switch "
-                      "port and NIC firmware (the partner's report tells whether it is this link)",
-                      nic_.component(), to_string(r.kind), verb, partner, gbps, c.limit.name,
-                      format_value(c.limit.threshold)),
-          nic_.component());
+      step_.fail("KILN-NIC-THROUGHPUT-LOW",
+                 {{"test", std::string(to_string(r.kind))},
+                  {"direction", std::string(verb)},
+                  {"partner", partner},
+                  {"gbps", fmt::format("{:.3f}", gbps)},
+                  {"required", describe_requirement(c.limit, "Gbit/s")}},
+                 nic_.identity());
     }
     if (udp) udp_quality(r, d, dir, partner);
   }
@@ -107,25 +106,26 @@ class NicJudge {
       std::string_view limit;
       std::string_view name;
       std::string_view unit;
-      std::string_view verdict;
+      std::string_view code;
     };
     for (const Figure& fig :
-         {Figure{d.loss_percent, kUdpLoss, "loss_percent", "%", "network-udp-loss"},
-          Figure{d.jitter_ms, kUdpJitter, "jitter_ms", "ms", "network-udp-jitter"}}) {
+         {Figure{d.loss_percent, kUdpLoss, "loss_percent", "%", "KILN-NIC-UDP-LOSS"},
+          Figure{d.jitter_ms, kUdpJitter, "jitter_ms", "ms", "KILN-NIC-UDP-JITTER"}}) {
       if (!fig.value) continue;
       std::vector<Limit> limits;
       if (auto l = configured_limit(config_, fig.limit)) limits.push_back(*l);
       auto m = measure(fmt::format("udp_{}_{}", dir, fig.name), *fig.value, std::string(fig.unit),
-                       nic_.component(), limits);
+                       nic_.identity(), limits);
       step_.measurement(m);
       for (const auto& c : m.checks) {
         if (c.passed) continue;
         ++failures_;
-        step_.fail(std::string(fig.verdict),
-                   fmt::format("{}: {} with {}: {} {:.3f} {} above {} ({})", nic_.component(),
-                               to_string(r.kind), partner, fig.name, *fig.value, fig.unit,
-                               c.limit.name, format_value(c.limit.threshold)),
-                   nic_.component());
+        step_.fail(fig.code,
+                   {{"test", std::string(to_string(r.kind))},
+                    {"partner", partner},
+                    {"value", fmt::format("{:.3f}", *fig.value)},
+                    {"required", describe_requirement(c.limit, fig.unit)}},
+                   nic_.identity());
       }
     }
   }

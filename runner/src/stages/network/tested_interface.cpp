@@ -18,7 +18,19 @@ std::uint32_t read_speed(HostAdapter& host, const std::string& name) {
   return static_cast<std::uint32_t>(v);
 }
 
-Expected<TestedInterface> describe(HostAdapter& host, const std::string& name) {
+std::string basename_of(const std::string& path) {
+  auto slash = path.rfind('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+// "0x8086" -> "8086".
+std::string pci_id(HostAdapter& host, const std::string& path) {
+  std::string id = read_trimmed(host, path);
+  return id.starts_with("0x") ? id.substr(2) : id;
+}
+
+// What sysfs says of the NIC: MAC, PCI address, driver and ids, link speed.
+Expected<TestedInterface> describe_link(HostAdapter& host, const std::string& name) {
   std::string base = "/sys/class/net/" + name;
   if (!host.exists(base)) {
     return make_error("network-no-interface", fmt::format("interface '{}' does not exist", name),
@@ -28,10 +40,39 @@ Expected<TestedInterface> describe(HostAdapter& host, const std::string& name) {
   t.name = name;
   t.mac = read_trimmed(host, base + "/address");
   if (auto dev = host.read_link(base + "/device")) {
-    auto slash = dev->rfind('/');
-    t.pci_address = slash == std::string::npos ? *dev : dev->substr(slash + 1);
+    t.pci_address = basename_of(*dev);
+    std::string model;
+    if (auto driver = host.read_link(base + "/device/driver")) model = basename_of(*driver);
+    std::string vendor = pci_id(host, base + "/device/vendor");
+    std::string device = pci_id(host, base + "/device/device");
+    if (!vendor.empty() && !device.empty()) {
+      model += fmt::format("{}{}:{}", model.empty() ? "" : " ", vendor, device);
+    }
+    t.model = model;
   }
   t.speed_mbps = read_speed(host, name);
+  return t;
+}
+
+std::vector<std::string> chosen_interfaces(HostAdapter& host,
+                                           const std::vector<std::string>& names) {
+  std::vector<std::string> chosen = names;
+  if (chosen.empty()) {
+    auto nets = host.list_dir("/sys/class/net");
+    if (!nets) return chosen;
+    for (const auto& n : *nets) {
+      std::string base = "/sys/class/net/" + n;
+      if (host.exists(base + "/device") && read_trimmed(host, base + "/operstate") == "up")
+        chosen.push_back(n);
+    }
+  }
+  return chosen;
+}
+
+Expected<TestedInterface> describe(HostAdapter& host, const std::string& name) {
+  auto link = describe_link(host, name);
+  if (!link) return link.error();
+  TestedInterface t = std::move(*link);
   auto ip = host.run({{"ip", "-j", "-4", "addr", "show", "dev", name},
                       std::chrono::seconds(10),
                       std::nullopt,
@@ -50,9 +91,28 @@ Expected<TestedInterface> describe(HostAdapter& host, const std::string& name) {
 
 }  // namespace
 
+catalog::ComponentIdentity TestedInterface::identity() const {
+  catalog::ComponentIdentity id;
+  id.kind = "nic";
+  id.name = name;
+  id.model = model;
+  id.serial = mac;
+  id.location = pci_address;
+  if (speed_mbps > 0) id.speed_mbps = speed_mbps;
+  return id;
+}
+
 std::string TestedInterface::component() const {
-  return fmt::format("NIC {} (MAC {}, PCI {})", name, mac.empty() ? "unknown" : mac,
-                     pci_address.empty() ? "none" : pci_address);
+  return catalog::label(identity());
+}
+
+std::vector<catalog::ComponentIdentity> tested_interface_identities(
+    HostAdapter& host, const std::vector<std::string>& names) {
+  std::vector<catalog::ComponentIdentity> out;
+  for (const auto& n : chosen_interfaces(host, names)) {
+    if (auto t = describe_link(host, n)) out.push_back(t->identity());
+  }
+  return out;
 }
 
 std::string ipv4_broadcast(const std::string& local, int prefix) {
@@ -90,16 +150,10 @@ Expected<Ipv4Address> parse_ip_addr_json(std::string_view text, std::string_view
 
 Expected<std::vector<TestedInterface>> find_tested_interfaces(
     HostAdapter& host, const std::vector<std::string>& names) {
-  std::vector<std::string> chosen = names;
-  if (chosen.empty()) {
-    auto nets = host.list_dir("/sys/class/net");
-    if (!nets) return nets.error();
-    for (const auto& n : *nets) {
-      std::string base = "/sys/class/net/" + n;
-      if (host.exists(base + "/device") && read_trimmed(host, base + "/operstate") == "up")
-        chosen.push_back(n);
-    }
+  if (names.empty()) {
+    if (auto nets = host.list_dir("/sys/class/net"); !nets) return nets.error();
   }
+  std::vector<std::string> chosen = chosen_interfaces(host, names);
   std::vector<TestedInterface> out;
   for (const auto& n : chosen) {
     auto t = describe(host, n);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "host/host_adapter.hpp"
+#include "kiln/catalog/component.hpp"
 #include "kiln/expected.hpp"
 
 namespace kiln::runner::network {
@@ -20,6 +21,10 @@ struct TestedInterface {
   std::string addr;         // IPv4
   std::string broadcast;
   std::uint32_t speed_mbps = 0;  // 0 = unknown
+  std::string model{};           // driver and PCI ids: "ice 8086:1592"; "" for a veth
+  // Who the NIC is, as OCPTV hardwareInfo: MAC as its serial, PCI address as
+  // its location, the link speed its delivery batch groups by.
+  [[nodiscard]] catalog::ComponentIdentity identity() const;
   // "NIC eth0 (MAC aa:.., PCI 0000:3b:00.0)": the component in diagnoses.
   [[nodiscard]] std::string component() const;
 };
@@ -38,6 +43,11 @@ std::string ipv4_broadcast(const std::string& local, int prefix);
 // `names` empty: every NIC with a device link (hardware) and operstate up.
 // Named interfaces are taken as given (veth in a namespace has no device link).
 Expected<std::vector<TestedInterface>> find_tested_interfaces(
+    HostAdapter& host, const std::vector<std::string>& names);
+
+// The identities of the NICs find_tested_interfaces would test, from sysfs
+// alone (no address needed): what the run declares before the stage starts.
+std::vector<catalog::ComponentIdentity> tested_interface_identities(
     HostAdapter& host, const std::vector<std::string>& names);
 
 }  // namespace kiln::runner::network

@@ -2,6 +2,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "runner/failure_code_ledger.hpp"
 #include "runner/stages/disk_fixture.hpp"
 
 namespace kiln::runner::testing {
@@ -16,6 +17,12 @@ bool ran_rw(const FakeHostAdapter& host, const std::string& rw) {
       return true;
   }
   return false;
+}
+
+const std::optional<catalog::ComponentIdentity>& iops_hardware(const StageHarness& h) {
+  static const std::optional<catalog::ComponentIdentity> kNone;
+  const auto* m = h.find_measurement("rand_read_iops");
+  return m != nullptr ? m->hardware : kNone;
 }
 
 struct PerfHarness : DiskHarness {
@@ -68,7 +75,14 @@ TEST(DiskPerfStage, BelowTheTenderFiguresFailsNamingTheDisk) {
   PerfHarness h;
   h.config.limits["fio.rand_read_min_iops"] = 1e9;
   EXPECT_EQ(h.run("disk-perf"), Outcome::fail());
-  EXPECT_THAT(h.failures(), HasSubstr("disk-perf-below-spec [disk SN-PERF-1 (/dev/sdb)]"));
+  KILN_EXPECT_FAILURE(
+      h.record, "KILN-DISK-PERF-BELOW-TENDER",
+      "disk SN-PERF-1 (/dev/sdb, ATA port 2): fio rand_read (randread 4k, queue depth 32) "
+      "measured 80.3 MB/s, 19607 IOPS, p99 latency 1286 us; the tender requires rand_read_iops >= "
+      "1000000000 IOPS (limits.fio.rand_read_min_iops) \u2014 check the disk's model and "
+      "firmware, its link (PCIe/SATA) speed and the controller's write cache");
+  ASSERT_TRUE(iops_hardware(h));
+  EXPECT_EQ(iops_hardware(h)->model, "RIG-SATA-DISK");
   const auto* iops = h.find_measurement("rand_read_iops");
   ASSERT_NE(iops, nullptr);
   EXPECT_FALSE(iops->passed());

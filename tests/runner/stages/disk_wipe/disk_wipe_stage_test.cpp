@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "runner/failure_code_ledger.hpp"
 #include "runner/stages/wipe_fixture.hpp"
 #include "stages/disk_wipe/wipe_io.hpp"
 
@@ -58,12 +59,46 @@ TEST(DiskWipeStage, SanitizeThatLeavesTheOldDataFailsNamingTheOffset) {
             FakeHostAdapter::exited(0, test_data("nvme", "AUTHOR-sanitize-log-2x-completed.json")));
   auto outcome = h.run("disk-wipe");
   EXPECT_EQ(outcome, Outcome::fail());
-  EXPECT_NE(h.failures().find("wipe-verify-mismatch"), std::string::npos) << h.failures();
-  EXPECT_NE(h.failures().find("disk 1951B3444502 (/dev/nvme0n1)"), std::string::npos)
-      << h.failures();
-  EXPECT_NE(h.failures().find("pre-wipe content, the first at byte offset 0"), std::string::npos)
-      << h.failures();
+  KILN_EXPECT_FAILURE(
+      h.record, "KILN-WIPE-VERIFY-MISMATCH",
+      "disk 1951B3444502 (/dev/nvme0n1, PCI 0000:00:04.0): read-back after the wipe: 8 "
+      "chunk(s) "
+      "still hold their pre-wipe content, the first at byte offset 0 \u2014 wipe "
+      "again; if it persists, destroy the disk physically");
   EXPECT_EQ(h.disk_record("/dev/nvme0n1")["method"], "nvme-sanitize-block");
+}
+
+TEST(DiskWipeStage, SanitizeTheControllerReportsFailedFailsWithTheWayOut) {
+  WipeHarness h;
+  h.options.disks = {"/dev/nvme0n1"};
+  h.host.on({"nvme", "id-ctrl", "/dev/nvme0"},
+            FakeHostAdapter::exited(
+                0, test_data("nvme", "wd-sn730-id-ctrl-sanicap-crypto-block-fna4.json")));
+  h.host.on({"nvme", "sanitize", "/dev/nvme0"}, FakeHostAdapter::exited(0));
+  // nvme-cli 1.x: SSTAT 3, "the most recent sanitize operation failed".
+  h.host.on({"nvme", "sanitize-log"},
+            FakeHostAdapter::exited(0, R"({"nvme0": {"sprog": 0, "sstat": 3}})"));
+  EXPECT_EQ(h.run("disk-wipe"), Outcome::fail());
+  KILN_EXPECT_FAILURE(
+      h.record, "KILN-WIPE-SANITIZE-FAILED",
+      "disk 1951B3444502 (/dev/nvme0n1, PCI 0000:00:04.0): the controller reports the "
+      "sanitize "
+      "failed (sanitize log: sstat=0x3 sprog=0) \u2014 `nvme sanitize DEVICE "
+      "--sanact=1` exits the failure mode; wipe again, and destroy the drive if it "
+      "fails again");
+  EXPECT_NE(h.logs().find("`nvme sanitize /dev/nvme0 --sanact=1`"), std::string::npos) << h.logs();
+}
+
+TEST(DiskWipeStage, AWriteErrorFailsTheDiskAsUnwipeable) {
+  WipeHarness h;
+  h.options.disks = {"/dev/loop0"};
+  h.disks["loop0"]->write_error_at = 2 * 1024 * 1024;
+  EXPECT_EQ(h.run("disk-wipe"), Outcome::fail());
+  KILN_EXPECT_FAILURE(
+      h.record, "KILN-WIPE-IO-ERROR",
+      "disk disk.img (/dev/loop0): write at byte offset 2097152 failed: Input/output error: "
+      "the disk could not be wiped completely \u2014 destroy the disk physically "
+      "(it keeps data kiln cannot reach)");
 }
 
 TEST(DiskWipeStage, NvmeWithoutSanitizeFallsBackToFormatAndSaysWhy) {
@@ -164,6 +199,29 @@ TEST(DiskWipeStage, AtaEnhancedEraseWithPasswordClearedAndHpaRemoved) {
   EXPECT_NE(rec["hidden_area_actions"].dump().find("HPA removed"), std::string::npos)
       << rec.dump(1);
   EXPECT_NE(rec["firmware_read_back"].get<std::string>().find("not enabled"), std::string::npos);
+}
+
+TEST(DiskWipeStage, AnHpaThatStaysHiddenFailsTheDisk) {
+  WipeHarness h;
+  h.options.disks = {"/dev/sdb"};
+  h.param("remove_hidden_areas", "true");
+  h.host.on({"hdparm", "-I", "/dev/sdb"},
+            FakeHostAdapter::exited(0, test_data("hdparm", "wd20efrx-hdd-not-frozen-hpa-dco.txt")));
+  // The drive takes the command but keeps the area hidden.
+  h.host.on({"hdparm", "-N", "/dev/sdb"},
+            FakeHostAdapter::exited(0, " max sectors   = 3907027120/3907029168, HPA is enabled\n"));
+  h.host.on({"hdparm", "--dco-identify"},
+            FakeHostAdapter::exited(0, "\tReal max sectors: 3907029168\n"));
+  h.host.on({"hdparm", "--yes-i-know-what-i-am-doing", "-N", "p3907029168"},
+            FakeHostAdapter::exited(0));
+  h.host.on({"hdparm", "--user-master"}, FakeHostAdapter::exited(0));
+  h.host.on({"hdparm", "--user-master", "u", "--security-erase-enhanced", "kiln-wipe", "/dev/sdb"},
+            erase_to_zero(h.disks["sdb"]));
+  EXPECT_EQ(h.run("disk-wipe"), Outcome::fail()) << h.errors();
+  KILN_EXPECT_FAILURE(h.record, "KILN-WIPE-HIDDEN-AREA-KEPT",
+                      "disk WD-WMC301187959 (/dev/sdb, ATA port 2): a hidden area (HPA/DCO) could "
+                      "not be removed: HPA removal failed: still hidden \u2014 remove it by hand "
+                      "(hdparm) and wipe again, or destroy the disk physically");
 }
 
 TEST(DiskWipeStage, ScsiDiskGetsCryptoSanitize) {
@@ -276,7 +334,7 @@ TEST(DiskWipeStage, ABlockTheDiskDidNotWriteIsAFailNamingTheOffset) {
   h.options.disks = {"/dev/loop0"};
   h.disks["loop0"]->stuck.emplace_back(3 * 1024 * 1024 + 100, 7);
   EXPECT_EQ(h.run("disk-wipe"), Outcome::fail());
-  EXPECT_NE(h.failures().find("disk /dev/loop0"), std::string::npos) << h.failures();
+  EXPECT_NE(h.failures().find("disk disk.img (/dev/loop0)"), std::string::npos) << h.failures();
   EXPECT_NE(h.failures().find(
                 "7 byte(s) differ from the zeros pattern, the first at byte offset 3145828"),
             std::string::npos)

@@ -2,6 +2,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "runner/failure_code_ledger.hpp"
 #include "runner/stages/stage_harness.hpp"
 
 namespace kiln::runner::testing {
@@ -110,8 +111,10 @@ TEST(MemoryStage, VerifyFailureIsFailEvenWithExit2) {
                 "stress-ng: fail:  [9] vm: detected 3 bit errors while stressing memory\n"
                 "stress-ng: info:  [7] unsuccessful run completed in 1.00s\n"));
   EXPECT_EQ(h.run("memory"), Outcome::fail());
-  EXPECT_THAT(h.failures(), HasSubstr("memory-verify-failed"));
-  EXPECT_THAT(h.failures(), HasSubstr("bit errors"));
+  KILN_EXPECT_FAILURE(h.record, "KILN-MEM-VERIFY-FAILED",
+                      "stress-ng read back different data than it wrote: vm: detected 3 bit errors "
+                      "while stressing memory \u2014 run the memory stage again with EDAC enabled, "
+                      "or memtest, to locate the DIMM");
 }
 
 TEST(MemoryStage, MissingStressNgIsError) {
@@ -131,7 +134,11 @@ TEST(MemoryStage, CorrectedErrorsAboveLimitFailNamingTheDimm) {
     return FakeHostAdapter::exited(0, "", test_data("stress-ng", "vmbig.err"));
   });
   EXPECT_EQ(h.run("memory"), Outcome::fail());
-  EXPECT_THAT(h.failures(), HasSubstr("memory-corrected-errors [DIMM DIMM_B1 (mc0/dimm1)]"));
+  KILN_EXPECT_FAILURE(h.record, "KILN-MEM-CORRECTED-ERRORS",
+                      "DIMM DIMM_B1 (mc0/dimm1): 4 corrected memory errors during the stage; the "
+                      "tender allows 2 \u2014 reseat or replace the DIMM (errors the controller "
+                      "does not attribute: run memtest to locate it)");
+  EXPECT_THAT(h.failures(), HasSubstr("[DIMM DIMM_B1 (mc0/dimm1)]"));
   EXPECT_THAT(h.failures(), Not(HasSubstr("DIMM_A1")));
   const auto* m = h.find_measurement("edac_corrected_errors", "DIMM_B1");
   ASSERT_NE(m, nullptr);
@@ -160,7 +167,10 @@ TEST(MemoryStage, AnyUncorrectedErrorFailsWithoutAConfiguredLimit) {
     return FakeHostAdapter::exited(0, "", test_data("stress-ng", "vmbig.err"));
   });
   EXPECT_EQ(h.run("memory"), Outcome::fail());
-  EXPECT_THAT(h.failures(), HasSubstr("memory-uncorrected-errors [DIMM DIMM_A1 (mc0/dimm0)]"));
+  KILN_EXPECT_FAILURE(h.record, "KILN-MEM-UNCORRECTED-ERRORS",
+                      "DIMM DIMM_A1 (mc0/dimm0): 1 uncorrected memory error during the stage "
+                      "\u2014 replace the DIMM (errors the controller does not attribute: run "
+                      "memtest to locate it)");
 }
 
 TEST(MemoryStage, CsrowCountersNameTheCsrowAndItsLabels) {

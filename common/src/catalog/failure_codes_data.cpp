@@ -1,0 +1,85 @@
+// Every failure code, declared once. A stage reports a FAIL through
+// StepRecorder::fail(code, args, part); docs/failure-codes.md is generated
+// from this table (kiln-catalog-docs). Ids are stable: operators and Ironic
+// maintenance reasons quote them, so a code is never renamed or reused.
+#include "catalog/failure_table.hpp"
+
+namespace kiln::catalog::tables {
+namespace {
+
+constexpr auto kFail = Severity::kFail;
+constexpr std::string_view kReplaceDisk = "replace the disk";
+constexpr std::string_view kCheckLink =
+    "check the cable, transceiver, switch port and NIC firmware (the partner's report tells "
+    "whether it is this link)";
+
+}  // namespace
+
+const FailureCode kFailureCodes[] = {
+    // disk
+    {"KILN-DISK-BAD-BLOCKS", "disk", "disk", kFail,
+     "{part}: badblocks found {bad_blocks}; the tender allows {allowed}", kReplaceDisk},
+    {"KILN-DISK-SMART-HEALTH", "disk", "disk", kFail,
+     "{part}: SMART overall health is FAILED{before}", kReplaceDisk},
+    {"KILN-DISK-SMART-COUNTER-GREW", "disk", "disk", kFail,
+     "{part}: SMART {counter} grew from {before} to {after} during the stage; the tender allows "
+     "{allowed}",
+     kReplaceDisk},
+    {"KILN-DISK-NVME-CRITICAL-WARNING", "disk", "disk", kFail,
+     "{part}: NVMe critical_warning is {warning}", kReplaceDisk},
+    {"KILN-DISK-NVME-SPARE-LOW", "disk", "disk", kFail,
+     "{part}: NVMe available spare {spare} % is below its threshold {threshold} %", kReplaceDisk},
+    {"KILN-DISK-NVME-WORN", "disk", "disk", kFail,
+     "{part}: NVMe endurance {used} % used; the tender allows {allowed} %",
+     "return the disk to the supplier: it is not a new drive"},
+    {"KILN-DISK-SELF-TEST-FAILED", "disk", "disk", kFail,
+     "{part}: SMART {kind} self-test ended: {result}", kReplaceDisk},
+    // memory
+    {"KILN-MEM-VERIFY-FAILED", "memory", "memory", kFail,
+     "stress-ng read back different data than it wrote: {what}",
+     "run the memory stage again with EDAC enabled, or memtest, to locate the DIMM"},
+    {"KILN-MEM-CORRECTED-ERRORS", "memory", "dimm", kFail,
+     "{part}: {count} during the stage; the tender allows {allowed}",
+     "reseat or replace the DIMM (errors the controller does not attribute: run memtest to locate "
+     "it)"},
+    {"KILN-MEM-UNCORRECTED-ERRORS", "memory", "dimm", kFail, "{part}: {count} during the stage",
+     "replace the DIMM (errors the controller does not attribute: run memtest to locate it)"},
+    // disk-perf
+    {"KILN-DISK-PERF-BELOW-TENDER", "disk-perf", "disk", kFail,
+     "{part}: fio {job} ({rw} {bs}, queue depth {depth}) measured {figures}; the tender requires "
+     "{required}",
+     "check the disk's model and firmware, its link (PCIe/SATA) speed and the controller's write "
+     "cache"},
+    // disk-wipe
+    {"KILN-WIPE-HIDDEN-AREA-KEPT", "disk-wipe", "disk", kFail,
+     "{part}: a hidden area (HPA/DCO) could not be removed: {actions}",
+     "remove it by hand (hdparm) and wipe again, or destroy the disk physically"},
+    {"KILN-WIPE-SANITIZE-FAILED", "disk-wipe", "disk", kFail,
+     "{part}: the controller reports the sanitize failed ({state})",
+     "`nvme sanitize DEVICE --sanact=1` exits the failure mode; wipe again, and destroy the drive "
+     "if it fails again"},
+    {"KILN-WIPE-IO-ERROR", "disk-wipe", "disk", kFail,
+     "{part}: {error}: the disk could not be wiped completely",
+     "destroy the disk physically (it keeps data kiln cannot reach)"},
+    {"KILN-WIPE-VERIFY-MISMATCH", "disk-wipe", "disk", kFail,
+     "{part}: read-back after the wipe: {what}",
+     "wipe again; if it persists, destroy the disk physically"},
+    // network
+    {"KILN-NIC-THROUGHPUT-LOW", "network", "nic", kFail,
+     "{part}: {test} {direction} {partner} at {gbps} Gbit/s; the tender requires {required}",
+     kCheckLink},
+    {"KILN-NIC-UDP-LOSS", "network", "nic", kFail,
+     "{part}: {test} with {partner} lost {value} % of its datagrams; the tender allows "
+     "{required}",
+     kCheckLink},
+    {"KILN-NIC-UDP-JITTER", "network", "nic", kFail,
+     "{part}: {test} with {partner}: jitter {value} ms; the tender allows {required}", kCheckLink},
+    // the report: a measurement outside its tender limit that no diagnosis explains
+    {"KILN-LIMIT-NOT-MET", "", "node", kFail,
+     "{where}: {measurement} = {value}; the tender requires {required}",
+     "see what the stage measures in docs/stages.md and check the part it names"},
+};
+
+const std::size_t kFailureCodeCount = std::size(kFailureCodes);
+
+}  // namespace kiln::catalog::tables
