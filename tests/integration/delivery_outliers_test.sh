@@ -147,7 +147,7 @@ refs = [l["testStepArtifact"]["measurement"].get("hardwareInfoId") for l in line
 assert refs and all(r == disk[0]["hardwareInfoId"] for r in refs), refs
 PY
 [ ! -d "$src/../shared/ocp-diag-schema" ] ||
-  python3 "$src/tests/integration/validate_ocptv.py" "$stream" "$src/../shared/ocp-diag-schema"
+  /usr/bin/python3 "$src/tests/integration/validate_ocptv.py" "$stream" "$src/../shared/ocp-diag-schema"
 
 rig_write_config --no-config-dir "outlier_min_deviation_percent: 25"
 start_orchestrator
