@@ -167,7 +167,7 @@ assert len(rma) == 1, rma
 r = rma[0]
 assert r["node_serial"] == "KILN-RPT-0005" and r["kind"] == "disk", r
 assert r["serial"] == "MSK423Y20S3HBC" and r["slot"].startswith("/dev/loop"), r
-assert r["code"] == "disk-smart-health-failed" and "SMART overall health is FAILED" in r["message"], r
+assert r["code"] == "KILN-DISK-SMART-HEALTH" and "SMART overall health is FAILED" in r["message"], r
 f = b["firmware"]["findings"]
 assert [x["nodes"][0]["uuid"] for x in f] == ["node-3"], f
 n3 = next(n for n in b["nodes"] if n["uuid"] == "node-3")
@@ -204,7 +204,7 @@ chrome=(chromium --headless --no-sandbox --disable-gpu --disable-background-netw
   { cat "$tmp/chromium.log"; fail "chromium --screenshot"; }
 "${chrome[@]}" --dump-dom "file://$artifacts/report.html" > "$tmp/dom.html" 2>> "$tmp/chromium.log"
 for want in "Delivery report PO-2026-0042" "CERN-IT-2026-042" "BIOS version 2.12.0 on 1 of 6 nodes" \
-            "MSK423Y20S3HBC" "disk-smart-health-failed" "5 of 6"; do
+            "MSK423Y20S3HBC" "KILN-DISK-SMART-HEALTH" "5 of 6"; do
   grep -qF "$want" "$tmp/dom.html" || fail "the rendered page lacks '$want'"
 done
 [ -s "$artifacts/report.png" ] || fail "no screenshot"
@@ -220,7 +220,7 @@ grep -Eq "^Pages: +$pages$" "$tmp/pdfinfo.txt" || fail "pdfinfo counts other pag
 grep -Eq "^Page size: +59[0-9](\.[0-9]+)? x 84[0-9](\.[0-9]+)? pts \(A4\)" "$tmp/pdfinfo.txt" || fail "the PDF is not A4"
 pdftotext -layout "$artifacts/report.pdf" "$tmp/report.txt"
 for want in "Delivery report PO-2026-0042" "CERN-IT-2026-042" "BIOS version 2.12.0 on 1 of 6 nodes" \
-            "MSK423Y20S3HBC" "disk-smart-health-failed" "Failed components to return"; do
+            "MSK423Y20S3HBC" "KILN-DISK-SMART-HEALTH" "Failed components to return"; do
   grep -qF "$want" "$tmp/report.txt" || fail "the PDF's text lacks '$want'"
 done
 echo "delivery report passed: systematic finding, RMA line, per-requirement verdicts, signatures, PDF"
