@@ -20,21 +20,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 for tool in curl python3; do command -v $tool >/dev/null || { echo "SKIP: $tool missing"; exit 77; }; done
 rig_init kiln-outliers-it
 
-post_node() {  # post_node I ASSET_TAG REPORT: a burn-in, register, the node's own report
-  python3 - "$url" "$OP" "$1" "$2" "$3" <<'PY'
-import json, sys, urllib.request
-url, op, i, tag, path = sys.argv[1:6]
-def call(path, token, body):
-    req = urllib.request.Request(url + path, data=json.dumps(body).encode(), method="POST",
-                                 headers={"Authorization": "Bearer " + token, "Content-Type": "application/json"})
-    return json.load(urllib.request.urlopen(req))
-node = f"node-{i}"
-started = call("/v1/burnins", op, {"nodes": [node]})["runs"][0]
-call("/v1/runs/register", started["token"],
-     {"node": {"ironic_uuid": node, "asset_tag": tag, "serial": f"KILN-DLV-000{i}"}})
-answer = call(f"/v1/runs/{started['run_id']}/report", started["token"], json.load(open(path)))
-assert answer["stored"], answer
-PY
+post_node() {  # post_node I ASSET_TAG RUN_DIR: a burn-in, register, the node's own report (RUN_DIR/report.json)
+  python3 "$src/tests/integration/kiln_feed.py" "$url" "$OP" "$3" "node-$1" "KILN-DLV-000$1" "$2" \
+    --report-only > /dev/null
 }
 
 if [ "$case_name" = nic ]; then
@@ -60,7 +48,7 @@ if [ "$case_name" = nic ]; then
   # test machine's noise stays well below it.
   rig_write_config --no-config-dir "outlier_min_deviation_percent: 25"
   start_orchestrator
-  for i in 1 2 3 4 5 6; do post_node "$i" PO-NET-TEST "$RIG_OUT/node$i/report.json"; done
+  for i in 1 2 3 4 5 6; do post_node "$i" PO-NET-TEST "$RIG_OUT/node$i"; done
   kilnctl delivery show PO-NET-TEST | tee "$tmp/show.txt"
   grep -Eq "^node node-6 \(KILN-DLV-0006\): iperf3 TCP throughput of NIC kt0 \(MAC $mac6, PCI none\) [0-9.]+ Gbit/s is [0-9.]+ % below the batch median" "$tmp/show.txt" ||
     fail "node 6's shaped NIC is not named by its MAC"
@@ -151,7 +139,7 @@ PY
 
 rig_write_config --no-config-dir "outlier_min_deviation_percent: 25"
 start_orchestrator
-for i in 1 2 3 4 5 6; do post_node "$i" PO-2026-0042 "$tmp/node$i/report.json"; done
+for i in 1 2 3 4 5 6; do post_node "$i" PO-2026-0042 "$tmp/node$i"; done
 kilnctl delivery show PO-2026-0042 | tee "$tmp/show.txt"
 grep -Eq "^node node-6 \(KILN-DLV-0006\): fio seq_read bandwidth of disk KILN-LOOP-0006 \(/dev/loop[0-9]+\) [0-9.]+ MB/s is 7[0-9]\.[0-9] % below the batch median" "$tmp/show.txt" ||
   fail "node 6's slow disk is not named by its serial"

@@ -118,19 +118,8 @@ rc=0; /usr/bin/python3 "$src/tests/integration/validate_ocptv.py" "$tmp/node3/ou
 rig_write_config "certificate_key: $tmp/certificate-key.pem"
 start_orchestrator
 post_node() {  # post_node INDEX: a burn-in of node-INDEX, its registration, its runner's report
-  python3 - "$url" "$OP" "$1" "$tmp/node$1/out/report.json" <<'PY'
-import json, sys, urllib.request
-url, op, i, path = sys.argv[1:]
-def call(path, token, body):
-    req = urllib.request.Request(url + path, data=json.dumps(body).encode(), method="POST",
-                                 headers={"Authorization": "Bearer " + token, "Content-Type": "application/json"})
-    return json.load(urllib.request.urlopen(req))
-node = f"node-{i}"
-started = call("/v1/burnins", op, {"nodes": [node]})["runs"][0]
-call("/v1/runs/register", started["token"],
-     {"node": {"ironic_uuid": node, "asset_tag": "PO-2026-0042", "serial": f"KILN-RPT-000{i}"}})
-assert call(f"/v1/runs/{started['run_id']}/report", started["token"], json.load(open(path)))["stored"]
-PY
+  python3 "$src/tests/integration/kiln_feed.py" "$url" "$OP" "$tmp/node$1/out" "node-$1" "KILN-RPT-000$1" \
+    PO-2026-0042 --report-only > /dev/null
 }
 for i in 0 1 2 3 4 5; do post_node $i; done
 

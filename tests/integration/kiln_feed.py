@@ -1,10 +1,11 @@
 """kiln_feed: plays the runner's side of the API against a real kiln-orchestrator, from a real
 kiln-runner run's files (ocptv.jsonl, report.json): start a burn-in, register as a node of a
 delivery, stream the OCPTV lines in batches, post the report (its scores scaled as a batch
-differs). Used by the dashboard and metrics integration tests.
+differs; --report-only: no stream, as a delivery analysis needs only the report). Used by the
+dashboard, metrics and delivery (summary, report, outliers) integration tests.
 
   python3 kiln_feed.py URL OPERATOR_TOKEN RUN_DIR NODE SERIAL DELIVERY [--factor F] [--batches N]
-                       [--stream-only] [--pause S] [--follow-directive] [--fail-disk]
+                       [--stream-only | --report-only] [--pause S] [--follow-directive] [--fail-disk]
 prints the run id; --follow-directive: after each batch the runner's directive is read, as the
 runner does, and an abort stops the stream ("directive abort" printed); a stream sent, it goes
 on asking for 120 s; --fail-disk: the report
@@ -84,14 +85,17 @@ def main():
     p.add_argument("--factor", type=float, default=1.0)
     p.add_argument("--batches", type=int, default=3)
     p.add_argument("--pause", type=float, default=0.0)
-    p.add_argument("--stream-only", action="store_true")
+    only = p.add_mutually_exclusive_group()
+    only.add_argument("--stream-only", action="store_true")
+    only.add_argument("--report-only", action="store_true")
     p.add_argument("--follow-directive", action="store_true")
     p.add_argument("--fail-disk", action="store_true")
     a = p.parse_args()
     run, token = start(a.url, a.op, a.node, a.serial, a.delivery)
-    lines = [l for l in open(f"{a.run_dir}/ocptv.jsonl").read().splitlines() if l.strip()]
     print(run, flush=True)
-    if not stream(a.url, run, token, lines, a.batches, a.pause, a.follow_directive):
+    lines = [] if a.report_only else [
+        l for l in open(f"{a.run_dir}/ocptv.jsonl").read().splitlines() if l.strip()]
+    if lines and not stream(a.url, run, token, lines, a.batches, a.pause, a.follow_directive):
         print("directive abort", flush=True)
         return 0
     if not a.stream_only:
