@@ -356,5 +356,29 @@ TEST(FirmwareDistribution, ATieHasNoMajorityAndNamesEveryValue) {
   EXPECT_EQ(describe(*uniform), "CPU microcode 0x1: 4 nodes");
 }
 
+// Storage controllers batch by driver and PCI id; one that exposes no firmware is not compared.
+TEST(FirmwareDistribution, StorageControllerMinorityIsAFinding) {
+  std::vector<DeliveryNode> nodes(3);
+  for (int i = 0; i < 3; ++i) {
+    nodes[i].node.uuid = fmt::format("n{}", i);
+    nodes[i].node.serial = fmt::format("S{}", i);
+    nodes[i].report = {{"firmware",
+                        {{"storage_controllers",
+                          {{{"driver", "mpt3sas"},
+                            {"pci_id", "1000:0097"},
+                            {"firmware", i == 2 ? "16.00.01.00" : "24.00.00.00"}},
+                           {{"driver", "ahci"}, {"pci_id", "8086:a182"}, {"firmware", ""}}}}}}};
+  }
+  auto d = firmware_distribution(nodes);
+  ASSERT_EQ(d.items.size(), 1U);
+  EXPECT_EQ(d.items[0].key, "storage_controller[mpt3sas 1000:0097]");
+  EXPECT_EQ(
+      describe(d.items[0]),
+      "storage controller firmware, mpt3sas 1000:0097 24.00.00.00: 2 nodes, 16.00.01.00: 1 node");
+  ASSERT_EQ(d.findings.size(), 1U);
+  EXPECT_EQ(findings_of_node(d, "n2").size(), 1U);
+  EXPECT_TRUE(findings_of_node(d, "n0").empty());
+}
+
 }  // namespace
 }  // namespace kiln::orchestrator

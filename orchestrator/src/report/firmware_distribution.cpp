@@ -70,6 +70,15 @@ void collect(const DeliveryNode& n, Collector& c) {
             text(x, "firmware"), node);
     }
   }
+  if (const auto* ctrls = json_path(*fw, {"storage_controllers"});
+      ctrls != nullptr && ctrls->is_array()) {
+    for (const auto& x : *ctrls) {
+      const std::string kind = fmt::format(
+          "{}{}", text(x, "driver"), text(x, "pci_id").empty() ? "" : " " + text(x, "pci_id"));
+      c.add(fmt::format("storage_controller[{}]", kind),
+            fmt::format("storage controller firmware, {}", kind), text(x, "firmware"), node);
+    }
+  }
   if (const auto* dimms = json_path(*fw, {"dimms"}); dimms != nullptr && dimms->is_array()) {
     std::set<std::string> parts;
     std::set<std::string> speeds;

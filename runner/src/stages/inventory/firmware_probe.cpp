@@ -144,6 +144,7 @@ FirmwareInventory probe_firmware(StageContext& ctx, const HostInventory& inv,
   fw.microcode_mixed = inv.cpu.microcode_mixed;
   for (const auto& d : inv.disks) fw.disks.push_back(probe_disk(ctx, d));
   for (const auto& n : inv.nics) fw.nics.push_back(probe_nic(ctx, n));
+  fw.controllers = probe_storage_controllers(ctx.host);
   fw.dimm_error = inv.dimm_error;
   for (const auto& m : inv.dimms) {
     if (!m.installed) continue;
@@ -196,6 +197,14 @@ nlohmann::json firmware_json(const FirmwareInventory& fw) {
         {"firmware", n.firmware}};
     if (!n.error.empty()) nj["error"] = n.error;
     j["nics"].push_back(std::move(nj));
+  }
+  j["storage_controllers"] = nlohmann::json::array();
+  for (const auto& c : fw.controllers) {
+    nlohmann::json cj{{"hosts", c.hosts},   {"driver", c.driver}, {"pci_address", c.pci_address},
+                      {"pci_id", c.pci_id}, {"model", c.model},   {"firmware", c.firmware},
+                      {"bios", c.bios},     {"source", c.source}};
+    if (!c.note.empty()) cj["note"] = c.note;
+    j["storage_controllers"].push_back(std::move(cj));
   }
   j["dimms"] = nlohmann::json::array();
   for (const auto& m : fw.dimms) {

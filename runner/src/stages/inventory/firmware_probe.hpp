@@ -1,7 +1,8 @@
 // The firmware a node runs, read through the host adapter: BIOS (dmidecode
 // type 0), BMC (`ipmitool mc info`), CPU microcode (/proc/cpuinfo), each
 // disk's firmware (`smartctl -j -i`, else `nvme id-ctrl`, else sysfs), each
-// NIC's driver and firmware (`ethtool -i`) and each DIMM's part number with
+// NIC's driver and firmware (`ethtool -i`), each storage controller's
+// firmware where its driver exposes it (sysfs scsi_host) and each DIMM's part number with
 // rated and configured speed (dmidecode type 17). What cannot be read is
 // recorded with the reason, never guessed.
 #pragma once
@@ -13,6 +14,7 @@
 
 #include "stage/stage.hpp"
 #include "stages/inventory/inventory_probe.hpp"
+#include "stages/inventory/storage_controllers.hpp"
 #include "tools/dmidecode.hpp"
 #include "tools/ipmitool_mc_info.hpp"
 #include "tools/ipmitool_target.hpp"
@@ -57,6 +59,7 @@ struct FirmwareInventory {
   bool microcode_mixed = false;
   std::vector<DiskFirmware> disks;
   std::vector<NicFirmware> nics;
+  std::vector<StorageController> controllers;  // storage_controllers.hpp
   std::vector<DimmFirmware> dimms;
   std::string dimm_error;
 };

@@ -1,5 +1,6 @@
 // The inventory stage's firmware record and the delivery's firmware rules,
 // on a fake host answering with real captured tool outputs.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "runner/stages/stage_harness.hpp"
@@ -120,6 +121,48 @@ TEST(InventoryFirmware, MissedRequirementsFailNamingThem) {
   for (const auto& r : req) met += r["met"].get<bool>() ? 1 : 0;
   EXPECT_EQ(req.size(), 5U + 8U);  // bios, bmc, microcode, 1 disk, 1 NIC; 8 installed DIMMs
   EXPECT_EQ(met, 2 + 8);           // bmc, NIC, every DIMM at its rated 2933
+}
+
+// An AHCI controller (one SCSI host per port, no firmware attribute) and an
+// mpt3sas HBA (version_fw, version_bios, board_name), as sysfs lays them out.
+TEST(InventoryFirmware, StorageControllersFromSysfs) {
+  StageHarness h;
+  real_machine(h);
+  for (int port = 0; port < 2; ++port) {
+    const std::string host = fmt::format("host{}", port);
+    h.host.set_link("/sys/class/scsi_host/" + host,
+                    fmt::format("../../devices/pci0000:00/0000:00:17.0/ata{}/{}/scsi_host/{}",
+                                port + 1, host, host));
+    h.host.set_file("/sys/class/scsi_host/" + host + "/proc_name", "ahci\n");
+  }
+  h.host.set_file("/sys/bus/pci/devices/0000:00:17.0/vendor", "0x8086\n");
+  h.host.set_file("/sys/bus/pci/devices/0000:00:17.0/device", "0xa182\n");
+  h.host.set_link("/sys/class/scsi_host/host10",
+                  "../../devices/pci0000:3a/0000:3a:00.0/0000:3b:00.0/host10/scsi_host/host10");
+  h.host.set_file("/sys/class/scsi_host/host10/proc_name", "mpt3sas\n");
+  h.host.set_file("/sys/class/scsi_host/host10/version_fw", "16.00.01.00\n");
+  h.host.set_file("/sys/class/scsi_host/host10/version_bios", "08.37.00.00\n");
+  h.host.set_file("/sys/class/scsi_host/host10/board_name", "SAS9300-8i\n");
+  h.host.set_file("/sys/bus/pci/devices/0000:3b:00.0/vendor", "0x1000\n");
+  h.host.set_file("/sys/bus/pci/devices/0000:3b:00.0/device", "0x0097\n");
+  auto outcome = h.run("inventory");
+  EXPECT_EQ(outcome.verdict(), "PASS") << h.failures() << h.errors();
+  const auto& ctrls = firmware_of(h)["storage_controllers"];
+  ASSERT_EQ(ctrls.size(), 2U) << ctrls.dump();
+  EXPECT_EQ(ctrls[0]["hosts"], "host0-host1");
+  EXPECT_EQ(ctrls[0]["driver"], "ahci");
+  EXPECT_EQ(ctrls[0]["pci_address"], "0000:00:17.0");
+  EXPECT_EQ(ctrls[0]["pci_id"], "8086:a182");
+  EXPECT_EQ(ctrls[0]["firmware"], "");
+  EXPECT_EQ(ctrls[0]["note"],
+            "driver ahci exposes no firmware version in /sys/class/scsi_host/host0/");
+  EXPECT_EQ(ctrls[1]["hosts"], "host10");
+  EXPECT_EQ(ctrls[1]["pci_address"], "0000:3b:00.0");
+  EXPECT_EQ(ctrls[1]["pci_id"], "1000:0097");
+  EXPECT_EQ(ctrls[1]["model"], "SAS9300-8i");
+  EXPECT_EQ(ctrls[1]["firmware"], "16.00.01.00");
+  EXPECT_EQ(ctrls[1]["bios"], "08.37.00.00");
+  EXPECT_EQ(ctrls[1]["source"], "version_fw");
 }
 
 // A BMC that does not answer cannot prove its version: ERROR, never PASS or FAIL.
