@@ -61,6 +61,9 @@ int main(int argc, char** argv) {
       return 2;
     }
     ApiService service(**store, *config);
+    // Every write, whoever makes it (API, Ironic driver, watchdog), goes through the service's
+    // store and so feeds the dashboard's long poll (GET /v1/events).
+    RunStore& live_store = service.store();
     if (!config->certificate_key.empty()) {  // created (0600) at the first start
       auto key = kiln::signature::load_or_create_key(config->certificate_key, true);
       if (!key) {
@@ -104,11 +107,11 @@ int main(int argc, char** argv) {
                  {{"ironic", config->ironic.url}, {"error", answered.error().message}});
       }
     }
-    BurninDriver driver(**store, service.endpoint(), config->ironic);
+    BurninDriver driver(live_store, service.endpoint(), config->ironic);
     driver.set_outlier_settings(config->outliers);
     if (!config->ironic.url.empty()) driver.start();
     // Dead runners end ERROR; swept once now so a restart forgets none.
-    RunnerWatchdog watchdog(**store, config->runner_timeout, !config->ironic.url.empty());
+    RunnerWatchdog watchdog(live_store, config->runner_timeout, !config->ironic.url.empty());
     watchdog.start();
     if (!port_file.empty()) {  // written whole, then renamed: a reader never sees half of it
       std::ofstream(port_file + ".tmp") << *bound << '\n';
@@ -117,6 +120,8 @@ int main(int argc, char** argv) {
     if (auto notified = notify_service_manager("READY=1\nSTATUS=serving"); !notified)
       log_line(LogLevel::warning, "systemd readiness", {{"error", notified.error().message}});
     server.run();
+    service.close_events();  // answers the pages still waiting, so the server's drain does not wait
+                             // on them
     (void)notify_service_manager("STOPPING=1");
     log_line(LogLevel::info, "stopping");
     watchdog.stop();

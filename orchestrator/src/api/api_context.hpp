@@ -35,6 +35,8 @@ class ConfigSnapshot {
   std::shared_ptr<const ConfigSet> set_;  // null: nodes get no config summary
 };
 
+class ChangeFeed;  // live/change_feed.hpp
+
 struct ApiContext {
   ApiContext(RunStore& run_store, OrchestratorConfig orchestrator_config)
       : store(run_store), config(std::move(orchestrator_config)) {}
@@ -43,6 +45,7 @@ struct ApiContext {
   OrchestratorConfig config;
   ConfigSnapshot configs;                            // from config.config_dir
   std::optional<signature::SigningKey> signing_key;  // none: certificates are refused
+  ChangeFeed* feed = nullptr;  // GET /v1/events (live/): ApiService's own
   std::mutex start_mu;  // two concurrent starts must not both pass the "not busy" check
 };
 

@@ -8,6 +8,7 @@
 #include "api/access.hpp"
 #include "api/artifact_batches.hpp"
 #include "api/routes.hpp"
+#include "live/events_endpoint.hpp"
 #include "log/log.hpp"
 #include "metrics/metrics.hpp"
 #include "ui/ui_endpoints.hpp"
@@ -59,7 +60,8 @@ ApiResponse api_error(int status, std::string code, std::string message) {
 }
 
 ApiService::ApiService(RunStore& store, OrchestratorConfig config)
-    : ctx_(store, std::move(config)) {
+    : live_store_(store, feed_), ctx_(live_store_, std::move(config)) {
+  ctx_.feed = &feed_;
   (void)reload_configs();  // a mistake is logged; nodes then register without a config
   if (ctx_.config.public_url.empty())
     ctx_.config.public_url =
@@ -130,7 +132,22 @@ bool ApiService::is_artifact_batch(const ApiRequest& request) {
   return request.method == "POST" && !batch_run_id(request.target).empty();
 }
 
+bool ApiService::is_async(const ApiRequest& request) {
+  return is_artifact_batch(request) || is_events_request(request);
+}
+
 void ApiService::handle_async(const ApiRequest& request, const Reply& outer) noexcept {
+  if (is_events_request(request)) {
+    try {
+      if (request.body.size() > ctx_.config.max_body_bytes)
+        return outer(handle(request));  // handle() answers the refusal
+      return wait_for_events(ctx_, request, outer);
+    } catch (const std::exception& e) {
+      return outer(api_error(500, "internal", e.what()));
+    } catch (...) {
+      return outer(api_error(500, "internal", "unexpected failure"));
+    }
+  }
   // Every answer is counted (stored or refused) with its latency.
   const auto received = std::chrono::steady_clock::now();
   const Reply reply = [outer, received](ApiResponse answer) {

@@ -13,6 +13,8 @@
 #include "api/api_context.hpp"
 #include "api/api_types.hpp"
 #include "config/orchestrator_endpoint.hpp"
+#include "live/change_feed.hpp"
+#include "live/notifying_store.hpp"
 
 namespace kiln::orchestrator {
 
@@ -29,6 +31,15 @@ class ApiService {
   void handle_async(const ApiRequest& request, const Reply& reply) noexcept;
   // Whether handle_async answers `request` without a blocking store write.
   static bool is_artifact_batch(const ApiRequest& request);
+  // Whether handle_async should take `request`: an artifact batch, or the
+  // dashboard's long poll (GET /v1/events), which waits without a thread.
+  static bool is_async(const ApiRequest& request);
+  // The store as the service writes it: every successful write is published
+  // to the change feed GET /v1/events waits on. The Ironic driver and the
+  // runner watchdog write through it too, so the dashboard sees their changes.
+  [[nodiscard]] RunStore& store() { return live_store_; }
+  // Answers every GET /v1/events still waiting (shutdown).
+  void close_events() { feed_.close(); }
 
   // Reads config_dir's profiles and deliveries again and swaps them in whole
   // (SIGHUP: systemctl reload); requests in flight keep the set they started
@@ -46,6 +57,8 @@ class ApiService {
   [[nodiscard]] OrchestratorEndpoint endpoint() const;
 
  private:
+  ChangeFeed feed_;
+  NotifyingRunStore live_store_;
   ApiContext ctx_;
 };
 

@@ -176,32 +176,6 @@ ApiResponse start_runs(ApiCall& call, const std::string& kind) {
   return ApiResponse{201, {{"runs", started}}};
 }
 
-// The number `name` of a target's query ("...?tail=50"); nullopt when absent or not a count.
-std::optional<std::size_t> query_count(const std::string& target, std::string_view name) {
-  const auto q = target.find('?');
-  if (q == std::string::npos) return std::nullopt;
-  std::string_view query(target);
-  query.remove_prefix(q + 1);
-  while (!query.empty()) {
-    const auto end = query.find('&');
-    const auto pair = query.substr(0, end);
-    if (pair.size() > name.size() && pair.substr(0, name.size()) == name &&
-        pair[name.size()] == '=') {
-      std::size_t n = 0;
-      const auto v = pair.substr(name.size() + 1);
-      if (v.empty() || v.size() > 9) return std::nullopt;
-      for (char c : v) {
-        if (c < '0' || c > '9') return std::nullopt;
-        n = n * 10 + static_cast<std::size_t>(c - '0');
-      }
-      return n;
-    }
-    if (end == std::string_view::npos) break;
-    query.remove_prefix(end + 1);
-  }
-  return std::nullopt;
-}
-
 // GET /v1/runs/{run}[/report|/artifacts]
 ApiResponse get_run_part(ApiCall& call, const std::string& part) {
   ApiContext& ctx = call.ctx;

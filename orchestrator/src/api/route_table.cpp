@@ -92,4 +92,31 @@ RouteMatch match_route(std::span<const Route> table, std::string_view method,
   return match;
 }
 
+std::optional<std::string_view> query_text(std::string_view target, std::string_view name) {
+  const auto q = target.find('?');
+  if (q == std::string_view::npos) return std::nullopt;
+  std::string_view query = target.substr(q + 1);
+  while (!query.empty()) {
+    const auto end = query.find('&');
+    const auto pair = query.substr(0, end);
+    if (pair.size() > name.size() && pair.substr(0, name.size()) == name &&
+        pair[name.size()] == '=')
+      return pair.substr(name.size() + 1);
+    if (end == std::string_view::npos) break;
+    query.remove_prefix(end + 1);
+  }
+  return std::nullopt;
+}
+
+std::optional<std::size_t> query_count(const std::string& target, std::string_view name) {
+  const auto v = query_text(target, name);
+  if (!v || v->empty() || v->size() > 9) return std::nullopt;
+  std::size_t n = 0;
+  for (char c : *v) {
+    if (c < '0' || c > '9') return std::nullopt;
+    n = n * 10 + static_cast<std::size_t>(c - '0');
+  }
+  return n;
+}
+
 }  // namespace kiln::orchestrator

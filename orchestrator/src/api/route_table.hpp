@@ -67,6 +67,13 @@ std::optional<std::string> refuse_path_parameter(std::string_view value);
 // it does not start with '/' or has an empty segment ("//", a trailing '/').
 std::optional<std::vector<std::string_view>> path_segments(std::string_view target);
 
+// The number `name` of a target's query ("...?tail=50"); nullopt when absent or
+// not a count of at most 9 digits.
+std::optional<std::size_t> query_count(const std::string& target, std::string_view name);
+
+// The raw (undecoded) value of `name` in a target's query; nullopt when absent.
+std::optional<std::string_view> query_text(std::string_view target, std::string_view name);
+
 // The outcome of looking a request up in a table.
 struct RouteMatch {
   const Route* route = nullptr;           // set when method and path matched

@@ -11,6 +11,7 @@
 #include "api/operator_endpoints.hpp"
 #include "api/report_endpoints.hpp"
 #include "api/runner_endpoints.hpp"
+#include "live/events_endpoint.hpp"
 #include "metrics/exposition.hpp"
 #include "ui/ui_endpoints.hpp"
 
@@ -46,6 +47,8 @@ constexpr std::array kRoutes{
     Route{"GET", "/v1/deliveries/{delivery}/report", reader, get_delivery_report},
     Route{"GET", "/v1/deliveries/{delivery}/report.html", reader, get_delivery_report_html},
     Route{"GET", "/v1/deliveries/{delivery}/report.csv", reader, get_delivery_report_csv},
+    // The dashboard's long poll: what changed after a sequence number (live/).
+    Route{"GET", "/v1/events", reader, get_events},
     // Anyone: the key that checks decommission certificates; the health probes.
     Route{"GET", "/v1/certificate-key", open, get_certificate_key},
     Route{"GET", "/healthz", open, get_healthz},

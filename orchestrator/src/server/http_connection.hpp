@@ -117,8 +117,8 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
                  });
       --self->shared_.in_flight;
     };
-    if (ApiService::is_artifact_batch(api)) {
-      shared_.service.handle_async(api, reply);  // answers after the group commit
+    if (ApiService::is_async(api)) {
+      shared_.service.handle_async(api, reply);  // after the group commit, or a change (events)
       return;
     }
     asio::post(shared_.workers,

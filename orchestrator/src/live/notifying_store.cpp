@@ -1,0 +1,67 @@
+#include "live/notifying_store.hpp"
+
+namespace kiln::orchestrator {
+
+Status NotifyingRunStore::published(Status status, const std::string& run,
+                                    const std::string& node) {
+  if (status) feed_.publish(run, node);
+  return status;
+}
+
+Status NotifyingRunStore::upsert_node(const NodeRecord& node) {
+  return published(inner_.upsert_node(node), {}, node.uuid);
+}
+
+Status NotifyingRunStore::create_run(const RunRow& run) {
+  return published(inner_.create_run(run), run.id, run.node_uuid);
+}
+
+Status NotifyingRunStore::set_run_state(const std::string& id, const std::string& state) {
+  return published(inner_.set_run_state(id, state), id);
+}
+
+Status NotifyingRunStore::set_token_hash(const std::string& id, const std::string& token_hash) {
+  return published(inner_.set_token_hash(id, token_hash), id);
+}
+
+Status NotifyingRunStore::set_directive(const std::string& id, const std::string& directive) {
+  return published(inner_.set_directive(id, directive), id);
+}
+
+Status NotifyingRunStore::record_heartbeat(const std::string& id) {
+  return published(inner_.record_heartbeat(id), id);
+}
+
+Status NotifyingRunStore::store_report(const std::string& id, const std::string& report,
+                                       const std::string& verdict) {
+  return published(inner_.store_report(id, report, verdict), id);
+}
+
+Status NotifyingRunStore::set_driver_state(const std::string& id, const std::string& driver_state,
+                                           const std::string& driver_error) {
+  return published(inner_.set_driver_state(id, driver_state, driver_error), id);
+}
+
+Expected<IngestResult> NotifyingRunStore::ingest(const std::string& run_id,
+                                                 const std::vector<ArtifactLine>& lines) {
+  auto result = inner_.ingest(run_id, lines);
+  if (result && result->stored > 0) feed_.publish(run_id);
+  return result;
+}
+
+void NotifyingRunStore::ingest_async(const std::string& run_id, std::vector<ArtifactLine> lines,
+                                     IngestDone done) {
+  inner_.ingest_async(run_id, std::move(lines),
+                      [this, run_id, done = std::move(done)](Expected<IngestResult> result) {
+                        if (result && result->stored > 0) feed_.publish(run_id);
+                        done(std::move(result));
+                      });
+}
+
+Expected<bool> NotifyingRunStore::store_certificate(const CertificateRow& certificate) {
+  auto stored = inner_.store_certificate(certificate);
+  if (stored && *stored) feed_.publish(certificate.run_id);
+  return stored;
+}
+
+}  // namespace kiln::orchestrator

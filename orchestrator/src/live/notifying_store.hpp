@@ -1,0 +1,71 @@
+// A RunStore that publishes each successful write to a ChangeFeed (the run and,
+// where the write names it, the node) and forwards everything else unchanged.
+// kiln-orchestrator wraps its store in one, so every writer (API, Ironic
+// driver, runner watchdog) feeds the dashboard's long poll.
+#pragma once
+
+#include "live/change_feed.hpp"
+#include "store/run_store.hpp"
+
+namespace kiln::orchestrator {
+
+class NotifyingRunStore final : public RunStore {
+ public:
+  NotifyingRunStore(RunStore& inner, ChangeFeed& feed) : inner_(inner), feed_(feed) {}
+
+  [[nodiscard]] std::string backend() const override { return inner_.backend(); }
+  Status check_writable() override { return inner_.check_writable(); }
+
+  Status upsert_node(const NodeRecord& node) override;
+  Expected<std::optional<NodeRecord>> find_node(const std::string& uuid) override {
+    return inner_.find_node(uuid);
+  }
+  Expected<std::vector<NodeRecord>> list_nodes() override { return inner_.list_nodes(); }
+
+  Status create_run(const RunRow& run) override;
+  Expected<std::optional<RunRow>> find_run(const std::string& id) override {
+    return inner_.find_run(id);
+  }
+  Expected<std::optional<RunRow>> find_run_by_token_hash(const std::string& token_hash) override {
+    return inner_.find_run_by_token_hash(token_hash);
+  }
+  Expected<std::optional<RunRow>> find_run_for_batch(const std::string& id) override {
+    return inner_.find_run_for_batch(id);
+  }
+  Expected<std::vector<RunRow>> list_runs() override { return inner_.list_runs(); }
+  Expected<std::vector<RunRow>> runs_in_flight() override { return inner_.runs_in_flight(); }
+
+  Status set_run_state(const std::string& id, const std::string& state) override;
+  Status set_token_hash(const std::string& id, const std::string& token_hash) override;
+  Status set_directive(const std::string& id, const std::string& directive) override;
+  Status record_heartbeat(const std::string& id) override;
+  Status store_report(const std::string& id, const std::string& report,
+                      const std::string& verdict) override;
+  Status set_driver_state(const std::string& id, const std::string& driver_state,
+                          const std::string& driver_error) override;
+
+  Expected<IngestResult> ingest(const std::string& run_id,
+                                const std::vector<ArtifactLine>& lines) override;
+  Expected<std::vector<ArtifactLine>> artifacts(const std::string& run_id) override {
+    return inner_.artifacts(run_id);
+  }
+  void ingest_async(const std::string& run_id, std::vector<ArtifactLine> lines,
+                    IngestDone done) override;
+
+  Expected<bool> store_certificate(const CertificateRow& certificate) override;
+  Expected<std::optional<CertificateRow>> find_certificate(const std::string& run_id) override {
+    return inner_.find_certificate(run_id);
+  }
+  Expected<std::optional<CertificateRow>> latest_certificate(
+      const std::string& node_uuid) override {
+    return inner_.latest_certificate(node_uuid);
+  }
+
+ private:
+  Status published(Status status, const std::string& run, const std::string& node = {});
+
+  RunStore& inner_;
+  ChangeFeed& feed_;
+};
+
+}  // namespace kiln::orchestrator

@@ -1,0 +1,173 @@
+// The dashboard's long poll: the change feed (sequence, dedup, reset, epoch,
+// waits answered by a change, a timeout or close), the store wrapper that
+// feeds it from every write, and GET /v1/events through ApiService (at once,
+// waiting in handle_async, refusals).
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <future>
+
+#include "api/api_service.hpp"
+#include "live/change_feed.hpp"
+#include "sqlite_store_test.hpp"
+
+namespace kiln::orchestrator {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(ChangeFeed, SinceListsEachRunOnceNewestFirstAndResetsWhenTooOld) {
+  ChangeFeed feed(3);
+  const auto epoch = feed.epoch();
+  EXPECT_EQ(epoch.size(), 16U);
+  auto none = feed.since(0, epoch);
+  EXPECT_EQ(none.seq, 0);
+  EXPECT_FALSE(none.reset);
+  EXPECT_TRUE(none.runs.empty());
+  feed.publish("r1", "n1");
+  feed.publish("r2");
+  feed.publish("r1");
+  auto all = feed.since(0, epoch);
+  EXPECT_EQ(all.seq, 3);
+  EXPECT_FALSE(all.reset);
+  EXPECT_EQ(all.runs, (std::vector<std::string>{"r1", "r2"}));
+  EXPECT_EQ(all.nodes, (std::vector<std::string>{"n1"}));
+  EXPECT_EQ(feed.since(2, epoch).runs, (std::vector<std::string>{"r1"}));
+  feed.publish("r3");  // capacity 3: change 1 is gone
+  auto old = feed.since(0, epoch);
+  EXPECT_TRUE(old.reset);
+  EXPECT_FALSE(feed.since(1, epoch).reset);
+  // Another epoch (an orchestrator restarted) or a number from the future: reset, nothing listed.
+  auto other = feed.since(1, "0123456789abcdef");
+  EXPECT_TRUE(other.reset);
+  EXPECT_TRUE(other.runs.empty());
+  EXPECT_EQ(other.epoch, epoch);
+  EXPECT_TRUE(feed.since(99, epoch).reset);
+}
+
+TEST(ChangeFeed, AWaitIsAnsweredOnceByAChangeATimeoutOrClose) {
+  ChangeFeed feed;
+  const auto epoch = feed.epoch();
+  std::promise<ChangeSet> changed;
+  feed.wait(0, epoch, 10s, [&](ChangeSet c) { changed.set_value(std::move(c)); });
+  EXPECT_EQ(feed.waiting(), 1U);
+  feed.publish("r1", "n1");
+  auto c = changed.get_future().get();
+  EXPECT_EQ(c.seq, 1);
+  EXPECT_FALSE(c.timed_out);
+  EXPECT_EQ(c.runs, (std::vector<std::string>{"r1"}));
+  EXPECT_EQ(feed.waiting(), 0U);
+  feed.publish("r2");  // answered already: not called again (a second set_value would throw)
+
+  // Behind the feed already: answered at once.
+  bool at_once = false;
+  feed.wait(0, epoch, 10s, [&](ChangeSet a) { at_once = a.seq == 2 && !a.timed_out; });
+  EXPECT_TRUE(at_once);
+
+  std::promise<ChangeSet> quiet;
+  const auto t0 = std::chrono::steady_clock::now();
+  feed.wait(2, epoch, 200ms, [&](ChangeSet q) { quiet.set_value(std::move(q)); });
+  auto q = quiet.get_future().get();
+  EXPECT_TRUE(q.timed_out);
+  EXPECT_TRUE(q.runs.empty());
+  EXPECT_GE(std::chrono::steady_clock::now() - t0, 150ms);
+
+  std::atomic<int> closed{0};
+  feed.wait(2, epoch, 60s, [&](ChangeSet) { ++closed; });
+  feed.wait(2, epoch, 60s, [&](ChangeSet) { ++closed; });
+  feed.close();
+  EXPECT_EQ(closed.load(), 2);
+  feed.wait(2, epoch, 60s, [&](ChangeSet) { ++closed; });  // after close: at once
+  EXPECT_EQ(closed.load(), 3);
+}
+
+class LiveEvents : public SqliteStoreTest<> {
+ protected:
+  static constexpr const char* kOperator = "operator-token-0123456789";
+  void SetUp() override {
+    open_store("kiln-live-events");
+    OrchestratorConfig c;
+    c.operator_token = kOperator;
+    c.viewer_tokens = {"viewer-token-0123456789ab"};
+    api_ = std::make_unique<ApiService>(*store_, c);
+  }
+  void TearDown() override {
+    if (api_) api_->close_events();
+    SqliteStoreTest<>::TearDown();
+  }
+  ApiResponse get(const std::string& target, const std::string& token = kOperator) {
+    return api_->handle({"GET", target, "Bearer " + token, ""});
+  }
+  // handle_async, as the HTTP server calls it; the answer arrives on another thread.
+  std::future<ApiResponse> wait(const std::string& target) {
+    auto promise = std::make_shared<std::promise<ApiResponse>>();
+    auto future = promise->get_future();
+    api_->handle_async({"GET", target, std::string("Bearer ") + kOperator, ""},
+                       [promise](ApiResponse r) { promise->set_value(std::move(r)); });
+    return future;
+  }
+};
+
+TEST_F(LiveEvents, AStartedBurninAndARunnersBatchWakeTheWaitingPage) {
+  EXPECT_TRUE(ApiService::is_async({"GET", "/v1/events?after=1", "", ""}));
+  EXPECT_FALSE(ApiService::is_async({"GET", "/v1/eventsx", "", ""}));
+  // A page's first call has no epoch: answered at once with where the feed stands.
+  auto first = get("/v1/events");
+  ASSERT_EQ(first.status, 200) << first.body.dump();
+  EXPECT_TRUE(first.body["reset"].get<bool>());
+  const auto epoch = first.body["epoch"].get<std::string>();
+  const auto seq = first.body["seq"].get<long long>();
+
+  auto waiting = wait(fmt::format("/v1/events?after={}&epoch={}&wait=20", seq, epoch));
+  EXPECT_EQ(waiting.wait_for(100ms), std::future_status::timeout);  // nothing changed yet
+  auto started = api_->handle(
+      {"POST", "/v1/burnins", std::string("Bearer ") + kOperator, R"({"nodes": ["node-a"]})"});
+  ASSERT_EQ(started.status, 201) << started.body.dump();
+  const auto run = started.body["runs"][0]["run_id"].get<std::string>();
+  ASSERT_EQ(waiting.wait_for(5s), std::future_status::ready);
+  auto woke = waiting.get();  // woken by the start's first write (the node)
+  ASSERT_EQ(woke.status, 200);
+  EXPECT_FALSE(woke.body["timed_out"].get<bool>());
+  // Everything since: the node and its new run, each once.
+  auto since = get(fmt::format("/v1/events?after={}&epoch={}", seq, epoch)).body;
+  EXPECT_NE(std::find(since["runs"].begin(), since["runs"].end(), run), since["runs"].end())
+      << since.dump();
+  EXPECT_EQ(since["nodes"], nlohmann::json::array({"node-a"}));
+
+  // A batch stored through the group commit wakes the next wait, naming the run.
+  const auto now = since["seq"].get<long long>();
+  auto next = wait(fmt::format("/v1/events?after={}&epoch={}&wait=20", now, epoch));
+  std::promise<void> stored;
+  std::vector<ArtifactLine> lines(1);
+  lines[0].line = R"({"sequenceNumber":0})";
+  api_->store().ingest_async(run, std::move(lines), [&](Expected<IngestResult> r) {
+    EXPECT_TRUE(r);
+    stored.set_value();
+  });
+  stored.get_future().wait();
+  ASSERT_EQ(next.wait_for(5s), std::future_status::ready);
+  EXPECT_EQ(next.get().body["runs"], nlohmann::json::array({run}));
+}
+
+TEST_F(LiveEvents, QuietWaitsTimeOutAndBadQueriesAreRefusedByName) {
+  auto seq = get("/v1/events").body;
+  auto quiet = wait(fmt::format("/v1/events?after={}&epoch={}&wait=1", seq["seq"].get<long long>(),
+                                seq["epoch"].get<std::string>()));
+  ASSERT_EQ(quiet.wait_for(5s), std::future_status::ready);
+  EXPECT_TRUE(quiet.get().body["timed_out"].get<bool>());
+  auto bad_after = get("/v1/events?after=-1");
+  EXPECT_EQ(bad_after.status, 400);
+  EXPECT_NE(bad_after.body["error"]["message"].get<std::string>().find("after=-1"),
+            std::string::npos);
+  EXPECT_EQ(get("/v1/events?wait=51").status, 400);
+  EXPECT_EQ(get("/v1/events?epoch=XYZ").status, 400);
+  EXPECT_EQ(get("/v1/events", "viewer-token-0123456789ab").status, 200);  // viewers may watch
+  EXPECT_EQ(get("/v1/events", "wrong-token-000000000000").status, 401);
+  auto refused = wait("/v1/events?after=0&epoch=00&wait=5");
+  ASSERT_EQ(refused.wait_for(1s), std::future_status::ready);  // reset: another epoch, at once
+  EXPECT_TRUE(refused.get().body["reset"].get<bool>());
+}
+
+}  // namespace
+}  // namespace kiln::orchestrator
