@@ -1,12 +1,17 @@
 "use strict";
-// Deliveries: each one's counts, a progress bar, and its findings (outliers).
+// Deliveries: each one's counts, a progress bar, and its findings (outliers, systematic
+// firmware findings).
 kiln.live(async () => {
   const {deliveries} = await kiln.api("/v1/deliveries");
   const rows = await Promise.all(deliveries.map(async d => {
     let findings = "";
     try {
       const s = await kiln.api(`/v1/deliveries/${encodeURIComponent(d.tag)}/summary`);
-      findings = s.outlier_nodes ? `${s.outlier_nodes} node(s) lag their batch` : "none";
+      const parts = [];
+      if (s.outlier_nodes) parts.push(`${s.outlier_nodes} node(s) lag their batch`);
+      const systematic = s.firmware ? s.firmware.findings.length : 0;
+      if (systematic) parts.push(`${systematic} systematic firmware finding(s)`);
+      findings = parts.length ? parts.join("; ") : "none";
     } catch (e) { findings = e.message; }
     const done = d.passed + d.failed + d.errored;
     const bar = kiln.el("div", {class: "bar"});

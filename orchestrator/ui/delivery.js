@@ -7,9 +7,35 @@ document.getElementById("crumb").textContent = tag;
 document.title = `kiln: ${tag}`;
 const base = `/v1/deliveries/${encodeURIComponent(tag)}`;
 document.getElementById("summary-json").href = `${base}/summary`;
+document.getElementById("report-html").href = `${base}/report.html`;
+document.getElementById("report-csv").href = `${base}/report.csv`;
+document.getElementById("report-json").href = `${base}/report`;
+let nodeCount = 0;
+
+document.getElementById("start-burnin").addEventListener("click", () => kiln.act(
+  () => confirm(`Start a burn-in on all ${nodeCount} nodes of delivery ${tag}? Nodes still burning in are refused.`),
+  "/v1/burnins", {delivery: tag}, a => `burn-in started on ${a.runs.length} node(s)`));
+
+// A decommission wipes every disk of the delivery: the operator types its tag to confirm.
+document.getElementById("start-decommission").addEventListener("click", () => kiln.act(
+  () => {
+    const typed = prompt(`Decommission all ${nodeCount} nodes of delivery ${tag}: every disk is wiped and ` +
+                         `a certificate signed per node. Type the delivery's tag to confirm.`);
+    return typed !== null && typed.trim() === tag;
+  },
+  "/v1/decommissions", {delivery: tag}, a => `decommission started on ${a.runs.length} node(s)`));
+
+function firmwareRow(item) {
+  return kiln.el("tr", {"data-firmware": item.key, class: item.uniform ? "" : "finding-row"},
+    kiln.el("td", {}, item.label),
+    kiln.el("td", {}, ...item.values.map((v, i) => kiln.el("span", {class: i > 0 && !item.uniform ? "minority" : "",
+      title: v.node_list.map(n => n.serial || n.uuid).join(", ")},
+      `${i ? " · " : ""}${v.value}: ${v.nodes} node${v.nodes === 1 ? "" : "s"}`))),
+    kiln.el("td", {class: "num"}, item.unread || ""));
+}
 const openNode = node => { location.href = `node.html?node=${encodeURIComponent(node)}`; };
 
-function tile(entry, outliers) {
+function tile(entry, outliers, fwFlagged) {
   const run = entry.run;
   const light = kiln.light(run);
   const failure = run && run.failures && run.failures.length ? run.failures[0] : "";
@@ -24,12 +50,18 @@ function tile(entry, outliers) {
             running ? kiln.el("span", {class: "pct"}, `${Math.round(run.progress)} %`) : null),
     running ? kiln.el("div", {class: "mini"}, kiln.el("span", {style: `width:${Math.min(100, run.progress)}%`})) : null,
     failure ? kiln.el("div", {class: "why"}, failure) : null,
-    outliers.has(entry.uuid) ? kiln.el("div", {class: "why"}, "outlier") : null);
+    outliers.has(entry.uuid) ? kiln.el("div", {class: "why"}, "outlier") : null,
+    fwFlagged.has(entry.uuid) ? kiln.el("div", {class: "why", "data-flag": "firmware"}, "firmware minority") : null);
 }
 
 kiln.live(async () => {
   const [d, s] = await Promise.all([kiln.api(base), kiln.api(`${base}/summary`)]);
   const outliers = new Set(s.outliers.map(o => o.node));
+  nodeCount = d.nodes;
+  for (const id of ["start-burnin", "start-decommission"])
+    document.getElementById(id).hidden = !kiln.session.can_act;
+  const fw = s.firmware || {items: [], findings: []};
+  const fwFlagged = new Set(Object.keys(s.firmware_flags || {}));
   document.getElementById("counts").replaceChildren(
     kiln.el("span", {}, `${d.nodes} nodes`),
     kiln.el("span", {class: "verdict-PASS"}, `${d.passed} passed`),
@@ -48,11 +80,17 @@ kiln.live(async () => {
     eta += `, about ${kiln.duration(elapsed * (d.nodes - done) / done)} to go at this pace`;
   }
   document.getElementById("eta").textContent = eta;
-  document.getElementById("grid").replaceChildren(...d.node_list.map(n => tile(n, outliers)));
-  document.getElementById("findings").replaceChildren(...(s.outliers.length
-    ? s.outliers.map(o => kiln.el("div", {class: "finding"},
-        kiln.el("a", {href: `node.html?node=${encodeURIComponent(o.node)}`}, o.message)))
-    : [kiln.el("p", {class: "muted"}, "no outliers")]));
+  document.getElementById("grid").replaceChildren(...d.node_list.map(n => tile(n, outliers, fwFlagged)));
+  const findings = [
+    ...fw.findings.map(f => kiln.el("div", {class: "finding", "data-finding": "firmware"},
+      `systematic: ${f.message}`)),
+    ...s.outliers.map(o => kiln.el("div", {class: "finding", "data-finding": "outlier"},
+      kiln.el("a", {href: `node.html?node=${encodeURIComponent(o.node)}`}, o.message)))];
+  document.getElementById("findings").replaceChildren(...(findings.length ? findings
+    : [kiln.el("p", {class: "muted"}, "no outliers, no systematic findings")]));
+  document.querySelector("#firmware tbody").replaceChildren(...(fw.items.length
+    ? fw.items.map(firmwareRow)
+    : [kiln.el("tr", {}, kiln.el("td", {colspan: 3, class: "muted"}, "no firmware reported yet"))]));
   document.getElementById("figures").replaceChildren(...s.figures.map(f => {
     const these = new Set(s.outliers.filter(o => o.figure === f.key).map(o => o.node));
     const tender = f.tender ? ` · tender ${kiln.comparison(f.tender.comparison)} ${f.tender.threshold} (${f.below_tender} break it)` : "";
@@ -61,4 +99,4 @@ kiln.live(async () => {
         `median ${kiln.number(f.median)}${tender} · ${f.outliers} outlier(s)`),
       stripPlot(f, these, openNode));
   }));
-});
+});  // every change: a node new to the orchestrator may be joining this delivery

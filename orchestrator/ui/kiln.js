@@ -73,22 +73,57 @@ const kiln = {
     location.href = "/ui/login.html";
   },
 
-  // Runs refresh() now and every pollMs; a failure (the orchestrator restarting) shows a
-  // banner and the next round tries again, so the page comes back by itself.
-  async live(refresh) {
+  // Runs refresh() now and again whenever the orchestrator says something this page shows
+  // changed: a long poll of GET /v1/events (answered at the change, else after 25 s, when the
+  // page refreshes anyway). `wanted(ev)` picks the changes that matter ({runs, nodes}); none:
+  // every change. At most one refresh per second (pollMs when smaller), so a delivery streaming
+  // thousands of batches a second costs the page one read a second. A failure (the orchestrator
+  // restarting) shows a banner and tries again every pollMs; a new orchestrator's feed (another
+  // epoch) means a full refresh, so the page comes back by itself.
+  async live(refresh, wanted) {
     await kiln.whoami();
-    const round = async () => {
+    const sleep = ms => new Promise(r => setTimeout(r, ms));
+    const gap = Math.min(1000, kiln.pollMs);
+    let epoch = "", seq = 0;
+    const events = async waitS => {
+      const ev = await kiln.api(`/v1/events?after=${seq}&epoch=${epoch}&wait=${waitS}`);
+      const changed = ev.reset || (!ev.timed_out && (!wanted || wanted(ev)));
+      epoch = ev.epoch;
+      seq = ev.seq;
+      return {changed, timedOut: ev.timed_out};
+    };
+    for (;;) {
       try {
+        if (!epoch) await events(0);  // where the feed stands, before reading what it covers
         await refresh();
         kiln.banner("");
         const u = document.getElementById("updated");
-        if (u) u.textContent = `updated ${new Date().toLocaleTimeString()}, every ${kiln.pollMs / 1000} s`;
+        if (u) u.textContent = `updated ${new Date().toLocaleTimeString()}, live`;
+        await sleep(gap);
+        for (;;) {
+          const e = await events(25);
+          if (e.changed || e.timedOut) break;
+        }
       } catch (e) {
-        if (e.message !== "not logged in") kiln.banner(`orchestrator unreachable (${e.message}), retrying ...`);
+        if (e.message === "not logged in") return;
+        kiln.banner(`orchestrator unreachable (${e.message}), retrying ...`);
+        epoch = "";
+        await sleep(kiln.pollMs);
       }
-      setTimeout(round, kiln.pollMs);
-    };
-    round();
+    }
+  },
+
+  // An operator's action behind a confirmation: POSTs `body` to `path` when `ask()` says
+  // yes, and says what happened in the #action line.
+  async act(ask, path, body, done) {
+    const out = document.getElementById("action");
+    if (!ask()) return;
+    try {
+      const answer = await kiln.api(path, {method: "POST", body: JSON.stringify(body || {})});
+      out.textContent = done(answer);
+    } catch (e) {
+      out.textContent = `refused: ${e.message}`;
+    }
   },
 
   // The traffic light of a run: pass, fail, error, running, or idle (no run, aborted).

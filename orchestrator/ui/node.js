@@ -1,6 +1,7 @@
 "use strict";
-// One node and its latest run: facts, live progress, the abort action (operator only,
-// with confirmation), failures, stages with diagnoses, measurements with limits and
+// One node and its latest run: facts, live progress, the operator's actions (abort the
+// run; start a burn-in or a decommission when none is going), each behind a confirmation,
+// failures, stages with diagnoses, measurements with limits and
 // verdicts, and the tail of the artifact stream.
 const nodeId = kiln.param("node");
 document.getElementById("title").textContent = `Node ${nodeId}`;
@@ -43,21 +44,33 @@ function renderReport(report) {
   document.querySelector("#measurements tbody").replaceChildren(...rows);
 }
 
-document.getElementById("abort").addEventListener("click", async () => {
-  if (!current || !confirm(`Abort run ${current.id} on node ${nodeId}? The runner stops at its next directive poll.`)) return;
-  const out = document.getElementById("action");
-  try {
-    await kiln.api(`/v1/runs/${encodeURIComponent(current.id)}/abort`, {method: "POST"});
-    out.textContent = "abort sent: the runner stops at its next directive poll";
-  } catch (e) {
-    out.textContent = `refused: ${e.message}`;
-  }
-});
+let nodeSerial = "";
+
+document.getElementById("abort").addEventListener("click", () => kiln.act(
+  () => current && confirm(`Abort run ${current.id} on node ${nodeId}? The runner stops at its next directive poll.`),
+  `/v1/runs/${encodeURIComponent(current ? current.id : "")}/abort`, {},
+  () => "abort sent: the runner stops at its next directive poll"));
+
+document.getElementById("start-burnin").addEventListener("click", () => kiln.act(
+  () => confirm(`Start a burn-in on node ${nodeSerial || nodeId}? Ironic deploys kiln's image on it.`),
+  "/v1/burnins", {nodes: [nodeId]},
+  a => `burn-in started: run ${a.runs.map(r => r.run_id).join(", ")}`));
+
+// A decommission wipes every disk: the operator types the node's serial (or UUID) to confirm.
+document.getElementById("start-decommission").addEventListener("click", () => kiln.act(
+  () => {
+    const typed = prompt(`Decommission node ${nodeSerial || nodeId}: every disk is wiped and a certificate signed. ` +
+                         `Type the node's serial${nodeSerial ? "" : " (UUID)"} to confirm.`);
+    return typed !== null && typed.trim() === (nodeSerial || nodeId);
+  },
+  "/v1/decommissions", {nodes: [nodeId]},
+  a => `decommission started: run ${a.runs.map(r => r.run_id).join(", ")}`));
 
 kiln.live(async () => {
   const node = await kiln.api(`/v1/nodes/${encodeURIComponent(nodeId)}`);
   const run = node.latest_run;
   current = run;
+  nodeSerial = node.serial || "";
   const crumb = document.getElementById("crumb");
   crumb.textContent = node.asset_tag || "";
   crumb.href = node.asset_tag ? `delivery.html?tag=${encodeURIComponent(node.asset_tag)}` : "index.html";
@@ -80,6 +93,8 @@ kiln.live(async () => {
   const finished = !run || run.state === "reported" || run.state === "aborted";
   kiln.bar(document.getElementById("progress"), run ? [[finished ? light : "running", finished ? 100 : run.progress]] : [], 100);
   document.getElementById("abort").hidden = finished || !kiln.session.can_act || run.directive === "abort";
+  document.getElementById("start-burnin").hidden = !finished || !kiln.session.can_act;
+  document.getElementById("start-decommission").hidden = !finished || !kiln.session.can_act;
   document.getElementById("failures").replaceChildren(...((run && run.failures) || []).map(f =>
     kiln.el("div", {class: "finding"}, f)));
   if (!run) return;
@@ -93,4 +108,4 @@ kiln.live(async () => {
   }
   document.getElementById("tail").textContent =
     `${tail.total} artifacts, the last ${tail.artifacts.length}:\n` + tail.artifacts.join("\n");
-});
+}, ev => ev.nodes.includes(nodeId) || (current && ev.runs.includes(current.id)));

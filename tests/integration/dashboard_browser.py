@@ -116,6 +116,7 @@ try:
     row = settled(lambda: d.find_element(By.CSS_SELECTOR, f'tr[data-delivery="{DELIVERY}"]').text)
     check("PO-2026-0042 8 6 1 0 1" in row, f"delivery counts 8 nodes, 6 passed, 1 failed, 1 running: {row!r}")
     check("1 node(s) lag their batch" in row, "the outlier is a finding of the delivery")
+    check("1 systematic firmware finding(s)" in row, f"the older BIOS is a systematic finding: {row!r}")
     cookie = d.get_cookie("kiln_session")
     check(cookie and cookie["httpOnly"] and cookie.get("sameSite") == "Strict",
           f"the session cookie is HttpOnly and SameSite=Strict: {cookie}")
@@ -139,8 +140,25 @@ try:
     others = d.find_elements(By.CSS_SELECTOR, "svg.strip circle.outlier:not([data-node=\"node-5\"])")
     check(not others, "no other point is highlighted")
     check(d.find_elements(By.CSS_SELECTOR, "svg.strip line.tender"), "the tender line is drawn")
+    bios = settled(lambda: d.find_element(By.CSS_SELECTOR, '#firmware tr[data-firmware="bios"]').text)
+    check("2.17.1: 5 nodes" in bios and "2.12.0: 1 node" in bios, f"the BIOS distribution: {bios!r}")
+    flagged = settled(lambda: [t.get_attribute("data-node") for t in d.find_elements(By.CSS_SELECTOR, "#grid .tile")
+                               if t.find_elements(By.CSS_SELECTOR, '[data-flag="firmware"]')])
+    check(flagged == ["node-2"], f"only node-2's tile is flagged for its firmware: {flagged}")
+    systematic = settled(lambda: d.find_element(By.CSS_SELECTOR, '#findings [data-finding="firmware"]').text)
+    check("2.12.0" in systematic and "S-2" in systematic, f"the systematic finding names the value and node: {systematic!r}")
+    shot("delivery-firmware")
 
-    # Live: a runner streams while the page is open; node-7 appears and its progress moves.
+    # The signed delivery report, from the page's link.
+    report_url = d.find_element(By.ID, "report-html").get_attribute("href")
+    d.get(report_url)
+    until(lambda: "Delivery report PO-2026-0042" in d.find_element(By.TAG_NAME, "body").text, "the report link opens the signed report")
+    shot("delivery-report")
+
+    # Live: a runner streams while the page is open; node-7 appears and its progress moves. The page
+    # refreshes on the long poll's answers only (poll=60000: its timed retry never falls in here).
+    d.get(f"{args.url}/ui/delivery.html?tag={DELIVERY}&poll=60000")
+    until(lambda: len(d.find_elements(By.CSS_SELECTOR, "#grid .tile")) == 8, "the delivery page again")
     feeder = subprocess.Popen([sys.executable, args.feed, args.url, args.op, args.run_dir, "node-7", "S-7",
                                DELIVERY, "--batches", "42", "--pause", "0.4", "--follow-directive",
                                "--stream-only"], stdout=subprocess.PIPE, text=True)
@@ -187,6 +205,40 @@ try:
     check("directive abort" in out, f"the runner read the abort directive: {out!r}")
     shot("node-aborted")
 
+    # The failed node: a new burn-in from its page (after the disk was replaced), behind a confirmation.
+    runf = api("/v1/nodes/node-f", args.op)["latest_run"]["id"]
+    d.get(f"{args.url}/ui/node.html?node=node-f&poll=60000")
+    until(lambda: d.find_element(By.ID, "start-burnin").is_displayed(), "the operator may start a burn-in of a finished node")
+    check(not d.find_element(By.ID, "abort").is_displayed(), "no abort for a finished run")
+    d.find_element(By.ID, "start-burnin").click()
+    d.switch_to.alert.dismiss()
+    time.sleep(1)
+    check(api("/v1/nodes/node-f", args.op)["latest_run"]["id"] == runf, "a dismissed confirmation starts nothing")
+    d.find_element(By.ID, "start-burnin").click()
+    d.switch_to.alert.accept()
+    until(lambda: "burn-in started: run" in d.find_element(By.ID, "action").text, "the burn-in is started")
+    newf = api("/v1/nodes/node-f", args.op)["latest_run"]
+    check(newf["id"] != runf and newf["kind"] == "burnin", f"node-f has a new burn-in run: {newf['id']}")
+    until(lambda: d.find_element(By.CSS_SELECTOR, '[data-fact="run"]').text.startswith(newf["id"]),
+          "the page shows the new run (live)")
+    check(not d.find_element(By.ID, "start-burnin").is_displayed(), "no second start while it runs")
+    shot("node-burnin-started")
+
+    # A decommission wipes disks: the operator must type the node's serial.
+    d.get(f"{args.url}/ui/node.html?node=node-0&poll=60000")
+    until(lambda: d.find_element(By.ID, "start-decommission").is_displayed(), "the operator sees the decommission button")
+    d.find_element(By.ID, "start-decommission").click()
+    d.switch_to.alert.send_keys("S-9")
+    d.switch_to.alert.accept()
+    time.sleep(1)
+    check(api("/v1/nodes/node-0", args.op)["latest_run"]["kind"] == "burnin", "a wrong serial typed decommissions nothing")
+    d.find_element(By.ID, "start-decommission").click()
+    d.switch_to.alert.send_keys("S-0")
+    d.switch_to.alert.accept()
+    until(lambda: "decommission started: run" in d.find_element(By.ID, "action").text, "the decommission is started")
+    check(api("/v1/nodes/node-0", args.op)["latest_run"]["kind"] == "decommission", "node-0's latest run is a decommission")
+    shot("node-decommission-started")
+
     # An orchestrator restart: the page says so and comes back by itself, still logged in.
     d.get(f"{args.url}/ui/delivery.html?tag={DELIVERY}&poll=1000")
     until(lambda: len(d.find_elements(By.CSS_SELECTOR, "#grid .tile")) == 9, "9 nodes before the restart")
@@ -218,6 +270,9 @@ try:
     shot("viewer-node")
     d.get(f"{args.url}/ui/delivery.html?tag={DELIVERY}")
     until(lambda: len(d.find_elements(By.CSS_SELECTOR, "svg.strip circle.outlier")) >= 1, "the viewer sees the outlier")
+    check(not d.find_element(By.ID, "start-burnin").is_displayed() and
+          not d.find_element(By.ID, "start-decommission").is_displayed(), "the viewer gets no start buttons")
+    check(d.find_element(By.ID, "report-html").is_displayed(), "the viewer gets the report link")
     shot("viewer-delivery")
 finally:
     d.quit()

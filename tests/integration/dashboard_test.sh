@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # The dashboard in a real headless Chromium (Debian chromium, chromium-driver, python3-selenium)
 # against the real orchestrator fed a real kiln-runner run for a delivery of eight nodes: six
-# reported (one 12 % slow: an outlier), one with a failed disk, two streaming live. The browser
+# reported (one 12 % slow: an outlier; one on an older BIOS: a systematic finding), one with a
+# failed disk, two streaming live. The browser
 # logs in, sees the deliveries, the grid and its progress moving, the outlier highlighted in the
 # strip plot and opening its node, aborts a run (the runner's directive says abort), rides out an
-# orchestrator restart, and a viewer token sees everything but cannot abort. Screenshots go to
+# orchestrator restart, and a viewer token sees everything but cannot abort. The pages move by the
+# long poll alone (?poll=60000: no timed refresh inside the test's waits). The operator starts a
+# burn-in and a decommission from the pages behind their confirmations, and opens the signed report. Screenshots go to
 # SHOT_DIR (the test's artifacts).
 #   dashboard_test.sh BIN_DIR SOURCE_DIR SHOT_DIR
 set -euo pipefail
@@ -23,13 +26,17 @@ VIEW=kiln-it-viewer-token-0123456789
 
 rig_benchmark_report
 rig_write_config --no-config-dir "viewer_tokens: [$VIEW]
-ui_dir: $src/orchestrator/ui"
+ui_dir: $src/orchestrator/ui
+certificate_key: $tmp/signing.key"
 start_orchestrator
 rig_on_exit 'kill $(jobs -p) 2>/dev/null'
 rig_on_exit '[ -s "$tmp/orch2.pid" ] && kill $(cat "$tmp/orch2.pid")'
 
 factors=(1.0 1.012 0.991 1.004 0.996 0.88)
-for i in 0 1 2 3 4 5; do $feed "$url" "$OP" "$tmp/run" "node-$i" "S-$i" PO-2026-0042 --factor "${factors[$i]}" > /dev/null; done
+bios=(2.17.1 2.17.1 2.12.0 2.17.1 2.17.1 2.17.1)
+for i in 0 1 2 3 4 5; do
+  $feed "$url" "$OP" "$tmp/run" "node-$i" "S-$i" PO-2026-0042 --factor "${factors[$i]}" --bios "${bios[$i]}" > /dev/null
+done
 $feed "$url" "$OP" "$tmp/run" node-f S-F PO-2026-0042 --fail-disk > /dev/null
 # Two runs still burning in: registered, the first lines streamed.
 head -n 8 "$tmp/run/ocptv.jsonl" > "$tmp/head.jsonl"
