@@ -1,0 +1,75 @@
+"""The dashboard of one delivery in headless Chromium, and the API calls it makes, timed:
+  python3 measure.py URL VIEWER_TOKEN TAG LABEL [LOADS] [CALLS]
+prints one JSON line: the delivery page's load time (navigation to every tile, the strip plots
+and the firmware table drawn; each of LOADS loads in a fresh tab, the median and max) and the
+p50 / p99 of GET /v1/deliveries/TAG, /summary, /v1/nodes and /v1/nodes/{uuid} (CALLS each, one
+connection each, as the page makes them)."""
+import http.client
+import json
+import statistics
+import sys
+import tempfile
+import time
+import urllib.parse
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+
+url, token, tag, label = sys.argv[1:5]
+loads = int(sys.argv[5]) if len(sys.argv) > 5 else 5
+calls = int(sys.argv[6]) if len(sys.argv) > 6 else 100
+host = urllib.parse.urlparse(url)
+
+
+def timed(path, n):
+    conn = http.client.HTTPConnection(host.hostname, host.port, timeout=30)
+    ms = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        conn.request("GET", path, headers={"Authorization": "Bearer " + token})
+        answer = conn.getresponse()
+        body = answer.read()
+        ms.append((time.perf_counter() - t0) * 1000)
+        assert answer.status == 200, (path, answer.status, body[:200])
+    conn.close()
+    ms.sort()
+    return {"p50_ms": round(ms[len(ms) // 2], 1), "p99_ms": round(ms[min(len(ms) - 1, int(len(ms) * 0.99))], 1),
+            "bytes": len(body)}
+
+
+o = webdriver.ChromeOptions()
+o.binary_location = "/usr/bin/chromium"
+for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+             "--window-size=1400,1000", "--user-data-dir=" + tempfile.mkdtemp(prefix="chromium-bench-")):
+    o.add_argument(flag)
+d = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=o)
+try:
+    d.get(url + "/ui/login.html")
+    d.find_element("id", "token").send_keys(token)
+    d.find_element("id", "login").click()
+    time.sleep(1)
+    nodes = json.loads(urllib.request.urlopen(urllib.request.Request(
+        f"{url}/v1/deliveries/{tag}", headers={"Authorization": "Bearer " + token})).read())["nodes"]
+    page_ms = []
+    for _ in range(loads):
+        d.get("about:blank")
+        d.get(f"{url}/ui/delivery.html?tag={tag}")
+        # Drawn: every tile, the firmware table and the strip plots; timed from the navigation's start.
+        ms = d.execute_async_script("""
+          const [count, done] = arguments;
+          const t = () => document.querySelectorAll('#grid .tile').length === count &&
+                          document.querySelector('#firmware tr[data-firmware]') &&
+                          document.querySelector('svg.strip');
+          const poll = () => t() ? done(performance.now()) : setTimeout(poll, 5);
+          poll();""", nodes)
+        page_ms.append(ms)
+    one = json.loads(urllib.request.urlopen(urllib.request.Request(
+        f"{url}/v1/deliveries/{tag}", headers={"Authorization": "Bearer " + token})).read())["node_list"][0]["uuid"]
+finally:
+    d.quit()
+out = {"run": label, "delivery_nodes": nodes, "page_load_ms_median": round(statistics.median(page_ms)),
+       "page_load_ms_max": round(max(page_ms))}
+for name, path in (("delivery", f"/v1/deliveries/{tag}"), ("summary", f"/v1/deliveries/{tag}/summary"),
+                   ("nodes", "/v1/nodes"), ("node", f"/v1/nodes/{one}")):
+    out[name] = timed(path, calls)
+print(json.dumps(out), flush=True)
