@@ -10,6 +10,7 @@
 
 #include "api/api_service.hpp"
 #include "live/change_feed.hpp"
+#include "live/read_cache.hpp"
 #include "sqlite_store_test.hpp"
 
 namespace kiln::orchestrator {
@@ -80,6 +81,56 @@ TEST(ChangeFeed, AWaitIsAnsweredOnceByAChangeATimeoutOrClose) {
   EXPECT_EQ(closed.load(), 2);
   feed.wait(2, epoch, 60s, [&](ChangeSet) { ++closed; });  // after close: at once
   EXPECT_EQ(closed.load(), 3);
+}
+
+TEST(ReadCache, KeptUntilOneOfItsRunsNodesOrItsDeliveryChanges) {
+  ChangeFeed feed;
+  ReadCache cache(feed);
+  int computed = 0;
+  auto view = [&]() {
+    ++computed;
+    return ReadCache::Computed{ApiResponse{200, {{"n", computed}}}, {"r1", "r2"}, {"n1"}, "PO-1"};
+  };
+  EXPECT_EQ(cache.get("summary:PO-1", view).body["n"], 1);
+  EXPECT_EQ(cache.get("summary:PO-1", view).body["n"], 1);  // nothing changed
+  feed.publish("r9", "n9");                                 // another delivery's run
+  EXPECT_EQ(cache.get("summary:PO-1", view).body["n"], 1);
+  EXPECT_EQ(cache.hits(), 2U);
+  feed.publish("r2");  // a batch of one of its runs
+  EXPECT_EQ(cache.get("summary:PO-1", view).body["n"], 2);
+  feed.publish({}, "n1");  // a new run for one of its nodes
+  EXPECT_EQ(cache.get("summary:PO-1", view).body["n"], 3);
+  feed.publish({}, "n-new", "PO-1");  // a node joins the delivery
+  EXPECT_EQ(cache.get("summary:PO-1", view).body["n"], 4);
+  feed.publish({}, "n-other", "PO-2");
+  EXPECT_EQ(cache.get("summary:PO-1", view).body["n"], 4);
+  // A refusal is never kept; a disabled cache computes every time.
+  int refused = 0;
+  auto failing = [&]() {
+    ++refused;
+    return ReadCache::Computed{api_error(503, "store_unavailable", "x"), {}, {}, ""};
+  };
+  (void)cache.get("k", failing);
+  (void)cache.get("k", failing);
+  EXPECT_EQ(refused, 2);
+  ReadCache off(feed, false);
+  (void)off.get("summary:PO-1", view);
+  (void)off.get("summary:PO-1", view);
+  EXPECT_EQ(computed, 6);
+}
+
+// A write while the view was computed makes it stale at once.
+TEST(ReadCache, AChangeDuringTheComputationIsNotHidden) {
+  ChangeFeed feed;
+  ReadCache cache(feed);
+  int computed = 0;
+  auto view = [&]() {
+    if (++computed == 1) feed.publish("r1");  // lands while the view is read
+    return ReadCache::Computed{ApiResponse{200, {{"n", computed}}}, {"r1"}, {}, "PO-1"};
+  };
+  EXPECT_EQ(cache.get("v", view).body["n"], 1);
+  EXPECT_EQ(cache.get("v", view).body["n"], 2);
+  EXPECT_EQ(cache.get("v", view).body["n"], 2);
 }
 
 class LiveEvents : public SqliteStoreTest<> {

@@ -14,6 +14,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 namespace kiln::orchestrator {
@@ -34,7 +35,9 @@ class ChangeFeed {
   ChangeFeed(const ChangeFeed&) = delete;
   ChangeFeed& operator=(const ChangeFeed&) = delete;
 
-  void publish(const std::string& run, const std::string& node = {});
+  // `delivery`: the asset tag, where the write names it (a node's upsert).
+  void publish(const std::string& run, const std::string& node = {},
+               const std::string& delivery = {});
 
   [[nodiscard]] const std::string& epoch() const { return epoch_; }
   [[nodiscard]] ChangeSet since(long long after, const std::string& epoch) const;
@@ -47,6 +50,15 @@ class ChangeFeed {
   using Done = std::function<void(ChangeSet)>;
   void wait(long long after, const std::string& epoch, std::chrono::milliseconds timeout,
             Done done);
+
+  // The newest change of any of these runs or nodes, or of a node upserted
+  // with this delivery tag; 0 when none changed since the feed began. A view
+  // computed from them when the feed stood at S is current while this is <= S
+  // (ReadCache).
+  [[nodiscard]] long long last_change(const std::vector<std::string>& runs,
+                                      const std::vector<std::string>& nodes,
+                                      const std::string& delivery) const;
+  [[nodiscard]] long long seq() const;
 
   // Answers every wait now; later waits are answered at once. For shutdown.
   void close();
@@ -74,6 +86,10 @@ class ChangeFeed {
   std::deque<Change> changes_;
   long long seq_ = 0;
   std::vector<Waiter> waiters_;
+  // The last change of each run, node and delivery tag (for last_change).
+  std::unordered_map<std::string, long long> run_seq_;
+  std::unordered_map<std::string, long long> node_seq_;
+  std::unordered_map<std::string, long long> delivery_seq_;
   bool closed_ = false;
   std::thread timer_;  // started with the first wait
 };

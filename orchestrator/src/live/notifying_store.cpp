@@ -9,7 +9,9 @@ Status NotifyingRunStore::published(Status status, const std::string& run,
 }
 
 Status NotifyingRunStore::upsert_node(const NodeRecord& node) {
-  return published(inner_.upsert_node(node), {}, node.uuid);
+  auto status = inner_.upsert_node(node);
+  if (status) feed_.publish({}, node.uuid, node.asset_tag);
+  return status;
 }
 
 Status NotifyingRunStore::create_run(const RunRow& run) {
