@@ -64,6 +64,9 @@ int main(int argc, char** argv) {
     // Every write, whoever makes it (API, Ironic driver, watchdog), goes through the service's
     // store and so feeds the dashboard's long poll (GET /v1/events).
     RunStore& live_store = service.store();
+    // Delivery views are kept between changes where nothing else writes the store; replicas on
+    // PostgreSQL write behind this process's back (docs/dashboard.md).
+    if ((*store)->backend() == "sqlite") service.enable_read_cache();
     if (!config->certificate_key.empty()) {  // created (0600) at the first start
       auto key = kiln::signature::load_or_create_key(config->certificate_key, true);
       if (!key) {

@@ -52,6 +52,12 @@ std::string joined(const std::vector<std::string_view>& methods) {
   return out;
 }
 
+// The delivery views ReadCache keeps.
+bool is_cached_view(const Route& route) {
+  return route.pattern == "/v1/deliveries/{delivery}" ||
+         route.pattern == "/v1/deliveries/{delivery}/summary";
+}
+
 }  // namespace
 
 ApiResponse api_error(int status, std::string code, std::string message) {
@@ -82,6 +88,7 @@ Status ApiService::reload_configs() {
   const auto profiles = std::to_string(fresh->profiles.size());
   const auto deliveries = std::to_string(fresh->deliveries.size());
   ctx_.configs.replace(std::move(fresh));
+  if (read_cache_) read_cache_->clear();  // the views were judged against the old tender
   log_line(LogLevel::info, "config_dir loaded",
            {{"config_dir", dir}, {"profiles", profiles}, {"deliveries", deliveries}});
   return ok();
@@ -107,6 +114,8 @@ ApiResponse ApiService::handle(const ApiRequest& request) noexcept {
       return handle(index);
     }
     auto match = match_route(api_routes(), request.method, request.target);
+    if (match.route != nullptr && read_cache_ && is_cached_view(*match.route))
+      return cached_view(request, std::move(match));
     if (match.route != nullptr) return dispatch(ctx_, request, std::move(match));
     // The target is echoed only in part: it may be 8 KiB of anything.
     const std::string shown = request.target.substr(0, 200);
@@ -126,6 +135,31 @@ ApiResponse ApiService::handle(const ApiRequest& request) noexcept {
   } catch (...) {
     return api_error(500, "internal", "unexpected failure");
   }
+}
+
+void ApiService::enable_read_cache() {
+  read_cache_ = std::make_unique<ReadCache>(feed_);
+}
+
+// A delivery view: access checked on every call, the answer from the cache while
+// none of the delivery's nodes (nor their runs) changed.
+ApiResponse ApiService::cached_view(const ApiRequest& request, RouteMatch match) {
+  const std::string tag(match.params.get("delivery"));
+  if (refuse_path_parameter(tag)) return dispatch(ctx_, request, std::move(match));
+  if (auto refused = authorize_reader(ctx_, request)) return *refused;
+  return read_cache_->get(request.target, [&]() {
+    ReadCache::Computed c;
+    c.delivery = tag;
+    auto nodes = ctx_.store.list_nodes();
+    if (!nodes) {
+      c.answer = api_error(503, "store_unavailable", nodes.error().message);
+      return c;
+    }
+    for (const auto& n : *nodes)
+      if (n.asset_tag == tag) c.nodes.push_back(n.uuid);
+    c.answer = dispatch(ctx_, request, std::move(match));
+    return c;
+  });
 }
 
 bool ApiService::is_artifact_batch(const ApiRequest& request) {

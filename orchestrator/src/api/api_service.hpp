@@ -7,14 +7,17 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "api/api_context.hpp"
 #include "api/api_types.hpp"
+#include "api/route_table.hpp"
 #include "config/orchestrator_endpoint.hpp"
 #include "live/change_feed.hpp"
 #include "live/notifying_store.hpp"
+#include "live/read_cache.hpp"
 
 namespace kiln::orchestrator {
 
@@ -38,6 +41,10 @@ class ApiService {
   // to the change feed GET /v1/events waits on. The Ironic driver and the
   // runner watchdog write through it too, so the dashboard sees their changes.
   [[nodiscard]] RunStore& store() { return live_store_; }
+  // Keeps the delivery views (GET /v1/deliveries/{tag}, .../summary) while
+  // nothing they read changed (live/read_cache.hpp). Only where this process
+  // is the store's only writer (SQLite).
+  void enable_read_cache();
   // Answers every GET /v1/events still waiting (shutdown).
   void close_events() { feed_.close(); }
 
@@ -57,9 +64,12 @@ class ApiService {
   [[nodiscard]] OrchestratorEndpoint endpoint() const;
 
  private:
+  ApiResponse cached_view(const ApiRequest& request, RouteMatch match);
+
   ChangeFeed feed_;
   NotifyingRunStore live_store_;
   ApiContext ctx_;
+  std::unique_ptr<ReadCache> read_cache_;
 };
 
 }  // namespace kiln::orchestrator

@@ -31,8 +31,11 @@ void ChangeFeed::publish(const std::string& run, const std::string& node,
   {
     std::lock_guard lock(mu_);
     changes_.push_back(Change{++seq_, run, node});
-    if (!run.empty()) run_seq_[run] = seq_;
-    if (!node.empty()) node_seq_[node] = seq_;
+    if (!node.empty()) {
+      node_seq_[node] = seq_;
+    } else if (!run.empty()) {
+      unknown_seq_ = seq_;
+    }
     if (!delivery.empty()) delivery_seq_[delivery] = seq_;
     if (changes_.size() > capacity_) changes_.pop_front();
     if (waiters_.empty()) return;
@@ -125,16 +128,14 @@ void ChangeFeed::close() {
   for (std::size_t i = 0; i < woken.size(); ++i) woken[i].done(std::move(answers[i]));
 }
 
-long long ChangeFeed::last_change(const std::vector<std::string>& runs,
-                                  const std::vector<std::string>& nodes,
+long long ChangeFeed::last_change(const std::vector<std::string>& nodes,
                                   const std::string& delivery) const {
   std::lock_guard lock(mu_);
-  long long last = 0;
+  long long last = unknown_seq_;
   auto newest = [&last](const std::unordered_map<std::string, long long>& seqs,
                         const std::string& key) {
     if (auto it = seqs.find(key); it != seqs.end()) last = std::max(last, it->second);
   };
-  for (const auto& r : runs) newest(run_seq_, r);
   for (const auto& n : nodes) newest(node_seq_, n);
   newest(delivery_seq_, delivery);
   return last;

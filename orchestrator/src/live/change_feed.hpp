@@ -51,12 +51,12 @@ class ChangeFeed {
   void wait(long long after, const std::string& epoch, std::chrono::milliseconds timeout,
             Done done);
 
-  // The newest change of any of these runs or nodes, or of a node upserted
-  // with this delivery tag; 0 when none changed since the feed began. A view
-  // computed from them when the feed stood at S is current while this is <= S
-  // (ReadCache).
-  [[nodiscard]] long long last_change(const std::vector<std::string>& runs,
-                                      const std::vector<std::string>& nodes,
+  // The newest change of any of these nodes (a change of a run counts for its
+  // node), of a node upserted with this delivery tag, or of a run published
+  // without its node (it may be any node's); 0 when none since the feed began.
+  // A view computed from them when the feed stood at S is current while this is
+  // <= S (ReadCache).
+  [[nodiscard]] long long last_change(const std::vector<std::string>& nodes,
                                       const std::string& delivery) const;
   [[nodiscard]] long long seq() const;
 
@@ -86,10 +86,10 @@ class ChangeFeed {
   std::deque<Change> changes_;
   long long seq_ = 0;
   std::vector<Waiter> waiters_;
-  // The last change of each run, node and delivery tag (for last_change).
-  std::unordered_map<std::string, long long> run_seq_;
+  // The last change of each node and delivery tag, and of a run of no known node.
   std::unordered_map<std::string, long long> node_seq_;
   std::unordered_map<std::string, long long> delivery_seq_;
+  long long unknown_seq_ = 0;
   bool closed_ = false;
   std::thread timer_;  // started with the first wait
 };

@@ -2,9 +2,36 @@
 
 namespace kiln::orchestrator {
 
+void NotifyingRunStore::remember(const RunRow& run) {
+  if (run.id.empty() || run.node_uuid.empty()) return;
+  std::lock_guard lock(mu_);
+  run_node_.try_emplace(run.id, run.node_uuid);
+}
+
+Expected<std::optional<RunRow>> NotifyingRunStore::remembered(
+    Expected<std::optional<RunRow>> found) {
+  if (found && *found) remember(**found);
+  return found;
+}
+
+Expected<std::vector<RunRow>> NotifyingRunStore::remembered(Expected<std::vector<RunRow>> found) {
+  if (found)
+    for (const auto& r : *found) remember(r);
+  return found;
+}
+
+void NotifyingRunStore::publish(const std::string& run, const std::string& node) {
+  std::string of = node;
+  if (of.empty() && !run.empty()) {
+    std::lock_guard lock(mu_);
+    if (auto it = run_node_.find(run); it != run_node_.end()) of = it->second;
+  }
+  feed_.publish(run, of);
+}
+
 Status NotifyingRunStore::published(Status status, const std::string& run,
                                     const std::string& node) {
-  if (status) feed_.publish(run, node);
+  if (status) publish(run, node);
   return status;
 }
 
@@ -15,7 +42,12 @@ Status NotifyingRunStore::upsert_node(const NodeRecord& node) {
 }
 
 Status NotifyingRunStore::create_run(const RunRow& run) {
-  return published(inner_.create_run(run), run.id, run.node_uuid);
+  auto status = inner_.create_run(run);
+  if (status) {
+    remember(run);
+    publish(run.id, run.node_uuid);
+  }
+  return status;
 }
 
 Status NotifyingRunStore::set_run_state(const std::string& id, const std::string& state) {
@@ -47,7 +79,7 @@ Status NotifyingRunStore::set_driver_state(const std::string& id, const std::str
 Expected<IngestResult> NotifyingRunStore::ingest(const std::string& run_id,
                                                  const std::vector<ArtifactLine>& lines) {
   auto result = inner_.ingest(run_id, lines);
-  if (result && result->stored > 0) feed_.publish(run_id);
+  if (result && result->stored > 0) publish(run_id);
   return result;
 }
 
@@ -55,14 +87,14 @@ void NotifyingRunStore::ingest_async(const std::string& run_id, std::vector<Arti
                                      IngestDone done) {
   inner_.ingest_async(run_id, std::move(lines),
                       [this, run_id, done = std::move(done)](Expected<IngestResult> result) {
-                        if (result && result->stored > 0) feed_.publish(run_id);
+                        if (result && result->stored > 0) publish(run_id);
                         done(std::move(result));
                       });
 }
 
 Expected<bool> NotifyingRunStore::store_certificate(const CertificateRow& certificate) {
   auto stored = inner_.store_certificate(certificate);
-  if (stored && *stored) feed_.publish(certificate.run_id);
+  if (stored && *stored) publish(certificate.run_id, certificate.node_uuid);
   return stored;
 }
 

@@ -1,8 +1,15 @@
-// A RunStore that publishes each successful write to a ChangeFeed (the run and,
-// where the write names it, the node) and forwards everything else unchanged.
+// A RunStore that publishes each successful write to a ChangeFeed (the run, its
+// node, and a node's delivery tag) and forwards everything else unchanged. The
+// node of a run is remembered from every run it reads or creates (a runner's
+// write is always preceded by the read that authorizes it); a write of a run
+// it has not seen is published without a node, which ChangeFeed counts as a
+// change of everything.
 // kiln-orchestrator wraps its store in one, so every writer (API, Ironic
 // driver, runner watchdog) feeds the dashboard's long poll.
 #pragma once
+
+#include <mutex>
+#include <unordered_map>
 
 #include "live/change_feed.hpp"
 #include "store/run_store.hpp"
@@ -24,16 +31,18 @@ class NotifyingRunStore final : public RunStore {
 
   Status create_run(const RunRow& run) override;
   Expected<std::optional<RunRow>> find_run(const std::string& id) override {
-    return inner_.find_run(id);
+    return remembered(inner_.find_run(id));
   }
   Expected<std::optional<RunRow>> find_run_by_token_hash(const std::string& token_hash) override {
-    return inner_.find_run_by_token_hash(token_hash);
+    return remembered(inner_.find_run_by_token_hash(token_hash));
   }
   Expected<std::optional<RunRow>> find_run_for_batch(const std::string& id) override {
-    return inner_.find_run_for_batch(id);
+    return remembered(inner_.find_run_for_batch(id));
   }
-  Expected<std::vector<RunRow>> list_runs() override { return inner_.list_runs(); }
-  Expected<std::vector<RunRow>> runs_in_flight() override { return inner_.runs_in_flight(); }
+  Expected<std::vector<RunRow>> list_runs() override { return remembered(inner_.list_runs()); }
+  Expected<std::vector<RunRow>> runs_in_flight() override {
+    return remembered(inner_.runs_in_flight());
+  }
 
   Status set_run_state(const std::string& id, const std::string& state) override;
   Status set_token_hash(const std::string& id, const std::string& token_hash) override;
@@ -63,9 +72,15 @@ class NotifyingRunStore final : public RunStore {
 
  private:
   Status published(Status status, const std::string& run, const std::string& node = {});
+  void publish(const std::string& run, const std::string& node = {});
+  void remember(const RunRow& run);
+  Expected<std::optional<RunRow>> remembered(Expected<std::optional<RunRow>> found);
+  Expected<std::vector<RunRow>> remembered(Expected<std::vector<RunRow>> found);
 
   RunStore& inner_;
   ChangeFeed& feed_;
+  std::mutex mu_;
+  std::unordered_map<std::string, std::string> run_node_;  // run id -> node uuid
 };
 
 }  // namespace kiln::orchestrator

@@ -11,7 +11,7 @@ std::optional<ApiResponse> ReadCache::lookup(const std::string& key) {
   auto it = entries_.find(key);
   if (it == entries_.end()) return std::nullopt;
   const Entry& e = it->second;
-  if (feed_.last_change(e.runs, e.nodes, e.delivery) > e.seq) {
+  if (feed_.last_change(e.nodes, e.delivery) > e.seq) {
     entries_.erase(it);
     return std::nullopt;
   }
@@ -19,10 +19,26 @@ std::optional<ApiResponse> ReadCache::lookup(const std::string& key) {
   return e.answer;
 }
 
-void ReadCache::keep(const std::string& key, long long seq, const Computed& c) {
+ApiResponse ReadCache::keep(const std::string& key, long long seq, Computed c) {
+  ApiResponse text;
+  text.status = c.answer.status;
+  text.headers = std::move(c.answer.headers);
+  if (c.answer.content_type.empty()) {  // as the server would write the JSON body
+    text.content_type = "application/json";
+    text.text = c.answer.body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  } else {
+    text.content_type = std::move(c.answer.content_type);
+    text.text = std::move(c.answer.text);
+  }
   std::lock_guard lock(mu_);
   if (entries_.size() >= kMaxEntries) entries_.clear();
-  entries_[key] = Entry{seq, c.answer, c.runs, c.nodes, c.delivery};
+  entries_[key] = Entry{seq, text, std::move(c.nodes), std::move(c.delivery)};
+  return text;
+}
+
+void ReadCache::clear() {
+  std::lock_guard lock(mu_);
+  entries_.clear();
 }
 
 std::size_t ReadCache::hits() const {

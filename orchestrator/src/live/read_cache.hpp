@@ -1,6 +1,6 @@
 // Answers of delivery views (GET /v1/deliveries/{tag} and its summary) kept
-// while nothing they were computed from changed: the delivery's runs, its
-// nodes, and no node joined its tag (ChangeFeed::last_change). A view is
+// while nothing they were computed from changed: no run of its nodes, no node
+// of it, and no node joined its tag (ChangeFeed::last_change). A view is
 // stored with the feed's sequence number taken BEFORE it was computed, so a
 // write during the computation makes it stale at once. Only for a store no
 // other process writes (SQLite): with several orchestrators on PostgreSQL the
@@ -24,11 +24,11 @@ class ReadCache {
       : feed_(feed), enabled_(enabled) {}
 
   // What `compute` would answer for `key`: from the cache while current, else
-  // computed (and kept when it is a 200). `compute` returns the answer and the
-  // runs, nodes and delivery tag it read.
+  // computed (and kept when it is a 200). A 200 is answered as its JSON text
+  // (content_type and text set, body empty): a hit costs no serialization. `compute` returns the
+  // answer and the nodes and delivery tag it read.
   struct Computed {
     ApiResponse answer;
-    std::vector<std::string> runs;
     std::vector<std::string> nodes;
     std::string delivery;
   };
@@ -38,10 +38,12 @@ class ReadCache {
     if (auto hit = lookup(key)) return *hit;
     const long long before = feed_.seq();
     Computed c = compute();
-    if (c.answer.status == 200) keep(key, before, c);
-    return std::move(c.answer);
+    if (c.answer.status != 200) return std::move(c.answer);
+    return keep(key, before, std::move(c));
   }
 
+  // Forgets every view (the configs they were judged against were reloaded).
+  void clear();
   [[nodiscard]] bool enabled() const { return enabled_; }
   [[nodiscard]] std::size_t hits() const;
 
@@ -49,12 +51,11 @@ class ReadCache {
   struct Entry {
     long long seq;
     ApiResponse answer;
-    std::vector<std::string> runs;
     std::vector<std::string> nodes;
     std::string delivery;
   };
   std::optional<ApiResponse> lookup(const std::string& key);
-  void keep(const std::string& key, long long seq, const Computed& c);
+  ApiResponse keep(const std::string& key, long long seq, Computed c);
 
   const ChangeFeed& feed_;
   const bool enabled_;
