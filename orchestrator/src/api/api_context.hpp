@@ -43,7 +43,6 @@ struct ApiContext {
   OrchestratorConfig config;
   ConfigSnapshot configs;                            // from config.config_dir
   std::optional<signature::SigningKey> signing_key;  // none: certificates are refused
-  std::mutex start_mu;  // two concurrent starts must not both pass the "not busy" check
 };
 
 }  // namespace kiln::orchestrator

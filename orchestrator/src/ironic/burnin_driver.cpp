@@ -55,7 +55,7 @@ void BurninDriver::start() {
     while (!stopping_) {
       lock.unlock();
       try {
-        tick();
+        if (!leads_ || leads_()) tick();
       } catch (const std::exception& e) {
         log_line(LogLevel::error, "ironic driver", {{"error", e.what()}});
       }
