@@ -126,7 +126,7 @@ class RunStore {
   virtual Expected<std::optional<RunRow>> find_run_for_batch(const std::string& id) {
     return find_run(id);
   }
-  // Runs as `query` selects them, ordered by creation (created_at, id).
+  // Runs as `query` selects them, in creation order.
   virtual Expected<std::vector<RunRow>> list_runs(const RunQuery& query) = 0;
   // Every run with its report (small stores and tests; operator views query).
   Expected<std::vector<RunRow>> list_runs() {

@@ -58,8 +58,9 @@ RunRow run_from(const SqlRow& r) {
 const char* const kInsertRun =
     "INSERT INTO runs (id, node_uuid, token_hash, state, directive, stage, progress, verdict, "
     "driver_state, driver_error, attempt, acked_seq, artifact_count, created_at, updated_at, "
-    "last_heartbeat, kind, operator_name) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
-    "$12, $13, $14, $15, $16, $17, $18)";
+    "last_heartbeat, kind, operator_name, created_seq) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
+    "$10, $11, $12, $13, $14, $15, $16, $17, $18, "
+    "(SELECT COALESCE(MAX(created_seq), 0) + 1 FROM runs))";
 
 std::vector<SqlValue> run_values(const RunRow& run, const std::string& now) {
   return {run.id,
@@ -109,14 +110,15 @@ Expected<std::vector<RunRow>> SqlRunStore::select_runs(const std::string& where,
       fmt::format("{}{}{}", kRunColumnsHead, with_report ? kReportText : "''", kRunColumnsTail);
   std::string sql;
   if (latest_per_node) {
-    // The newest by (created_at, id), as the creation order lists them.
+    // The newest in creation order.
     sql = fmt::format(
         "SELECT {} FROM (SELECT runs.*, ROW_NUMBER() OVER (PARTITION BY node_uuid ORDER BY "
-        "created_at DESC, id DESC) AS newest FROM runs {}) runs WHERE newest = 1 "
-        "ORDER BY created_at, id",
+        "created_at DESC, created_seq DESC, id DESC) AS newest FROM runs {}) runs "
+        "WHERE newest = 1 ORDER BY created_at, created_seq, id",
         columns, where);
   } else {
-    sql = fmt::format("SELECT {} FROM runs {} ORDER BY created_at, id", columns, where);
+    sql = fmt::format("SELECT {} FROM runs {} ORDER BY created_at, created_seq, id", columns,
+                      where);
   }
   auto rows = read(sql, params);
   if (!rows) return rows.error();

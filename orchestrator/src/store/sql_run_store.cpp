@@ -69,7 +69,9 @@ ALTER TABLE runs ADD COLUMN operator_name TEXT NOT NULL DEFAULT '';
     // the in-process check let through are aborted first (the newest run is
     // the one every view showed). Reports move to their own table, so the
     // list queries never read (or page through) report text; runs keep a
-    // small summary of the report for the lists. Indexes for the queries.
+    // small summary of the report for the lists. created_seq orders runs
+    // created in the same second (created_at has seconds; before, the random
+    // run id decided which was "the latest"). Indexes for the queries.
     R"sql(
 UPDATE runs SET state = 'aborted', directive = 'abort'
   WHERE state NOT IN ('reported', 'aborted') AND EXISTS (
@@ -86,8 +88,10 @@ INSERT INTO run_reports (run_id, report) SELECT id, report FROM runs WHERE repor
 ALTER TABLE runs ADD COLUMN has_report BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE runs ADD COLUMN report_summary TEXT NOT NULL DEFAULT '';
 UPDATE runs SET has_report = 1, report = '' WHERE report <> '';
-CREATE INDEX runs_by_node_created ON runs (node_uuid, created_at, id);
-CREATE INDEX runs_by_created ON runs (created_at, id);
+ALTER TABLE runs ADD COLUMN created_seq BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX runs_by_node_created ON runs (node_uuid, created_at, created_seq, id);
+CREATE INDEX runs_by_created ON runs (created_at, created_seq, id);
+CREATE INDEX runs_by_created_seq ON runs (created_seq);
 CREATE INDEX runs_moving ON runs (driver_state) WHERE driver_state NOT IN ('none', 'done');
 CREATE INDEX nodes_by_asset_tag ON nodes (asset_tag);
 )sql",
