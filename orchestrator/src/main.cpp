@@ -17,6 +17,7 @@
 #include "log/log.hpp"
 #include "server/http_server.hpp"
 #include "server/systemd_notify.hpp"
+#include "store/leader_lock.hpp"
 
 int main(int argc, char** argv) {
   using namespace kiln::orchestrator;
@@ -110,11 +111,18 @@ int main(int argc, char** argv) {
                  {{"ironic", config->ironic.url}, {"error", answered.error().message}});
       }
     }
+    // Replicas on one PostgreSQL: the Ironic driver and the runner sweep run
+    // on the one replica holding the leader lock (SQLite: this one).
+    LeaderLock leader(config->store);
+    leader.start();
+    auto leads = [&leader]() { return leader.is_leader(); };
     BurninDriver driver(live_store, service.endpoint(), config->ironic);
     driver.set_outlier_settings(config->outliers);
+    driver.set_leader_check(leads);
     if (!config->ironic.url.empty()) driver.start();
     // Dead runners end ERROR; swept once now so a restart forgets none.
     RunnerWatchdog watchdog(live_store, config->runner_timeout, !config->ironic.url.empty());
+    watchdog.set_leader_check(leads);
     watchdog.start();
     if (!port_file.empty()) {  // written whole, then renamed: a reader never sees half of it
       std::ofstream(port_file + ".tmp") << *bound << '\n';
@@ -129,6 +137,7 @@ int main(int argc, char** argv) {
     log_line(LogLevel::info, "stopping");
     watchdog.stop();
     driver.stop();
+    leader.stop();
     return 0;
   } catch (const std::exception& e) {
     fmt::print(stderr, "kiln-orchestrator: internal error: {}\n", e.what());

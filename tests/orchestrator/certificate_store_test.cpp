@@ -42,6 +42,7 @@ TEST_P(CertificateStoreTest, RunKindIsStored) {
   auto store = open();
   ASSERT_TRUE(store);
   ASSERT_TRUE(store->create_run(run("run-b", "n1", "burnin")));
+  ASSERT_TRUE(store->set_run_state("run-b", "reported"));  // one unfinished run per node
   ASSERT_TRUE(store->create_run(run("run-d", "n1", "decommission")));
   EXPECT_EQ((*store->find_run("run-b"))->kind, "burnin");
   EXPECT_EQ((*store->find_run("run-d"))->kind, "decommission");
@@ -52,6 +53,7 @@ TEST_P(CertificateStoreTest, FirstCertificateOfARunWinsAndTheLatestPerNodeIsFoun
   auto store = open();
   ASSERT_TRUE(store);
   ASSERT_TRUE(store->create_run(run("run-1", "n1", "decommission")));
+  ASSERT_TRUE(store->set_run_state("run-1", "aborted"));  // one unfinished run per node
   ASSERT_TRUE(store->create_run(run("run-2", "n1", "decommission")));
   EXPECT_FALSE(*store->find_certificate("run-1"));
   EXPECT_FALSE(*store->latest_certificate("n1"));

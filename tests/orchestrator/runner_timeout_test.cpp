@@ -114,10 +114,13 @@ TEST(RunnerTimeout, ContactIsRefreshedAtMostOncePerInterval) {
 class RunnerTimeoutStoreTest : public SqliteStoreTest<> {
  protected:
   void SetUp() override { open_store("kiln-timeout"); }
-  void add_run(const std::string& id, const std::string& driver_state) {
+  // One unfinished run per node (the store's unique index): a second run
+  // names another node.
+  void add_run(const std::string& id, const std::string& driver_state,
+               const std::string& node = kNode) {
     RunRow run;
     run.id = id;
-    run.node_uuid = kNode;
+    run.node_uuid = node;
     run.token_hash = "hash-" + id;
     run.driver_state = driver_state;
     ASSERT_TRUE(store_->create_run(run));
@@ -129,7 +132,7 @@ class RunnerTimeoutStoreTest : public SqliteStoreTest<> {
 
 TEST_F(RunnerTimeoutStoreTest, TheSweepEndsSilentRunsErrorOnceAndSparesLiveOnes) {
   add_run("run-dead", "none");
-  add_run("run-done", "none");
+  add_run("run-done", "none", "peer-node");
   ASSERT_TRUE(store_->store_report("run-done", R"({"verdict":"PASS","failures":[]})", "PASS"));
   RunnerTimeoutSweep sweep(*store_, minutes(15), [this]() { return now_; });
   EXPECT_TRUE(sweep.sweep()->empty());  // the orchestrator starts
@@ -185,7 +188,7 @@ TEST_F(RunnerTimeoutStoreTest, TheOrchestratorsOwnDowntimeIsNotCounted) {
   auto add = [&](const std::string& id, std::chrono::system_clock::time_point last_contact) {
     RunRow run;
     run.id = id;
-    run.node_uuid = kNode;
+    run.node_uuid = "node-" + id;  // one unfinished run per node
     run.token_hash = "hash-" + id;
     run.state = "registered";
     run.driver_state = "none";

@@ -263,9 +263,9 @@ Expected<std::vector<Outlier>> node_outliers(RunStore& store, const std::string&
   auto node = store.find_node(node_uuid);
   if (!node) return node.error();
   if (!*node || (*node)->asset_tag.empty()) return std::vector<Outlier>{};
-  auto nodes = store.list_nodes();
+  auto nodes = store.list_delivery_nodes((*node)->asset_tag);
   if (!nodes) return nodes.error();
-  auto runs = store.list_runs();
+  auto runs = store.list_runs(delivery_runs_query((*node)->asset_tag));
   if (!runs) return runs.error();
   auto summary = delivery_summary((*node)->asset_tag, *nodes, *runs, rule);
   if (!summary) return std::vector<Outlier>{};
@@ -275,9 +275,9 @@ Expected<std::vector<Outlier>> node_outliers(RunStore& store, const std::string&
 Expected<std::optional<nlohmann::json>> load_delivery_summary(RunStore& store,
                                                               const OutlierSettings& rule,
                                                               const std::string& tag) {
-  auto nodes = store.list_nodes();
+  auto nodes = store.list_delivery_nodes(tag);
   if (!nodes) return nodes.error();
-  auto runs = store.list_runs();
+  auto runs = store.list_runs(delivery_runs_query(tag));
   if (!runs) return runs.error();
   std::set<std::string> in_delivery;
   for (const auto& n : *nodes) {

@@ -46,7 +46,6 @@ struct ApiContext {
   ConfigSnapshot configs;                            // from config.config_dir
   std::optional<signature::SigningKey> signing_key;  // none: certificates are refused
   ChangeFeed* feed = nullptr;  // GET /v1/events (live/): ApiService's own
-  std::mutex start_mu;  // two concurrent starts must not both pass the "not busy" check
 };
 
 }  // namespace kiln::orchestrator

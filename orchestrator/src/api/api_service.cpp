@@ -150,13 +150,12 @@ ApiResponse ApiService::cached_view(const ApiRequest& request, RouteMatch match)
   return read_cache_->get(request.target, [&]() {
     ReadCache::Computed c;
     c.delivery = tag;
-    auto nodes = ctx_.store.list_nodes();
+    auto nodes = ctx_.store.list_delivery_nodes(tag);
     if (!nodes) {
       c.answer = api_error(503, "store_unavailable", nodes.error().message);
       return c;
     }
-    for (const auto& n : *nodes)
-      if (n.asset_tag == tag) c.nodes.push_back(n.uuid);
+    for (const auto& n : *nodes) c.nodes.push_back(n.uuid);
     c.answer = dispatch(ctx_, request, std::move(match));
     return c;
   });

@@ -35,20 +35,21 @@ nlohmann::json node_json(const NodeRecord& n) {
           {"macs", n.macs},     {"updated_at", n.updated_at}};
 }
 
-// The latest run of each node.
-std::map<std::string, RunRow> latest_runs(const std::vector<RunRow>& runs) {
+// Each node's latest run (of `kind` when given; of the nodes of `delivery` or
+// one `node` when given), by node UUID: one SQL query, no report text.
+Expected<std::map<std::string, RunRow>> latest_runs(ApiContext& ctx,
+                                                    const std::optional<std::string>& kind,
+                                                    const std::optional<std::string>& delivery,
+                                                    const std::optional<std::string>& node = {}) {
+  RunQuery query;
+  query.kind = kind;
+  query.delivery = delivery;
+  query.node = node;
+  query.latest_per_node = true;
+  auto runs = ctx.store.list_runs(query);
+  if (!runs) return runs.error();
   std::map<std::string, RunRow> latest;
-  for (const auto& r : runs) latest[r.node_uuid] = r;  // runs come ordered by creation
-  return latest;
-}
-
-// The latest run of one kind ("burnin" or "decommission") of each node.
-std::map<std::string, RunRow> latest_runs_of_kind(const std::vector<RunRow>& runs,
-                                                  const std::string& kind) {
-  std::map<std::string, RunRow> latest;
-  for (const auto& r : runs) {
-    if (r.kind == kind) latest[r.node_uuid] = r;
-  }
+  for (auto& r : *runs) latest.emplace(r.node_uuid, std::move(r));
   return latest;
 }
 
@@ -72,10 +73,13 @@ nlohmann::json run_json(const ApiContext& ctx, const RunRow& run) {
                    {"created_at", run.created_at},
                    {"updated_at", run.updated_at},
                    {"last_heartbeat", run.last_heartbeat}};
-  if (!run.report.empty()) {
+  if (run.has_report || !run.report.empty()) {
     j["report_url"] = fmt::format("{}/v1/runs/{}/report", ctx.config.public_url, run.id);
-    auto report =
-        nlohmann::json::parse(run.report, nullptr, false);  // validated when it was stored
+    // The summary stored with the report (failures, stage names and
+    // verdicts); the report itself for a row read without one.
+    auto report = nlohmann::json::parse(run.report_summary.empty() ? run.report
+                                                                   : run.report_summary,
+                                        nullptr, false);  // validated when it was stored
     if (const auto* failures = json_path(report, {"failures"}); failures != nullptr)
       j["failures"] = *failures;
     if (const auto* stages = json_path(report, {"stages"});
@@ -117,11 +121,9 @@ ApiResponse start_runs(ApiCall& call, const std::string& kind) {
       nodes.push_back(n.get<std::string>());
     }
   } else if (auto tag = json_string(*body, "delivery")) {
-    auto known = ctx.store.list_nodes();
+    auto known = ctx.store.list_delivery_nodes(*tag);
     if (!known) return api_error(503, "store_unavailable", known.error().message);
-    for (const auto& n : *known) {
-      if (n.asset_tag == *tag) nodes.push_back(n.uuid);
-    }
+    for (const auto& n : *known) nodes.push_back(n.uuid);
     if (nodes.empty())
       return api_error(404, "not_found", fmt::format("no known node of delivery '{}'", *tag));
   } else {
@@ -133,34 +135,35 @@ ApiResponse start_runs(ApiCall& call, const std::string& kind) {
       return api_error(400, "schema", "'operator' must be a name (128 characters at most)");
     operator_name = who->get<std::string>();
   }
-  std::lock_guard lock(ctx.start_mu);
-  auto runs = ctx.store.list_runs();
-  if (!runs) return api_error(503, "store_unavailable", runs.error().message);
-  auto latest = latest_runs(*runs);
+  // Every run, or none: the store checks and inserts in one transaction, and
+  // its unique index refuses a second unfinished run of a node whichever
+  // replica was asked.
+  std::vector<RunRow> runs;
+  std::vector<std::string> tokens;
   for (const auto& n : nodes) {
-    if (auto it = latest.find(n); it != latest.end() && !finished(it->second)) {
-      return api_error(
-          409, "burnin_in_progress",
-          fmt::format("node {} is already busy with {} run {}", n, it->second.kind, it->second.id));
-    }
-  }
-  nlohmann::json started = nlohmann::json::array();
-  for (const auto& n : nodes) {
-    if (auto known = ctx.store.find_node(n); known && !*known) {
-      if (auto s = ctx.store.upsert_node(NodeRecord{n, "", "", "", {}, ""}); !s) {
-        return api_error(503, "store_unavailable", s.error().message);
-      }
-    }
     RunRow run;
     run.id = random_run_id();
     run.node_uuid = n;
     run.kind = kind;
     run.operator_name = operator_name;
-    std::string token = random_token();
-    run.token_hash = token_hash(token);
+    tokens.push_back(random_token());
+    run.token_hash = token_hash(tokens.back());
     run.driver_state = ctx.config.ironic.url.empty() ? "none" : "start";
-    if (auto s = ctx.store.create_run(run); !s)
-      return api_error(503, "store_unavailable", s.error().message);
+    runs.push_back(std::move(run));
+  }
+  auto conflict = ctx.store.create_runs(runs);
+  if (!conflict) return api_error(503, "store_unavailable", conflict.error().message);
+  if (*conflict) {
+    const RunConflict& c = **conflict;
+    return api_error(409, "burnin_in_progress",
+                     fmt::format("node {} is already busy with {} run {}", c.node_uuid, c.kind,
+                                 c.run_id));
+  }
+  nlohmann::json started = nlohmann::json::array();
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    const RunRow& run = runs[i];
+    const std::string& n = run.node_uuid;
+    const std::string& token = tokens[i];
     if (ctx.config.ironic.url.empty()) {
       // No Ironic: the operator hands the token to the node (PXE command line).
       started.push_back({{"run_id", run.id},
@@ -226,7 +229,7 @@ ApiResponse abort_run(ApiCall& call) {
 
 ApiResponse get_runs(ApiCall& call) {
   ApiContext& ctx = call.ctx;
-  auto runs = ctx.store.list_runs();
+  auto runs = ctx.store.list_runs(RunQuery{});
   if (!runs) return api_error(503, "store_unavailable", runs.error().message);
   nlohmann::json out = nlohmann::json::array();
   for (const auto& r : *runs) out.push_back(run_json(ctx, r));
@@ -246,36 +249,49 @@ ApiResponse get_run_artifacts(ApiCall& call) {
 namespace {
 
 ApiResponse nodes_answer(ApiContext& ctx, const std::optional<std::string>& uuid) {
+  if (uuid) {  // one node: its row and its latest run, two indexed lookups
+    auto node = ctx.store.find_node(*uuid);
+    if (!node) return api_error(503, "store_unavailable", node.error().message);
+    if (!*node) return api_error(404, "not_found", fmt::format("no node {}", *uuid));
+    auto latest = latest_runs(ctx, std::nullopt, std::nullopt, *uuid);
+    if (!latest) return api_error(503, "store_unavailable", latest.error().message);
+    auto j = node_json(**node);
+    if (auto it = latest->find(*uuid); it != latest->end())
+      j["latest_run"] = run_json(ctx, it->second);
+    return ApiResponse{200, j};
+  }
   auto nodes = ctx.store.list_nodes();
-  auto runs = ctx.store.list_runs();
-  if (!nodes || !runs) return api_error(503, "store_unavailable", "the run store did not answer");
-  auto latest = latest_runs(*runs);
+  auto latest = latest_runs(ctx, std::nullopt, std::nullopt);
+  if (!nodes || !latest)
+    return api_error(503, "store_unavailable", "the run store did not answer");
   nlohmann::json out = nlohmann::json::array();
   for (const auto& n : *nodes) {
-    if (uuid && n.uuid != *uuid) continue;
     auto j = node_json(n);
-    if (auto it = latest.find(n.uuid); it != latest.end())
+    if (auto it = latest->find(n.uuid); it != latest->end())
       j["latest_run"] = run_json(ctx, it->second);
-    if (uuid) return ApiResponse{200, j};
     out.push_back(j);
   }
-  if (uuid) return api_error(404, "not_found", fmt::format("no node {}", *uuid));
   return ApiResponse{200, {{"nodes", out}}};
 }
 
 // Burn-in counts (passed, failed, errored, running) come from each node's
 // latest burn-in run; decommission runs are counted apart under "decommission".
 ApiResponse deliveries_answer(ApiContext& ctx, const std::optional<std::string>& tag) {
-  auto nodes = ctx.store.list_nodes();
-  auto runs = ctx.store.list_runs();
-  if (!nodes || !runs) return api_error(503, "store_unavailable", "the run store did not answer");
-  auto burnins = latest_runs_of_kind(*runs, "burnin");
-  auto decommissions = latest_runs_of_kind(*runs, "decommission");
+  auto nodes = tag ? ctx.store.list_delivery_nodes(*tag) : ctx.store.list_nodes();
+  auto latest_burnins = latest_runs(ctx, "burnin", tag);
+  auto latest_decommissions = latest_runs(ctx, "decommission", tag);
+  if (!nodes || !latest_burnins || !latest_decommissions)
+    return api_error(503, "store_unavailable", "the run store did not answer");
+  const auto& burnins = *latest_burnins;
+  const auto& decommissions = *latest_decommissions;
+  std::vector<RunRow> runs;  // the decommission runs whose certificates count
+  runs.reserve(decommissions.size());
+  for (const auto& [uuid, r] : decommissions) runs.push_back(r);
   std::set<std::string> listed;
   for (const auto& n : *nodes) {
     if (!n.asset_tag.empty() && (!tag || n.asset_tag == *tag)) listed.insert(n.uuid);
   }
-  auto certified = certified_run_ids(ctx.store, listed, *runs);
+  auto certified = certified_run_ids(ctx.store, listed, runs);
   if (!certified) return api_error(503, "store_unavailable", certified.error().message);
   std::map<std::string, nlohmann::json> deliveries;
   std::map<std::string, DecommissionCounts> decommission_counts;

@@ -63,9 +63,9 @@ ApiResponse get_delivery_report_csv(ApiCall& call) {
 }
 
 Status add_firmware_to_summary(RunStore& store, const std::string& tag, nlohmann::json& summary) {
-  auto nodes = store.list_nodes();
+  auto nodes = store.list_delivery_nodes(tag);
   if (!nodes) return nodes.error();
-  auto runs = store.list_runs();
+  auto runs = store.list_runs(delivery_runs_query(tag));
   if (!runs) return runs.error();
   const auto members = delivery_nodes(tag, *nodes, *runs);
   const auto distribution = firmware_distribution(members);

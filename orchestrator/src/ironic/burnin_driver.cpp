@@ -55,7 +55,7 @@ void BurninDriver::start() {
     while (!stopping_) {
       lock.unlock();
       try {
-        tick();
+        if (!leads_ || leads_()) tick();
       } catch (const std::exception& e) {
         log_line(LogLevel::error, "ironic driver", {{"error", e.what()}});
       }
@@ -109,7 +109,12 @@ void BurninDriver::tick() {
 }
 
 Status BurninDriver::move(const RunRow& run, const std::string& next) {
-  return store_.set_driver_state(run.id, next, "");
+  auto moved = store_.set_driver_state(run.id, next, "");
+  // One line per step taken: with replicas, which one drove each node and when.
+  if (moved)
+    log_line(LogLevel::info, "ironic step",
+             {{"run", run.id}, {"node", run.node_uuid}, {"from", run.driver_state}, {"to", next}});
+  return moved;
 }
 
 Expected<BurninDriver::StepResult> BurninDriver::step(const RunRow& run) {

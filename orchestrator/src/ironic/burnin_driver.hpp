@@ -15,6 +15,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <condition_variable>
 #include <map>
 #include <mutex>
@@ -43,6 +44,9 @@ class BurninDriver {
   // Judge PASSed nodes against their delivery batch: outliers are flagged
   // (extra.kiln.outliers, trait CUSTOM_KILN_OUTLIER) or, with fail, failed.
   void set_outlier_settings(OutlierSettings settings) { outliers_ = settings; }
+  // Replicas: the thread ticks only while `leads()` (LeaderLock::is_leader);
+  // a follower's driver waits. Unset: it always ticks.
+  void set_leader_check(std::function<bool()> leads) { leads_ = std::move(leads); }
 
  private:
   using StepResult = kiln::orchestrator::StepResult;
@@ -56,6 +60,7 @@ class BurninDriver {
   OrchestratorEndpoint endpoint_;
   IronicSettings settings_;
   std::optional<OutlierSettings> outliers_;
+  std::function<bool()> leads_;
   IronicClient ironic_;
   DecommissionSteps decommission_;
   CleanSteps clean_;

@@ -50,6 +50,18 @@ Status NotifyingRunStore::create_run(const RunRow& run) {
   return status;
 }
 
+Expected<std::optional<RunConflict>> NotifyingRunStore::create_runs(
+    const std::vector<RunRow>& runs) {
+  auto created = inner_.create_runs(runs);
+  if (created && !*created) {  // all of them, in one transaction
+    for (const auto& run : runs) {
+      remember(run);
+      publish(run.id, run.node_uuid);
+    }
+  }
+  return created;
+}
+
 Status NotifyingRunStore::set_run_state(const std::string& id, const std::string& state) {
   return published(inner_.set_run_state(id, state), id);
 }

@@ -28,8 +28,12 @@ class NotifyingRunStore final : public RunStore {
     return inner_.find_node(uuid);
   }
   Expected<std::vector<NodeRecord>> list_nodes() override { return inner_.list_nodes(); }
+  Expected<std::vector<NodeRecord>> list_delivery_nodes(const std::string& tag) override {
+    return inner_.list_delivery_nodes(tag);
+  }
 
   Status create_run(const RunRow& run) override;
+  Expected<std::optional<RunConflict>> create_runs(const std::vector<RunRow>& runs) override;
   Expected<std::optional<RunRow>> find_run(const std::string& id) override {
     return remembered(inner_.find_run(id));
   }
@@ -39,7 +43,10 @@ class NotifyingRunStore final : public RunStore {
   Expected<std::optional<RunRow>> find_run_for_batch(const std::string& id) override {
     return remembered(inner_.find_run_for_batch(id));
   }
-  Expected<std::vector<RunRow>> list_runs() override { return remembered(inner_.list_runs()); }
+  using RunStore::list_runs;
+  Expected<std::vector<RunRow>> list_runs(const RunQuery& query) override {
+    return remembered(inner_.list_runs(query));
+  }
   Expected<std::vector<RunRow>> runs_in_flight() override {
     return remembered(inner_.runs_in_flight());
   }

@@ -137,7 +137,9 @@ RunnerTimeoutSweep::RunnerTimeoutSweep(RunStore& store, std::chrono::seconds tim
 Expected<std::vector<ExpiredRun>> RunnerTimeoutSweep::sweep() {
   std::vector<ExpiredRun> ended;
   if (timeout_.count() <= 0) return ended;
-  auto runs = ironic_ ? store_.runs_in_flight() : store_.list_runs();
+  RunQuery unfinished;  // without Ironic: the runs that can still be live (no reports read)
+  unfinished.unfinished = true;
+  auto runs = ironic_ ? store_.runs_in_flight() : store_.list_runs(unfinished);
   if (!runs) return runs.error();
   if (!started_) {  // the orchestrator's start: nothing was written since it went down
     started_ = true;
@@ -193,6 +195,7 @@ RunnerWatchdog::~RunnerWatchdog() {
 }
 
 void RunnerWatchdog::sweep_and_log() {
+  if (leads_ && !leads_()) return;
   auto ended = sweep_.sweep();
   if (!ended) {
     log_line(LogLevel::error, "runner timeout sweep", {{"error", ended.error().message}});

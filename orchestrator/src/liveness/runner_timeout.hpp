@@ -63,7 +63,7 @@ class RunnerTimeoutSweep {
  public:
   // With Ironic (`ironic`) only runs whose state machine is moving can be
   // live, and the sweep reads just those (runs_in_flight: no stored reports);
-  // without Ironic it reads every run.
+  // without Ironic it reads the unfinished ones.
   RunnerTimeoutSweep(RunStore& store, std::chrono::seconds timeout,
                      WallClock clock = std::chrono::system_clock::now, bool ironic = false);
   // Ends every silent run ERROR (a report naming the reason, directive abort
@@ -90,9 +90,13 @@ class RunnerWatchdog {
   // then every timeout/5 (1 s .. 60 s) on a thread. A zero timeout: nothing.
   void start();
   void stop();
+  // Replicas: it sweeps only while `leads()` (LeaderLock::is_leader); the
+  // first sweep is then the one at which this replica began to lead.
+  void set_leader_check(std::function<bool()> leads) { leads_ = std::move(leads); }
 
  private:
   void sweep_and_log();
+  std::function<bool()> leads_;
   RunnerTimeoutSweep sweep_;
   std::chrono::seconds interval_;
   bool enabled_;

@@ -108,9 +108,9 @@ Expected<std::optional<nlohmann::json>> build_delivery_report(RunStore& store,
   auto summary = load_delivery_summary(store, rule, in.tag);
   if (!summary) return summary.error();
   if (!*summary) return std::optional<nlohmann::json>();
-  auto all_nodes = store.list_nodes();
+  auto all_nodes = store.list_delivery_nodes(in.tag);
   if (!all_nodes) return all_nodes.error();
-  auto runs = store.list_runs();
+  auto runs = store.list_runs(delivery_runs_query(in.tag));
   if (!runs) return runs.error();
   const auto nodes = delivery_nodes(in.tag, *all_nodes, *runs);
   const auto distribution = firmware_distribution(nodes);

@@ -203,9 +203,9 @@ Expected<std::vector<std::string>> node_firmware_findings(RunStore& store,
   if (!node) return node.error();
   std::vector<std::string> out;
   if (!*node || (*node)->asset_tag.empty()) return out;
-  auto nodes = store.list_nodes();
+  auto nodes = store.list_delivery_nodes((*node)->asset_tag);
   if (!nodes) return nodes.error();
-  auto runs = store.list_runs();
+  auto runs = store.list_runs(delivery_runs_query((*node)->asset_tag));
   if (!runs) return runs.error();
   const auto members = delivery_nodes((*node)->asset_tag, *nodes, *runs);
   const auto distribution = firmware_distribution(members);

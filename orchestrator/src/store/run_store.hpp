@@ -31,7 +31,9 @@ struct RunRow {
   std::string stage;                   // current stage (from testStepStart artifacts)
   double progress = 0;                 // percent of the current stage
   std::string verdict;                 // PASS | FAIL | ERROR once reported
-  std::string report;                  // report.json text
+  std::string report;                  // report.json text (list_runs: only with_report)
+  bool has_report = false;             // a report is stored (report may still be unread)
+  std::string report_summary;          // {"failures": [...], "stages": [{name, verdict}]}
   std::string driver_state = "none";   // Ironic state machine position ("none" without Ironic)
   std::string driver_error;
   int attempt = 1;           // 1 + how many times an ERROR was retried
@@ -63,6 +65,32 @@ struct ArtifactLine {
   std::optional<double> progress;    // "progress" series element value
 };
 
+// Which runs list_runs answers: every filter is a SQL WHERE (none: every run).
+struct RunQuery {
+  std::optional<std::string> node;      // this node's runs
+  std::optional<std::string> delivery;  // runs of the nodes with this asset tag
+  std::optional<std::string> kind;      // burnin | decommission
+  bool unfinished = false;              // state neither reported nor aborted
+  bool latest_per_node = false;         // each node's newest run (of `kind` when given)
+  bool with_report = false;             // fill RunRow::report (the full report text)
+};
+
+// Every run of the nodes of delivery `tag`, with its report: what the
+// delivery summary, its firmware view and the delivery report read.
+inline RunQuery delivery_runs_query(const std::string& tag) {
+  RunQuery query;
+  query.delivery = tag;
+  query.with_report = true;
+  return query;
+}
+
+// Why create_runs started nothing: this node has an unfinished run.
+struct RunConflict {
+  std::string node_uuid;
+  std::string run_id;
+  std::string kind;
+};
+
 struct IngestResult {
   long long acknowledged = -1;  // highest contiguous sequenceNumber stored
   int stored = 0;               // new lines (a replayed line is not stored again)
@@ -79,8 +107,16 @@ class RunStore {
   virtual Status upsert_node(const NodeRecord& node) = 0;
   virtual Expected<std::optional<NodeRecord>> find_node(const std::string& uuid) = 0;
   virtual Expected<std::vector<NodeRecord>> list_nodes() = 0;
+  // The nodes whose asset tag is `tag` (ordered by UUID).
+  virtual Expected<std::vector<NodeRecord>> list_delivery_nodes(const std::string& tag) = 0;
 
+  // A node has at most one unfinished run (state neither reported nor
+  // aborted): the database refuses a second one, whichever replica asks.
   virtual Status create_run(const RunRow& run) = 0;
+  // Creates every run (and a bare node row for a node not known yet) in ONE
+  // transaction, or none: a node with an unfinished run stops them all and is
+  // answered. Safe against concurrent starts on other replicas.
+  virtual Expected<std::optional<RunConflict>> create_runs(const std::vector<RunRow>& runs) = 0;
   virtual Expected<std::optional<RunRow>> find_run(const std::string& id) = 0;
   virtual Expected<std::optional<RunRow>> find_run_by_token_hash(const std::string& token_hash) = 0;
   // The run as the artifact path needs it, at every batch: its token hash,
@@ -90,7 +126,14 @@ class RunStore {
   virtual Expected<std::optional<RunRow>> find_run_for_batch(const std::string& id) {
     return find_run(id);
   }
-  virtual Expected<std::vector<RunRow>> list_runs() = 0;
+  // Runs as `query` selects them, in creation order.
+  virtual Expected<std::vector<RunRow>> list_runs(const RunQuery& query) = 0;
+  // Every run with its report (small stores and tests; operator views query).
+  Expected<std::vector<RunRow>> list_runs() {
+    RunQuery all;
+    all.with_report = true;
+    return list_runs(all);
+  }
   // Runs whose Ironic state machine is still moving (driver_state not none/done).
   virtual Expected<std::vector<RunRow>> runs_in_flight() = 0;
 

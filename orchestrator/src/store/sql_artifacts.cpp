@@ -122,10 +122,14 @@ Expected<IngestResult> SqlRunStore::ingest_locked(const std::string& run_id,
       if (a.progress) cursor.progress = *a.progress;
     }
   }
-  if (contiguous && !lines.empty()) {
-    // The batch continued the stream and nothing was stored beyond it.
-    cursor.acked = lines.back().seq;
-  } else if (cursor.max_seq > cursor.acked) {
+  // PostgreSQL may have other replicas storing lines of the same run (a
+  // runner sends its batches to any of them): what this writer remembers of
+  // the stream is then a lower bound, and the table is asked what follows.
+  const bool shared = conn_->backend() == "postgresql";
+  const bool continued = contiguous && !lines.empty();  // nothing stored beyond it (we know of)
+  if (continued) cursor.acked = lines.back().seq;
+  if (shared || (!continued && cursor.max_seq > cursor.acked)) {
+    // Lines past the acknowledgement (a gap being filled, another replica's): ask the table.
     auto after =
         conn_->query("SELECT seq FROM artifacts WHERE run_id = $1 AND seq > $2 ORDER BY seq",
                      {run_id, cursor.acked});
@@ -134,14 +138,29 @@ Expected<IngestResult> SqlRunStore::ingest_locked(const std::string& run_id,
       if (sql_integer(r, 0) != cursor.acked + 1) break;
       ++cursor.acked;
     }
+    if (!after->empty()) cursor.max_seq = std::max(cursor.max_seq, sql_integer(after->back(), 0));
   }
-  result.acknowledged = cursor.acked;
+  // Never backwards, and the newest progress line wins: other replicas may
+  // write the same run (runners send batches to any of them). What the row
+  // holds after this update is the truth the cursor takes on.
   auto updated = conn_->query(
-      "UPDATE runs SET acked_seq = $2, artifact_count = artifact_count + $3, progress_seq = $4, "
-      "stage = $5, progress = $6, updated_at = $7 WHERE id = $1",
+      "UPDATE runs SET acked_seq = CASE WHEN acked_seq > $2 THEN acked_seq ELSE $2 END, "
+      "artifact_count = artifact_count + $3, "
+      "stage = CASE WHEN progress_seq < $4 THEN $5 ELSE stage END, "
+      "progress = CASE WHEN progress_seq < $4 THEN $6 ELSE progress END, "
+      "progress_seq = CASE WHEN progress_seq < $4 THEN $4 ELSE progress_seq END, "
+      "updated_at = $7 WHERE id = $1 RETURNING acked_seq, progress_seq, stage, progress",
       {run_id, cursor.acked, static_cast<long long>(result.stored), cursor.progress_seq,
        cursor.stage, cursor.progress, utc_now()});
   if (!updated) return updated.error();
+  if (updated->empty()) return make_error("KILN-STORE", fmt::format("no run {}", run_id));
+  const SqlRow& row = updated->front();
+  cursor.acked = sql_integer(row, 0);
+  cursor.max_seq = std::max(cursor.max_seq, cursor.acked);
+  cursor.progress_seq = sql_integer(row, 1);
+  cursor.stage = sql_text(row, 2);
+  cursor.progress = std::strtod(sql_text(row, 3).c_str(), nullptr);
+  result.acknowledged = cursor.acked;
   return result;
 }
 

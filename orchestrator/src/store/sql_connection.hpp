@@ -45,6 +45,9 @@ long long sql_integer(const SqlRow& row, std::size_t i);
 enum class SqliteRole { writer, reader };
 Expected<std::unique_ptr<SqlConnection>> open_sqlite(const std::string& path,
                                                      SqliteRole role = SqliteRole::writer);
+// Whether a store URL names PostgreSQL ("postgresql://", "postgres://", or a
+// libpq conninfo with host= or dbname=); anything else is SQLite.
+bool is_postgres_url(const std::string& url);
 // A libpq conninfo string or URL ("postgresql://..." or "host=... port=...").
 Expected<std::unique_ptr<SqlConnection>> open_postgres(const std::string& conninfo);
 

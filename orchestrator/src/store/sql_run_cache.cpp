@@ -3,7 +3,7 @@
 // process is the only writer, so the run is kept in memory after the first
 // read and dropped by every write that changes what a batch needs: no read
 // transaction (and its file locks) per batch. PostgreSQL may have other
-// replicas writing: it always reads.
+// replicas writing: it always reads (no report text: a batch needs none).
 #include "store/sql_run_store.hpp"
 
 namespace kiln::orchestrator {
@@ -18,7 +18,13 @@ void SqlRunStore::forget_run(const std::string& id) {
 }
 
 Expected<std::optional<RunRow>> SqlRunStore::find_run_for_batch(const std::string& id) {
-  if (conn_->backend() != "sqlite") return find_run(id);
+  auto find = [this, &id]() -> Expected<std::optional<RunRow>> {
+    auto runs = select_runs("WHERE id = $1", {id}, /*with_report=*/false);
+    if (!runs) return runs.error();
+    if (runs->empty()) return std::optional<RunRow>();
+    return std::optional<RunRow>(std::move(runs->front()));
+  };
+  if (conn_->backend() != "sqlite") return find();
   unsigned long long generation = 0;
   {
     std::lock_guard lock(run_cache_mu_);
@@ -26,7 +32,7 @@ Expected<std::optional<RunRow>> SqlRunStore::find_run_for_batch(const std::strin
       return std::optional<RunRow>(it->second);
     generation = run_cache_generation_;
   }
-  auto found = find_run(id);
+  auto found = find();
   if (!found || !*found) return found;
   std::lock_guard lock(run_cache_mu_);
   if (generation == run_cache_generation_) {  // no write since the read began

@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
+#include "store/sql_run_rows.hpp"
+
 namespace kiln::orchestrator {
 namespace {
 
@@ -62,36 +64,45 @@ CREATE INDEX certificates_by_node ON certificates (node_uuid, created_at);
     R"sql(
 ALTER TABLE runs ADD COLUMN operator_name TEXT NOT NULL DEFAULT '';
 )sql",
+    // Replicas and operator queries (issue 19). One unfinished run per node,
+    // enforced by the database for every replica: older duplicates a race of
+    // the in-process check let through are aborted first (the newest run is
+    // the one every view showed). Reports move to their own table, so the
+    // list queries never read (or page through) report text; runs keep a
+    // small summary of the report for the lists. created_seq orders runs
+    // created in the same second (created_at has seconds; before, the random
+    // run id decided which was "the latest"). Indexes for the queries.
+    R"sql(
+UPDATE runs SET state = 'aborted', directive = 'abort'
+  WHERE state NOT IN ('reported', 'aborted') AND EXISTS (
+    SELECT 1 FROM runs newer WHERE newer.node_uuid = runs.node_uuid
+      AND newer.state NOT IN ('reported', 'aborted')
+      AND (newer.created_at > runs.created_at
+           OR (newer.created_at = runs.created_at AND newer.id > runs.id)));
+CREATE UNIQUE INDEX runs_one_unfinished_per_node ON runs (node_uuid)
+  WHERE state NOT IN ('reported', 'aborted');
+CREATE TABLE run_reports (
+  run_id TEXT PRIMARY KEY,
+  report TEXT NOT NULL);
+INSERT INTO run_reports (run_id, report) SELECT id, report FROM runs WHERE report <> '';
+ALTER TABLE runs ADD COLUMN has_report BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE runs ADD COLUMN report_summary TEXT NOT NULL DEFAULT '';
+UPDATE runs SET has_report = 1, report = '' WHERE report <> '';
+ALTER TABLE runs ADD COLUMN created_seq BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX runs_by_node_created ON runs (node_uuid, created_at, created_seq, id);
+CREATE INDEX runs_by_created ON runs (created_at, created_seq, id);
+CREATE INDEX runs_by_created_seq ON runs (created_seq);
+CREATE INDEX runs_moving ON runs (driver_state) WHERE driver_state NOT IN ('none', 'done');
+CREATE INDEX nodes_by_asset_tag ON nodes (asset_tag);
+)sql",
 };
+// The schema version that moved reports to run_reports.
+constexpr long long kReportsTableVersion = 4;
+// pg_advisory_lock key of schema migrations: 0x6b696c6e01 ("kiln", 1); the
+// leader's is 0x6b696c6e02 (leader_lock.cpp).
+constexpr const char* kMigrationLock = "461330214401";
 
-const char* const kRunColumns =
-    "id, node_uuid, token_hash, state, directive, stage, progress, verdict, report, driver_state, "
-    "driver_error, attempt, acked_seq, artifact_count, created_at, updated_at, last_heartbeat, "
-    "kind, operator_name";
-
-RunRow run_from(const SqlRow& r) {
-  RunRow run;
-  run.id = sql_text(r, 0);
-  run.node_uuid = sql_text(r, 1);
-  run.token_hash = sql_text(r, 2);
-  run.state = sql_text(r, 3);
-  run.directive = sql_text(r, 4);
-  run.stage = sql_text(r, 5);
-  run.progress = std::strtod(sql_text(r, 6).c_str(), nullptr);
-  run.verdict = sql_text(r, 7);
-  run.report = sql_text(r, 8);
-  run.driver_state = sql_text(r, 9);
-  run.driver_error = sql_text(r, 10);
-  run.attempt = static_cast<int>(sql_integer(r, 11));
-  run.acked_seq = sql_integer(r, 12);
-  run.artifact_count = sql_integer(r, 13);
-  run.created_at = sql_text(r, 14);
-  run.updated_at = sql_text(r, 15);
-  run.last_heartbeat = sql_text(r, 16);
-  run.kind = sql_text(r, 17);
-  run.operator_name = sql_text(r, 18);
-  return run;
-}
+}  // namespace
 
 NodeRecord node_from(const SqlRow& r) {
   NodeRecord node{sql_text(r, 0), sql_text(r, 1), sql_text(r, 2), sql_text(r, 3), {},
@@ -105,8 +116,6 @@ NodeRecord node_from(const SqlRow& r) {
   }
   return node;
 }
-
-}  // namespace
 
 std::string sql_text(const SqlRow& row, std::size_t i) {
   return i < row.size() && row[i] ? *row[i] : std::string();
@@ -138,6 +147,18 @@ Expected<SqlRows> SqlRunStore::read(const std::string& sql, const std::vector<Sq
 
 Status SqlRunStore::migrate() {
   std::lock_guard lock(mu_);
+  if (conn_->backend() != "postgresql") return migrate_locked();
+  // Replicas starting together: one migrates, the others wait and find it done.
+  auto locked = conn_->query(fmt::format("SELECT pg_advisory_lock({})", kMigrationLock));
+  if (!locked) return locked.error();
+  auto migrated = migrate_locked();
+  auto unlocked = conn_->query(fmt::format("SELECT pg_advisory_unlock({})", kMigrationLock));
+  if (!migrated) return migrated;
+  if (!unlocked) return unlocked.error();
+  return ok();
+}
+
+Status SqlRunStore::migrate_locked() {
   auto created = conn_->exec_script(
       "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at TEXT "
       "NOT NULL)");
@@ -163,6 +184,9 @@ Status SqlRunStore::migrate() {
       return make_error("KILN-STORE",
                         fmt::format("schema migration {} failed: {}", v, step.error().message));
     }
+  }
+  if (have < kReportsTableVersion) {
+    if (auto s = summarise_old_reports_locked(); !s) return s;
   }
   return conn_->sync();
 }
@@ -213,25 +237,7 @@ Expected<std::vector<NodeRecord>> SqlRunStore::list_nodes() {
 Status SqlRunStore::create_run(const RunRow& run) {
   forget_run(run.id);
   std::string now = utc_now();
-  return update(
-      fmt::format(
-          "INSERT INTO runs ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
-          "$13, $14, $15, $16, $17, $18, $19)",
-          kRunColumns),
-      {run.id, run.node_uuid, run.token_hash, run.state, run.directive, run.stage, run.progress,
-       run.verdict, run.report, run.driver_state, run.driver_error,
-       static_cast<long long>(run.attempt), run.acked_seq, run.artifact_count, now, now,
-       run.last_heartbeat, run.kind, run.operator_name});
-}
-
-Expected<std::vector<RunRow>> SqlRunStore::select_runs(const std::string& where,
-                                                       const std::vector<SqlValue>& params) {
-  auto rows = read(
-      fmt::format("SELECT {} FROM runs {} ORDER BY created_at, id", kRunColumns, where), params);
-  if (!rows) return rows.error();
-  std::vector<RunRow> runs;
-  for (const auto& r : *rows) runs.push_back(run_from(r));
-  return runs;
+  return update(kInsertRun, run_values(run, now));
 }
 
 Expected<std::optional<RunRow>> SqlRunStore::find_run(const std::string& id) {
@@ -248,12 +254,8 @@ Expected<std::optional<RunRow>> SqlRunStore::find_run_by_token_hash(const std::s
   return std::optional<RunRow>(runs->front());
 }
 
-Expected<std::vector<RunRow>> SqlRunStore::list_runs() {
-  return select_runs("", {});
-}
-
 Expected<std::vector<RunRow>> SqlRunStore::runs_in_flight() {
-  return select_runs("WHERE driver_state <> 'none' AND driver_state <> 'done'", {});
+  return select_runs("WHERE driver_state NOT IN ('none', 'done')", {});
 }
 
 Status SqlRunStore::set_run_state(const std::string& id, const std::string& state) {
@@ -282,10 +284,20 @@ Status SqlRunStore::record_heartbeat(const std::string& id) {
 Status SqlRunStore::store_report(const std::string& id, const std::string& report,
                                  const std::string& verdict) {
   forget_run(id);
-  return update(
-      "UPDATE runs SET report = $2, verdict = $3, state = 'reported', updated_at = $4 WHERE id = "
-      "$1",
-      {id, report, verdict, utc_now()});
+  const std::string summary = report_summary_of(report);
+  return write_transaction([&]() -> Status {
+    auto stored = conn_->query(
+        "INSERT INTO run_reports (run_id, report) VALUES ($1, $2) "
+        "ON CONFLICT (run_id) DO UPDATE SET report = excluded.report",
+        {id, report});
+    if (!stored) return stored.error();
+    auto marked = conn_->query(
+        "UPDATE runs SET has_report = 1, report_summary = $2, verdict = $3, state = 'reported', "
+        "updated_at = $4 WHERE id = $1",
+        {id, summary, verdict, utc_now()});
+    if (!marked) return marked.error();
+    return ok();
+  });
 }
 
 Status SqlRunStore::set_driver_state(const std::string& id, const std::string& driver_state,
@@ -296,10 +308,14 @@ Status SqlRunStore::set_driver_state(const std::string& id, const std::string& d
       {id, driver_state, driver_error, utc_now()});
 }
 
+bool is_postgres_url(const std::string& url) {
+  return url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0 ||
+         url.find("host=") != std::string::npos || url.find("dbname=") != std::string::npos;
+}
+
 Expected<std::unique_ptr<RunStore>> open_run_store(const std::string& url) {
   constexpr std::string_view kSqlite = "sqlite://";
-  if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0 ||
-      url.find("host=") != std::string::npos || url.find("dbname=") != std::string::npos) {
+  if (is_postgres_url(url)) {
     auto conn = open_postgres(url);
     if (!conn) return conn.error();
     auto reader = open_postgres(url);

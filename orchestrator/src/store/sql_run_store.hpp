@@ -30,11 +30,14 @@ class SqlRunStore final : public RunStore {
   Status upsert_node(const NodeRecord& node) override;
   Expected<std::optional<NodeRecord>> find_node(const std::string& uuid) override;
   Expected<std::vector<NodeRecord>> list_nodes() override;
+  Expected<std::vector<NodeRecord>> list_delivery_nodes(const std::string& tag) override;
   Status create_run(const RunRow& run) override;
+  Expected<std::optional<RunConflict>> create_runs(const std::vector<RunRow>& runs) override;
   Expected<std::optional<RunRow>> find_run(const std::string& id) override;
   Expected<std::optional<RunRow>> find_run_by_token_hash(const std::string& token_hash) override;
   Expected<std::optional<RunRow>> find_run_for_batch(const std::string& id) override;
-  Expected<std::vector<RunRow>> list_runs() override;
+  using RunStore::list_runs;
+  Expected<std::vector<RunRow>> list_runs(const RunQuery& query) override;
   Expected<std::vector<RunRow>> runs_in_flight() override;
   Status set_run_state(const std::string& id, const std::string& state) override;
   Status set_token_hash(const std::string& id, const std::string& token_hash) override;
@@ -59,9 +62,21 @@ class SqlRunStore final : public RunStore {
   // A read on the reader connection (the writer's when there is none).
   Expected<SqlRows> read(const std::string& sql, const std::vector<SqlValue>& params = {});
   Status migrate();
+  Status migrate_locked();
+  // Migration 4 moved reports out of runs: each stored report's summary
+  // (report_summary) is computed once, here, for the runs reported before.
+  Status summarise_old_reports_locked();
+  // SELECT of runs (sql_run_queries.cpp): `where` with its parameters, the
+  // report text only when `with_report`, optionally each node's newest only.
   Expected<std::vector<RunRow>> select_runs(const std::string& where,
-                                            const std::vector<SqlValue>& params);
+                                            const std::vector<SqlValue>& params,
+                                            bool with_report = true, bool latest_per_node = false);
   Status update(const std::string& sql, const std::vector<SqlValue>& params);
+  // Runs `body` (statements on conn_) in one transaction on the writer:
+  // committed and synced when it succeeds, rolled back when it fails.
+  Status write_transaction(const std::function<Status()>& body);
+  // The unfinished run of `node`, if any (on the writer connection, under mu_).
+  Expected<std::optional<RunConflict>> unfinished_run_locked(const std::string& node);
   // Artifact ingest (sql_artifacts.cpp); *_locked run under mu_ inside a
   // transaction.
   Expected<IngestResult> ingest_locked(const std::string& run_id,
