@@ -2,8 +2,8 @@
 // (bandwidth_probe.hpp) over the same memory and threads, with memtester's and
 // stressapptest's figures measured by run.sh, in one table.
 //
-//   memtest_bench [--mib 512] [--reps 20] [--passes 1] [--patterns memtester|all|a,b,...]
-//                 [--no-probe] [--memtester-seconds S] [--stressapptest-log FILE]
+//   memtest_bench [--mib 512] [--threads N] [--reps 20] [--passes 1] [--patterns memtester|all|a,b,...]
+//                 [--no-probe] [--stream-updates] [--memtester-seconds S] [--stressapptest-log FILE]
 //                 [--stressapptest-label TEXT]
 // The probe needs AVX2.
 #include <algorithm>
@@ -26,10 +26,12 @@ constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
 
 struct Args {
   std::size_t mib = 512;
+  unsigned threads = 0;  // 0: one per CPU the process may use
   int reps = 20;
   unsigned passes = 1;
   std::string patterns = "memtester";
   bool probe = true;
+  bool stream_updates = false;
   double memtester_s = 0;
   std::string sat_log;
   std::string sat_label = "stressapptest";
@@ -37,8 +39,8 @@ struct Args {
 
 [[noreturn]] void usage(const std::string& why) {
   std::fprintf(stderr,
-               "memtest_bench: %s\nusage: memtest_bench [--mib N] [--reps N] [--passes N] "
-               "[--patterns memtester|all|a,b] [--no-probe] [--memtester-seconds S] "
+               "memtest_bench: %s\nusage: memtest_bench [--mib N] [--threads N] [--reps N] [--passes N] "
+               "[--patterns memtester|all|a,b] [--no-probe] [--stream-updates] [--memtester-seconds S] "
                "[--stressapptest-log FILE] [--stressapptest-label TEXT]\n",
                why.c_str());
   std::exit(2);
@@ -59,10 +61,16 @@ Args parse(int argc, char** argv) {
       a.probe = false;
       continue;
     }
+    if (flag == "--stream-updates") {
+      a.stream_updates = true;
+      continue;
+    }
     if (i + 1 >= argc) usage(flag + " needs a value");
     const char* v = argv[++i];
     if (flag == "--mib") {
       a.mib = static_cast<std::size_t>(number(flag, v));
+    } else if (flag == "--threads") {
+      a.threads = static_cast<unsigned>(number(flag, v));
     } else if (flag == "--reps") {
       a.reps = std::max(1, static_cast<int>(number(flag, v)));
     } else if (flag == "--passes") {
@@ -138,7 +146,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::size_t bytes = args.mib << 20;
-  const auto cpus = bench::allowed_cpus();
+  auto cpus = bench::allowed_cpus();
+  if (args.threads > 0 && args.threads < cpus.size()) cpus.resize(args.threads);
   const std::string load_before = load_average();
   probe::Result pr;
   if (args.probe) pr = probe::run(bytes, cpus, args.reps);
@@ -147,6 +156,8 @@ int main(int argc, char** argv) {
   options.bytes = bytes;
   options.patterns = pattern_names(args.patterns);
   options.passes = args.passes;
+  options.max_threads = static_cast<unsigned>(cpus.size());
+  options.stream_updates = args.stream_updates;
   kiln::memtest::MemtestHooks hooks;
   hooks.host = bench::real_host();
   const double engine_cpu0 = bench::process_cpu_seconds();
@@ -165,6 +176,8 @@ int main(int argc, char** argv) {
       args.mib, report->regions.size(), report->isa.c_str(), report->huge_pages.c_str(),
       report->memory_locked ? "yes" : "no", report->passes_completed,
       static_cast<unsigned long long>(report->mismatches));
+  std::printf("verify+write sweeps: %s stores; fill sweeps: non-temporal stores\n",
+              args.stream_updates ? "non-temporal" : "ordinary");
   std::printf("load average before: %s; after: %s\n", load_before.c_str(),
               load_average().c_str());
   for (const auto& note : report->notes) std::printf("note: %s\n", note.c_str());

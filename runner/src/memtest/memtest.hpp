@@ -45,6 +45,8 @@ struct MemtestOptions {
   Isa isa = Isa::kAuto;
   HugePages huge_pages = HugePages::kAuto;
   bool lock_memory = true;               // mlock; failure is reported, not fatal
+  // Non-temporal stores in the fused verify+write sweeps too (RunControl).
+  bool stream_updates = false;
   std::size_t max_fault_records = 1024;  // distinct addresses kept
   std::uint64_t seed = 0x6b696c6e6d656dULL;
   std::chrono::milliseconds progress_interval{1000};
