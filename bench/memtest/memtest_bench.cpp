@@ -118,9 +118,13 @@ void rule() {
 void row(const char* name, double wall, double written, double read, double bound,
          const char* bound_name, double full_cpu) {
   const double traffic = (written + read) / wall / kGiB;
-  std::printf("%-36s %7.2f %8.2f %8.2f %8.2f   %6.1f%% of %-16s", name, wall,
-              written / wall / kGiB, read / wall / kGiB, traffic, 100.0 * traffic / bound,
-              bound_name);
+  std::printf("%-36s %7.2f %8.2f %8.2f %8.2f", name, wall, written / wall / kGiB,
+              read / wall / kGiB, traffic);
+  if (bound > 0) {
+    std::printf("   %6.1f%% of %-16s", 100.0 * traffic / bound, bound_name);
+  } else {
+    std::printf("   %-26s", "(no probe)");
+  }
   if (full_cpu > 0) std::printf(" %7.2f", full_cpu);
   std::printf("\n");
 }
@@ -221,7 +225,7 @@ int main(int argc, char** argv) {
   std::printf("\n%-36s %7s %8s %8s %8s   %-26s %7s\n", "run (GiB/s)", "wall s", "write",
               "verify", "traffic", "against the probe", "full-CPU");
   rule();
-  const double bound = matched > 0 ? matched : 1;
+  const double bound = matched;
   row("kiln engine", engine_s, written, verified, bound, "matching mix", engine_full_cpu);
   double mt_written = 0, mt_read = 0;
   bench::memtester_traffic(static_cast<double>(bytes), mt_written, mt_read);
@@ -235,13 +239,15 @@ int main(int argc, char** argv) {
   const double sat_bytes = sat_mib * (1 << 20);
   if (have_sat) {
     row(args.sat_label.c_str(), sat_s, sat_bytes, sat_bytes,
-        args.probe ? pr.gibs[probe::kCopy] : 1, "STREAM copy", 0);
+        args.probe ? pr.gibs[probe::kCopy] : 0, "STREAM copy", 0);
   }
 
-  std::printf("\nengine %.2f GiB/s = %.1f%% of the probe's %.2f GiB/s for its mix (%.0f fill, %.0f "
-              "verify+write, %.0f verify sweeps; target >= 90%%)\n",
-              engine_rate, 100.0 * engine_rate / bound, matched, mix.fill, mix.update,
-              mix.verify);
+  if (matched > 0) {
+    std::printf("\nengine %.2f GiB/s = %.1f%% of the probe's %.2f GiB/s for its mix (%.0f fill, "
+                "%.0f verify+write, %.0f verify sweeps; target >= 90%%)\n",
+                engine_rate, 100.0 * engine_rate / matched, matched, mix.fill, mix.update,
+                mix.verify);
+  }
   if (have_sat) {
     const double sat_rate = 2 * sat_bytes / sat_s / kGiB;
     std::printf("engine / stressapptest traffic: %.2fx (target >= 1)\n", engine_rate / sat_rate);
