@@ -92,6 +92,9 @@ struct MemtestReport {
   std::uint64_t bytes_written = 0;
   std::uint64_t bytes_verified = 0;
   std::chrono::nanoseconds elapsed{0};
+  // Of elapsed: the slowest worker's locking of its region, where the
+  // kernel zeroes (and a hypervisor may first back) every page.
+  std::chrono::nanoseconds setup{0};
   // Faults.
   std::vector<FaultRecord> faults;    // one per address, by address
   std::uint64_t mismatches = 0;       // every mismatching word read, counted
