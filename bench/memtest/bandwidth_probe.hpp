@@ -124,6 +124,13 @@ PROBE_AVX2 void stream_kernel(double* a, double* b, double* c, std::size_t n) {
   _mm_sfence();
 }
 
+// Copy with the CPU's fast string move (what glibc's memcpy or a peer such as
+// stressapptest may end up using): one thread, 1 MiB chunks, measured here
+// at 51 GiB/s of traffic against 35 for glibc's memcpy.
+inline void copy_movsb(void* dst, const void* src, std::size_t bytes) {
+  asm volatile("rep movsb" : "+D"(dst), "+S"(src), "+c"(bytes) : : "memory");
+}
+
 // ---- The table of kernels: name, bytes read and written per byte of slice.
 
 enum Kernel : int {
@@ -131,6 +138,7 @@ enum Kernel : int {
   kReadPrefetch,
   kWriteNt,
   kCopy,
+  kCopyMovsb,
   kScale,
   kAdd,
   kTriad,
@@ -151,6 +159,7 @@ inline constexpr std::array<KernelInfo, kKernels> kInfo = {{
     {"read (8 acc., sw prefetch)", 1, 0},
     {"write (non-temporal)", 0, 1},
     {"STREAM copy (NT stores)", 1.0 / 3, 1.0 / 3},
+    {"copy (rep movsb), half to half", 0.5, 0.5},
     {"STREAM scale (NT stores)", 1.0 / 3, 1.0 / 3},
     {"STREAM add (NT stores)", 2.0 / 3, 1.0 / 3},
     {"STREAM triad (NT stores)", 2.0 / 3, 1.0 / 3},
@@ -166,6 +175,7 @@ struct Result {
   // what the threads move while they run, preempted or not.
   std::array<double, kKernels> full_cpu{};
   [[nodiscard]] double best_read() const { return std::max(gibs[kRead], gibs[kReadPrefetch]); }
+  [[nodiscard]] double best_copy() const { return std::max(gibs[kCopy], gibs[kCopyMovsb]); }
   [[nodiscard]] double best_update() const {
     return std::max({gibs[kUpdate], gibs[kUpdatePrefetch], gibs[kUpdateNt], gibs[kUpdateNtPrefetch]});
   }
@@ -203,6 +213,9 @@ inline void run_kernel(int kernel, std::uint64_t* slice, std::size_t words, int 
       break;
     case kCopy:
       stream_kernel<Stream::kCopy>(a, b, c, third);
+      break;
+    case kCopyMovsb:
+      copy_movsb(slice + words / 2, slice, words / 2 * 8);
       break;
     case kScale:
       stream_kernel<Stream::kScale>(a, b, c, third);

@@ -244,7 +244,7 @@ int main(int argc, char** argv) {
   const double sat_bytes = sat_mib * (1 << 20);
   if (have_sat) {
     row(args.sat_label.c_str(), sat_s, sat_bytes, sat_bytes,
-        args.probe ? pr.gibs[probe::kCopy] : 0, "STREAM copy", 0);
+        args.probe ? pr.best_copy() : 0, "best probe copy", 0);
   }
 
   std::printf("\nengine setup (mlock, first touch of %zu MiB): %.2f s of the %.2f s run\n", args.mib,
