@@ -64,6 +64,15 @@ inline kiln::memtest::MemtestHost real_host() {
   return host;
 }
 
+// A process's CPU share from /usr/bin/time -f "%e %U %S": (user + system) /
+// wall; 0 when the file is absent or unreadable.
+inline double cpu_share_from_time_file(const std::string& path) {
+  std::ifstream in(path);
+  double wall = 0, user = 0, sys = 0;
+  if (!(in >> wall >> user >> sys) || wall <= 0) return 0;
+  return (user + sys) / wall;
+}
+
 // MemTotal of /proc/meminfo in bytes, 0 if unreadable.
 inline double mem_total_bytes() {
   std::ifstream in("/proc/meminfo");

@@ -4,7 +4,9 @@
 //
 //   memtest_bench [--mib 512] [--threads N] [--reps 20] [--passes 1] [--patterns memtester|all|a,b,...]
 //                 [--no-probe] [--stream-updates] [--memtester-seconds S] [--stressapptest-log FILE]
-//                 [--stressapptest-label TEXT]
+//                 [--stressapptest-time FILE] [--memtester-time FILE] [--stressapptest-label TEXT]
+// The time files are /usr/bin/time -f "%e %U %S" of the peers (run.sh writes them): their
+// per-CPU-second figures.
 // The probe needs AVX2.
 #include <algorithm>
 #include <chrono>
@@ -35,13 +37,16 @@ struct Args {
   double memtester_s = 0;
   std::string sat_log;
   std::string sat_label = "stressapptest";
+  std::string sat_time;        // /usr/bin/time -f "%e %U %S" of stressapptest
+  std::string memtester_time;  // the same of memtester
 };
 
 [[noreturn]] void usage(const std::string& why) {
   std::fprintf(stderr,
                "memtest_bench: %s\nusage: memtest_bench [--mib N] [--threads N] [--reps N] [--passes N] "
                "[--patterns memtester|all|a,b] [--no-probe] [--stream-updates] [--memtester-seconds S] "
-               "[--stressapptest-log FILE] [--stressapptest-label TEXT]\n",
+               "[--stressapptest-log FILE] [--stressapptest-time FILE] [--memtester-time FILE] "
+               "[--stressapptest-label TEXT]\n",
                why.c_str());
   std::exit(2);
 }
@@ -81,6 +86,10 @@ Args parse(int argc, char** argv) {
       a.memtester_s = number(flag, v);
     } else if (flag == "--stressapptest-log") {
       a.sat_log = v;
+    } else if (flag == "--stressapptest-time") {
+      a.sat_time = v;
+    } else if (flag == "--memtester-time") {
+      a.memtester_time = v;
     } else if (flag == "--stressapptest-label") {
       a.sat_label = v;
     } else {
@@ -235,16 +244,21 @@ int main(int argc, char** argv) {
   double mt_written = 0, mt_read = 0;
   bench::memtester_traffic(static_cast<double>(bytes), mt_written, mt_read);
   if (args.memtester_s > 0) {
+    // One thread: its full-CPU rate is its traffic per CPU second.
+    const double share = bench::cpu_share_from_time_file(args.memtester_time);
     row("memtester (one thread)", args.memtester_s, mt_written, mt_read, bound, "matching mix",
-        0);
+        share > 0 ? (mt_written + mt_read) / args.memtester_s / kGiB / share : 0);
   }
   double sat_s = 0;
   const double sat_mib = args.sat_log.empty() ? 0 : bench::stressapptest_copied_mib(args.sat_log, sat_s);
   const bool have_sat = sat_mib > 0 && sat_s > 0;
   const double sat_bytes = sat_mib * (1 << 20);
+  // Its share over the whole process (setup included) stands for the test phase's.
+  const double sat_share = bench::cpu_share_from_time_file(args.sat_time) / threads;
+  const double sat_full_cpu = sat_share > 0 ? 2 * sat_bytes / sat_s / kGiB / sat_share : 0;
   if (have_sat) {
-    row(args.sat_label.c_str(), sat_s, sat_bytes, sat_bytes,
-        args.probe ? pr.best_copy() : 0, "best probe copy", 0);
+    row(args.sat_label.c_str(), sat_s, sat_bytes, sat_bytes, args.probe ? pr.best_copy() : 0,
+        "best probe copy", sat_full_cpu);
   }
 
   std::printf("\nengine setup (mlock, first touch of %zu MiB): %.2f s of the %.2f s run\n", args.mib,
@@ -260,6 +274,12 @@ int main(int argc, char** argv) {
     std::printf("engine / stressapptest traffic: %.2fx (target >= 1; both without their setup); "
                 "whole run %.2fx\n",
                 engine_rate / sat_rate, engine_rate * sweeps_s / engine_s / sat_rate);
+    if (sat_full_cpu > 0) {
+      std::printf("per CPU second: engine %.2f, stressapptest %.2f GiB/s = %.2fx (its CPU share "
+                  "%.0f%% of %g CPUs)\n",
+                  engine_full_cpu, sat_full_cpu, engine_full_cpu / sat_full_cpu, 100 * sat_share,
+                  threads);
+    }
   }
   if (args.memtester_s > 0) {
     std::printf("engine / memtester: %.1fx the traffic rate, %.1fx faster wall\n",

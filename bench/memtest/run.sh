@@ -2,7 +2,7 @@
 # kiln memtest benchmark: the engine (memtester's pattern set, all CPUs) vs
 # memtester vs stressapptest (same memory size, one copy thread per CPU) vs the
 # bandwidth probe (bandwidth_probe.hpp), over the same memory, in one table.
-# Needs: g++ (C++20), memtester and stressapptest (apt-get install -y memtester
+# Needs: g++ (C++20), /usr/bin/time, memtester and stressapptest (apt-get install -y memtester
 # stressapptest). Run as root so memory locks. Takes a few minutes: memtester
 # alone needs ~3 min for 512 MiB on a 2-CPU VM.
 #   bench/memtest/run.sh [MiB]        (default 512)
@@ -32,7 +32,8 @@ done
 SAT="stressapptest -M $MIB -m $THREADS -s $SAT_SECONDS"
 echo "load before stressapptest: $(cat /proc/loadavg)"
 echo "$SAT"
-$SAT > "$OUT/stressapptest.log" 2>&1 || true
+# /usr/bin/time: wall, user and system seconds, for the per-CPU-second figures.
+/usr/bin/time -f "%e %U %S" -o "$OUT/stressapptest.time" $SAT > "$OUT/stressapptest.log" 2>&1 || true
 grep -E "Stats: (Completed|Memory Copy)|Status" "$OUT/stressapptest.log" || true
 
 if [ "${SKIP_MEMTESTER:-0}" = 1 ] && [ -s "$OUT/memtester.seconds" ]; then
@@ -41,14 +42,14 @@ if [ "${SKIP_MEMTESTER:-0}" = 1 ] && [ -s "$OUT/memtester.seconds" ]; then
 else
   echo "load before memtester: $(cat /proc/loadavg)"
   echo "memtester ${MIB}M 1 (minutes)"
-  start=$(date +%s.%N)
-  memtester "${MIB}M" 1 > "$OUT/memtester.log" 2>&1 || echo "memtester exited $?"
-  end=$(date +%s.%N)
-  MT_S=$(echo "$end - $start" | bc)
+  /usr/bin/time -f "%e %U %S" -o "$OUT/memtester.time" memtester "${MIB}M" 1 \
+    > "$OUT/memtester.log" 2>&1 || echo "memtester exited $?"
+  MT_S=$(cut -d' ' -f1 "$OUT/memtester.time")
   echo "$MT_S" > "$OUT/memtester.seconds"
   echo "memtester: $MT_S s, $(grep -ac FAILURE "$OUT/memtester.log") failures"
 fi
 
 echo "load before the probe and the engine: $(cat /proc/loadavg)"
-"$BIN" --mib "$MIB" --memtester-seconds "$MT_S" \
-  --stressapptest-log "$OUT/stressapptest.log" --stressapptest-label "$SAT" | tee "$OUT/result.txt"
+"$BIN" --mib "$MIB" --memtester-seconds "$MT_S" --memtester-time "$OUT/memtester.time" \
+  --stressapptest-log "$OUT/stressapptest.log" --stressapptest-time "$OUT/stressapptest.time" \
+  --stressapptest-label "$SAT" | tee "$OUT/result.txt"
