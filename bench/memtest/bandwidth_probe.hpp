@@ -170,7 +170,7 @@ inline constexpr std::array<KernelInfo, kKernels> kInfo = {{
 }};
 
 struct Result {
-  std::array<double, kKernels> gibs{};      // best repetition, wall clock, all threads
+  std::array<double, kKernels> gibs{};  // best repetition, wall clock, all threads
   // Best repetition of the sum over threads of bytes per own CPU second:
   // what the threads move while they run, preempted or not.
   std::array<double, kKernels> full_cpu{};
@@ -180,7 +180,8 @@ struct Result {
   [[nodiscard]] double best_read() const { return std::max(gibs[kRead], gibs[kReadPrefetch]); }
   [[nodiscard]] double best_copy() const { return std::max(gibs[kCopy], gibs[kCopyMovsb]); }
   [[nodiscard]] double best_update() const {
-    return std::max({gibs[kUpdate], gibs[kUpdatePrefetch], gibs[kUpdateNt], gibs[kUpdateNtPrefetch]});
+    return std::max(
+        {gibs[kUpdate], gibs[kUpdatePrefetch], gibs[kUpdateNt], gibs[kUpdateNtPrefetch]});
   }
   [[nodiscard]] double best_read_full_cpu() const {
     return std::max(full_cpu[kRead], full_cpu[kReadPrefetch]);

@@ -2,8 +2,10 @@
 // (bandwidth_probe.hpp) over the same memory and threads, with memtester's and
 // stressapptest's figures measured by run.sh, in one table.
 //
-//   memtest_bench [--mib 512] [--threads N] [--reps 20] [--passes 1] [--patterns memtester|all|a,b,...]
-//                 [--no-probe] [--stream-updates] [--memtester-seconds S] [--stressapptest-log FILE]
+//   memtest_bench [--mib 512] [--threads N] [--reps 20] [--passes 1] [--patterns
+//   memtester|all|a,b,...]
+//                 [--no-probe] [--stream-updates] [--memtester-seconds S] [--stressapptest-log
+//                 FILE]
 //                 [--stressapptest-time FILE] [--memtester-time FILE] [--stressapptest-label TEXT]
 // The time files are /usr/bin/time -f "%e %U %S" of the peers (run.sh writes them): their
 // per-CPU-second figures.
@@ -42,12 +44,13 @@ struct Args {
 };
 
 [[noreturn]] void usage(const std::string& why) {
-  std::fprintf(stderr,
-               "memtest_bench: %s\nusage: memtest_bench [--mib N] [--threads N] [--reps N] [--passes N] "
-               "[--patterns memtester|all|a,b] [--no-probe] [--stream-updates] [--memtester-seconds S] "
-               "[--stressapptest-log FILE] [--stressapptest-time FILE] [--memtester-time FILE] "
-               "[--stressapptest-label TEXT]\n",
-               why.c_str());
+  std::fprintf(
+      stderr,
+      "memtest_bench: %s\nusage: memtest_bench [--mib N] [--threads N] [--reps N] [--passes N] "
+      "[--patterns memtester|all|a,b] [--no-probe] [--stream-updates] [--memtester-seconds S] "
+      "[--stressapptest-log FILE] [--stressapptest-time FILE] [--memtester-time FILE] "
+      "[--stressapptest-label TEXT]\n",
+      why.c_str());
   std::exit(2);
 }
 
@@ -195,21 +198,19 @@ int main(int argc, char** argv) {
       static_cast<unsigned long long>(report->mismatches));
   std::printf("verify+write sweeps: %s stores; fill sweeps: non-temporal stores\n",
               args.stream_updates ? "non-temporal" : "ordinary");
-  std::printf("load average before: %s; after: %s\n", load_before.c_str(),
-              load_average().c_str());
+  std::printf("load average before: %s; after: %s\n", load_before.c_str(), load_average().c_str());
   for (const auto& note : report->notes) std::printf("note: %s\n", note.c_str());
 
   if (args.probe) {
-    std::printf("\n%-36s %8s %8s %8s %8s %9s %9s\n", "probe kernel (best of reps)", "read",
-                "write", "traffic", "of best", "full-CPU", "median");
+    std::printf("\n%-36s %8s %8s %8s %8s %9s %9s\n", "probe kernel (best of reps)", "read", "write",
+                "traffic", "of best", "full-CPU", "median");
     rule();
     for (int k = 0; k < probe::kKernels; ++k) {
       const auto& info = probe::kInfo[k];
       const double t = pr.gibs[k];
       const double share = info.read / (info.read + info.written);
       std::printf("%-36s %8.2f %8.2f %8.2f %7.1f%% %9.2f %9.2f\n", info.name, t * share,
-                  t * (1 - share), t, 100.0 * t / pr.best(), pr.full_cpu[k],
-                  pr.median_full_cpu[k]);
+                  t * (1 - share), t, 100.0 * t / pr.best(), pr.full_cpu[k], pr.median_full_cpu[k]);
     }
     std::printf("probe best read / non-temporal write: %.2f wall, %.2f full-CPU\n",
                 pr.best_read() / pr.gibs[probe::kWriteNt],
@@ -229,22 +230,21 @@ int main(int argc, char** argv) {
   double matched_median_full_cpu = 0;
   if (args.probe) {
     matched = mix_rate(pr.gibs[probe::kWriteNt], pr.best_update(), pr.best_read());
-    matched_full_cpu = mix_rate(pr.full_cpu[probe::kWriteNt], pr.best_update_full_cpu(),
-                                pr.best_read_full_cpu());
+    matched_full_cpu =
+        mix_rate(pr.full_cpu[probe::kWriteNt], pr.best_update_full_cpu(), pr.best_read_full_cpu());
     const auto& m = pr.median_full_cpu;
-    matched_median_full_cpu = mix_rate(
-        m[probe::kWriteNt],
-        std::max({m[probe::kUpdate], m[probe::kUpdatePrefetch], m[probe::kUpdateNt],
-                  m[probe::kUpdateNtPrefetch]}),
-        std::max(m[probe::kRead], m[probe::kReadPrefetch]));
+    matched_median_full_cpu = mix_rate(m[probe::kWriteNt],
+                                       std::max({m[probe::kUpdate], m[probe::kUpdatePrefetch],
+                                                 m[probe::kUpdateNt], m[probe::kUpdateNtPrefetch]}),
+                                       std::max(m[probe::kRead], m[probe::kReadPrefetch]));
   }
   const double written = static_cast<double>(report->bytes_written);
   const double verified = static_cast<double>(report->bytes_verified);
   const double engine_rate = (written + verified) / sweeps_s / kGiB;
   const double engine_full_cpu = (written + verified) / kGiB / engine_cpu * threads;
 
-  std::printf("\n%-36s %7s %8s %8s %8s   %-26s %7s\n", "run (GiB/s)", "wall s", "write",
-              "verify", "traffic", "against the probe", "full-CPU");
+  std::printf("\n%-36s %7s %8s %8s %8s   %-26s %7s\n", "run (GiB/s)", "wall s", "write", "verify",
+              "traffic", "against the probe", "full-CPU");
   rule();
   const double bound = matched;
   row("kiln engine, sweeps", sweeps_s, written, verified, bound, "matching mix", engine_full_cpu);
@@ -258,7 +258,8 @@ int main(int argc, char** argv) {
         share > 0 ? (mt_written + mt_read) / args.memtester_s / kGiB / share : 0);
   }
   double sat_s = 0;
-  const double sat_mib = args.sat_log.empty() ? 0 : bench::stressapptest_copied_mib(args.sat_log, sat_s);
+  const double sat_mib =
+      args.sat_log.empty() ? 0 : bench::stressapptest_copied_mib(args.sat_log, sat_s);
   const bool have_sat = sat_mib > 0 && sat_s > 0;
   const double sat_bytes = sat_mib * (1 << 20);
   // Its share over the whole process (setup included) stands for the test phase's.
@@ -269,24 +270,25 @@ int main(int argc, char** argv) {
         "best probe copy", sat_full_cpu);
   }
 
-  std::printf("\nengine setup (mlock, first touch of %zu MiB): %.2f s of the %.2f s run\n", args.mib,
-              setup_s, engine_s);
+  std::printf("\nengine setup (mlock, first touch of %zu MiB): %.2f s of the %.2f s run\n",
+              args.mib, setup_s, engine_s);
   if (matched > 0) {
-    std::printf("engine %.2f GiB/s = %.1f%% of the probe's %.2f GiB/s for its mix (%.0f fill, "
-                "%.0f verify+write, %.0f verify sweeps; target >= 90%%)\n",
-                engine_rate, 100.0 * engine_rate / matched, matched, mix.fill, mix.update,
-                mix.verify);
+    std::printf(
+        "engine %.2f GiB/s = %.1f%% of the probe's %.2f GiB/s for its mix (%.0f fill, "
+        "%.0f verify+write, %.0f verify sweeps; target >= 90%%)\n",
+        engine_rate, 100.0 * engine_rate / matched, matched, mix.fill, mix.update, mix.verify);
   }
   if (have_sat) {
     const double sat_rate = 2 * sat_bytes / sat_s / kGiB;
-    std::printf("engine / stressapptest traffic: %.2fx (target >= 1; both without their setup); "
-                "whole run %.2fx\n",
-                engine_rate / sat_rate, engine_rate * sweeps_s / engine_s / sat_rate);
+    std::printf(
+        "engine / stressapptest traffic: %.2fx (target >= 1; both without their setup); "
+        "whole run %.2fx\n",
+        engine_rate / sat_rate, engine_rate * sweeps_s / engine_s / sat_rate);
     if (sat_full_cpu > 0) {
-      std::printf("per CPU second: engine %.2f, stressapptest %.2f GiB/s = %.2fx (its CPU share "
-                  "%.0f%% of %g CPUs)\n",
-                  engine_full_cpu, sat_full_cpu, engine_full_cpu / sat_full_cpu, 100 * sat_share,
-                  threads);
+      std::printf(
+          "per CPU second: engine %.2f, stressapptest %.2f GiB/s = %.2fx (its CPU share "
+          "%.0f%% of %g CPUs)\n",
+          engine_full_cpu, sat_full_cpu, engine_full_cpu / sat_full_cpu, 100 * sat_share, threads);
     }
   }
   if (args.memtester_s > 0) {
@@ -294,14 +296,16 @@ int main(int argc, char** argv) {
                 engine_rate / ((mt_written + mt_read) / args.memtester_s / kGiB),
                 args.memtester_s / engine_s);
   }
-  std::printf("engine CPU share %.0f%% of %g CPUs; full-CPU rate %.2f GiB/s (traffic per CPU "
-              "second x threads)",
-              100.0 * engine_cpu / engine_s / threads, threads, engine_full_cpu);
+  std::printf(
+      "engine CPU share %.0f%% of %g CPUs; full-CPU rate %.2f GiB/s (traffic per CPU "
+      "second x threads)",
+      100.0 * engine_cpu / engine_s / threads, threads, engine_full_cpu);
   if (matched_full_cpu > 0) {
-    std::printf(" = %.1f%% of the probe's full-CPU rate for its mix, %.2f GiB/s (best "
-                "repetitions), %.1f%% of %.2f GiB/s (median repetitions)",
-                100.0 * engine_full_cpu / matched_full_cpu, matched_full_cpu,
-                100.0 * engine_full_cpu / matched_median_full_cpu, matched_median_full_cpu);
+    std::printf(
+        " = %.1f%% of the probe's full-CPU rate for its mix, %.2f GiB/s (best "
+        "repetitions), %.1f%% of %.2f GiB/s (median repetitions)",
+        100.0 * engine_full_cpu / matched_full_cpu, matched_full_cpu,
+        100.0 * engine_full_cpu / matched_median_full_cpu, matched_median_full_cpu);
   }
   std::printf("\n");
 
@@ -317,14 +321,14 @@ int main(int argc, char** argv) {
   const auto time_row = [&](const char* name, double rate_gibs, double traffic_per_byte) {
     if (rate_gibs <= 0) return;
     const double tib = 1024.0 * kGiB;
-    std::printf("%-60s %12s %12s\n", name,
-                hours(traffic_per_byte * tib / kGiB / rate_gibs).c_str(),
+    std::printf("%-60s %12s %12s\n", name, hours(traffic_per_byte * tib / kGiB / rate_gibs).c_str(),
                 hours(traffic_per_byte * mem_total / kGiB / rate_gibs).c_str());
   };
   if (matched > 0) time_row("bound: at the probe's rate for the mix", matched, per_byte);
   time_row("kiln engine at its rate", engine_rate, per_byte);
   if (args.memtester_s > 0) {
-    time_row("memtester at its rate (one process)", (mt_written + mt_read) / args.memtester_s / kGiB,
+    time_row("memtester at its rate (one process)",
+             (mt_written + mt_read) / args.memtester_s / kGiB,
              (mt_written + mt_read) / static_cast<double>(bytes));
   }
   if (have_sat) {

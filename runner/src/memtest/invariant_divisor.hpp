@@ -21,15 +21,13 @@ class InvariantDivisor {
     }
     const unsigned l = 64 - static_cast<unsigned>(__builtin_clzll(d - 1));  // ceil(log2 d), 2..64
     const Uint128 two_l = static_cast<Uint128>(1) << l;
-    multiplier_ =
-        static_cast<std::uint64_t>(((two_l - d) << 64) / d) + 1;  // fits: (2^l - d) < d
+    multiplier_ = static_cast<std::uint64_t>(((two_l - d) << 64) / d) + 1;  // fits: (2^l - d) < d
     shift_ = l - 1;
   }
 
   [[nodiscard]] std::uint64_t divide(std::uint64_t x) const {
     if (power_of_two_) return x >> shift_;
-    const auto t =
-        static_cast<std::uint64_t>((static_cast<Uint128>(multiplier_) * x) >> 64);
+    const auto t = static_cast<std::uint64_t>((static_cast<Uint128>(multiplier_) * x) >> 64);
     return (t + ((x - t) >> 1)) >> shift_;
   }
 

@@ -44,7 +44,7 @@ struct MemtestOptions {
   unsigned max_threads = 0;  // 0: one per CPU the process may run on
   Isa isa = Isa::kAuto;
   HugePages huge_pages = HugePages::kAuto;
-  bool lock_memory = true;               // mlock; failure is reported, not fatal
+  bool lock_memory = true;  // mlock; failure is reported, not fatal
   // Non-temporal stores in the fused verify+write sweeps too (RunControl).
   bool stream_updates = false;
   std::size_t max_fault_records = 1024;  // distinct addresses kept

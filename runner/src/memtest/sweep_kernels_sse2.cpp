@@ -96,8 +96,8 @@ inline void verify_fill_step(std::uint64_t* block, std::size_t j, BlockValues ex
 }
 
 template <bool kStream>
-void verify_fill_loop(std::uint64_t* block, BlockValues expected, BlockValues next,
-                      bool descending, const MismatchSink& sink) {
+void verify_fill_loop(std::uint64_t* block, BlockValues expected, BlockValues next, bool descending,
+                      const MismatchSink& sink) {
   const __m128i ekey = _mm_set1_epi64x(static_cast<long long>(expected.key));
   const __m128i nkey = _mm_set1_epi64x(static_cast<long long>(next.key));
   if (descending) {

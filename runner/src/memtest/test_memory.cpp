@@ -36,8 +36,8 @@ Expected<TestMemory> TestMemory::map(std::size_t bytes, HugePages huge_pages) {
   // worker's NUMA node.
   if (huge_pages == HugePages::kAuto && bytes >= kGigaPageBytes) {
     const std::size_t rounded = round_up(bytes, kGigaPageBytes);
-    void* base = ::mmap(nullptr, rounded, PROT_READ | PROT_WRITE,
-                        flags | MAP_HUGETLB | kHuge1GFlag, -1, 0);
+    void* base =
+        ::mmap(nullptr, rounded, PROT_READ | PROT_WRITE, flags | MAP_HUGETLB | kHuge1GFlag, -1, 0);
     if (base != MAP_FAILED) return TestMemory(base, rounded, "hugetlb-1g");
   }
   if (huge_pages == HugePages::kAuto && bytes >= kHugePageBytes) {

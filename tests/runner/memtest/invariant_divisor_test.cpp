@@ -12,9 +12,20 @@ namespace kiln::memtest {
 namespace {
 
 TEST(InvariantDivisor, MatchesHardwareDivision) {
-  std::vector<std::uint64_t> divisors = {1, 2, 3, 5, 7, 10, 641, 1ULL << 32, (1ULL << 32) + 1,
-                                         (1ULL << 63) - 1, 1ULL << 63, (1ULL << 63) + 1,
-                                         ~0ULL - 1, ~0ULL};
+  std::vector<std::uint64_t> divisors = {1,
+                                         2,
+                                         3,
+                                         5,
+                                         7,
+                                         10,
+                                         641,
+                                         1ULL << 32,
+                                         (1ULL << 32) + 1,
+                                         (1ULL << 63) - 1,
+                                         1ULL << 63,
+                                         (1ULL << 63) + 1,
+                                         ~0ULL - 1,
+                                         ~0ULL};
   std::vector<std::uint64_t> numerators = {0, 1, 2, 3, 1ULL << 63, ~0ULL, ~0ULL - 1, 641 * 7};
   for (std::uint64_t i = 0; i < 64; ++i) divisors.push_back(mix64(i) >> (i % 64));
   for (std::uint64_t i = 0; i < 512; ++i) numerators.push_back(mix64(i + 1000) >> (i % 61));
