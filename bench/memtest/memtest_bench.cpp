@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <exception>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -72,6 +73,19 @@ Args parse(int argc, char** argv) {
     if (flag == "--stream-updates") {
       a.stream_updates = true;
       continue;
+    }
+    static const char* const kValued[] = {"--mib",
+                                          "--threads",
+                                          "--reps",
+                                          "--passes",
+                                          "--patterns",
+                                          "--memtester-seconds",
+                                          "--memtester-time",
+                                          "--stressapptest-log",
+                                          "--stressapptest-time",
+                                          "--stressapptest-label"};
+    if (std::find(std::begin(kValued), std::end(kValued), flag) == std::end(kValued)) {
+      usage("unknown option " + flag);
     }
     if (i + 1 >= argc) usage(flag + " needs a value");
     const char* v = argv[++i];
@@ -155,7 +169,7 @@ std::string hours(double seconds) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+static int bench_main(int argc, char** argv) {
   const Args args = parse(argc, argv);
   if (!__builtin_cpu_supports("avx2")) {
     std::fprintf(stderr, "memtest_bench: the probe needs AVX2\n");
@@ -337,4 +351,16 @@ int main(int argc, char** argv) {
     time_row("stressapptest: one copy of every byte (2 B/B)", sat_rate, 2);
   }
   return report->mismatches == 0 ? 0 : 3;
+}
+
+// The edge: nothing escapes main.
+int main(int argc, char** argv) {
+  try {
+    return bench_main(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "memtest_bench: %s\n", e.what());
+  } catch (...) {
+    std::fprintf(stderr, "memtest_bench: unknown exception\n");
+  }
+  return 1;
 }

@@ -31,7 +31,7 @@ KILN_AVX2 inline void prefetch_step(const std::uint64_t* p, std::ptrdiff_t ahead
 }
 
 // Rare path: names each mismatching word of `kStep` words read into `seen`.
-KILN_AVX2 [[gnu::noinline]] void report_words(const std::uint64_t* at, const __m256i* seen,
+[[gnu::noinline]] KILN_AVX2 void report_words(const std::uint64_t* at, const __m256i* seen,
                                               BlockValues expected, std::size_t j,
                                               const MismatchSink& sink) {
   alignas(32) std::uint64_t words[kStep];

@@ -26,7 +26,7 @@ TEST(InvariantDivisor, MatchesHardwareDivision) {
                                          (1ULL << 63) + 1,
                                          ~0ULL - 1,
                                          ~0ULL};
-  std::vector<std::uint64_t> numerators = {0, 1, 2, 3, 1ULL << 63, ~0ULL, ~0ULL - 1, 641 * 7};
+  std::vector<std::uint64_t> numerators = {0, 1, 2, 3, 1ULL << 63, ~0ULL, ~0ULL - 1, 641ULL * 7};
   for (std::uint64_t i = 0; i < 64; ++i) divisors.push_back(mix64(i) >> (i % 64));
   for (std::uint64_t i = 0; i < 512; ++i) numerators.push_back(mix64(i + 1000) >> (i % 61));
   for (std::uint64_t d : divisors) {
