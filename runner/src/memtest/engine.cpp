@@ -117,6 +117,7 @@ Expected<MemtestReport> run_memtest(const MemtestOptions& options, const Memtest
   control.now = now;
   control.inject = hooks.inject ? &hooks.inject : nullptr;
   control.streaming = mapped >= kStreamingMinBytes;
+  control.stream_updates = options.stream_updates;
   const auto start = now();
   if (options.time_limit.count() > 0) control.deadline = start + options.time_limit;
 

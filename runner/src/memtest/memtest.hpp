@@ -44,7 +44,9 @@ struct MemtestOptions {
   unsigned max_threads = 0;  // 0: one per CPU the process may run on
   Isa isa = Isa::kAuto;
   HugePages huge_pages = HugePages::kAuto;
-  bool lock_memory = true;               // mlock; failure is reported, not fatal
+  bool lock_memory = true;  // mlock; failure is reported, not fatal
+  // Non-temporal stores in the fused verify+write sweeps too (RunControl).
+  bool stream_updates = false;
   std::size_t max_fault_records = 1024;  // distinct addresses kept
   std::uint64_t seed = 0x6b696c6e6d656dULL;
   std::chrono::milliseconds progress_interval{1000};
@@ -90,6 +92,9 @@ struct MemtestReport {
   std::uint64_t bytes_written = 0;
   std::uint64_t bytes_verified = 0;
   std::chrono::nanoseconds elapsed{0};
+  // Of elapsed: the slowest worker's locking of its region, where the
+  // kernel zeroes (and a hypervisor may first back) every page.
+  std::chrono::nanoseconds setup{0};
   // Faults.
   std::vector<FaultRecord> faults;    // one per address, by address
   std::uint64_t mismatches = 0;       // every mismatching word read, counted

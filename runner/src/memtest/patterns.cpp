@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "memtest/invariant_divisor.hpp"
+
 namespace kiln::memtest {
 
 namespace {
@@ -241,11 +243,40 @@ std::uint64_t PatternState::word(std::uintptr_t block_address, std::size_t j) co
   return apply(post, tile[j] ^ key_for(block_address), operand);
 }
 
+namespace {
+// One loop per operation: no per-word switch, and the compiler vectorises
+// the cheap ones.
+template <class Op>
+void apply_block(const std::uint64_t* tile, std::uint64_t key, std::uint64_t* out, Op op) {
+  for (std::size_t j = 0; j < kBlockWords; ++j) out[j] = op(tile[j] ^ key);
+}
+}  // namespace
+
 BlockValues PatternState::values_for(std::uintptr_t block_address, std::uint64_t* scratch) const {
   const std::uint64_t block_key = key_for(block_address);
-  if (post == PostOp::kNone) return BlockValues{tile.data(), block_key};
-  for (std::size_t j = 0; j < kBlockWords; ++j)
-    scratch[j] = apply(post, tile[j] ^ block_key, operand);
+  const std::uint64_t* t = tile.data();
+  const std::uint64_t q = operand;
+  switch (post) {
+    case PostOp::kNone:
+      return BlockValues{t, block_key};
+    case PostOp::kAdd:
+      apply_block(t, block_key, scratch, [q](std::uint64_t x) { return x + q; });
+      break;
+    case PostOp::kOr:
+      apply_block(t, block_key, scratch, [q](std::uint64_t x) { return x | q; });
+      break;
+    case PostOp::kAnd:
+      apply_block(t, block_key, scratch, [q](std::uint64_t x) { return x & q; });
+      break;
+    case PostOp::kMul:
+      apply_block(t, block_key, scratch, [q](std::uint64_t x) { return x * q; });
+      break;
+    case PostOp::kDiv: {
+      const InvariantDivisor divisor(q);
+      apply_block(t, block_key, scratch, [&divisor](std::uint64_t x) { return divisor.divide(x); });
+      break;
+    }
+  }
   return BlockValues{scratch, 0};
 }
 

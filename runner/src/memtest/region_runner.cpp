@@ -57,7 +57,11 @@ bool RegionRunner::sweep(Sweep kind, const PatternState* expected, const Pattern
   const std::size_t blocks = region_.size() / kBlockWords;
   const bool descending = kind == Sweep::kVerifyFill && next->descending;
   const StoreWidth width = next != nullptr ? next->width : StoreWidth::k64;
-  const bool streaming = control_.streaming && kind == Sweep::kFill;
+  // Non-temporal stores for the write-only sweeps, and for the fused
+  // verify+write sweeps when asked (see RunControl::stream_updates).
+  const bool streaming =
+      control_.streaming &&
+      (kind == Sweep::kFill || (kind == Sweep::kVerifyFill && control_.stream_updates));
   std::size_t pending = 0;
   bool stopped = false;
   for (std::size_t i = 0; i < blocks && !stopped; ++i) {
@@ -80,7 +84,7 @@ bool RegionRunner::sweep(Sweep kind, const PatternState* expected, const Pattern
         const BlockValues want = expected->values_for(address, scratch_->expected);
         const BlockValues values = next->values_for(address, scratch_->next);
         if (width == StoreWidth::k64) {
-          kernels_.verify_fill(block, want, values, descending, sink_);
+          kernels_.verify_fill(block, want, values, descending, streaming, sink_);
         } else {
           verify_fill_narrow(block, want, values, descending, width, sink_);
         }

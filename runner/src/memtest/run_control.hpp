@@ -46,6 +46,11 @@ struct RunControl {
   Clock now;                              // set whenever deadline is
   const FaultInjector* inject = nullptr;  // may be null or empty
   bool streaming = true;                  // non-temporal stores for write-only sweeps
+  // ...and for the fused verify+write sweeps too. Off by default: on the
+  // 2-vCPU EPYC it was measured on, in-place updates with ordinary stores
+  // moved as much per CPU second with one thread and more with two
+  // (bench/memtest/README.md); a CPU where streaming wins can turn it on.
+  bool stream_updates = false;
 
   [[nodiscard]] bool should_stop() const {
     if (stop != nullptr && stop->load(std::memory_order_relaxed)) return true;

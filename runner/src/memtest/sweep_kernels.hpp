@@ -8,6 +8,11 @@
 //   verify       read and compare only
 //   verify_fill  read, compare, write the next value: one pass does the
 //                verification of one pattern state and the write of the next
+//                (non-temporal stores when `streaming`: the next read of
+//                the word is a whole sweep away)
+// The vector loops prefetch one block (4 KiB) ahead in the sweep's direction:
+// hardware prefetchers stop at page boundaries. `streaming` sweeps end
+// without a fence; the caller orders them (RegionRunner does, per sweep).
 // Mismatching words go to a MismatchSink with the value actually read.
 #pragma once
 
@@ -54,7 +59,7 @@ struct SweepKernels {
   void (*verify)(const std::uint64_t* block, BlockValues expected,
                  const MismatchSink& sink) = nullptr;
   void (*verify_fill)(std::uint64_t* block, BlockValues expected, BlockValues next, bool descending,
-                      const MismatchSink& sink) = nullptr;
+                      bool streaming, const MismatchSink& sink) = nullptr;
 };
 
 // The variants, for dispatch and for tests that cover each path.

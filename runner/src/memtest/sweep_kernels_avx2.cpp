@@ -15,6 +15,7 @@ namespace {
 constexpr std::size_t kLanes = 4;                // words per vector
 constexpr std::size_t kUnroll = 4;               // vectors per iteration
 constexpr std::size_t kStep = kLanes * kUnroll;  // words per iteration
+constexpr std::ptrdiff_t kAhead = kBlockWords;   // prefetch distance, words: one block
 
 KILN_AVX2 inline __m256i load(const std::uint64_t* p) {
   return _mm256_load_si256(reinterpret_cast<const __m256i*>(p));
@@ -22,9 +23,15 @@ KILN_AVX2 inline __m256i load(const std::uint64_t* p) {
 KILN_AVX2 inline __m256i values(BlockValues v, __m256i key, std::size_t j) {
   return _mm256_xor_si256(load(v.tile + j), key);
 }
+// The two lines of the step `ahead` words away (a prefetch never faults).
+KILN_AVX2 inline void prefetch_step(const std::uint64_t* p, std::ptrdiff_t ahead) {
+  const auto* at = reinterpret_cast<const char*>(p) + ahead * 8;
+  _mm_prefetch(at, _MM_HINT_T0);
+  _mm_prefetch(at + 64, _MM_HINT_T0);
+}
 
 // Rare path: names each mismatching word of `kStep` words read into `seen`.
-KILN_AVX2 [[gnu::noinline]] void report_words(const std::uint64_t* at, const __m256i* seen,
+[[gnu::noinline]] KILN_AVX2 void report_words(const std::uint64_t* at, const __m256i* seen,
                                               BlockValues expected, std::size_t j,
                                               const MismatchSink& sink) {
   alignas(32) std::uint64_t words[kStep];
@@ -51,54 +58,70 @@ KILN_AVX2 void fill_avx2(std::uint64_t* block, BlockValues next, bool streaming)
   }
 }
 
-KILN_AVX2 void verify_avx2(const std::uint64_t* block, BlockValues expected,
-                           const MismatchSink& sink) {
-  const __m256i key = _mm256_set1_epi64x(static_cast<long long>(expected.key));
-  for (std::size_t j = 0; j < kBlockWords; j += kStep) {
-    __m256i seen[kUnroll];
-    __m256i diff = _mm256_setzero_si256();
-    for (std::size_t u = 0; u < kUnroll; ++u) {
-      seen[u] = load(block + j + u * kLanes);
-      diff =
-          _mm256_or_si256(diff, _mm256_xor_si256(seen[u], values(expected, key, j + u * kLanes)));
-    }
-    if (!_mm256_testz_si256(diff, diff)) [[unlikely]] {
-      report_words(block + j, seen, expected, j, sink);
-    }
-  }
-}
-
-KILN_AVX2 inline void verify_fill_step(std::uint64_t* block, std::size_t j, BlockValues expected,
-                                       __m256i expected_key, BlockValues next, __m256i next_key,
-                                       const MismatchSink& sink) {
-  __m256i seen[kUnroll];
+// One step: read and compare kStep words; one branch per step, taken only
+// on a mismatch.
+KILN_AVX2 inline void check_step(const std::uint64_t* block, std::size_t j, BlockValues expected,
+                                 __m256i key, const MismatchSink& sink, __m256i* seen) {
   __m256i diff = _mm256_setzero_si256();
   for (std::size_t u = 0; u < kUnroll; ++u) {
     seen[u] = load(block + j + u * kLanes);
-    diff = _mm256_or_si256(
-        diff, _mm256_xor_si256(seen[u], values(expected, expected_key, j + u * kLanes)));
+    diff = _mm256_or_si256(diff, _mm256_xor_si256(seen[u], values(expected, key, j + u * kLanes)));
   }
   if (!_mm256_testz_si256(diff, diff)) [[unlikely]] {
     report_words(block + j, seen, expected, j, sink);
   }
-  for (std::size_t u = 0; u < kUnroll; ++u) {
-    _mm256_store_si256(reinterpret_cast<__m256i*>(block + j + u * kLanes),
-                       values(next, next_key, j + u * kLanes));
+}
+
+KILN_AVX2 void verify_avx2(const std::uint64_t* block, BlockValues expected,
+                           const MismatchSink& sink) {
+  const __m256i key = _mm256_set1_epi64x(static_cast<long long>(expected.key));
+  for (std::size_t j = 0; j < kBlockWords; j += kStep) {
+    prefetch_step(block + j, kAhead);
+    __m256i seen[kUnroll];
+    check_step(block, j, expected, key, sink, seen);
   }
 }
 
-KILN_AVX2 void verify_fill_avx2(std::uint64_t* block, BlockValues expected, BlockValues next,
+template <bool kStream>
+KILN_AVX2 inline void verify_fill_step(std::uint64_t* block, std::size_t j, BlockValues expected,
+                                       __m256i expected_key, BlockValues next, __m256i next_key,
+                                       const MismatchSink& sink) {
+  __m256i seen[kUnroll];
+  check_step(block, j, expected, expected_key, sink, seen);
+  for (std::size_t u = 0; u < kUnroll; ++u) {
+    auto* out = reinterpret_cast<__m256i*>(block + j + u * kLanes);
+    if constexpr (kStream) {
+      _mm256_stream_si256(out, values(next, next_key, j + u * kLanes));
+    } else {
+      _mm256_store_si256(out, values(next, next_key, j + u * kLanes));
+    }
+  }
+}
+
+template <bool kStream>
+KILN_AVX2 void verify_fill_loop(std::uint64_t* block, BlockValues expected, BlockValues next,
                                 bool descending, const MismatchSink& sink) {
   const __m256i ekey = _mm256_set1_epi64x(static_cast<long long>(expected.key));
   const __m256i nkey = _mm256_set1_epi64x(static_cast<long long>(next.key));
   if (descending) {
     for (std::size_t j = kBlockWords; j >= kStep; j -= kStep) {
-      verify_fill_step(block, j - kStep, expected, ekey, next, nkey, sink);
+      prefetch_step(block + j - kStep, -kAhead);
+      verify_fill_step<kStream>(block, j - kStep, expected, ekey, next, nkey, sink);
     }
   } else {
     for (std::size_t j = 0; j < kBlockWords; j += kStep) {
-      verify_fill_step(block, j, expected, ekey, next, nkey, sink);
+      prefetch_step(block + j, kAhead);
+      verify_fill_step<kStream>(block, j, expected, ekey, next, nkey, sink);
     }
+  }
+}
+
+KILN_AVX2 void verify_fill_avx2(std::uint64_t* block, BlockValues expected, BlockValues next,
+                                bool descending, bool streaming, const MismatchSink& sink) {
+  if (streaming) {
+    verify_fill_loop<true>(block, expected, next, descending, sink);
+  } else {
+    verify_fill_loop<false>(block, expected, next, descending, sink);
   }
 }
 

@@ -33,8 +33,9 @@ inline void verify_fill_word(std::uint64_t* block, std::size_t j, BlockValues ex
   block[j] = next.at(j);
 }
 
+// Portable: ordinary stores whatever `streaming` says.
 void verify_fill_scalar(std::uint64_t* block, BlockValues expected, BlockValues next,
-                        bool descending, const MismatchSink& sink) {
+                        bool descending, bool /*streaming*/, const MismatchSink& sink) {
   if (descending) {
     for (std::size_t j = kBlockWords; j-- > 0;) verify_fill_word(block, j, expected, next, sink);
   } else {

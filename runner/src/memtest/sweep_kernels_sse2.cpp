@@ -1,4 +1,6 @@
 // SSE2 sweep loops: 16-byte vectors, four per iteration (one cache line).
+#include <xmmintrin.h>
+
 #include "memtest/sweep_kernels.hpp"
 
 #if defined(__x86_64__)
@@ -17,6 +19,12 @@ inline __m128i load(const std::uint64_t* p) {
 }
 inline __m128i values(BlockValues v, __m128i key, std::size_t j) {
   return _mm_xor_si128(load(v.tile + j), key);
+}
+// The line `ahead` words away (a prefetch never faults): one block ahead,
+// hardware prefetchers stop at page boundaries.
+constexpr std::ptrdiff_t kAhead = kBlockWords;
+inline void prefetch_line(const std::uint64_t* p, std::ptrdiff_t ahead) {
+  _mm_prefetch(reinterpret_cast<const char*>(p) + ahead * 8, _MM_HINT_T0);
 }
 inline bool all_zero(__m128i x) {
   return _mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_setzero_si128())) == 0xFFFF;
@@ -52,6 +60,7 @@ void fill_sse2(std::uint64_t* block, BlockValues next, bool streaming) {
 void verify_sse2(const std::uint64_t* block, BlockValues expected, const MismatchSink& sink) {
   const __m128i key = _mm_set1_epi64x(static_cast<long long>(expected.key));
   for (std::size_t j = 0; j < kBlockWords; j += kStep) {
+    prefetch_line(block + j, kAhead);
     __m128i seen[kUnroll];
     __m128i diff = _mm_setzero_si128();
     for (std::size_t u = 0; u < kUnroll; ++u) {
@@ -63,6 +72,7 @@ void verify_sse2(const std::uint64_t* block, BlockValues expected, const Mismatc
   }
 }
 
+template <bool kStream>
 inline void verify_fill_step(std::uint64_t* block, std::size_t j, BlockValues expected,
                              __m128i expected_key, BlockValues next, __m128i next_key,
                              const MismatchSink& sink) {
@@ -76,23 +86,39 @@ inline void verify_fill_step(std::uint64_t* block, std::size_t j, BlockValues ex
   if (!all_zero(diff)) [[unlikely]]
     report_words(block + j, seen, expected, j, sink);
   for (std::size_t u = 0; u < kUnroll; ++u) {
-    _mm_store_si128(reinterpret_cast<__m128i*>(block + j + u * kLanes),
-                    values(next, next_key, j + u * kLanes));
+    auto* out = reinterpret_cast<__m128i*>(block + j + u * kLanes);
+    if constexpr (kStream) {
+      _mm_stream_si128(out, values(next, next_key, j + u * kLanes));
+    } else {
+      _mm_store_si128(out, values(next, next_key, j + u * kLanes));
+    }
   }
 }
 
-void verify_fill_sse2(std::uint64_t* block, BlockValues expected, BlockValues next, bool descending,
+template <bool kStream>
+void verify_fill_loop(std::uint64_t* block, BlockValues expected, BlockValues next, bool descending,
                       const MismatchSink& sink) {
   const __m128i ekey = _mm_set1_epi64x(static_cast<long long>(expected.key));
   const __m128i nkey = _mm_set1_epi64x(static_cast<long long>(next.key));
   if (descending) {
     for (std::size_t j = kBlockWords; j >= kStep; j -= kStep) {
-      verify_fill_step(block, j - kStep, expected, ekey, next, nkey, sink);
+      prefetch_line(block + j - kStep, -kAhead);
+      verify_fill_step<kStream>(block, j - kStep, expected, ekey, next, nkey, sink);
     }
   } else {
     for (std::size_t j = 0; j < kBlockWords; j += kStep) {
-      verify_fill_step(block, j, expected, ekey, next, nkey, sink);
+      prefetch_line(block + j, kAhead);
+      verify_fill_step<kStream>(block, j, expected, ekey, next, nkey, sink);
     }
+  }
+}
+
+void verify_fill_sse2(std::uint64_t* block, BlockValues expected, BlockValues next, bool descending,
+                      bool streaming, const MismatchSink& sink) {
+  if (streaming) {
+    verify_fill_loop<true>(block, expected, next, descending, sink);
+  } else {
+    verify_fill_loop<false>(block, expected, next, descending, sink);
   }
 }
 

@@ -12,6 +12,10 @@ namespace kiln::memtest {
 
 namespace {
 
+constexpr std::size_t kGigaPageBytes = 1ULL << 30;
+// MAP_HUGE_1GB: log2(page size) in the bits from MAP_HUGE_SHIFT (26).
+constexpr int kHuge1GFlag = 30 << 26;
+
 std::size_t round_up(std::size_t n, std::size_t to) {
   return (n + to - 1) / to * to;
 }
@@ -26,8 +30,17 @@ std::size_t system_page_size() {
 Expected<TestMemory> TestMemory::map(std::size_t bytes, HugePages huge_pages) {
   if (bytes == 0) return make_error("memtest-too-small", "memory test of 0 bytes");
   const int flags = MAP_PRIVATE | MAP_ANONYMOUS;
+  // Explicit huge pages, largest first. Each mmap fails at once (ENOMEM)
+  // unless that size's hugetlb pool has room for all of it; the pages are
+  // then allocated when a worker first touches (locks) its region, on the
+  // worker's NUMA node.
+  if (huge_pages == HugePages::kAuto && bytes >= kGigaPageBytes) {
+    const std::size_t rounded = round_up(bytes, kGigaPageBytes);
+    void* base =
+        ::mmap(nullptr, rounded, PROT_READ | PROT_WRITE, flags | MAP_HUGETLB | kHuge1GFlag, -1, 0);
+    if (base != MAP_FAILED) return TestMemory(base, rounded, "hugetlb-1g");
+  }
   if (huge_pages == HugePages::kAuto && bytes >= kHugePageBytes) {
-    // Fails at once (ENOMEM) unless the hugetlb pool has room for all of it.
     const std::size_t rounded = round_up(bytes, kHugePageBytes);
     void* base = ::mmap(nullptr, rounded, PROT_READ | PROT_WRITE, flags | MAP_HUGETLB, -1, 0);
     if (base != MAP_FAILED) return TestMemory(base, rounded, "hugetlb");

@@ -12,7 +12,8 @@
 namespace kiln::memtest {
 
 enum class HugePages {
-  kAuto,  // MAP_HUGETLB if the hugetlb pool has room, else madvise(MADV_HUGEPAGE)
+  kAuto,  // MAP_HUGETLB if a hugetlb pool has room (1 GiB pages, then 2 MiB),
+          // else madvise(MADV_HUGEPAGE)
   kOff,
 };
 
@@ -32,7 +33,8 @@ class TestMemory {
 
   [[nodiscard]] std::uint64_t* words() const { return static_cast<std::uint64_t*>(base_); }
   [[nodiscard]] std::size_t bytes() const { return bytes_; }
-  // "hugetlb" (explicit huge pages), "thp" (transparent, advised), "none".
+  // "hugetlb-1g", "hugetlb" (explicit 1 GiB / 2 MiB pages), "thp" (transparent,
+  // advised), "none".
   [[nodiscard]] const std::string& huge_pages() const { return huge_pages_; }
 
  private:

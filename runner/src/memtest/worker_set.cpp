@@ -77,7 +77,9 @@ void WorkerSet::run_passes(Worker& worker) {
   if (options_.lock_memory) {
     // Locking faults the region in from this (pinned) thread: first touch
     // places it on this worker's node.
+    const auto began = control_.now();
     auto locked = lock_region(worker.region.data(), worker.region.size_bytes());
+    worker.setup = control_.now() - began;
     worker.locked = locked.ok();
     if (!locked) worker.lock_error = locked.error().message + "; " + locked.error().remedy;
   }
@@ -136,6 +138,7 @@ void WorkerSet::collect(MemtestReport& report, FaultLog& merged) const {
     report.bytes_verified += w->traffic.verified.load();
     report.passes_completed = std::min(report.passes_completed, w->passes_done);
     report.memory_locked = report.memory_locked && w->locked;
+    report.setup = std::max(report.setup, w->setup);
     if (!w->lock_error.empty() && lock_error.empty()) lock_error = w->lock_error;
     pin_failures += w->pin_failed ? 1 : 0;
     merged.merge(w->log);

@@ -53,6 +53,7 @@ class WorkerSet {
     Traffic traffic;
     unsigned passes_done = 0;
     bool locked = false;
+    std::chrono::nanoseconds setup{0};  // locking (first touch) of the region
     bool pin_failed = false;
     std::string lock_error;
     std::optional<Error> error;

@@ -115,6 +115,23 @@ TEST(CleanRun, FakeClockDrivesTheDeadline) {
   EXPECT_EQ(report->passes_completed, 0U);
 }
 
+TEST(CleanRun, SetupIsTheWorkersLockingTimedOnTheInjectedClock) {
+  MemtestOptions options = small_run();
+  options.max_threads = 1;
+  options.lock_memory = true;  // whether or not mlock succeeds here, it is timed
+  MemtestHooks hooks;
+  hooks.host = table_host({});
+  auto ticks = std::make_shared<std::atomic<std::int64_t>>(0);
+  hooks.now = [ticks] {
+    return std::chrono::steady_clock::time_point(std::chrono::seconds(ticks->fetch_add(1)));
+  };
+  auto report = run_memtest(options, hooks);
+  ASSERT_TRUE(report.ok()) << report.error().message;
+  // Readings: the start, the worker's two around its lock, the end.
+  EXPECT_EQ(report->setup, std::chrono::seconds(1));
+  EXPECT_EQ(report->elapsed, std::chrono::seconds(3));
+}
+
 TEST(CleanRun, StopFlagEndsTheRunEarly) {
   MemtestOptions options = small_run();
   options.passes = 1000;

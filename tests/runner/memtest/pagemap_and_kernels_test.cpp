@@ -97,18 +97,21 @@ TEST_P(Kernels, VerifyNamesEveryMismatchingWordWithTheValueRead) {
   EXPECT_EQ(seen[2].actual, a.at(511) ^ 0xF0);
 }
 
+// Streaming (non-temporal) stores included: the same thread reads them back.
 TEST_P(Kernels, VerifyFillChecksThenWritesTheNextState) {
   const BlockValues a{tile_a_->words, 1};
   const BlockValues b{tile_b_->words, 2};
-  for (bool descending : {false, true}) {
-    kernels_->fill(memory_->words, a, false);
-    memory_->words[300] ^= 1ULL << 9;
-    std::vector<Mismatch> seen;
-    kernels_->verify_fill(memory_->words, a, b, descending, collect_into(seen));
-    ASSERT_EQ(seen.size(), 1U);
-    EXPECT_EQ(seen[0].address, memory_->words + 300);
-    kernels_->verify(memory_->words, b, collect_into(seen));
-    EXPECT_EQ(seen.size(), 1U);  // the faulty word was rewritten
+  for (bool streaming : {false, true}) {
+    for (bool descending : {false, true}) {
+      kernels_->fill(memory_->words, a, false);
+      memory_->words[300] ^= 1ULL << 9;
+      std::vector<Mismatch> seen;
+      kernels_->verify_fill(memory_->words, a, b, descending, streaming, collect_into(seen));
+      ASSERT_EQ(seen.size(), 1U);
+      EXPECT_EQ(seen[0].address, memory_->words + 300);
+      kernels_->verify(memory_->words, b, collect_into(seen));
+      EXPECT_EQ(seen.size(), 1U);  // the faulty word was rewritten
+    }
   }
 }
 
