@@ -65,7 +65,7 @@ for r in a b; do
   starts+=($!)
 done
 wait "${starts[@]}" || true
-codes=$(cat "$tmp/code-a" "$tmp/code-b" | sort | tr '\n' ' ')
+codes=$(printf '%s\n%s\n' "$(cat "$tmp/code-a")" "$(cat "$tmp/code-b")" | sort | tr '\n' ' ')
 [ "$codes" = "201 409 " ] || fail "concurrent starts answered '$codes': $(cat "$tmp"/start-*.json)"
 grep -qh '"code":"burnin_in_progress"' "$tmp"/start-*.json || fail "the refusal: $(cat "$tmp"/start-*.json)"
 [ "$(kilnctl -f json run list | jget 'len(d["runs"])')" = 1 ] || fail "not exactly one run"
@@ -78,7 +78,7 @@ rig_kernel_params
   --out "$tmp/run" --orchestrator "$kurl" --token "$ktoken" --node "$knode" --flush-timeout 120 \
   > "$tmp/runner.log" 2>&1 &
 runner_pid=$!
-for _ in $(seq 100); do [ "$(wc -l < "$tmp/run/ocptv.jsonl" 2>/dev/null || echo 0)" -ge 10 ] && break; sleep 0.2; done
+for _ in $(seq 100); do [ "$(wc -l 2>/dev/null < "$tmp/run/ocptv.jsonl" || echo 0)" -ge 10 ] && break; sleep 0.2; done
 sleep 3
 kill -KILL "$pid_a"; wait "$pid_a" 2>/dev/null || true
 killed=$(date +%s.%N)
