@@ -77,9 +77,9 @@ nlohmann::json run_json(const ApiContext& ctx, const RunRow& run) {
     j["report_url"] = fmt::format("{}/v1/runs/{}/report", ctx.config.public_url, run.id);
     // The summary stored with the report (failures, stage names and
     // verdicts); the report itself for a row read without one.
-    auto report = nlohmann::json::parse(run.report_summary.empty() ? run.report
-                                                                   : run.report_summary,
-                                        nullptr, false);  // validated when it was stored
+    auto report =
+        nlohmann::json::parse(run.report_summary.empty() ? run.report : run.report_summary, nullptr,
+                              false);  // validated when it was stored
     if (const auto* failures = json_path(report, {"failures"}); failures != nullptr)
       j["failures"] = *failures;
     if (const auto* stages = json_path(report, {"stages"});
@@ -155,9 +155,9 @@ ApiResponse start_runs(ApiCall& call, const std::string& kind) {
   if (!conflict) return api_error(503, "store_unavailable", conflict.error().message);
   if (*conflict) {
     const RunConflict& c = **conflict;
-    return api_error(409, "burnin_in_progress",
-                     fmt::format("node {} is already busy with {} run {}", c.node_uuid, c.kind,
-                                 c.run_id));
+    return api_error(
+        409, "burnin_in_progress",
+        fmt::format("node {} is already busy with {} run {}", c.node_uuid, c.kind, c.run_id));
   }
   nlohmann::json started = nlohmann::json::array();
   for (std::size_t i = 0; i < runs.size(); ++i) {
@@ -288,8 +288,7 @@ ApiResponse nodes_answer(ApiContext& ctx, const std::optional<std::string>& uuid
   }
   auto nodes = ctx.store.list_nodes();
   auto latest = latest_runs(ctx, std::nullopt, std::nullopt);
-  if (!nodes || !latest)
-    return api_error(503, "store_unavailable", "the run store did not answer");
+  if (!nodes || !latest) return api_error(503, "store_unavailable", "the run store did not answer");
   nlohmann::json out = nlohmann::json::array();
   for (const auto& n : *nodes) {
     auto j = node_json(n);
