@@ -341,16 +341,18 @@ ApiResponse deliveries_answer(ApiContext& ctx, const std::optional<std::string>&
                            : r.verdict == "ERROR" ? "errored"
                                                   : "running";
       d[bucket] = d[bucket].get<int>() + 1;
-      entry["run"] = run_json(ctx, r);
+      if (tag) entry["run"] = run_json(ctx, r);
     }
     auto& counts = decommission_counts[n.asset_tag];
     if (auto it = decommissions.find(n.uuid); it != decommissions.end()) {
       const bool has_certificate = certified->contains(it->second.id);
       counts.add(it->second, has_certificate);
-      entry["decommission_run"] = run_json(ctx, it->second);
-      entry["decommission_run"]["certified"] = has_certificate;
+      if (tag) {
+        entry["decommission_run"] = run_json(ctx, it->second);
+        entry["decommission_run"]["certified"] = has_certificate;
+      }
     }
-    d["node_list"].push_back(entry);
+    if (tag) d["node_list"].push_back(entry);  // the list of deliveries shows counts only
   }
   for (auto& [name, d] : deliveries) d["decommission"] = decommission_counts[name].to_json();
   if (tag) {
