@@ -11,6 +11,9 @@
 #                          last one added first
 #   fail MESSAGE           prints FAIL: MESSAGE and the orchestrator log's tail, exits 1
 #   jget EXPR              EXPR (Python, d = the JSON on stdin)
+#   rig_start_postgres     a throw-away PostgreSQL 15 (initdb in $tmp/pg, a unix socket in $tmp,
+#                          stopped on exit): $pg_store, its libpq conninfo; exits 77 (SKIP)
+#                          when PostgreSQL 15 is not installed
 #   rig_start_ironic       $ironic_url; exits 77 (SKIP) when ironic-common is not installed
 #   rig_ironic_auth        curl arguments (-u USER:PASSWORD, --cacert CA) every Ironic request here adds
 #   rig_enrol_node NAME    $node: a fake-hardware node NAME, waited for until manageable
@@ -69,6 +72,19 @@ rig_start_ironic() {
   ironic_url=$("$rig_dir/ironic_fixture.sh" start "$tmp/ironic") || rc=$?
   [ $rc -ne 77 ] || { echo "SKIP: Ironic (ironic-common) is not installed"; exit 77; }
   [ $rc -eq 0 ] || fail "Ironic did not start"
+}
+
+rig_start_postgres() {
+  pgbin=/usr/lib/postgresql/15/bin
+  [ -x "$pgbin/initdb" ] || { echo "SKIP: PostgreSQL 15 is not installed (apt-get install postgresql)"; exit 77; }
+  local pgport
+  pgport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  pg_as=(); [ "$(id -u)" = 0 ] && { pg_as=(runuser -u postgres --); chown postgres: "$tmp"; }
+  "${pg_as[@]}" "$pgbin/initdb" -D "$tmp/pg" -A trust -U postgres > "$tmp/initdb.log" 2>&1 || fail "initdb"
+  "${pg_as[@]}" "$pgbin/pg_ctl" -D "$tmp/pg" -l "$tmp/pg.log" -w -o "-p $pgport -k $tmp -c listen_addresses=''" start >/dev/null ||
+    fail "pg_ctl start"
+  rig_on_exit '"${pg_as[@]}" "$pgbin/pg_ctl" -D "$tmp/pg" -m immediate -w stop >/dev/null 2>&1'
+  pg_store="host=$tmp port=$pgport user=postgres dbname=postgres"
 }
 
 rig_enrol_node() {  # NAME

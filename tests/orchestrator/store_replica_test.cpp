@@ -228,6 +228,26 @@ TEST_P(StoreReplicaTest, OneReplicaLeadsAndAnotherTakesOverWhenItsSessionEnds) {
   EXPECT_TRUE(first.try_lead());
 }
 
+// A failover or a restart of PostgreSQL breaks every connection: the store
+// opens its connections again at their next statement.
+TEST_P(StoreReplicaTest, AStoreWhoseConnectionsBrokeReconnects) {
+  if (GetParam() == "sqlite") GTEST_SKIP() << "SQLite has no server connection to lose";
+  ASSERT_TRUE(a_->upsert_node({"n1", "PO-1", "S1", "", {}, ""}));
+  auto admin = open_postgres(url_);
+  ASSERT_TRUE(admin) << admin.error().message;
+  ASSERT_TRUE((*admin)->query(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid() "
+      "AND datname = current_database()"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  (void)a_->find_node("n1");  // the reader may find its connection broken
+  (void)a_->upsert_node({"n2", "PO-1", "S2", "", {}, ""});  // the writer too
+  auto found = a_->find_node("n1");
+  ASSERT_TRUE(found) << found.error().message;
+  EXPECT_TRUE(found->has_value());
+  EXPECT_TRUE(a_->upsert_node({"n3", "PO-1", "S3", "", {}, ""}));
+  EXPECT_TRUE(a_->check_writable());
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreReplicaTest, ::testing::Values("sqlite", "postgres"),
                          [](const auto& p) { return p.param; });
 

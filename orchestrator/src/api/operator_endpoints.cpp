@@ -77,9 +77,9 @@ nlohmann::json run_json(const ApiContext& ctx, const RunRow& run) {
     j["report_url"] = fmt::format("{}/v1/runs/{}/report", ctx.config.public_url, run.id);
     // The summary stored with the report (failures, stage names and
     // verdicts); the report itself for a row read without one.
-    auto report = nlohmann::json::parse(run.report_summary.empty() ? run.report
-                                                                   : run.report_summary,
-                                        nullptr, false);  // validated when it was stored
+    auto report =
+        nlohmann::json::parse(run.report_summary.empty() ? run.report : run.report_summary, nullptr,
+                              false);  // validated when it was stored
     if (const auto* failures = json_path(report, {"failures"}); failures != nullptr)
       j["failures"] = *failures;
     if (const auto* stages = json_path(report, {"stages"});
@@ -155,9 +155,9 @@ ApiResponse start_runs(ApiCall& call, const std::string& kind) {
   if (!conflict) return api_error(503, "store_unavailable", conflict.error().message);
   if (*conflict) {
     const RunConflict& c = **conflict;
-    return api_error(409, "burnin_in_progress",
-                     fmt::format("node {} is already busy with {} run {}", c.node_uuid, c.kind,
-                                 c.run_id));
+    return api_error(
+        409, "burnin_in_progress",
+        fmt::format("node {} is already busy with {} run {}", c.node_uuid, c.kind, c.run_id));
   }
   nlohmann::json started = nlohmann::json::array();
   for (std::size_t i = 0; i < runs.size(); ++i) {
@@ -262,8 +262,7 @@ ApiResponse nodes_answer(ApiContext& ctx, const std::optional<std::string>& uuid
   }
   auto nodes = ctx.store.list_nodes();
   auto latest = latest_runs(ctx, std::nullopt, std::nullopt);
-  if (!nodes || !latest)
-    return api_error(503, "store_unavailable", "the run store did not answer");
+  if (!nodes || !latest) return api_error(503, "store_unavailable", "the run store did not answer");
   nlohmann::json out = nlohmann::json::array();
   for (const auto& n : *nodes) {
     auto j = node_json(n);
@@ -316,16 +315,18 @@ ApiResponse deliveries_answer(ApiContext& ctx, const std::optional<std::string>&
                            : r.verdict == "ERROR" ? "errored"
                                                   : "running";
       d[bucket] = d[bucket].get<int>() + 1;
-      entry["run"] = run_json(ctx, r);
+      if (tag) entry["run"] = run_json(ctx, r);
     }
     auto& counts = decommission_counts[n.asset_tag];
     if (auto it = decommissions.find(n.uuid); it != decommissions.end()) {
       const bool has_certificate = certified->contains(it->second.id);
       counts.add(it->second, has_certificate);
-      entry["decommission_run"] = run_json(ctx, it->second);
-      entry["decommission_run"]["certified"] = has_certificate;
+      if (tag) {
+        entry["decommission_run"] = run_json(ctx, it->second);
+        entry["decommission_run"]["certified"] = has_certificate;
+      }
     }
-    d["node_list"].push_back(entry);
+    if (tag) d["node_list"].push_back(entry);  // the list of deliveries shows counts only
   }
   for (auto& [name, d] : deliveries) d["decommission"] = decommission_counts[name].to_json();
   if (tag) {

@@ -8,7 +8,10 @@
 // while the disk works on the last one.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
+#include <numeric>
+#include <optional>
 
 #include "metrics/metrics.hpp"
 #include "store/sql_run_store.hpp"
@@ -105,13 +108,25 @@ std::vector<Expected<IngestResult>> SqlRunStore::ingest_group(
     std::lock_guard lock(mu_);
     auto begin = conn_->exec_script(conn_->backend() == "sqlite" ? "BEGIN IMMEDIATE" : "BEGIN");
     bool whole = static_cast<bool>(begin);
-    for (std::size_t i = 0; whole && i < group.size(); ++i) {
-      results.push_back(ingest_locked(group[i].run_id, group[i].lines));
-      whole = static_cast<bool>(results.back());
+    // In the order of the runs (one run's batches keep theirs): replicas'
+    // groups then lock the runs rows in the same order and cannot deadlock.
+    std::vector<std::size_t> order(group.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::stable_sort(order.begin(), order.end(), [&group](std::size_t a, std::size_t b) {
+      return group[a].run_id < group[b].run_id;
+    });
+    std::vector<std::optional<Expected<IngestResult>>> in_order(group.size());
+    for (std::size_t k = 0; whole && k < order.size(); ++k) {
+      const auto& pending = group[order[k]];
+      in_order[order[k]] = ingest_locked(pending.run_id, pending.lines);
+      whole = static_cast<bool>(*in_order[order[k]]);
     }
     if (whole) {
       auto commit = conn_->exec_script("COMMIT");
-      if (commit) return results;
+      if (commit) {
+        for (auto& r : in_order) results.push_back(std::move(*r));
+        return results;
+      }
       (void)conn_->exec_script("ROLLBACK");
       cursors_.clear();
       // A failed COMMIT stored nothing: every batch in the group is refused (retried).

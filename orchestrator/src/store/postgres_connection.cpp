@@ -22,6 +22,7 @@ class PostgresConnection final : public SqlConnection {
   PostgresConnection& operator=(const PostgresConnection&) = delete;
 
   Expected<SqlRows> query(const std::string& sql, const std::vector<SqlValue>& params) override {
+    if (auto up = reconnect_if_broken(); !up) return up.error();
     std::vector<std::optional<std::string>> texts;
     texts.reserve(params.size());
     for (const auto& p : params) {
@@ -65,6 +66,7 @@ class PostgresConnection final : public SqlConnection {
   }
 
   Status exec_script(const std::string& sql) override {
+    if (auto up = reconnect_if_broken(); !up) return up;
     PGresult* res = PQexec(conn_, sql.c_str());
     std::unique_ptr<PGresult, void (*)(PGresult*)> guard(res, PQclear);
     auto status = PQresultStatus(res);
@@ -78,6 +80,24 @@ class PostgresConnection final : public SqlConnection {
   [[nodiscard]] std::string backend() const override { return "postgresql"; }
 
  private:
+  // A connection that broke (the server restarted, a failover, a network cut)
+  // is opened again before the next statement; the statement that found it
+  // broken failed (its caller answered 503 or rolled back), so nothing runs
+  // half inside a lost transaction.
+  Status reconnect_if_broken() {
+    if (PQstatus(conn_) != CONNECTION_BAD) return ok();
+    PQreset(conn_);
+    if (PQstatus(conn_) != CONNECTION_OK)
+      return make_error(
+          "KILN-STORE",
+          fmt::format("postgresql: the connection broke and cannot be opened again: {}",
+                      trimmed(PQerrorMessage(conn_))),
+          "check that the server (or the new primary) is up; kiln retries at the "
+          "next statement");
+    PQsetNoticeProcessor(
+        conn_, [](void*, const char*) {}, nullptr);
+    return ok();
+  }
   PGconn* conn_;
 };
 

@@ -117,8 +117,8 @@ Expected<std::vector<RunRow>> SqlRunStore::select_runs(const std::string& where,
         "WHERE newest = 1 ORDER BY created_at, created_seq, id",
         columns, where);
   } else {
-    sql = fmt::format("SELECT {} FROM runs {} ORDER BY created_at, created_seq, id", columns,
-                      where);
+    sql =
+        fmt::format("SELECT {} FROM runs {} ORDER BY created_at, created_seq, id", columns, where);
   }
   auto rows = read(sql, params);
   if (!rows) return rows.error();
@@ -137,8 +137,8 @@ Expected<std::vector<RunRow>> SqlRunStore::list_runs(const RunQuery& query) {
   };
   if (query.node) terms.push_back("node_uuid = " + param(*query.node));
   if (query.delivery)
-    terms.push_back("node_uuid IN (SELECT uuid FROM nodes WHERE asset_tag = " +
-                    param(*query.delivery) + ")");
+    terms.push_back(
+        "node_uuid IN (SELECT uuid FROM nodes WHERE asset_tag = " + param(*query.delivery) + ")");
   if (query.kind) terms.push_back("kind = " + param(*query.kind));
   if (query.unfinished) terms.emplace_back(kUnfinished);
   std::string where;
