@@ -1,7 +1,7 @@
 """The dashboard of one delivery in headless Chromium, and the API calls it makes, timed:
   python3 measure.py URL VIEWER_TOKEN TAG LABEL [LOADS] [CALLS]
-prints one JSON line: the delivery page's load time (navigation to every tile, the strip plots
-and the firmware table drawn; each of LOADS loads in a fresh tab, the median and max) and the
+prints one JSON line: the delivery page's load time (navigation to the first refresh drawn:
+every tile, findings, firmware table, strip plots; each of LOADS loads in a fresh tab, the median and max) and the
 p50 / p99 of GET /v1/deliveries/TAG, /summary, /v1/nodes and /v1/nodes/{uuid} (CALLS each, one
 connection each, as the page makes them)."""
 import http.client
@@ -54,12 +54,12 @@ try:
     for _ in range(loads):
         d.get("about:blank")
         d.get(f"{url}/ui/delivery.html?tag={tag}")
-        # Drawn: every tile, the firmware table and the strip plots; timed from the navigation's start.
+        # Drawn: every tile and the rest of the first refresh (the page writes "updated ..." after
+        # the grid, findings, firmware table and strip plots); timed from the navigation's start.
         ms = d.execute_async_script("""
           const [count, done] = arguments;
           const t = () => document.querySelectorAll('#grid .tile').length === count &&
-                          document.querySelector('#firmware tr[data-firmware]') &&
-                          document.querySelector('svg.strip');
+                          document.getElementById('updated').textContent.startsWith('updated');
           const poll = () => t() ? done(performance.now()) : setTimeout(poll, 5);
           poll();""", nodes)
         page_ms.append(ms)
