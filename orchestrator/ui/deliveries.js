@@ -1,5 +1,5 @@
 "use strict";
-// Deliveries: each one's counts, a progress bar, and its findings (outliers, systematic
+// Deliveries: each one's counts, a progress bar with the ETA, and its findings (outliers, systematic
 // firmware findings).
 kiln.live(async () => {
   const {deliveries} = await kiln.api("/v1/deliveries");
@@ -21,7 +21,7 @@ kiln.live(async () => {
       kiln.el("td", {class: "num"}, d.nodes), kiln.el("td", {class: "num"}, d.passed),
       kiln.el("td", {class: "num"}, d.failed), kiln.el("td", {class: "num"}, d.errored),
       kiln.el("td", {class: "num"}, d.running),
-      kiln.el("td", {}, bar, kiln.el("span", {class: "muted"}, ` ${done}/${d.nodes} done`)),
+      kiln.el("td", {}, bar, kiln.el("span", {class: "muted", "data-eta": d.tag}, ` ${kiln.eta(done, d.nodes, d.started_at)}`)),
       kiln.el("td", {}, findings));
   }));
   document.querySelector("#deliveries tbody").replaceChildren(...rows);

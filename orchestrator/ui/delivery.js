@@ -72,14 +72,7 @@ kiln.live(async () => {
   kiln.bar(document.getElementById("progress"),
     [["pass", d.passed], ["fail", d.failed], ["error", d.errored], ["running", d.running]], d.nodes);
   // ETA from the pace so far: the time since the first run began, over the share done.
-  const done = d.passed + d.failed + d.errored;
-  const starts = d.node_list.filter(n => n.run).map(n => Date.parse(n.run.created_at)).filter(isFinite);
-  let eta = `${done} of ${d.nodes} done`;
-  if (done > 0 && done < d.nodes && starts.length) {
-    const elapsed = (Date.now() - Math.min(...starts)) / 1000;
-    eta += `, about ${kiln.duration(elapsed * (d.nodes - done) / done)} to go at this pace`;
-  }
-  document.getElementById("eta").textContent = eta;
+  document.getElementById("eta").textContent = kiln.eta(d.passed + d.failed + d.errored, d.nodes, d.started_at);
   document.getElementById("grid").replaceChildren(...d.node_list.map(n => tile(n, outliers, fwFlagged)));
   const findings = [
     ...fw.findings.map(f => kiln.el("div", {class: "finding", "data-finding": "firmware"},

@@ -155,6 +155,18 @@ const kiln = {
     return Math.abs(v) >= 100 ? v.toFixed(1) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toPrecision(3);
   },
 
+  // "3 of 8 done, about 2.1 h to go at this pace": the time since the first run started
+  // (RFC 3339), over the share of nodes done.
+  eta(done, total, startedAt) {
+    let text = `${done} of ${total} done`;
+    const started = Date.parse(startedAt || "");
+    if (done > 0 && done < total && isFinite(started)) {
+      const elapsed = (Date.now() - started) / 1000;
+      text += `, about ${kiln.duration(elapsed * (total - done) / done)} to go at this pace`;
+    }
+    return text;
+  },
+
   duration(seconds) {
     if (!isFinite(seconds) || seconds < 0) return "";
     if (seconds < 90) return `${Math.round(seconds)} s`;

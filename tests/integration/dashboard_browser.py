@@ -115,6 +115,7 @@ try:
     until(lambda: d.find_elements(By.CSS_SELECTOR, f'tr[data-delivery="{DELIVERY}"]'), "deliveries list the delivery")
     row = settled(lambda: d.find_element(By.CSS_SELECTOR, f'tr[data-delivery="{DELIVERY}"]').text)
     check("PO-2026-0042 8 6 1 0 1" in row, f"delivery counts 8 nodes, 6 passed, 1 failed, 1 running: {row!r}")
+    check("7 of 8 done, about" in row and "to go at this pace" in row, f"the delivery's ETA: {row!r}")
     check("1 node(s) lag their batch" in row, "the outlier is a finding of the delivery")
     check("1 systematic firmware finding(s)" in row, f"the older BIOS is a systematic finding: {row!r}")
     cookie = d.get_cookie("kiln_session")

@@ -304,6 +304,7 @@ ApiResponse deliveries_answer(ApiContext& ctx, const std::optional<std::string>&
            {"failed", 0},
            {"errored", 0},
            {"running", 0},
+           {"started_at", ""},
            {"node_list", nlohmann::json::array()}};
     }
     d["nodes"] = d["nodes"].get<int>() + 1;
@@ -315,6 +316,10 @@ ApiResponse deliveries_answer(ApiContext& ctx, const std::optional<std::string>&
                            : r.verdict == "ERROR" ? "errored"
                                                   : "running";
       d[bucket] = d[bucket].get<int>() + 1;
+      // The first of the latest burn-ins to start: the pace (and ETA) of the delivery.
+      if (const auto& started = d["started_at"].get_ref<const std::string&>();
+          started.empty() || r.created_at < started)
+        d["started_at"] = r.created_at;
       if (tag) entry["run"] = run_json(ctx, r);
     }
     auto& counts = decommission_counts[n.asset_tag];
