@@ -244,6 +244,31 @@ class YamlReader {
   std::string file_;
 };
 
+// yaml-cpp decodes the escapes \N and \_ of a double-quoted scalar to the bare
+// bytes 0x85 and 0xA0, not UTF-8: a valid file can still yield a key or value
+// that kiln's JSON cannot carry, so every decoded scalar is checked as well.
+void check_decoded_utf8(const YAML::Node& node, const std::string& file) {
+  if (node.IsScalar()) {
+    const std::string& text = node.Scalar();
+    if (auto bad = first_invalid_utf8(text); bad != std::string::npos) {
+      const int line = node.Mark().line >= 0 ? node.Mark().line + 1 : 0;
+      throw ConfigError{make_error(
+          "KILN-CONFIG",
+          fmt::format("{}:{}: the value decodes to bytes that are not UTF-8 (byte 0x{:02X}; "
+                      "yaml-cpp turns the escapes \\N and \\_ into bare bytes)",
+                      file, line, static_cast<unsigned char>(text[bad])),
+          "write the character itself, or the escape \\u0085 / \\u00A0")};
+    }
+  } else if (node.IsSequence()) {
+    for (const auto& item : node) check_decoded_utf8(item, file);
+  } else if (node.IsMap()) {
+    for (const auto& kv : node) {
+      check_decoded_utf8(kv.first, file);
+      check_decoded_utf8(kv.second, file);
+    }
+  }
+}
+
 YAML::Node load_document(std::string_view text, const std::string& file) {
   // yaml-cpp takes any bytes; kiln's JSON (hash, report, API) takes UTF-8 only.
   if (auto bad = first_invalid_utf8(text); bad != std::string_view::npos) {
@@ -263,6 +288,7 @@ YAML::Node load_document(std::string_view text, const std::string& file) {
       throw ConfigError{make_error("KILN-CONFIG",
                                    fmt::format("{}: the file must be a YAML mapping", file))};
     }
+    check_decoded_utf8(doc, file);
     return doc;
   } catch (const YAML::Exception& e) {
     throw ConfigError{make_error(

@@ -237,6 +237,18 @@ TEST(ParseDelivery, TextThatIsNotUtf8IsRefusedWithLineAndColumn) {
   EXPECT_THAT(p.error().message, HasSubstr("q.yaml:1: not valid UTF-8"));
 }
 
+// Found by the CI fuzz run (target config-delivery): a valid UTF-8 file whose
+// double-quoted "\N" yaml-cpp decodes to the bare byte 0x85, which made the
+// resolved config's JSON dump throw.
+TEST(ParseDelivery, EscapesThatDecodeToBareBytesAreRefused) {
+  auto d = parse_delivery("profile: quick\ndelivery: PO-1\nnotes: \"a\\Nb\"\n", "po.yaml");
+  ASSERT_FALSE(d.ok());
+  EXPECT_THAT(d.error().message, HasSubstr("po.yaml:3: the value decodes to bytes that are not UTF-8 (byte 0x85"));
+  auto p = parse_profile("profile: q\nstages: [{stage: \"inv\\_entory\"}]\n", "q.yaml");
+  ASSERT_FALSE(p.ok());
+  EXPECT_THAT(p.error().message, HasSubstr("q.yaml:2: the value decodes to bytes that are not UTF-8 (byte 0xA0"));
+}
+
 TEST_F(ConfigDir, FruStringsThatAreNotUtf8DoNotThrow) {
   write("deliveries/po1.yaml", kDelivery);
   write("deliveries/default.yaml", "delivery: default\nprofile: quick\n");
