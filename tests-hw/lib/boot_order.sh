@@ -64,7 +64,7 @@ bootorder_check() {
     bootorder_disk)
       grep -q "KILN VERDICT: FAIL" "$tmp/serial.log" || fail "the verdict is not FAIL"
       [ "$(stage_field preliminary '["verdict"]')" = FAIL ] || fail "preliminary did not FAIL"
-      grep -q "boot-order-not-network-first" <<< "$diagnoses" || fail "no boot-order-not-network-first diagnosis"
+      grep -q "KILN-BOOT-NOT-NETWORK-FIRST" <<< "$diagnoses" || fail "no KILN-BOOT-NOT-NETWORK-FIRST diagnosis"
       grep -q "first, not a network boot" <<< "$diagnoses" || fail "the diagnosis does not name the entry that boots first"
       grep -q "efibootmgr -o" <<< "$diagnoses" || fail "the diagnosis gives no remedy" ;;
     bootorder_net)

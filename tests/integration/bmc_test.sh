@@ -36,7 +36,7 @@ assert r["verdict"] == "FAIL", r["verdict"]
 assert r["delivery"]["matched"] is False and r["delivery"]["tag"] == "default", r["delivery"]
 pre = r["stages"][0]
 assert pre["name"] == "preliminary" and pre["verdict"] == "FAIL", pre
-assert any(d["verdict"] == "fru-asset-tag-missing" for d in pre["diagnoses"]), pre["diagnoses"]
+assert any(d["verdict"] == "KILN-FRU-ASSET-TAG-MISSING" for d in pre["diagnoses"]), pre["diagnoses"]
 print("no-asset-tag node FAILs its preliminary check:", r["failures"][0])
 PY
 

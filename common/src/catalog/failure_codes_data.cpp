@@ -16,6 +16,24 @@ constexpr std::string_view kCheckLink =
 }  // namespace
 
 const FailureCode kFailureCodes[] = {
+    // preliminary
+    {"KILN-FRU-ASSET-TAG-MISSING", "preliminary", "node", kFail,
+     "the BMC FRU's Product Asset Tag is empty, so the node cannot be traced to its delivery or "
+     "purchase order",
+     "write the delivery / purchase order number into the BMC FRU (ipmitool fru edit 0 field p 5 "
+     "TAG) and run the burn-in again"},
+    {"KILN-FRU-SERIAL-MISSING", "preliminary", "node", kFail,
+     "the BMC FRU's Product Serial is {serial}, so the node cannot be traced to its invoice",
+     "have the vendor program the chassis serial into the BMC FRU and run the burn-in again"},
+    {"KILN-FRU-SERIAL-MISMATCH", "preliminary", "node", kFail,
+     "the BMC FRU's Product Serial '{fru_serial}' differs from the DMI system serial "
+     "'{dmi_serial}': the FRU or the board was swapped",
+     "check both against the chassis label and have the vendor reprogram the wrong one"},
+    {"KILN-BOOT-NOT-NETWORK-FIRST", "preliminary", "node", kFail,
+     "the delivery requires booting from the network before disk; BootOrder has {first} (order: "
+     "{order}); {network}",
+     "put the network boot first in the firmware setup (or in-band as shown) and run the burn-in "
+     "again"},
     // disk
     {"KILN-DISK-BAD-BLOCKS", "disk", "disk", kFail,
      "{part}: badblocks found {bad_blocks}; the tender allows {allowed}", kReplaceDisk},

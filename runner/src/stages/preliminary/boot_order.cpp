@@ -27,7 +27,7 @@ std::string describe_boot_order(const tools::EfiBootConfig& config) {
   return out;
 }
 
-std::optional<std::string> network_boot_first_problem(const tools::EfiBootConfig& config) {
+std::optional<BootOrderProblem> network_boot_first_problem(const tools::EfiBootConfig& config) {
   const tools::EfiBootEntry* first = nullptr;
   for (const auto& id : config.order) {
     const auto* e = config.find(id);
@@ -37,7 +37,7 @@ std::optional<std::string> network_boot_first_problem(const tools::EfiBootConfig
     }
   }
   if (first != nullptr && tools::is_network_boot(*first)) return std::nullopt;
-  std::string network;  // the first network entry, for the remedy
+  std::string network;  // the first network entry, for the fix
   for (const auto& id : config.order) {
     const auto* e = config.find(id);
     if (e != nullptr && e->active && tools::is_network_boot(*e)) {
@@ -45,20 +45,18 @@ std::optional<std::string> network_boot_first_problem(const tools::EfiBootConfig
       break;
     }
   }
-  const std::string found = first == nullptr ? "no active entry in BootOrder"
-                                             : fmt::format("Boot{} '{}' first, not a network boot",
-                                                           first->id, first->description);
-  const std::string remedy =
+  BootOrderProblem problem;
+  problem.first = first == nullptr ? "no active entry"
+                                   : fmt::format("Boot{} '{}' first, not a network boot", first->id,
+                                                 first->description);
+  problem.order = describe_boot_order(config);
+  problem.network =
       network.empty()
-          ? "enable PXE or HTTP boot on a NIC in the firmware setup and put it first"
-          : fmt::format(
-                "put the network boot first in the firmware setup (in-band: efibootmgr -o "
-                "{},...)",
-                network);
-  return fmt::format(
-      "the delivery requires booting from the network before disk; BootOrder "
-      "has {} (order: {}): {}",
-      found, describe_boot_order(config), remedy);
+          ? "no active entry boots from the network: enable PXE or HTTP boot on a NIC in the "
+            "firmware setup"
+          : fmt::format("the first network boot is Boot{} (in-band: efibootmgr -o {},...)", network,
+                        network);
+  return problem;
 }
 
 }  // namespace kiln::runner

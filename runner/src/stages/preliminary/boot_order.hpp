@@ -16,8 +16,16 @@ namespace kiln::runner {
 // entries of BootOrder; inactive ones marked "(inactive)").
 std::string describe_boot_order(const tools::EfiBootConfig& config);
 
+// Why a BootOrder breaks the rule, as the arguments of the failure code
+// KILN-BOOT-NOT-NETWORK-FIRST.
+struct BootOrderProblem {
+  std::string first;    // "Boot0001 'UEFI Misc Device' first, not a network boot"
+  std::string order;    // describe_boot_order()
+  std::string network;  // the in-band fix, or that no entry boots from the network
+};
+
 // nullopt when the first active BootOrder entry is a network boot; else why
-// not, with the order found and the remedy.
-std::optional<std::string> network_boot_first_problem(const tools::EfiBootConfig& config);
+// not, with the order found and the fix.
+std::optional<BootOrderProblem> network_boot_first_problem(const tools::EfiBootConfig& config);
 
 }  // namespace kiln::runner

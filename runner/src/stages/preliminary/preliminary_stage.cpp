@@ -35,20 +35,16 @@ class PreliminaryStage final : public Stage {
     ctx.step.measurement(measure("fru.product_asset_tag", tag, "", "FRU", {}));
     ctx.step.measurement(measure("fru.product_serial", serial, "", "FRU", {}));
     if (tag.empty()) {
-      ctx.step.fail("fru-asset-tag-missing",
-                    "FRU Product Asset Tag is empty: write the delivery/purchase order number into "
-                    "the BMC FRU (ipmitool fru edit 0 field p 5 <tag>) so the node can be traced",
-                    "FRU");
+      ctx.step.fail("KILN-FRU-ASSET-TAG-MISSING", std::vector<catalog::FailureArg>{}, "FRU");
     } else if (!ctx.config.delivery_matched) {
       ctx.step.info(fmt::format("asset tag '{}' matches no delivery: default delivery '{}' applies",
                                 tag, ctx.config.delivery_tag));
     }
     if (serial.empty() || tools::is_placeholder_serial(serial)) {
-      ctx.step.fail("fru-serial-missing",
-                    fmt::format("FRU Product Serial is {}: the vendor must program the chassis "
-                                "serial into the BMC FRU",
-                                serial.empty() ? "empty" : "a placeholder ('" + serial + "')"),
-                    "FRU");
+      ctx.step.fail(
+          "KILN-FRU-SERIAL-MISSING",
+          {{"serial", serial.empty() ? "empty" : fmt::format("a placeholder ('{}')", serial)}},
+          "FRU");
     }
     if (ctx.config.require_serial_match_dmi) check_dmi_serial(ctx, serial);
     if (ctx.config.require_network_boot_first) check_network_boot_first(ctx);
@@ -66,11 +62,8 @@ class PreliminaryStage final : public Stage {
     ctx.step.measurement(measure("dmi.system_serial", ctx.node.dmi_system_serial, "", "DMI",
                                  {Limit{"fru.product_serial", Comparison::kEqual, serial, {}}}));
     if (trim(ctx.node.dmi_system_serial) != serial) {
-      ctx.step.fail("serial-mismatch",
-                    fmt::format("FRU Product Serial '{}' differs from DMI system serial '{}': the "
-                                "BMC FRU or the board was swapped",
-                                serial, ctx.node.dmi_system_serial),
-                    "FRU");
+      ctx.step.fail("KILN-FRU-SERIAL-MISMATCH",
+                    {{"fru_serial", serial}, {"dmi_serial", ctx.node.dmi_system_serial}}, "FRU");
     }
   }
 
@@ -100,16 +93,21 @@ class PreliminaryStage final : public Stage {
     auto order = describe_boot_order(*config);
     ctx.step.evidence("boot_order", order);
     if (auto problem = network_boot_first_problem(*config)) {
-      ctx.step.fail("boot-order-not-network-first", *problem, "boot order");
+      ctx.step.fail(
+          "KILN-BOOT-NOT-NETWORK-FIRST",
+          {{"first", problem->first}, {"order", problem->order}, {"network", problem->network}},
+          "boot order");
     } else {
-      ctx.step.pass("boot-order-network-first", "UEFI BootOrder starts with a network boot: " + order,
-                    "boot order");
+      ctx.step.pass("boot-order-network-first",
+                    "UEFI BootOrder starts with a network boot: " + order, "boot order");
     }
   }
 };
 
 }  // namespace
 
-std::unique_ptr<Stage> make_preliminary_stage() { return std::make_unique<PreliminaryStage>(); }
+std::unique_ptr<Stage> make_preliminary_stage() {
+  return std::make_unique<PreliminaryStage>();
+}
 
 }  // namespace kiln::runner

@@ -17,10 +17,11 @@ TEST(BootOrder, DiskFirstBreaksTheRuleNamingOrderAndRemedy) {
   ASSERT_TRUE(c);
   auto problem = network_boot_first_problem(*c);
   ASSERT_TRUE(problem);
-  EXPECT_NE(problem->find("Boot0001 'UEFI Misc Device' first"), std::string::npos) << *problem;
-  EXPECT_NE(problem->find("order: 0001 UEFI Misc Device, 0002 UEFI PXEv4"), std::string::npos)
-      << *problem;
-  EXPECT_NE(problem->find("efibootmgr -o 0002"), std::string::npos) << *problem;
+  EXPECT_EQ(problem->first, "Boot0001 'UEFI Misc Device' first, not a network boot");
+  EXPECT_EQ(problem->order.rfind("0001 UEFI Misc Device, 0002 UEFI PXEv4", 0), 0U)
+      << problem->order;
+  EXPECT_EQ(problem->network,
+            "the first network boot is Boot0002 (in-band: efibootmgr -o 0002,...)");
 }
 
 TEST(BootOrder, NetworkFirstMeetsTheRule) {
@@ -43,8 +44,10 @@ TEST(BootOrder, InactiveEntriesAreSkippedAndBootNextIsKept) {
   // The inactive network entry does not count: the disk is the first the firmware tries.
   auto problem = network_boot_first_problem(*c);
   ASSERT_TRUE(problem);
-  EXPECT_NE(problem->find("Boot0001 'Debian' first"), std::string::npos) << *problem;
-  EXPECT_NE(problem->find("0003 Old PXE (inactive)"), std::string::npos) << *problem;
+  EXPECT_EQ(problem->first, "Boot0001 'Debian' first, not a network boot");
+  EXPECT_EQ(problem->order, "0003 Old PXE (inactive), 0001 Debian, 0002 IPv4 PXE");
+  EXPECT_EQ(problem->network,
+            "the first network boot is Boot0002 (in-band: efibootmgr -o 0002,...)");
 }
 
 TEST(BootOrder, NoNetworkEntryAtAllNamesTheFirmwareSetting) {
@@ -52,7 +55,20 @@ TEST(BootOrder, NoNetworkEntryAtAllNamesTheFirmwareSetting) {
   ASSERT_TRUE(c);
   auto problem = network_boot_first_problem(*c);
   ASSERT_TRUE(problem);
-  EXPECT_NE(problem->find("enable PXE or HTTP boot"), std::string::npos) << *problem;
+  EXPECT_EQ(problem->first, "Boot0000 'UiApp' first, not a network boot");
+  EXPECT_EQ(problem->network,
+            "no active entry boots from the network: enable PXE or HTTP boot on a NIC in the "
+            "firmware setup");
+}
+
+TEST(BootOrder, OnlyInactiveEntriesBreakTheRule) {
+  auto c = parse_efibootmgr(
+      "BootOrder: 0001\nBoot0001  Debian\tHD(1,GPT,abcd,0x800,0x100000)/File(\\EFI\\x.efi)\n");
+  ASSERT_TRUE(c) << c.error().message;
+  auto problem = network_boot_first_problem(*c);
+  ASSERT_TRUE(problem);
+  EXPECT_EQ(problem->first, "no active entry");
+  EXPECT_EQ(problem->order, "0001 Debian (inactive)");
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "runner/failure_code_ledger.hpp"
 #include "runner/stages/stage_harness.hpp"
 
 namespace kiln::runner::testing {
@@ -36,9 +37,16 @@ TEST(NetworkBootFirst, DiskFirstOnOvmfFailsNamingTheOrderAndTheRemedy) {
   BootOrderHarness h;
   h.uefi(test_data("efibootmgr", "ovmf-disk-first.txt"));
   EXPECT_EQ(h.run("preliminary"), Outcome::fail());
-  EXPECT_THAT(h.failures(), HasSubstr("boot-order-not-network-first [boot order]"));
-  EXPECT_THAT(h.failures(), HasSubstr("Boot0001 'UEFI Misc Device' first"));
-  EXPECT_THAT(h.failures(), HasSubstr("efibootmgr -o 0002"));
+  EXPECT_THAT(h.failures(), HasSubstr("KILN-BOOT-NOT-NETWORK-FIRST [boot order]"));
+  KILN_EXPECT_FAILURE(
+      h.record, "KILN-BOOT-NOT-NETWORK-FIRST",
+      "the delivery requires booting from the network before disk; BootOrder has Boot0001 'UEFI "
+      "Misc Device' first, not a network boot (order: 0001 UEFI Misc Device, 0002 UEFI PXEv4 "
+      "(MAC:525400123456), 0003 UEFI PXEv4 (MAC:525400123456) 2, 0004 UEFI PXEv6 "
+      "(MAC:525400123456), 0005 UEFI HTTPv4 (MAC:525400123456), 0006 UEFI HTTPv6 "
+      "(MAC:525400123456), and 2 more); the first network boot is Boot0002 (in-band: efibootmgr "
+      "-o 0002,...) \u2014 put the network boot first in the firmware setup (or in-band as "
+      "shown) and run the burn-in again");
   EXPECT_EQ(h.record.evidence["boot_order"].get<std::string>().rfind("0001 UEFI Misc Device", 0),
             0U)
       << h.record.evidence.dump();
@@ -68,8 +76,8 @@ TEST(NetworkBootFirst, LegacyBiosIsNeverAPass) {
 TEST(NetworkBootFirst, UnreadableVariablesAreAHarnessError) {
   BootOrderHarness h;
   h.host.add_dir("/sys/firmware/efi");
-  h.host.on({"efibootmgr"}, FakeHostAdapter::exited(
-                                2, "", test_data("efibootmgr", "legacy-bios.err")));
+  h.host.on({"efibootmgr"},
+            FakeHostAdapter::exited(2, "", test_data("efibootmgr", "legacy-bios.err")));
   EXPECT_EQ(h.run("preliminary"), Outcome::error());
   EXPECT_THAT(h.errors(), HasSubstr("efibootmgr-failed"));
 }

@@ -2,6 +2,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "runner/failure_code_ledger.hpp"
 #include "stages/builtin_stages.hpp"
 
 namespace kiln::runner {
@@ -24,12 +25,6 @@ struct Harness {
     stage->run(ctx);
     return step.outcome();
   }
-  std::string first_failure() const {
-    for (const auto& d : record.diagnoses) {
-      if (d.type == DiagnosisType::kFail) return d.verdict + ": " + d.message;
-    }
-    return {};
-  }
 };
 
 TEST(PreliminaryStage, PassesWithTagAndSerial) {
@@ -44,8 +39,24 @@ TEST(PreliminaryStage, EmptyAssetTagFails) {
   Harness h;
   h.node.fru.product_serial = "SN1";
   EXPECT_EQ(h.run(), Outcome::fail());
-  EXPECT_THAT(h.first_failure(), HasSubstr("fru-asset-tag-missing"));
-  EXPECT_THAT(h.first_failure(), HasSubstr("ipmitool fru edit"));
+  KILN_EXPECT_FAILURE(h.record, "KILN-FRU-ASSET-TAG-MISSING",
+                      "the BMC FRU's Product Asset Tag is empty, so the node cannot be traced to "
+                      "its delivery or purchase order \u2014 write the delivery / purchase order "
+                      "number into the BMC FRU (ipmitool fru edit 0 field p 5 TAG) and run the "
+                      "burn-in again");
+  ASSERT_EQ(h.record.diagnoses.size(), 1U);
+  EXPECT_EQ(h.record.diagnoses[0].component, "FRU");
+}
+
+TEST(PreliminaryStage, EmptySerialFails) {
+  Harness h;
+  h.node.fru.product_asset_tag = "PO-1";
+  h.node.fru.product_serial = "  ";
+  EXPECT_EQ(h.run(), Outcome::fail());
+  KILN_EXPECT_FAILURE(h.record, "KILN-FRU-SERIAL-MISSING",
+                      "the BMC FRU's Product Serial is empty, so the node cannot be traced to its "
+                      "invoice \u2014 have the vendor program the chassis serial into the BMC FRU "
+                      "and run the burn-in again");
 }
 
 TEST(PreliminaryStage, PlaceholderSerialFails) {
@@ -53,7 +64,10 @@ TEST(PreliminaryStage, PlaceholderSerialFails) {
   h.node.fru.product_asset_tag = "PO-1";
   h.node.fru.product_serial = "To Be Filled By O.E.M.";
   EXPECT_EQ(h.run(), Outcome::fail());
-  EXPECT_THAT(h.first_failure(), HasSubstr("placeholder"));
+  KILN_EXPECT_FAILURE(h.record, "KILN-FRU-SERIAL-MISSING",
+                      "the BMC FRU's Product Serial is a placeholder ('To Be Filled By O.E.M.'), "
+                      "so the node cannot be traced to its invoice \u2014 have the vendor program "
+                      "the chassis serial into the BMC FRU and run the burn-in again");
 }
 
 TEST(PreliminaryStage, SerialMustMatchDmiWhenRequired) {
@@ -63,7 +77,20 @@ TEST(PreliminaryStage, SerialMustMatchDmiWhenRequired) {
   h.node.dmi_system_serial = "SN9";
   h.config.require_serial_match_dmi = true;
   EXPECT_EQ(h.run(), Outcome::fail());
-  EXPECT_THAT(h.first_failure(), HasSubstr("'SN1' differs from DMI system serial 'SN9'"));
+  KILN_EXPECT_FAILURE(h.record, "KILN-FRU-SERIAL-MISMATCH",
+                      "the BMC FRU's Product Serial 'SN1' differs from the DMI system serial "
+                      "'SN9': the FRU or the board was swapped \u2014 check both against the "
+                      "chassis label and have the vendor reprogram the wrong one");
+}
+
+TEST(PreliminaryStage, MatchingDmiSerialPasses) {
+  Harness h;
+  h.node.fru.product_asset_tag = "PO-1";
+  h.node.fru.product_serial = "SN1";
+  h.node.dmi_system_serial = "SN1";
+  h.config.delivery_matched = true;
+  h.config.require_serial_match_dmi = true;
+  EXPECT_EQ(h.run(), Outcome::pass());
 }
 
 TEST(PreliminaryStage, UnreadableDmiIsAnErrorNotAFail) {
