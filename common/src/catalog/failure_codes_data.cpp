@@ -39,7 +39,7 @@ const FailureCode kFailureCodes[] = {
      "{part}: the CPU model is '{model}'; the tender requires '{expected}'",
      "have the vendor fit the CPU model the tender names (compare the order confirmation)"},
     {"KILN-INV-COUNT", "inventory", "node", kFail,
-     "{part}: {found} {what} found; the tender requires {expected}",
+     "{part}: {found} found; the tender requires {expected}",
      "check that the firmware setup enables every part (SMT, cores, DIMM slots, ports) and that "
      "each is seated; have the vendor supply what is missing"},
     {"KILN-INV-RAM", "inventory", "memory", kFail,

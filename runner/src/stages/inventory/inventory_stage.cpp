@@ -7,7 +7,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <string>
+#include <string_view>
+#include <utility>
 
 #include "cli/fru_source.hpp"
 #include "stages/builtin_stages.hpp"
@@ -65,18 +68,22 @@ class InventoryStage final : public Stage {
     report_firmware_checks(ctx.step, checks);
   }
 
+  // `what`: the singular and plural of what is counted ("logical CPU", "logical CPUs").
   static void count(StageContext& ctx, const std::string& name, int have, std::optional<int> want,
-                    const std::string& component, const std::string& what) {
+                    const std::string& component,
+                    std::pair<std::string_view, std::string_view> what) {
     std::vector<Limit> limits;
     if (want) limits.push_back(expect_eq(name, *want));
     auto m = measure(name, static_cast<double>(have), "", component, limits);
     m.key_figure = true;
     ctx.step.measurement(m);
     if (want && have != *want) {
-      ctx.step.fail(
-          "KILN-INV-COUNT",
-          {{"found", std::to_string(have)}, {"what", what}, {"expected", std::to_string(*want)}},
-          component);
+      ctx.step.fail("KILN-INV-COUNT",
+                    {{"found", catalog::count_of(static_cast<std::uint64_t>(std::max(have, 0)),
+                                                 what.first, what.second)},
+                     {"expected", catalog::count_of(static_cast<std::uint64_t>(std::max(*want, 0)),
+                                                    what.first, what.second)}},
+                    component);
     }
   }
 
@@ -95,9 +102,11 @@ class InventoryStage final : public Stage {
       ctx.step.fail("KILN-INV-CPU-MODEL", {{"model", cpu.model}, {"expected", *want.cpu_model}},
                     "CPU");
     }
-    count(ctx, "cpu_sockets", cpu.sockets, want.cpu_sockets, "CPU", "CPU sockets");
-    count(ctx, "cpu_cores", cpu.cores, want.cpu_cores, "CPU", "physical CPU cores");
-    count(ctx, "cpu_threads", cpu.threads, want.cpu_threads, "CPU", "logical CPUs");
+    count(ctx, "cpu_sockets", cpu.sockets, want.cpu_sockets, "CPU", {"CPU socket", "CPU sockets"});
+    count(ctx, "cpu_cores", cpu.cores, want.cpu_cores, "CPU",
+          {"physical CPU core", "physical CPU cores"});
+    count(ctx, "cpu_threads", cpu.threads, want.cpu_threads, "CPU",
+          {"logical CPU", "logical CPUs"});
   }
 
   static void judge_memory(StageContext& ctx, const HostInventory& inv,
@@ -155,7 +164,7 @@ class InventoryStage final : public Stage {
                     "memory");
     }
     if (want.dimm_count && installed != *want.dimm_count) {
-      count(ctx, "dimm_count", installed, want.dimm_count, "memory", "DIMMs");
+      count(ctx, "dimm_count", installed, want.dimm_count, "memory", {"DIMM", "DIMMs"});
       // count() already failed with the numbers; name the empty slots too.
       if (!empty_slots.empty()) {
         ctx.step.fail("KILN-INV-DIMMS-EMPTY",
@@ -207,7 +216,8 @@ class InventoryStage final : public Stage {
                       component);
       }
     }
-    count(ctx, "disk_count", static_cast<int>(disks.size()), want.disk_count, "disks", "disks");
+    count(ctx, "disk_count", static_cast<int>(disks.size()), want.disk_count, "disks",
+          {"disk", "disks"});
   }
 
   static void judge_nics(StageContext& ctx, const std::vector<NicInventory>& nics,
@@ -231,7 +241,8 @@ class InventoryStage final : public Stage {
                       component);
       }
     }
-    count(ctx, "nic_count", static_cast<int>(nics.size()), want.nic_count, "network", "NICs");
+    count(ctx, "nic_count", static_cast<int>(nics.size()), want.nic_count, "network",
+          {"NIC", "NICs"});
   }
 };
 

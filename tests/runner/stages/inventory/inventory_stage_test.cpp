@@ -76,17 +76,20 @@ TEST(InventoryStage, EachCountThatDiffersFailsNamingWhatAndBothNumbers) {
   want.disk_count = 2;
   want.nic_count = 3;
   EXPECT_EQ(h.run("inventory").verdict(), "FAIL");
-  KILN_EXPECT_FAILURE(h.record, "KILN-INV-COUNT",
-                      "CPU: 1 CPU sockets found; the tender requires 2 \u2014 check that the "
-                      "firmware setup enables every part (SMT, cores, DIMM slots, ports) and that "
-                      "each is seated; have the vendor supply what is missing");
+  KILN_EXPECT_FAILURE(
+      h.record, "KILN-INV-COUNT",
+      "CPU: 1 CPU socket found; the tender requires 2 CPU sockets \u2014 check that the "
+      "firmware setup enables every part (SMT, cores, DIMM slots, ports) and that "
+      "each is seated; have the vendor supply what is missing");
   EXPECT_THAT(h.failures(),
               HasSubstr("KILN-INV-COUNT [CPU]: CPU: 2 logical CPUs found; the tender requires "
-                        "4096 \u2014 check"));
-  EXPECT_THAT(h.failures(),
-              HasSubstr("KILN-INV-COUNT [disks]: disks: 1 disks found; the tender requires 2"));
-  EXPECT_THAT(h.failures(),
-              HasSubstr("KILN-INV-COUNT [network]: network: 1 NICs found; the tender requires 3"));
+                        "4096 logical CPUs \u2014 check"));
+  EXPECT_THAT(
+      h.failures(),
+      HasSubstr("KILN-INV-COUNT [disks]: disks: 1 disk found; the tender requires 2 disks"));
+  EXPECT_THAT(
+      h.failures(),
+      HasSubstr("KILN-INV-COUNT [network]: network: 1 NIC found; the tender requires 3 NICs"));
   EXPECT_THAT(h.failures(), ::testing::Not(HasSubstr("physical CPU cores")));
   EXPECT_EQ(h.record.diagnoses.size(), 4U) << h.failures();
 }
@@ -123,8 +126,9 @@ TEST(InventoryStage, MissingDimmsFailNamingTheEmptySlots) {
   small_machine(h);
   h.config.expected.dimm_count = 4;
   EXPECT_EQ(h.run("inventory").verdict(), "FAIL");
-  EXPECT_THAT(h.failures(),
-              HasSubstr("KILN-INV-COUNT [memory]: memory: 2 DIMMs found; the tender requires 4"));
+  EXPECT_THAT(
+      h.failures(),
+      HasSubstr("KILN-INV-COUNT [memory]: memory: 2 DIMMs found; the tender requires 4 DIMMs"));
   KILN_EXPECT_FAILURE(h.record, "KILN-INV-DIMMS-EMPTY",
                       "memory: no DIMM in slots DIMMA1, DIMMB1; the tender requires 4 DIMMs "
                       "\u2014 fit or reseat a DIMM in the slots the tender fills (a DIMM the "
