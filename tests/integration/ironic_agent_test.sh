@@ -99,7 +99,7 @@ fail)
   err=$(node_field 'd["last_error"]'); reason=$(node_field 'd["maintenance_reason"]')
   echo "last_error: $err"
   grep -q "Clean step deploy.kiln_burnin failed" <<< "$err" || fail "last_error: $err"
-  grep -q "cpu_threads-mismatch: logical CPUs: found [0-9]*, the delivery expects 4096" <<< "$err" || fail "last_error does not name the verdict, the component and the limit: $err"
+  grep -q "KILN-INV-COUNT: CPU: [0-9]* logical CPUs found; the tender requires 4096 logical CPUs" <<< "$err" || fail "last_error does not name the verdict, the component and the limit: $err"
   grep -q "kiln kiln_burnin FAIL" <<< "$reason" || fail "maintenance_reason: $reason"
   grep -q "harness" <<< "$err" && fail "a FAIL reads as a harness error: $err"
   ;;

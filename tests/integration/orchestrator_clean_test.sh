@@ -121,9 +121,9 @@ fail)
   [ "$(node_field 'd["maintenance"]')" = True ] || fail "not in maintenance"
   reason=$(node_field 'd["maintenance_reason"]'); echo "maintenance_reason: $reason"
   grep -q "Clean step deploy.kiln_burnin failed" <<< "$reason" || fail "not Ironic's reason: $reason"
-  grep -q "cpu_threads-mismatch: logical CPUs: found [0-9]*, the delivery expects 4096" <<< "$reason" || fail "the reason does not name the component: $reason"
+  grep -q "KILN-INV-COUNT: CPU: [0-9]* logical CPUs found; the tender requires 4096 logical CPUs" <<< "$reason" || fail "the reason does not name the component: $reason"
   [ "$(node_field 'd["extra"]["kiln"]["verdict"]')" = FAIL ] || fail "extra.kiln: $(node_field 'd["extra"]')"
-  node_field 'd["extra"]["kiln"]["ironic_last_error"]' | grep -q "cpu_threads" || fail "extra.kiln.ironic_last_error"
+  node_field 'd["extra"]["kiln"]["ironic_last_error"]' | grep -q "KILN-INV-COUNT" || fail "extra.kiln.ironic_last_error"
   for _ in $(seq 40); do [ "$(kilnctl -f json run show "$run_id" | jget 'd["ironic_state"]')" = "done" ] && break; sleep 0.5; done
   show=$(kilnctl -f json run show "$run_id")
   [ "$(jget 'd["verdict"] + " " + d["ironic_state"]' <<< "$show")" = "FAIL done" ] || fail "run: $show"

@@ -34,6 +34,32 @@ const FailureCode kFailureCodes[] = {
      "{order}); {network}",
      "put the network boot first in the firmware setup (or in-band as shown) and run the burn-in "
      "again"},
+    // inventory
+    {"KILN-INV-CPU-MODEL", "inventory", "cpu", kFail,
+     "{part}: the CPU model is '{model}'; the tender requires '{expected}'",
+     "have the vendor fit the CPU model the tender names (compare the order confirmation)"},
+    {"KILN-INV-COUNT", "inventory", "node", kFail,
+     "{part}: {found} found; the tender requires {expected}",
+     "check that the firmware setup enables every part (SMT, cores, DIMM slots, ports) and that "
+     "each is seated; have the vendor supply what is missing"},
+    {"KILN-INV-RAM", "inventory", "memory", kFail,
+     "{part}: {installed} GiB of RAM installed; the tender requires {expected} GiB",
+     "check that every DIMM is seated and seen by the firmware; have the vendor fit the DIMMs the "
+     "tender names"},
+    {"KILN-INV-DIMMS-EMPTY", "inventory", "memory", kFail,
+     "{part}: no DIMM in {slots}; the tender requires {expected} DIMMs",
+     "fit or reseat a DIMM in the slots the tender fills (a DIMM the firmware does not see shows "
+     "as an empty slot)"},
+    {"KILN-INV-DISK-TOO-SMALL", "inventory", "disk", kFail,
+     "{part}: {size} GB; the tender requires at least {expected} GB",
+     "have the vendor replace the disk with one of the size the tender names"},
+    {"KILN-INV-DISK-MODEL", "inventory", "disk", kFail,
+     "{part}: model '{model}'; the tender requires one of: {expected}",
+     "have the vendor replace the disk with a model the tender names"},
+    {"KILN-INV-NIC-NO-LINK", "inventory", "nic", kFail,
+     "{part}: no link (operstate {operstate}); the tender requires at least {expected} Mb/s",
+     "check the cable, transceiver and switch port, and that the port is enabled in the firmware "
+     "setup"},
     // disk
     {"KILN-DISK-BAD-BLOCKS", "disk", "disk", kFail,
      "{part}: badblocks found {bad_blocks}; the tender allows {allowed}", kReplaceDisk},

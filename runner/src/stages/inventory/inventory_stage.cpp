@@ -2,11 +2,15 @@
 // A missing DIMM or a wrong CPU model is a FAIL naming what differs. The
 // firmware every part runs is recorded (OCPTV extension "kiln.firmware", the
 // report's "firmware") and judged against the delivery's `firmware:` rules.
-#include <algorithm>
-#include <cmath>
-
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
 
 #include "cli/fru_source.hpp"
 #include "stages/builtin_stages.hpp"
@@ -64,15 +68,21 @@ class InventoryStage final : public Stage {
     report_firmware_checks(ctx.step, checks);
   }
 
+  // `what`: the singular and plural of what is counted ("logical CPU", "logical CPUs").
   static void count(StageContext& ctx, const std::string& name, int have, std::optional<int> want,
-                    const std::string& component, const std::string& what) {
+                    const std::string& component,
+                    std::pair<std::string_view, std::string_view> what) {
     std::vector<Limit> limits;
     if (want) limits.push_back(expect_eq(name, *want));
     auto m = measure(name, static_cast<double>(have), "", component, limits);
     m.key_figure = true;
     ctx.step.measurement(m);
     if (want && have != *want) {
-      ctx.step.fail(name + "-mismatch", fmt::format("{}: found {}, the delivery expects {}", what, have, *want),
+      ctx.step.fail("KILN-INV-COUNT",
+                    {{"found", catalog::count_of(static_cast<std::uint64_t>(std::max(have, 0)),
+                                                 what.first, what.second)},
+                     {"expected", catalog::count_of(static_cast<std::uint64_t>(std::max(*want, 0)),
+                                                    what.first, what.second)}},
                     component);
     }
   }
@@ -80,30 +90,36 @@ class InventoryStage final : public Stage {
   static void judge_cpu(StageContext& ctx, const CpuInventory& cpu, const ExpectedInventory& want) {
     std::vector<Limit> model_limits;
     if (want.cpu_model) {
-      model_limits.push_back(Limit{"expected.cpu_model", Comparison::kRegexMatch,
-                                   std::string(".*") + *want.cpu_model + ".*", {}});
+      model_limits.push_back(Limit{"expected.cpu_model",
+                                   Comparison::kRegexMatch,
+                                   std::string(".*") + *want.cpu_model + ".*",
+                                   {}});
     }
     auto m = measure("cpu_model", cpu.model, "", "CPU", {});
     m.key_figure = true;
     ctx.step.measurement(m);
     if (want.cpu_model && cpu.model.find(*want.cpu_model) == std::string::npos) {
-      ctx.step.fail("cpu-model-mismatch",
-                    fmt::format("CPU model is '{}', the delivery expects '{}'", cpu.model, *want.cpu_model),
+      ctx.step.fail("KILN-INV-CPU-MODEL", {{"model", cpu.model}, {"expected", *want.cpu_model}},
                     "CPU");
     }
-    count(ctx, "cpu_sockets", cpu.sockets, want.cpu_sockets, "CPU", "CPU sockets");
-    count(ctx, "cpu_cores", cpu.cores, want.cpu_cores, "CPU", "physical CPU cores");
-    count(ctx, "cpu_threads", cpu.threads, want.cpu_threads, "CPU", "logical CPUs");
+    count(ctx, "cpu_sockets", cpu.sockets, want.cpu_sockets, "CPU", {"CPU socket", "CPU sockets"});
+    count(ctx, "cpu_cores", cpu.cores, want.cpu_cores, "CPU",
+          {"physical CPU core", "physical CPU cores"});
+    count(ctx, "cpu_threads", cpu.threads, want.cpu_threads, "CPU",
+          {"logical CPU", "logical CPUs"});
   }
 
-  static void judge_memory(StageContext& ctx, const HostInventory& inv, const ExpectedInventory& want) {
+  static void judge_memory(StageContext& ctx, const HostInventory& inv,
+                           const ExpectedInventory& want) {
     if (inv.memtotal_kib) {
-      ctx.step.measurement(measure("memtotal", static_cast<double>(*inv.memtotal_kib) / (1024.0 * 1024.0),
+      ctx.step.measurement(measure("memtotal",
+                                   static_cast<double>(*inv.memtotal_kib) / (1024.0 * 1024.0),
                                    "GiB", "memory", {}));
     }
     if (!inv.dimm_error.empty()) {
       if (want.dimm_count || want.ram_gib) {
-        ctx.step.error("dmidecode-failed", "cannot check DIMMs against the delivery: " + inv.dimm_error);
+        ctx.step.error("dmidecode-failed",
+                       "cannot check DIMMs against the delivery: " + inv.dimm_error);
       } else {
         ctx.step.log(ocptv::LogSeverity::kWarning, "DIMMs not listed: " + inv.dimm_error);
       }
@@ -119,38 +135,49 @@ class InventoryStage final : public Stage {
       }
       ++installed;
       installed_mib += static_cast<double>(d.size_mib.value_or(0));
-      ctx.step.measurement(measure("dimm_size", static_cast<double>(d.size_mib.value_or(0)) / 1024.0, "GiB",
+      ctx.step.measurement(measure("dimm_size",
+                                   static_cast<double>(d.size_mib.value_or(0)) / 1024.0, "GiB",
                                    fmt::format("DIMM {} (serial {})", d.locator, d.serial), {}));
     }
     double installed_gib = installed_mib / 1024.0;
     std::vector<Limit> ram_limits;
     double tolerance = want.ram_tolerance_gib.value_or(0.0);
     if (want.ram_gib) {
-      ram_limits.push_back(Limit{"expected.ram_gib-tolerance", Comparison::kGreaterThanOrEqual,
-                                 *want.ram_gib - tolerance, {}});
-      ram_limits.push_back(Limit{"expected.ram_gib+tolerance", Comparison::kLessThanOrEqual,
-                                 *want.ram_gib + tolerance, {}});
+      ram_limits.push_back(Limit{"expected.ram_gib-tolerance",
+                                 Comparison::kGreaterThanOrEqual,
+                                 *want.ram_gib - tolerance,
+                                 {}});
+      ram_limits.push_back(Limit{"expected.ram_gib+tolerance",
+                                 Comparison::kLessThanOrEqual,
+                                 *want.ram_gib + tolerance,
+                                 {}});
     }
     auto ram = measure("ram_installed", installed_gib, "GiB", "memory", ram_limits);
     ram.key_figure = true;
     ctx.step.measurement(ram);
     if (want.ram_gib && std::fabs(installed_gib - *want.ram_gib) > tolerance) {
-      ctx.step.fail("ram-size-mismatch",
-                    fmt::format("installed RAM is {:.1f} GiB, the delivery expects {:.1f} GiB", installed_gib,
-                                *want.ram_gib),
+      ctx.step.fail("KILN-INV-RAM",
+                    {{"installed", fmt::format("{:.1f}", installed_gib)},
+                     {"expected",
+                      tolerance > 0 ? fmt::format("{:.1f} \u00b1 {:.1f}", *want.ram_gib, tolerance)
+                                    : fmt::format("{:.1f}", *want.ram_gib)}},
                     "memory");
     }
     if (want.dimm_count && installed != *want.dimm_count) {
-      count(ctx, "dimm_count", installed, want.dimm_count, "memory", "");
+      count(ctx, "dimm_count", installed, want.dimm_count, "memory", {"DIMM", "DIMMs"});
       // count() already failed with the numbers; name the empty slots too.
       if (!empty_slots.empty()) {
-        ctx.step.fail("dimm-slots-empty",
-                      fmt::format("empty DIMM slots: {}", fmt::join(empty_slots, ", ")), "memory");
+        ctx.step.fail("KILN-INV-DIMMS-EMPTY",
+                      {{"slots", fmt::format("{} {}", empty_slots.size() == 1 ? "slot" : "slots",
+                                             fmt::join(empty_slots, ", "))},
+                       {"expected", std::to_string(*want.dimm_count)}},
+                      "memory");
       }
     } else {
-      auto m = measure("dimm_count", static_cast<double>(installed), "", "memory",
-                       want.dimm_count ? std::vector<Limit>{expect_eq("dimm_count", *want.dimm_count)}
-                                       : std::vector<Limit>{});
+      auto m =
+          measure("dimm_count", static_cast<double>(installed), "", "memory",
+                  want.dimm_count ? std::vector<Limit>{expect_eq("dimm_count", *want.dimm_count)}
+                                  : std::vector<Limit>{});
       m.key_figure = true;
       ctx.step.measurement(m);
     }
@@ -159,57 +186,70 @@ class InventoryStage final : public Stage {
   static void judge_disks(StageContext& ctx, const std::vector<DiskInventory>& disks,
                           const ExpectedInventory& want) {
     for (const auto& d : disks) {
-      std::string component = fmt::format("disk {} ({})", d.serial.empty() ? d.name : d.serial, d.name);
+      std::string component =
+          fmt::format("disk {} ({})", d.serial.empty() ? d.name : d.serial, d.name);
       std::vector<Limit> limits;
       double size_gb = static_cast<double>(d.size_bytes) / 1e9;
       if (want.disk_min_size_gb) {
-        limits.push_back(Limit{"expected.disk_min_size_gb", Comparison::kGreaterThanOrEqual,
-                               *want.disk_min_size_gb, {}});
+        limits.push_back(Limit{"expected.disk_min_size_gb",
+                               Comparison::kGreaterThanOrEqual,
+                               *want.disk_min_size_gb,
+                               {}});
       }
       ctx.step.measurement(measure("disk_size", size_gb, "GB", component, limits));
-      ctx.step.info(fmt::format("{}: model '{}', serial '{}', {:.1f} GB, {}, {}", d.name, d.model, d.serial,
-                                size_gb, d.rotational ? "rotational" : "solid state", d.transport));
+      ctx.step.info(fmt::format("{}: model '{}', serial '{}', {:.1f} GB, {}, {}", d.name, d.model,
+                                d.serial, size_gb, d.rotational ? "rotational" : "solid state",
+                                d.transport));
       if (want.disk_min_size_gb && size_gb < *want.disk_min_size_gb) {
-        ctx.step.fail("disk-too-small",
-                      fmt::format("{} is {:.1f} GB, the delivery expects at least {:.1f} GB", component,
-                                  size_gb, *want.disk_min_size_gb),
+        ctx.step.fail("KILN-INV-DISK-TOO-SMALL",
+                      {{"size", fmt::format("{:.1f}", size_gb)},
+                       {"expected", fmt::format("{:.1f}", *want.disk_min_size_gb)}},
                       component);
       }
       if (!want.disk_models.empty() &&
-          std::none_of(want.disk_models.begin(), want.disk_models.end(),
-                       [&](const std::string& m) { return d.model.find(m) != std::string::npos; })) {
-        ctx.step.fail("disk-model-mismatch",
-                      fmt::format("{} is model '{}', the delivery expects one of: {}", component, d.model,
-                                  fmt::join(want.disk_models, ", ")),
+          std::none_of(want.disk_models.begin(), want.disk_models.end(), [&](const std::string& m) {
+            return d.model.find(m) != std::string::npos;
+          })) {
+        ctx.step.fail("KILN-INV-DISK-MODEL",
+                      {{"model", d.model},
+                       {"expected", fmt::format("{}", fmt::join(want.disk_models, ", "))}},
                       component);
       }
     }
-    count(ctx, "disk_count", static_cast<int>(disks.size()), want.disk_count, "disks", "disks");
+    count(ctx, "disk_count", static_cast<int>(disks.size()), want.disk_count, "disks",
+          {"disk", "disks"});
   }
 
-  static void judge_nics(StageContext& ctx, const std::vector<NicInventory>& nics, const ExpectedInventory& want) {
+  static void judge_nics(StageContext& ctx, const std::vector<NicInventory>& nics,
+                         const ExpectedInventory& want) {
     for (const auto& n : nics) {
       std::string component = fmt::format("NIC {} (MAC {}, PCI {})", n.name, n.mac, n.pci_address);
       std::vector<Limit> limits;
       if (want.nic_speed_mbps) {
-        limits.push_back(Limit{"expected.nic_speed_mbps", Comparison::kGreaterThanOrEqual,
-                               static_cast<double>(*want.nic_speed_mbps), {}});
+        limits.push_back(Limit{"expected.nic_speed_mbps",
+                               Comparison::kGreaterThanOrEqual,
+                               static_cast<double>(*want.nic_speed_mbps),
+                               {}});
       }
       if (n.speed_mbps) {
-        ctx.step.measurement(measure("nic_speed", static_cast<double>(*n.speed_mbps), "Mb/s", component, limits));
+        ctx.step.measurement(
+            measure("nic_speed", static_cast<double>(*n.speed_mbps), "Mb/s", component, limits));
       } else if (want.nic_speed_mbps) {
-        ctx.step.fail("nic-no-link",
-                      fmt::format("{} has no link (operstate {}): check the cable and switch port", component,
-                                  n.operstate),
+        ctx.step.fail("KILN-INV-NIC-NO-LINK",
+                      {{"operstate", n.operstate.empty() ? "unknown" : n.operstate},
+                       {"expected", std::to_string(*want.nic_speed_mbps)}},
                       component);
       }
     }
-    count(ctx, "nic_count", static_cast<int>(nics.size()), want.nic_count, "network", "NICs");
+    count(ctx, "nic_count", static_cast<int>(nics.size()), want.nic_count, "network",
+          {"NIC", "NICs"});
   }
 };
 
 }  // namespace
 
-std::unique_ptr<Stage> make_inventory_stage() { return std::make_unique<InventoryStage>(); }
+std::unique_ptr<Stage> make_inventory_stage() {
+  return std::make_unique<InventoryStage>();
+}
 
 }  // namespace kiln::runner
