@@ -251,12 +251,12 @@ void check_decoded_utf8(const YAML::Node& node, const std::string& file) {
   if (node.IsScalar()) {
     const std::string& text = node.Scalar();
     if (auto bad = first_invalid_utf8(text); bad != std::string::npos) {
-      const int line = node.Mark().line >= 0 ? node.Mark().line + 1 : 0;
       throw ConfigError{make_error(
           "KILN-CONFIG",
-          fmt::format("{}:{}: the value decodes to bytes that are not UTF-8 (byte 0x{:02X}; "
+          fmt::format("{}: the value decodes to bytes that are not UTF-8 (byte 0x{:02X}; "
                       "yaml-cpp turns the escapes \\N and \\_ into bare bytes)",
-                      file, line, static_cast<unsigned char>(text[bad])),
+                      YamlReader(file).where(node).describe(),
+                      static_cast<unsigned char>(text[bad])),
           "write the character itself, or the escape \\u0085 / \\u00A0")};
     }
   } else if (node.IsSequence()) {
