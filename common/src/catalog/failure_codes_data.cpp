@@ -47,7 +47,7 @@ const FailureCode kFailureCodes[] = {
      "check that every DIMM is seated and seen by the firmware; have the vendor fit the DIMMs the "
      "tender names"},
     {"KILN-INV-DIMMS-EMPTY", "inventory", "memory", kFail,
-     "{part}: no DIMM in {slots}; the tender requires {expected} DIMMs",
+     "{part}: no DIMM in {slots}; the tender requires {expected}",
      "fit or reseat a DIMM in the slots the tender fills (a DIMM the firmware does not see shows "
      "as an empty slot)"},
     {"KILN-INV-DISK-TOO-SMALL", "inventory", "disk", kFail,

@@ -68,6 +68,11 @@ class InventoryStage final : public Stage {
     report_firmware_checks(ctx.step, checks);
   }
 
+  // "1 NIC", "3 NICs" (a negative count, which no probe gives, as 0).
+  static std::string counted(int n, std::string_view singular, std::string_view plural) {
+    return catalog::count_of(static_cast<std::uint64_t>(std::max(n, 0)), singular, plural);
+  }
+
   // `what`: the singular and plural of what is counted ("logical CPU", "logical CPUs").
   static void count(StageContext& ctx, const std::string& name, int have, std::optional<int> want,
                     const std::string& component,
@@ -79,10 +84,8 @@ class InventoryStage final : public Stage {
     ctx.step.measurement(m);
     if (want && have != *want) {
       ctx.step.fail("KILN-INV-COUNT",
-                    {{"found", catalog::count_of(static_cast<std::uint64_t>(std::max(have, 0)),
-                                                 what.first, what.second)},
-                     {"expected", catalog::count_of(static_cast<std::uint64_t>(std::max(*want, 0)),
-                                                    what.first, what.second)}},
+                    {{"found", counted(have, what.first, what.second)},
+                     {"expected", counted(*want, what.first, what.second)}},
                     component);
     }
   }
@@ -170,7 +173,7 @@ class InventoryStage final : public Stage {
         ctx.step.fail("KILN-INV-DIMMS-EMPTY",
                       {{"slots", fmt::format("{} {}", empty_slots.size() == 1 ? "slot" : "slots",
                                              fmt::join(empty_slots, ", "))},
-                       {"expected", std::to_string(*want.dimm_count)}},
+                       {"expected", counted(*want.dimm_count, "DIMM", "DIMMs")}},
                       "memory");
       }
     } else {
