@@ -74,10 +74,15 @@ nlohmann::json node_report(int i, const std::string& bios, bool bad_disk) {
        {"measurements", nlohmann::json::array()},
        {"diagnoses", bios >= std::string("2.17.0")
                          ? nlohmann::json::array()
-                         : nlohmann::json{{{"verdict", "firmware-bios-version"},
+                         : nlohmann::json{{{"verdict", "KILN-FW-BIOS-VERSION"},
                                            {"type", "FAIL"},
                                            {"message", "BIOS firmware is " + bios},
-                                           {"component", "BIOS"}}}}},
+                                           {"component", "BIOS"}},
+                                          // a disk to update, not to send back
+                                          {{"verdict", "KILN-FW-DISK-VERSION"},
+                                           {"type", "FAIL"},
+                                           {"message", disk + ": firmware is SN03"},
+                                           {"component", disk}}}}},
       {{"name", "benchmark"},
        {"key_figures",
         {{{"name", "score"}, {"value", score}, {"unit", "score"}, {"component", "CPU"}}}},
@@ -218,7 +223,8 @@ TEST_F(DeliveryReportTest, RequirementsRmaAndNodes) {
   EXPECT_EQ(fw["min"], "2.12.0");
   EXPECT_EQ(fw["max"], "2.17.1");
   EXPECT_EQ(fw["nodes_meeting"], 5);
-  ASSERT_EQ(b["rma"].size(), 1U) << b["rma"].dump();  // the BIOS is not a part to return
+  ASSERT_EQ(b["rma"].size(), 1U)
+      << b["rma"].dump();  // neither the BIOS nor a disk to update is a part to return
   const auto& rma = b["rma"][0];
   EXPECT_EQ(rma["node_serial"], "S-5");
   EXPECT_EQ(rma["kind"], "disk");

@@ -38,7 +38,8 @@ PlannedStage planned(std::string name, std::function<void(StageContext&)> body,
                      std::vector<catalog::ComponentIdentity> parts = {}) {
   auto stage = std::make_unique<ScriptedStage>(name, std::move(body), std::move(parts));
   StageInfo info = stage->info();
-  return PlannedStage{StageEntry{name, {}, {}}, info, *StageParams::bind(name, {}, {}), std::move(stage)};
+  return PlannedStage{StageEntry{name, {}, {}}, info, *StageParams::bind(name, {}, {}),
+                      std::move(stage)};
 }
 
 struct RunHarness {
@@ -65,10 +66,12 @@ struct RunHarness {
 TEST(BurninRun, ErrorDoesNotHideLaterFailAndFailWins) {
   RunHarness h;
   h.plan.stages.push_back(planned("first", [](StageContext& ctx) { ctx.step.info("fine"); }));
-  h.plan.stages.push_back(planned("crashes", [](StageContext&) { throw std::runtime_error("boom"); }));
+  h.plan.stages.push_back(
+      planned("crashes", [](StageContext&) { throw std::runtime_error("boom"); }));
   h.plan.stages.push_back(planned("disk", [](StageContext& ctx) {
-    ctx.step.measurement(measure("reallocated_sectors_delta", 12.0, "sectors", "disk S3Z9NX0K",
-                                 {*configured_limit(ctx.config, "disk.reallocated_sectors_delta_max")}));
+    ctx.step.measurement(
+        measure("reallocated_sectors_delta", 12.0, "sectors", "disk S3Z9NX0K",
+                {*configured_limit(ctx.config, "disk.reallocated_sectors_delta_max")}));
   }));
   RunRecord r = h.run();
   ASSERT_EQ(r.stages.size(), 3U);
@@ -167,7 +170,8 @@ TEST(BurninRun, TestedPartsAreDeclaredInTheDutInfoAndReferencedByTheirFigures) {
 
 TEST(BurninRun, ErrorOnlyGivesErrorVerdictAndExitTwo) {
   RunHarness h;
-  h.plan.stages.push_back(planned("a", [](StageContext& ctx) { ctx.step.error("tool-timeout", "stress-ng hung"); }));
+  h.plan.stages.push_back(
+      planned("a", [](StageContext& ctx) { ctx.step.error("tool-timeout", "stress-ng hung"); }));
   h.plan.stages.push_back(planned("b", [](StageContext& ctx) { ctx.step.info("ok"); }));
   RunRecord r = h.run();
   EXPECT_EQ(r.outcome, Outcome::error());
@@ -182,7 +186,8 @@ TEST(BurninRun, AbortSkipsRemainingStages) {
     ctx.step.info("ok");
     stop = true;
   }));
-  h.plan.stages.push_back(planned("b", [](StageContext& ctx) { ctx.step.fail("x", "should not run"); }));
+  h.plan.stages.push_back(
+      planned("b", [](StageContext& ctx) { ctx.step.error("x", "should not run"); }));
   RunRecord r = execute_run(h.host, h.plan, h.node, h.options, h.writer, "", {}, &stop);
   EXPECT_EQ(r.stages[1].outcome, Outcome::skip());
   EXPECT_THAT(r.stages[1].skip_reason, HasSubstr("aborted"));
@@ -201,7 +206,8 @@ TEST(BurninRun, DefaultDeliveryIsSaidInReportAndStream) {
   bool warned = false;
   for (const auto& l : h.lines) {
     if (l.contains("testRunArtifact") && l["testRunArtifact"].contains("log")) {
-      warned |= l["testRunArtifact"]["log"]["message"].get<std::string>().find("PO-UNKNOWN") != std::string::npos;
+      warned |= l["testRunArtifact"]["log"]["message"].get<std::string>().find("PO-UNKNOWN") !=
+                std::string::npos;
     }
   }
   EXPECT_TRUE(warned);

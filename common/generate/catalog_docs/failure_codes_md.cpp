@@ -29,10 +29,13 @@ std::string failure_table() {
   std::string out;
   for (auto stage : order) {
     out += fmt::format("\n### {}\n\n", stage.empty() ? "the report (any stage)" : stage);
-    out += "| code | severity | names a | message | remedy |\n|---|---|---|---|---|\n";
+    out +=
+        "| code | severity | names a | message | remedy | part to return |\n"
+        "|---|---|---|---|---|---|\n";
     for (const auto* c : by_stage[stage]) {
-      out += fmt::format("| `{}` | {} | {} | {} | {} |\n", c->id, to_string(c->severity),
-                         c->component, cell(c->message), cell(c->remedy));
+      out += fmt::format("| `{}` | {} | {} | {} | {} | {} |\n", c->id, to_string(c->severity),
+                         c->component, cell(c->message), cell(c->remedy),
+                         c->returns_part ? "yes" : "no");
     }
   }
   return out + "\n";

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "kiln/catalog/component.hpp"
+#include "kiln/catalog/failure_codes.hpp"
 #include "kiln/json_input.hpp"
 #include "report/tender_requirements.hpp"
 
@@ -13,6 +14,9 @@ bool is_part_to_return(const std::string& code, const std::string& component) {
   if (component.empty() || component == "memory" || component == "disks" ||
       component == "network" || component == "BIOS" || component == "BMC")
     return false;
+  if (const auto* known = catalog::find_failure_code(code); known != nullptr)
+    return known->returns_part;
+  // Reports stored before these findings had catalog codes.
   return !code.starts_with("firmware-") && code != "dimm-speed-below-rated";
 }
 

@@ -2,7 +2,7 @@
 // reports that names a part (disk, DIMM, NIC, CPU, PSU, fan...), with the
 // node's serial, the part's serial / model / slot, the failure code and
 // message, and the evidence (the measurements on that part that broke their
-// limits). Firmware and settings findings (firmware-*, dimm-speed-below-rated)
+// limits). Firmware and settings findings (the catalog codes whose returns_part is false)
 // are not parts to return: they are in the requirements and findings.
 #pragma once
 

@@ -22,10 +22,6 @@ void StepRecorder::diagnosis(Diagnosis d) {
   record_.diagnoses.push_back(std::move(d));
 }
 
-void StepRecorder::fail(std::string verdict, std::string message, std::string component) {
-  diagnosis({std::move(verdict), DiagnosisType::kFail, std::move(message), std::move(component)});
-}
-
 namespace {
 
 // The code's words; {part} is the part's name where the template names it. A

@@ -45,8 +45,8 @@ struct StageRecord {
 };
 
 // Called on progress updates: fraction 0..1 and a short detail.
-using ProgressCallback = std::function<void(const std::string& stage, double fraction,
-                                            const std::string& detail)>;
+using ProgressCallback =
+    std::function<void(const std::string& stage, double fraction, const std::string& detail)>;
 
 // Thread-safe: a stage that tests several disks in parallel reports from
 // several threads.
@@ -57,8 +57,7 @@ class StepRecorder {
 
   void measurement(Measurement m);
   void diagnosis(Diagnosis d);
-  // Shorthands for a diagnosis.
-  void fail(std::string verdict, std::string message, std::string component = {});
+  // A PASS diagnosis (FAILs come only from the catalog, below).
   void pass(std::string verdict, std::string message, std::string component = {});
   // A FAIL from the failure-code catalog (common/src/catalog/failure_codes_data.cpp):
   // verdict = the code, message = its template filled from `args` ({part} is

@@ -2,7 +2,6 @@
 // reported, for the stage tests.
 #pragma once
 
-#include "kiln_test_paths.hpp"
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -12,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "kiln_test_paths.hpp"
 #include "runner/fake_host.hpp"
 #include "stage/stage.hpp"
 
@@ -57,6 +57,20 @@ struct StageHarness {
     StepRecorder step(record, nullptr);
     StageContext ctx{host, config, *bound, step, options, node, {}, nullptr};
     stage->run(ctx);
+    return step.outcome();
+  }
+
+  // Calls `judge` with the context a stage named `stage_name` (without
+  // parameters) would get: for a stage's judgement of a report made up by the test.
+  template <class Judge>
+  Outcome judge(const std::string& stage_name, Judge&& judge) {
+    auto bound = StageParams::bind(stage_name, {}, {});
+    EXPECT_TRUE(bound.ok()) << (bound.ok() ? "" : bound.error().message);
+    if (!bound) return Outcome::error();
+    record.name = stage_name;
+    StepRecorder step(record, nullptr);
+    StageContext ctx{host, config, *bound, step, options, node, {}, nullptr};
+    judge(ctx);
     return step.outcome();
   }
 

@@ -30,6 +30,9 @@ struct FailureCode {
   // {bad_blocks}; the tender allows {allowed}". {part} is the part's label.
   std::string_view message;
   std::string_view remedy;  // what the technician does next: "replace the disk"
+  // Whether the remedy sends the part back (the delivery report's parts to
+  // return); false for firmware and settings findings the site fixes itself.
+  bool returns_part = true;
 };
 
 std::span<const FailureCode> failure_codes();

@@ -136,10 +136,11 @@ void BmcSession::action(const std::string& what, const std::string& expected,
     return;
   }
   ++failed_;
-  ctx_.step.fail("bmc-reset-not-applied",
-                 fmt::format("BMC: {}: expected {}, read back {}{}. Next step: apply it with the "
-                             "vendor's tool or reset the BMC to factory defaults by hand",
-                             what, expected, read_back, note.empty() ? "" : " (" + note + ")"),
+  ctx_.step.fail("KILN-BMC-RESET-NOT-APPLIED",
+                 {{"action", what},
+                  {"expected", expected},
+                  {"read_back", read_back},
+                  {"note", note.empty() ? "" : " (" + note + ")"}},
                  "BMC");
 }
 

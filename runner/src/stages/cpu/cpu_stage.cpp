@@ -141,12 +141,10 @@ class CpuStage final : public Stage {
       ctx.step.measurement(meas);
     }
     if (!outcome.verify_failures.empty()) {
-      ctx.step.fail(
-          "cpu-computation-error",
-          fmt::format("stress-ng --cpu-method {} computed wrong results: {}. Next step: "
-                      "rerun; if it repeats, replace the CPU (or check its voltage/BIOS settings)",
-                      method, fmt::join(outcome.verify_failures, "; ")),
-          "CPU");
+      ctx.step.fail("KILN-CPU-COMPUTATION-ERROR",
+                    {{"method", method},
+                     {"details", fmt::format("{}", fmt::join(outcome.verify_failures, "; "))}},
+                    "CPU");
     }
   }
 
@@ -168,13 +166,10 @@ class CpuStage final : public Stage {
     avg.key_figure = true;
     ctx.step.measurement(avg);
     if (!m.passed()) {
-      ctx.step.fail(
-          "cpu-frequency-low",
-          fmt::format(
-              "CPU frequency under load fell to {:.0f} MHz (mean of all CPUs), the delivery "
-              "requires at least {}: check BIOS power settings and cooling",
-              low, format_value(limits.front().threshold)),
-          "CPU");
+      ctx.step.fail("KILN-CPU-FREQUENCY-LOW",
+                    {{"low", fmt::format("{:.0f}", low)},
+                     {"required", format_value(limits.front().threshold)}},
+                    "CPU");
     }
   }
 
@@ -208,12 +203,10 @@ class CpuStage final : public Stage {
       ctx.step.measurement(measure(name, static_cast<double>(worst), "events",
                                    fmt::format("{} {}", what, worst_id), limits));
       if (!over.empty()) {
-        ctx.step.fail(
-            "cpu-thermal-throttling",
-            fmt::format("thermal throttling above the limit of {} events: {}. Next step: check "
-                        "heatsink mounting, thermal paste and fans",
-                        format_value(limit->threshold), fmt::join(over, ", ")),
-            what == "CPU" ? "CPU" : "CPU package");
+        ctx.step.fail("KILN-CPU-THERMAL-THROTTLING",
+                      {{"allowed", format_value(limit->threshold)},
+                       {"over", fmt::format("{}", fmt::join(over, ", "))}},
+                      what == "CPU" ? "CPU" : "CPU package");
       }
     };
     judge_set(before.core, after.core, "CPU", "core_throttle_events_max");
@@ -231,12 +224,8 @@ class CpuStage final : public Stage {
     }
     for (const auto& c : bmc.crossings()) {
       const auto& s = c.reading;
-      ctx.step.fail(
-          "sensor-critical",
-          fmt::format("BMC sensor '{}' crossed its critical threshold: reading '{}', status {}. "
-                      "Next step: inspect that component (a fan at 0 RPM is dead)",
-                      s.name, s.reading, s.status),
-          "sensor " + s.name);
+      ctx.step.fail("KILN-BMC-SENSOR-CRITICAL", {{"reading", s.reading}, {"status", s.status}},
+                    "sensor " + s.name);
     }
     ctx.step.info(fmt::format("{} BMC sensor samples taken", bmc.samples()));
     if (!sel_before) return;
@@ -251,8 +240,11 @@ class CpuStage final : public Stage {
       std::string text = fmt::format("new SEL event: {} | {} | {} ({} {})", e.sensor, e.event,
                                      e.direction, e.date, e.time);
       if (severity == tools::SelSeverity::kCritical) {
-        ctx.step.fail("sel-critical-event",
-                      text + ". Next step: inspect the component named by the event",
+        ctx.step.fail("KILN-SEL-CRITICAL-EVENT",
+                      {{"sensor", e.sensor},
+                       {"event", e.event},
+                       {"direction", e.direction},
+                       {"when", fmt::format("{} {}", e.date, e.time)}},
                       "SEL " + e.sensor);
       } else {
         ctx.step.log(severity == tools::SelSeverity::kWarning ? ocptv::LogSeverity::kWarning

@@ -46,32 +46,32 @@ std::vector<FirmwareCheck> check_firmware(const FirmwareInventory& fw,
                                           const FirmwareRequirements& want) {
   std::vector<FirmwareCheck> out;
   if (want.bios) {
-    out.push_back(version_check("firmware.bios", "firmware-bios-version", "BIOS",
+    out.push_back(version_check("firmware.bios", "KILN-FW-BIOS-VERSION", "BIOS",
                                 fw.bios ? fw.bios->vendor : "", *want.bios,
                                 fw.bios ? fw.bios->version : "", fw.bios_error));
   }
   if (want.bmc) {
-    out.push_back(version_check("firmware.bmc", "firmware-bmc-version", "BMC",
+    out.push_back(version_check("firmware.bmc", "KILN-FW-BMC-VERSION", "BMC",
                                 fw.bmc ? fw.bmc->product : "", *want.bmc,
                                 fw.bmc ? fw.bmc->firmware_revision : "", fw.bmc_error));
   }
   if (want.microcode_min) {
     VersionRule rule;
     rule.min = want.microcode_min;
-    out.push_back(version_check("firmware.microcode_min", "firmware-cpu-microcode", "CPU", "", rule,
+    out.push_back(version_check("firmware.microcode_min", "KILN-FW-CPU-MICROCODE", "CPU", "", rule,
                                 fw.microcode, "/proc/cpuinfo has no microcode line"));
   }
   for (const auto& [model, rule] : want.disks) {
     for (const auto& d : fw.disks) {
       if (d.model.find(model) == std::string::npos) continue;
-      out.push_back(version_check("firmware.disks." + model, "firmware-disk-version",
+      out.push_back(version_check("firmware.disks." + model, "KILN-FW-DISK-VERSION",
                                   disk_component(d), d.model, rule, d.firmware, d.error));
     }
   }
   for (const auto& [key, rule] : want.nics) {
     for (const auto& n : fw.nics) {
       if (lower(key) != lower(n.driver) && lower(key) != lower(n.pci_id)) continue;
-      out.push_back(version_check("firmware.nics." + key, "firmware-nic-version", nic_component(n),
+      out.push_back(version_check("firmware.nics." + key, "KILN-FW-NIC-VERSION", nic_component(n),
                                   n.driver, rule, n.firmware, n.error));
     }
   }
@@ -79,7 +79,7 @@ std::vector<FirmwareCheck> check_firmware(const FirmwareInventory& fw,
     for (const auto& m : fw.dimms) {
       FirmwareCheck c;
       c.requirement = "firmware.dimm_speed_at_rated";
-      c.verdict = "dimm-speed-below-rated";
+      c.verdict = "KILN-DIMM-SPEED-BELOW-RATED";
       c.component = fmt::format("DIMM {} (serial {})", m.locator, m.serial);
       c.model = m.part_number;
       c.required = m.rated_mts ? fmt::format("= rated {} MT/s", *m.rated_mts) : "= rated";
@@ -92,7 +92,7 @@ std::vector<FirmwareCheck> check_firmware(const FirmwareInventory& fw,
     if (fw.dimms.empty()) {
       FirmwareCheck c;
       c.requirement = "firmware.dimm_speed_at_rated";
-      c.verdict = "dimm-speed-below-rated";
+      c.verdict = "KILN-DIMM-SPEED-BELOW-RATED";
       c.component = "memory";
       c.required = "= rated";
       c.readable = false;
@@ -127,18 +127,15 @@ void report_firmware_checks(StepRecorder& step, const std::vector<FirmwareCheck>
                              c.required, c.found_error));
       continue;
     }
-    const std::string what =
-        c.verdict == "dimm-speed-below-rated"
-            ? fmt::format("runs at {}, its rated speed is {}", c.found,
-                          c.required.size() > 8 ? c.required.substr(8) : std::string("unknown"))
-            : fmt::format("firmware is {}, the delivery requires {}", c.found, c.required);
-    const char* remedy = c.verdict == "dimm-speed-below-rated"
-                             ? "check the BIOS memory frequency setting and DIMM population"
-                             : "update the firmware to the version the tender names";
-    step.fail(c.verdict,
-              fmt::format("{}{}: {} ({}). Next step: {}", c.component,
-                          c.model.empty() ? "" : " [" + c.model + "]", what, c.requirement, remedy),
-              c.component);
+    std::vector<catalog::FailureArg> args{{"model", c.model.empty() ? "" : " [" + c.model + "]"},
+                                          {"found", c.found},
+                                          {"requirement", c.requirement}};
+    if (c.verdict == "KILN-DIMM-SPEED-BELOW-RATED") {
+      args.push_back({"rated", c.required.size() > 8 ? c.required.substr(8) : "unknown"});
+    } else {
+      args.push_back({"required", c.required});
+    }
+    step.fail(c.verdict, std::move(args), c.component);
   }
   if (!checks.empty() && met == static_cast<int>(checks.size())) {
     step.pass("firmware-as-required",

@@ -17,7 +17,7 @@ namespace kiln::runner {
 struct FirmwareCheck {
   std::string
       requirement;  // "firmware.bios", "firmware.disks.MZ7LH960", "firmware.dimm_speed_at_rated"
-  std::string verdict;  // the failure code when not met: "firmware-bios-version", ...
+  std::string verdict;  // the catalog's failure code when not met: "KILN-FW-BIOS-VERSION", ...
   std::string
       component;      // "BIOS", "BMC", "CPU", "disk S3Z9 (sda)", "NIC eth0 (...)", "DIMM A1 (...)"
   std::string model;  // the disk model / NIC driver / DIMM part the rule applied to

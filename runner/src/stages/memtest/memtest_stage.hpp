@@ -4,6 +4,7 @@
 
 #include <vector>
 
+#include "memtest/memtest.hpp"
 #include "stage/stage.hpp"
 
 namespace kiln::runner {
@@ -12,5 +13,8 @@ namespace kiln::runner {
 std::vector<ParamSpec> memtest_param_specs(const std::string& prefix);
 // Runs the engine with the parameters named `prefix` + name; reports through ctx.step.
 void run_memtest_engine(StageContext& ctx, const std::string& prefix);
+// What the engine found, as measurements and FAILs (a diagnosis per faulty
+// address, up to 32, then one naming the total).
+void judge_memtest_report(StageContext& ctx, const memtest::MemtestReport& r);
 
 }  // namespace kiln::runner

@@ -3,6 +3,7 @@
 // user disables nobody, burn-in mode changes nothing.
 #include <gtest/gtest.h>
 
+#include "runner/failure_code_ledger.hpp"
 #include "runner/stages/stage_harness.hpp"
 
 namespace kiln::runner::testing {
@@ -78,8 +79,8 @@ TEST(BmcResetStage, ThrowAwayPasswordsAppearNowhere) {
   BmcHarness h;
   h.host.on({"ipmitool", "user", "list", "1"}, FakeHostAdapter::exited(0, kAfter));
   h.host.on({"ipmitool", "user", "set", "password"}, [](const CommandSpec& spec) {
-    return FakeHostAdapter::exited(1, "", "Set User Password command failed: '" +
-                                              spec.argv.back() + "' refused\n");
+    return FakeHostAdapter::exited(
+        1, "", "Set User Password command failed: '" + spec.argv.back() + "' refused\n");
   });
   h.run("bmc-reset");
   std::vector<std::string> given;
@@ -111,9 +112,11 @@ TEST(BmcResetStage, LanSettingNotTakenFails) {
   h.host.on({"ipmitool", "user", "list", "1"}, FakeHostAdapter::exited(0, kAfter));
   h.list_param("lan", {"ipsrc=static", "ipaddr=0.0.0.0"});
   EXPECT_EQ(h.run("bmc-reset"), Outcome::fail());
-  EXPECT_NE(h.failures().find("IP Address Source: expected Static Address, read back DHCP Address"),
-            std::string::npos)
-      << h.failures();
+  KILN_EXPECT_FAILURE(
+      h.record, "KILN-BMC-RESET-NOT-APPLIED",
+      "BMC: LAN channel 1 IP Address Source: expected Static Address, read back DHCP Address "
+      "\u2014 apply it with the vendor's tool, or reset the BMC to factory "
+      "defaults by hand");
 }
 
 TEST(BmcResetStage, AMissingKeptUserDisablesNobody) {

@@ -2,6 +2,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "runner/failure_code_ledger.hpp"
 #include "runner/stages/stage_harness.hpp"
 
 namespace kiln::runner::testing {
@@ -86,9 +87,11 @@ TEST(CpuStage, DeadFanFailsNamingTheSensor) {
                 0, test_data("ipmitool-sdr", "dell-r320-sdr-list-full-two-dead-fans-cr.txt")));
   h.host.on({"ipmitool", "sel", "elist"}, FakeHostAdapter::exited(0, "SEL has no entries\n"));
   EXPECT_EQ(h.run("cpu"), Outcome::fail());
-  EXPECT_THAT(h.failures(), HasSubstr("sensor-critical [sensor Fan3B]"));
-  EXPECT_THAT(h.failures(), HasSubstr("sensor-critical [sensor Fan4B]"));
-  EXPECT_THAT(h.failures(), HasSubstr("0 RPM"));
+  KILN_EXPECT_FAILURE(h.record, "KILN-BMC-SENSOR-CRITICAL",
+                      "sensor Fan3B crossed its critical threshold under load: reading 0 RPM, "
+                      "status cr \u2014 inspect the part the sensor watches (a fan at 0 RPM is "
+                      "dead; a hot CPU or DIMM: airflow and heatsink)");
+  EXPECT_THAT(h.failures(), HasSubstr("KILN-BMC-SENSOR-CRITICAL [sensor Fan4B]"));
   EXPECT_EQ(h.errors(), "");
 }
 
@@ -106,7 +109,9 @@ TEST(CpuStage, SensorCrossingDuringTheRunFails) {
     return FakeHostAdapter::exited(0, "", test_data("stress-ng", "cpu-verify.out"));
   });
   EXPECT_EQ(h.run("cpu"), Outcome::fail());
-  EXPECT_THAT(h.failures(), HasSubstr("sensor-critical [sensor CPU1 Temp]"));
+  EXPECT_THAT(h.failures(), HasSubstr("KILN-BMC-SENSOR-CRITICAL [sensor CPU1 Temp]: sensor CPU1 "
+                                      "Temp crossed its critical threshold under load: reading "
+                                      "99 degrees C, status cr"));
   const auto* temp = h.find_measurement("sensor_max", "CPU1 Temp");
   ASSERT_NE(temp, nullptr);
   EXPECT_EQ(std::get<double>(temp->value), 99.0);
@@ -121,7 +126,12 @@ TEST(CpuStage, NewCriticalSelEntryFails) {
   h.host.on({"ipmitool", "sel", "elist"}, FakeHostAdapter::exited(0, first_lines(sel, 8)));
   h.host.on({"ipmitool", "sel", "elist"}, FakeHostAdapter::exited(0, sel));
   EXPECT_EQ(h.run("cpu"), Outcome::fail());
-  EXPECT_THAT(h.failures(), HasSubstr("sel-critical-event [SEL Power Supply PS1 Status]"));
+  KILN_EXPECT_FAILURE(
+      h.record, "KILN-SEL-CRITICAL-EVENT",
+      "the BMC logged a critical event during the stage: Power Supply PS1 Status: "
+      "Failure detected () (Asserted, 08/17/2019 02:31:44) \u2014 inspect the "
+      "part the event names (`ipmitool sel elist` on the node shows the whole log)");
+  EXPECT_EQ(h.record.diagnoses[0].component, "SEL Power Supply PS1 Status");
   EXPECT_THAT(h.failures(), ::testing::Not(HasSubstr("Chassis Intru")));  // old entries are not new
 }
 
@@ -136,7 +146,7 @@ TEST(CpuStage, BlankSelOutputIsAnEmptySel) {
                                     "   1 | 08/17/2019 | 02:31:44 | Power Supply PS1 Status | "
                                     "Failure detected () | Asserted\n"));
   EXPECT_EQ(h.run("cpu"), Outcome::fail());
-  EXPECT_THAT(h.failures(), HasSubstr("sel-critical-event"));
+  EXPECT_THAT(h.failures(), HasSubstr("KILN-SEL-CRITICAL-EVENT [SEL Power Supply PS1 Status]"));
   EXPECT_THAT(h.logs(), ::testing::Not(HasSubstr("SEL not read")));
 }
 
@@ -154,8 +164,9 @@ TEST(CpuStage, ThrottleEventsAboveLimitFailNamingTheCpu) {
     return FakeHostAdapter::exited(0, "", test_data("stress-ng", "cpu-verify.out"));
   });
   EXPECT_EQ(h.run("cpu"), Outcome::fail());
-  EXPECT_THAT(h.failures(), HasSubstr("cpu-thermal-throttling"));
-  EXPECT_THAT(h.failures(), HasSubstr("CPU 1 (40)"));
+  KILN_EXPECT_FAILURE(h.record, "KILN-CPU-THERMAL-THROTTLING",
+                      "CPU: thermal throttling above the tender's 5 events: CPU 1 (40) \u2014 "
+                      "check the heatsink's mounting, the thermal paste and the fans");
   EXPECT_THAT(h.failures(), ::testing::Not(HasSubstr("CPU 0")));
 }
 
@@ -171,7 +182,10 @@ TEST(CpuStage, FrequencyIsMeasuredAndJudged) {
   const auto* low = h.find_measurement("cpu_frequency_min");
   ASSERT_NE(low, nullptr);
   EXPECT_EQ(std::get<double>(low->value), 2500.0);  // mean of 2400 and 2600
-  EXPECT_THAT(h.failures(), HasSubstr("cpu-frequency-low"));
+  KILN_EXPECT_FAILURE(h.record, "KILN-CPU-FREQUENCY-LOW",
+                      "CPU: the frequency under load fell to 2500 MHz (mean of all CPUs); the "
+                      "tender requires at least 3000 MHz \u2014 check the firmware setup's power "
+                      "profile, the power supplies and the cooling");
 }
 
 TEST(CpuStage, CrashedStressNgIsError) {
@@ -203,7 +217,11 @@ TEST(CpuStage, ComputationErrorFails) {
                 "stress-ng: fail:  [6] cpu: matrixprod verification failed, checksum mismatch\n"
                 "stress-ng: info:  [5] unsuccessful run completed in 1.00s\n"));
   EXPECT_EQ(h.run("cpu"), Outcome::fail());
-  EXPECT_THAT(h.failures(), HasSubstr("cpu-computation-error [CPU]"));
+  KILN_EXPECT_FAILURE(h.record, "KILN-CPU-COMPUTATION-ERROR",
+                      "CPU: stress-ng --cpu-method matrixprod computed wrong results: cpu: "
+                      "matrixprod verification failed, checksum mismatch \u2014 run the stage "
+                      "again; if it repeats, check the CPU's voltage settings in the firmware "
+                      "setup, then replace the CPU");
 }
 
 TEST(CpuStage, LanBmcCommandsCarryTheTargetButMessagesHideThePassword) {

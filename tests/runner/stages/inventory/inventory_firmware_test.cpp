@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "runner/failure_code_ledger.hpp"
 #include "runner/stages/stage_harness.hpp"
 #include "stages/inventory/firmware_judge.hpp"
 
@@ -104,23 +105,43 @@ TEST(InventoryFirmware, MissedRequirementsFailNamingThem) {
   auto outcome = h.run("inventory");
   EXPECT_EQ(outcome.verdict(), "FAIL");
   const std::string failures = h.failures();
-  EXPECT_NE(failures.find("firmware-bios-version [BIOS]: BIOS [Dell Inc.]: firmware is 2.6.4, the "
-                          "delivery requires >= 2.8.0 (firmware.bios)"),
-            std::string::npos)
-      << failures;
-  EXPECT_NE(failures.find("firmware-cpu-microcode [CPU]: CPU: firmware is 0x5002f01, the delivery "
-                          "requires >= 0x5003006"),
-            std::string::npos)
-      << failures;
-  EXPECT_NE(failures.find("firmware-disk-version"), std::string::npos) << failures;
-  EXPECT_EQ(failures.find("firmware-bmc-version"), std::string::npos) << failures;  // 1.74 = 1.74
-  EXPECT_EQ(failures.find("firmware-nic-version"), std::string::npos) << failures;
-  EXPECT_EQ(failures.find("dimm-speed-below-rated"), std::string::npos) << failures;
+  KILN_EXPECT_FAILURE(h.record, "KILN-FW-BIOS-VERSION",
+                      "BIOS [Dell Inc.]: firmware is 2.6.4; the delivery requires >= 2.8.0 "
+                      "(firmware.bios) \u2014 update the firmware to the version the tender "
+                      "names (the vendor's release notes say how)");
+  KILN_EXPECT_FAILURE(h.record, "KILN-FW-CPU-MICROCODE",
+                      "CPU: microcode is 0x5002f01; the delivery requires >= 0x5003006 "
+                      "(firmware.microcode_min) \u2014 update the BIOS to a release that carries "
+                      "this microcode (or load it from the OS image)");
+  KILN_EXPECT_FAILURE(h.record, "KILN-FW-DISK-VERSION",
+                      "disk REDACTED (sda) [ST3500418AS]: firmware is REDACTED; the delivery "
+                      "requires = CC38 (firmware.disks.ST3500418AS) \u2014 update the firmware "
+                      "to the version the tender names (the vendor's release notes say how)");
+  EXPECT_EQ(failures.find("KILN-FW-BMC-VERSION"), std::string::npos) << failures;  // 1.74 = 1.74
+  EXPECT_EQ(failures.find("KILN-FW-NIC-VERSION"), std::string::npos) << failures;
+  EXPECT_EQ(failures.find("KILN-DIMM-SPEED-BELOW-RATED"), std::string::npos) << failures;
   const auto& req = firmware_of(h)["requirements"];
   int met = 0;
   for (const auto& r : req) met += r["met"].get<bool>() ? 1 : 0;
   EXPECT_EQ(req.size(), 5U + 8U);  // bios, bmc, microcode, 1 disk, 1 NIC; 8 installed DIMMs
   EXPECT_EQ(met, 2 + 8);           // bmc, NIC, every DIMM at its rated 2933
+}
+
+TEST(InventoryFirmware, BmcAndNicBehindTheirRulesFail) {
+  StageHarness h;
+  real_machine(h);
+  h.config.firmware.bmc = VersionRule{std::string("1.80"), std::nullopt};
+  h.config.firmware.nics["ixgbe"] = VersionRule{std::nullopt, std::string("0x80000500")};
+  EXPECT_EQ(h.run("inventory").verdict(), "FAIL");
+  KILN_EXPECT_FAILURE(h.record, "KILN-FW-BMC-VERSION",
+                      "BMC [X11SCH-LN4F]: firmware is 1.74; the delivery requires = 1.80 "
+                      "(firmware.bmc) \u2014 update the firmware to the version the tender names "
+                      "(the vendor's release notes say how)");
+  KILN_EXPECT_FAILURE(h.record, "KILN-FW-NIC-VERSION",
+                      "NIC eth0 (MAC 3c:fd:fe:aa:bb:01, PCI 0000:01:00.0) [ixgbe]: firmware is "
+                      "0x800003df, 255.65535.255; the delivery requires >= 0x80000500 "
+                      "(firmware.nics.ixgbe) \u2014 update the firmware to the version the "
+                      "tender names (the vendor's release notes say how)");
 }
 
 // An AHCI controller (one SCSI host per port, no firmware attribute) and an
@@ -186,11 +207,12 @@ TEST(InventoryFirmware, DimmsBelowRatedSpeedFail) {
   h.config.firmware.dimm_speed_at_rated = true;
   auto outcome = h.run("inventory");
   EXPECT_EQ(outcome.verdict(), "FAIL");
-  EXPECT_NE(h.failures().find("dimm-speed-below-rated [DIMM "), std::string::npos) << h.failures();
-  EXPECT_NE(h.failures().find("[M393A2G40DB0-CPB]: runs at 1866 MT/s, its rated speed is 2133 MT/s "
-                              "(firmware.dimm_speed_at_rated)"),
-            std::string::npos)
-      << h.failures();
+  KILN_EXPECT_FAILURE(h.record, "KILN-DIMM-SPEED-BELOW-RATED",
+                      "DIMM DIMM_A0 (serial 71338DC3) [M393A2G40DB0-CPB]: runs at 1866 MT/s; its "
+                      "rated speed is 2133 MT/s (firmware.dimm_speed_at_rated) \u2014 check the "
+                      "firmware setup's memory frequency and the DIMM population (mixed or "
+                      "misplaced DIMMs run slower)");
+  EXPECT_EQ(h.record.diagnoses[0].component, "DIMM DIMM_A0 (serial 71338DC3)");
 }
 
 TEST(CheckFirmware, NicRulesByDriverOrPciId) {
