@@ -7,7 +7,7 @@
 #include "kiln/json_input.hpp"
 #include "tools/dmidecode.hpp"
 #include "tools/ipmitool_fru.hpp"
-#include "tools/parse_support.hpp"
+#include "tools/text_scan.hpp"
 
 namespace kiln::fuzz {
 namespace {

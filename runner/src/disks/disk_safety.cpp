@@ -5,7 +5,7 @@
 
 #include <set>
 
-#include "tools/parse_support.hpp"
+#include "tools/text_scan.hpp"
 
 namespace kiln::runner {
 namespace {

@@ -1,11 +1,13 @@
 // Parsing of MemAvailable and NUMA node files, and the region plan.
-#include "kiln/text.hpp"
 #include "memtest/topology.hpp"
 
 #include <algorithm>
 #include <charconv>
 #include <optional>
 #include <string>
+
+#include "kiln/text.hpp"
+#include "tools/procfs.hpp"
 
 namespace kiln::memtest {
 
@@ -21,19 +23,11 @@ bool parse_int(std::string_view text, int& out) {
 
 using kiln::trim;
 
-// "Key:   123 kB" lines: the number after `key`, in bytes; nullopt if absent.
+// `key` of a meminfo file, in bytes; nullopt if absent.
 std::optional<std::uint64_t> kib_field(std::string_view text, std::string_view key) {
-  const auto at = text.find(key);
-  if (at == std::string_view::npos) return std::nullopt;
-  std::string_view rest = text.substr(at + key.size());
-  rest = rest.substr(0, rest.find('\n'));
-  rest = trim(rest);
-  std::uint64_t kib = 0;
-  auto [ptr, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), kib);
-  if (ec != std::errc() || trim(std::string_view(ptr, rest.data() + rest.size() - ptr)) != "kB") {
-    return std::nullopt;
-  }
-  return kib * 1024;
+  auto kib = tools::meminfo_kib(text, key);
+  if (!kib) return std::nullopt;
+  return *kib * 1024;
 }
 
 }  // namespace
@@ -64,7 +58,7 @@ Expected<std::vector<int>> parse_cpulist(std::string_view text) {
 }
 
 Expected<std::uint64_t> parse_mem_available(std::string_view meminfo) {
-  auto bytes = kib_field(meminfo, "MemAvailable:");
+  auto bytes = kib_field(meminfo, "MemAvailable");
   if (!bytes) {
     return make_error("memtest-no-memavailable", "no readable MemAvailable line in /proc/meminfo",
                       "the kernel is older than 3.14 or /proc is not mounted; give memory bytes");
@@ -73,7 +67,7 @@ Expected<std::uint64_t> parse_mem_available(std::string_view meminfo) {
 }
 
 std::uint64_t parse_node_mem_free(std::string_view node_meminfo) {
-  return kib_field(node_meminfo, "MemFree:").value_or(0);
+  return kib_field(node_meminfo, "MemFree").value_or(0);
 }
 
 std::vector<NumaNode> discover_numa_nodes(const MemtestHost& host,

@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "tools/parse_support.hpp"
+#include "tools/text_scan.hpp"
 
 namespace kiln::tools {
 namespace {

@@ -7,7 +7,7 @@
 #include <map>
 
 #include "kiln/utf8.hpp"
-#include "tools/parse_support.hpp"
+#include "tools/text_scan.hpp"
 
 namespace kiln::tools {
 namespace {

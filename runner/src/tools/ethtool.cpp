@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "kiln/utf8.hpp"
-#include "tools/parse_support.hpp"
+#include "tools/text_scan.hpp"
 
 namespace kiln::tools {
 

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "tools/parse_support.hpp"
+#include "tools/text_scan.hpp"
 
 namespace kiln::tools {
 namespace {

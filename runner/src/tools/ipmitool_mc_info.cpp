@@ -6,7 +6,7 @@
 #include <algorithm>
 
 #include "kiln/utf8.hpp"
-#include "tools/parse_support.hpp"
+#include "tools/text_scan.hpp"
 
 namespace kiln::tools {
 

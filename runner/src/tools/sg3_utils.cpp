@@ -1,6 +1,6 @@
 #include "tools/sg3_utils.hpp"
 
-#include "tools/parse_support.hpp"
+#include "tools/text_scan.hpp"
 
 namespace kiln::tools {
 

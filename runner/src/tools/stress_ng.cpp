@@ -6,7 +6,7 @@
 #include <exception>
 #include <string>
 
-#include "tools/parse_support.hpp"
+#include "tools/text_scan.hpp"
 
 namespace kiln::tools {
 namespace {

@@ -3,7 +3,8 @@
 #include <fmt/format.h>
 
 #include "stage/tool_command.hpp"
-#include "tools/parse_support.hpp"
+#include "tools/procfs.hpp"
+#include "tools/text_scan.hpp"
 
 namespace kiln::runner {
 namespace {
@@ -61,13 +62,7 @@ std::vector<double> read_cpu_mhz(HostAdapter& host) {
   if (!mhz.empty()) return mhz;
   auto cpuinfo = host.read_file("/proc/cpuinfo");
   if (!cpuinfo) return mhz;
-  for (auto line : scan::lines(*cpuinfo)) {
-    if (!line.starts_with("cpu MHz")) continue;
-    auto colon = line.find(':');
-    if (colon == std::string_view::npos) continue;
-    if (auto v = scan::to_double(line.substr(colon + 1))) mhz.push_back(*v);
-  }
-  return mhz;
+  return tools::cpuinfo_mhz(*cpuinfo);
 }
 
 Expected<std::vector<tools::SensorReading>> BmcWatch::read_sensors(const std::string& log_name) {

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <fstream>
 
-#include "tools/parse_support.hpp"
+#include "tools/text_scan.hpp"
 
 namespace kiln::runner {
 

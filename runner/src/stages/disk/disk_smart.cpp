@@ -6,7 +6,7 @@
 
 #include "kiln/limits_catalog.hpp"
 #include "stage/tool_command.hpp"
-#include "tools/parse_support.hpp"
+#include "tools/text_scan.hpp"
 
 namespace kiln::runner {
 namespace {

@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "stage/tool_command.hpp"
-#include "tools/parse_support.hpp"
+#include "tools/text_scan.hpp"
 
 namespace kiln::runner {
 namespace {

@@ -1,6 +1,7 @@
 #include "kiln/firmware.hpp"
 #include "kiln/text.hpp"
 #include "stages/inventory/inventory_probe.hpp"
+#include "tools/procfs.hpp"
 
 #include <charconv>
 #include <set>
@@ -89,14 +90,6 @@ CpuInventory parse_cpuinfo(std::string_view text) {
   return cpu;
 }
 
-std::optional<std::uint64_t> parse_memtotal_kib(std::string_view meminfo) {
-  auto pos = meminfo.find("MemTotal:");
-  if (pos == std::string_view::npos) return std::nullopt;
-  auto rest = meminfo.substr(pos + 9);
-  auto end = rest.find("kB");
-  return number<std::uint64_t>(rest.substr(0, end));
-}
-
 std::optional<int> parse_ethtool_speed(std::string_view text) {
   auto pos = text.find("Speed:");
   if (pos == std::string_view::npos) return std::nullopt;
@@ -109,7 +102,7 @@ std::optional<int> parse_ethtool_speed(std::string_view text) {
 HostInventory probe_inventory(HostAdapter& host, const std::filesystem::path& log_dir) {
   HostInventory inv;
   if (auto cpuinfo = host.read_file("/proc/cpuinfo")) inv.cpu = parse_cpuinfo(*cpuinfo);
-  if (auto meminfo = host.read_file("/proc/meminfo")) inv.memtotal_kib = parse_memtotal_kib(*meminfo);
+  if (auto meminfo = host.read_file("/proc/meminfo")) inv.memtotal_kib = tools::meminfo_kib(*meminfo, "MemTotal");
 
   auto dmi = host.run({tools::dmidecode_argv(17), std::chrono::seconds(60), log_dir / "dmidecode.log", std::nullopt});
   if (!dmi) {

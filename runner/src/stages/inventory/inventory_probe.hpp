@@ -52,7 +52,6 @@ struct HostInventory {
 
 // Pure parsers, exposed for tests.
 CpuInventory parse_cpuinfo(std::string_view text);
-std::optional<std::uint64_t> parse_memtotal_kib(std::string_view meminfo);
 std::optional<int> parse_ethtool_speed(std::string_view ethtool_output);
 
 HostInventory probe_inventory(HostAdapter& host, const std::filesystem::path& log_dir);

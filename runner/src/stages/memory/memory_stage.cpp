@@ -13,7 +13,8 @@
 #include "stages/inventory/inventory_probe.hpp"
 #include "stages/memory/edac_counters.hpp"
 #include "stages/memtest/memtest_stage.hpp"
-#include "tools/parse_support.hpp"
+#include "tools/procfs.hpp"
+#include "tools/text_scan.hpp"
 
 namespace kiln::runner {
 namespace {
@@ -31,14 +32,6 @@ constexpr const char* kEngine = "engine";
 constexpr const char* kMemtestPrefix = "memtest_";
 
 constexpr std::uint64_t kMinTestKib = 16 * 1024;
-
-std::optional<std::uint64_t> meminfo_kib(std::string_view meminfo, std::string_view key) {
-  for (auto line : scan::lines(meminfo)) {
-    if (!line.starts_with(key) || line.size() <= key.size() || line[key.size()] != ':') continue;
-    return scan::leading_u64(line.substr(key.size() + 1));
-  }
-  return std::nullopt;
-}
 
 class MemoryStage final : public Stage {
  public:
@@ -162,7 +155,7 @@ class MemoryStage final : public Stage {
   static std::optional<SizePlan> plan_size(StageContext& ctx) {
     auto meminfo = ctx.host.read_file("/proc/meminfo");
     std::optional<std::uint64_t> avail;
-    if (meminfo) avail = meminfo_kib(*meminfo, "MemAvailable");
+    if (meminfo) avail = tools::meminfo_kib(*meminfo, "MemAvailable");
     if (!avail) {
       ctx.step.error("meminfo-unreadable",
                      fmt::format("cannot read MemAvailable from /proc/meminfo: {}",

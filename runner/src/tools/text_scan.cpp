@@ -1,4 +1,4 @@
-#include "tools/parse_support.hpp"
+#include "tools/text_scan.hpp"
 
 #include "kiln/json_input.hpp"
 
