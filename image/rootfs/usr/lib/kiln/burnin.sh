@@ -21,11 +21,7 @@ runner_args() {
   set -- run --config /etc/kiln --out "$OUT"
   [ -n "$KILN_PROFILE" ] && set -- "$@" --profile "$KILN_PROFILE"
   for d in $(burnin_disks); do set -- "$@" --disk "$d"; done
-  if kiln-runner run --help 2>/dev/null | grep -q -- '--mode'; then
-    set -- "$@" --mode "$KILN_MODE"
-  elif [ "$KILN_MODE" != burnin ]; then
-    say "kiln.mode=$KILN_MODE but this kiln-runner has no --mode: running a burn-in"
-  fi
+  set -- "$@" --mode "$KILN_MODE"
   if [ -n "$KILN_URL" ]; then
     if [ -z "$KILN_TOKEN" ] || [ -z "$KILN_NODE" ]; then
       say "kiln.url without kiln.token and kiln.node: standalone run, nothing is reported"
@@ -41,10 +37,6 @@ runner_args() {
 # against: a file in the image (a site overlay's /etc/kiln/ca.pem) or an http:// URL.
 fetch_ca() {
   [ -n "$KILN_CA" ] || return 0
-  if ! kiln-runner run --help 2>/dev/null | grep -q -- '--ca'; then
-    say "kiln.ca=$KILN_CA ignored: this kiln-runner has no --ca"
-    return 0
-  fi
   case $KILN_CA in
     http://*) wget -q -T 20 -O "$RUN/ca.pem" "$KILN_CA" || say "kiln.ca: cannot fetch $KILN_CA" ;;
     /*) cp "$KILN_CA" "$RUN/ca.pem" 2>/dev/null || say "kiln.ca: no file $KILN_CA in the image" ;;
