@@ -1,5 +1,5 @@
-// A stage declares itself (name, description, typed parameters with defaults,
-// whether it is destructive) and is registered by name. It runs real tools
+// A stage is declared in the catalog (name, description, typed parameters
+// with defaults, whether it is destructive) and registered here by name. It runs real tools
 // through the host adapter, parses, judges against the delivery's limits and
 // reports through its StepRecorder.
 #pragma once
@@ -28,23 +28,30 @@ struct StageInfo {
   bool destructive = false;
 };
 
+// The catalog's declaration of stage `name` (common/src/catalog/stages*.cpp):
+// description, parameters (embedded ones included, in order) and whether it
+// destroys data. Every stage's info() is this, so a stage or parameter is
+// declared in one place; an unknown name gives an info without parameters
+// (the StageCatalog test fails on it).
+StageInfo catalog_stage_info(std::string_view name);
+
 // What the run knows that stages may need.
 struct RunOptions {
-  std::vector<std::string> disks;       // --disk: target block devices
-  bool destructive_confirmed = false;   // --i-know-this-wipes or orchestrator go-ahead
+  std::vector<std::string> disks;      // --disk: target block devices
+  bool destructive_confirmed = false;  // --i-know-this-wipes or orchestrator go-ahead
   // Decommission (disk-wipe, bmc-reset): only when the run is in decommission
   // mode AND confirmed for this run (standalone: --decommission with
   // --i-know-this-wipes; with an orchestrator: its registration directive
   // mode "decommission" with decommission_go_ahead). See decommission_gate.hpp.
-  std::string mode = "burnin";              // --mode burnin|decommission (kiln.mode)
+  std::string mode = "burnin";  // --mode burnin|decommission (kiln.mode)
   bool decommission_confirmed = false;
-  std::string decommission_refusal;         // why not confirmed, for the stages' errors
-  std::string operator_name;                // --operator, $KILN_OPERATOR or the orchestrator's
-  std::string bmc_host;                 // "" = in-band; "HOST:PORT" for lanplus
+  std::string decommission_refusal;  // why not confirmed, for the stages' errors
+  std::string operator_name;         // --operator, $KILN_OPERATOR or the orchestrator's
+  std::string bmc_host;              // "" = in-band; "HOST:PORT" for lanplus
   std::string bmc_user;
   std::string bmc_password;
   std::filesystem::path out_dir;
-  std::filesystem::path config_dir;     // where profiles/, deliveries/, hepbench-reference.yaml live
+  std::filesystem::path config_dir;  // where profiles/, deliveries/, hepbench-reference.yaml live
 };
 
 // Who the machine says it is: FRU from the BMC, system identity from DMI.
@@ -63,8 +70,8 @@ struct StageContext {
   StepRecorder& step;
   const RunOptions& options;
   const NodeIdentity& node;
-  std::filesystem::path log_dir;             // per-stage tool logs go here
-  const std::atomic<bool>* stop = nullptr;   // set when the run is aborted
+  std::filesystem::path log_dir;            // per-stage tool logs go here
+  const std::atomic<bool>* stop = nullptr;  // set when the run is aborted
 };
 
 class Stage {

@@ -1,4 +1,4 @@
-// The registered stages are the catalog's stages with the catalog's parameters
+// The registered stages are exactly the catalog's stages, each with the catalog's parameters
 // (name, type, default, in order), and the catalog's lists of memtest patterns
 // and benchmark workloads are the engines' own.
 #include <gtest/gtest.h>

@@ -60,19 +60,7 @@ std::chrono::milliseconds expected_duration(const hepbench::RunLength& length,
 class BenchmarkStage final : public Stage {
  public:
   const StageInfo& info() const override {
-    static const StageInfo kInfo{
-        "benchmark",
-        "HEPSpec-like throughput score: five HEP-style workloads, one pinned copy per CPU, summed "
-        "and "
-        "normalised to the reference machine; every copy's results checked against known checksums",
-        {{"length", ParamType::kString, "quick",
-          "quick (~20 s), standard (~5 min) or box=<duration> per workload"},
-         {"copies", ParamType::kString, "logical",
-          "logical (one per CPU), physical (one per core) or a count"},
-         {"workloads", ParamType::kStringList, "", "subset of workloads (default: all five)"},
-         {"smt_compare", ParamType::kBool, "false",
-          "also run one copy per physical core and report the SMT gain"}},
-        false};
+    static const StageInfo kInfo = catalog_stage_info("benchmark");
     return kInfo;
   }
 

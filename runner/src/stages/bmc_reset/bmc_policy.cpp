@@ -53,23 +53,6 @@ bool unused_slot(const tools::IpmiUser& u) {
 
 }  // namespace
 
-std::vector<ParamSpec> bmc_reset_params() {
-  return {
-      {kKeepUser, ParamType::kString, "admin",
-       "the BMC user that stays (the one the datacenter's tools log in with)"},
-      {kUsers, ParamType::kString, "disable",
-       "disable: every other user disabled and cleared; keep"},
-      {kDisabledName, ParamType::kString, "", "name given to disabled users (\"\" clears it)"},
-      {kSel, ParamType::kString, "clear", "clear or keep the System Event Log"},
-      {kChannel, ParamType::kInt, "1", "the BMC's LAN channel"},
-      {kLan, ParamType::kStringList, "ipsrc=dhcp,ipaddr=0.0.0.0,netmask=0.0.0.0,defgw=0.0.0.0",
-       "LAN settings (ipsrc, ipaddr, netmask, defgw, bakgw), each read back; empty = leave"},
-      {kMcResetCold, ParamType::kBool, "false", "finish with `mc reset cold`"},
-      {kFru, ParamType::kString, "keep", "keep: the FRU (asset tag, serials) is left as it is"},
-      {kTimeout, ParamType::kDuration, "30s", "how long one ipmitool command may take"},
-  };
-}
-
 Expected<BmcPolicy> read_bmc_policy(const StageContext& ctx) {
   auto bad = [](std::string m) { return make_error("KILN-CONFIG", "bmc-reset: " + std::move(m)); };
   BmcPolicy p;

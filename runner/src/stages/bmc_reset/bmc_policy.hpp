@@ -26,7 +26,6 @@ struct BmcPolicy {
   std::chrono::milliseconds timeout{std::chrono::seconds(30)};
 };
 
-std::vector<ParamSpec> bmc_reset_params();
 Expected<BmcPolicy> read_bmc_policy(const StageContext& ctx);
 
 class BmcSession {

@@ -20,11 +20,7 @@ namespace {
 class BmcResetStage final : public Stage {
  public:
   const StageInfo& info() const override {
-    static const StageInfo kInfo{
-        "bmc-reset",
-        "decommission: BMC SEL cleared, users other than the kept one disabled and cleared, LAN "
-        "configuration set to the policy, optional cold reset; every change read back",
-        bmc_reset_params(), true};
+    static const StageInfo kInfo = catalog_stage_info("bmc-reset");
     return kInfo;
   }
 

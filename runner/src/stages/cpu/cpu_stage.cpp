@@ -26,22 +26,7 @@ constexpr const char* kRequireBmc = "require_bmc";
 class CpuStage final : public Stage {
  public:
   const StageInfo& info() const override {
-    static const StageInfo kInfo{
-        "cpu",
-        "stress-ng --cpu --verify per method while sampling BMC sensors and CPU frequency; new "
-        "SEL events and thermal throttle counters compared before/after",
-        {
-            {kDuration, ParamType::kDuration, "10m",
-             "total stress time, split between the methods"},
-            {kMethods, ParamType::kStringList, "all",
-             "stress-ng --cpu-method values, run one after another"},
-            {kWorkers, ParamType::kInt, "0", "cpu workers (0 = one per online CPU)"},
-            {kSampleInterval, ParamType::kDuration, "30s",
-             "how often sensors and frequency are sampled"},
-            {kRequireBmc, ParamType::kBool, "false",
-             "an unreachable BMC is a stage error, not a warning"},
-        },
-        false};
+    static const StageInfo kInfo = catalog_stage_info("cpu");
     return kInfo;
   }
 

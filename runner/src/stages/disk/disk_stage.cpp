@@ -37,33 +37,7 @@ struct DiskPlan {
 class DiskStage final : public Stage {
  public:
   const StageInfo& info() const override {
-    static const StageInfo kInfo{
-        "disk",
-        "per disk, in parallel: SMART snapshot, optional SMART self-test, badblocks, SMART "
-        "snapshot; "
-        "bad blocks and SMART counter growth judged against the delivery's limits",
-        {
-            {kMode, ParamType::kString, "nondestructive",
-             "badblocks mode: readonly, nondestructive (-n, rewrites data in place) or write (-w, "
-             "erases)"},
-            {kPasses, ParamType::kInt, "1",
-             "badblocks -p: passes without new bad blocks before it stops"},
-            {kSsdSinglePass, ParamType::kBool, "true",
-             "at most one write pass on non-rotational disks"},
-            {kBlockSize, ParamType::kInt, "4096", "badblocks -b"},
-            {kPatterns, ParamType::kStringList, "",
-             "badblocks -t patterns (empty = its own: 0xaa 0x55 0xff 0x00)"},
-            {kSelfTest, ParamType::kString, "none",
-             "SMART self-test before badblocks: none, short or long"},
-            {kSelfTestTimeout, ParamType::kDuration, "4h", "how long the self-test may take"},
-            {kSelfTestPoll, ParamType::kDuration, "30s",
-             "how often the self-test's progress is read"},
-            {kTimeout, ParamType::kDuration, "7d", "how long badblocks may take per disk"},
-            {kAllowSignatures, ParamType::kBool, "false",
-             "allow destructive scans of a disk carrying a partition table or filesystem "
-             "signature"},
-        },
-        true};
+    static const StageInfo kInfo = catalog_stage_info("disk");
     return kInfo;
   }
 

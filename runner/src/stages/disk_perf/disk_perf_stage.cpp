@@ -47,25 +47,7 @@ constexpr ReferenceJob kSuite[] = {
 class DiskPerfStage final : public Stage {
  public:
   const StageInfo& info() const override {
-    static const StageInfo kInfo{
-        "disk-perf",
-        "fio reference suite per disk: sequential 1M read/write, 4k random read/write; MB/s, IOPS "
-        "and "
-        "p99 latency against the delivery's fio limits",
-        {
-            {kRuntime, ParamType::kDuration, "60s", "run time of each fio job"},
-            {kIodepth, ParamType::kInt, "32",
-             "queue depth of the random jobs (sequential jobs use 8 at most)"},
-            {kWrite, ParamType::kBool, "false", "run the write jobs (destroys data on the disk)"},
-            {kAllowSignatures, ParamType::kBool, "false",
-             "allow write jobs on a disk carrying a partition table or filesystem signature"},
-            {kSize, ParamType::kString, "",
-             "fio --size: region of the disk used (empty = whole disk)"},
-            {kIoengine, ParamType::kString, "libaio", "fio --ioengine"},
-            {kParallel, ParamType::kBool, "false",
-             "test all disks at once (shared controllers skew results)"},
-        },
-        true};
+    static const StageInfo kInfo = catalog_stage_info("disk-perf");
     return kInfo;
   }
 

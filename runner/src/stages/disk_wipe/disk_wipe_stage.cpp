@@ -36,12 +36,7 @@ catalog::ComponentIdentity wipe_part(HostAdapter& host, const WipeFacts& facts) 
 class DiskWipeStage final : public Stage {
  public:
   const StageInfo& info() const override {
-    static const StageInfo kInfo{
-        "disk-wipe",
-        "decommission: per disk, in parallel, the strongest erase the device supports (NVMe "
-        "sanitize/format, ATA security erase, SCSI sanitize/format) or an overwrite pass, then a "
-        "read-back proving the expected content; only in a confirmed decommission run",
-        wipe_params(), true};
+    static const StageInfo kInfo = catalog_stage_info("disk-wipe");
     return kInfo;
   }
 

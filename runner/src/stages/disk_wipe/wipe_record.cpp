@@ -34,39 +34,6 @@ Error bad(std::string message) {
 
 }  // namespace
 
-std::vector<ParamSpec> wipe_params() {
-  return {
-      {kOverwrite, ParamType::kString, "fallback",
-       "fallback: overwrite only where no firmware erase exists; always: overwrite after it too"},
-      {kPattern, ParamType::kString, "zeros",
-       "overwrite content: zeros, ones, hex:<bytes> or random (a seeded splitmix64 stream the "
-       "read-back regenerates; the seed is recorded)"},
-      {kFinalZeroPass, ParamType::kBool, "false",
-       "after a non-zero pattern, overwrite once more with zeros (the read-back then proves "
-       "zeros)"},
-      {kRandomSeed, ParamType::kString, "",
-       "pattern random: the stream's seed (decimal or 0x hex); empty: a fresh one per disk"},
-      {kMethods, ParamType::kStringList, "",
-       "firmware erase families allowed (empty = all): nvme-sanitize, nvme-format, ata-erase, "
-       "scsi-sanitize, scsi-format"},
-      {kDiscard, ParamType::kString, "auto",
-       "blkdiscard before the overwrite: auto (solid-state disks), always, never"},
-      {kVerify, ParamType::kString, "sample", "read-back: full (every byte) or sample"},
-      {kVerifyPercent, ParamType::kDouble, "1",
-       "sample size in percent of the device (1 MiB chunks; first and last MiB always)"},
-      {kRemoveHidden, ParamType::kBool, "false",
-       "remove an ATA HPA / restore a DCO before the erase"},
-      {kAtaFrozen, ParamType::kString, "error",
-       "a frozen ATA drive: error (remedy: suspend/resume or hot-plug) or overwrite"},
-      {kAtaPassword, ParamType::kString, "kiln-wipe",
-       "temporary ATA user password for the security erase (logged, cleared after)"},
-      {kFirmwareTimeout, ParamType::kDuration, "12h", "how long a firmware erase may take"},
-      {kIoSize, ParamType::kInt, "4096", "overwrite block size in KiB (O_DIRECT)"},
-      {kAllowSignatures, ParamType::kBool, "true",
-       "wipe disks carrying partition tables / filesystems (never mounted ones)"},
-  };
-}
-
 Expected<WipePolicy> read_wipe_policy(const StageContext& ctx) {
   WipePolicy p;
   std::string overwrite = ctx.params.get_string(kOverwrite);

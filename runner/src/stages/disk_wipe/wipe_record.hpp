@@ -28,7 +28,6 @@ struct WipePolicy {
   FirmwareEraseSettings firmware;
 };
 
-std::vector<ParamSpec> wipe_params();
 Expected<WipePolicy> read_wipe_policy(const StageContext& ctx);
 
 // The overwrite passes one disk gets: the policy's pattern (a random one with

@@ -28,12 +28,7 @@ Limit expect_eq(const std::string& name, double v) {
 class InventoryStage final : public Stage {
  public:
   const StageInfo& info() const override {
-    static const StageInfo kInfo{
-        "inventory",
-        "CPU model/sockets/cores/threads, RAM and DIMMs, disks, NICs compared with the "
-        "delivery's expected inventory",
-        {},
-        false};
+    static const StageInfo kInfo = catalog_stage_info("inventory");
     return kInfo;
   }
 

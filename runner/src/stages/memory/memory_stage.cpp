@@ -36,29 +36,7 @@ constexpr std::uint64_t kMinTestKib = 16 * 1024;
 class MemoryStage final : public Stage {
  public:
   const StageInfo& info() const override {
-    static const StageInfo kInfo = [] {
-      StageInfo info{
-        "memory",
-        "stress-ng --vm --verify and kiln's own pattern engine over the available memory; EDAC "
-        "corrected/uncorrected error counters per DIMM before, during and after",
-        {
-            {kEngine, ParamType::kStringList, "stress-ng,kiln",
-             "which testers run, one after the other: stress-ng, kiln (the memtest engine)"},
-            {kDuration, ParamType::kDuration, "10m", "how long stress-ng runs"},
-            {kReserveMib, ParamType::kInt, "1024",
-             "MiB of MemAvailable left untouched for the runner and the kernel"},
-            {kSharePercent, ParamType::kDouble, "100",
-             "percent of (MemAvailable - reserve) that stress-ng maps"},
-            {kMaxMib, ParamType::kInt, "0", "upper bound of memory tested in MiB (0 = none)"},
-            {kWorkers, ParamType::kInt, "0", "vm workers (0 = one per logical CPU)"},
-            {kMethod, ParamType::kString, "all", "stress-ng --vm-method"},
-            {kEdacInterval, ParamType::kDuration, "30s",
-             "how often EDAC counters are read during the run"},
-        },
-        false};
-      for (auto& spec : memtest_param_specs(kMemtestPrefix)) info.params.push_back(std::move(spec));
-      return info;
-    }();
+    static const StageInfo kInfo = catalog_stage_info("memory");
     return kInfo;
   }
 

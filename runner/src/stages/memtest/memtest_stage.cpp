@@ -17,21 +17,6 @@ std::string hex(std::uint64_t v) {
 
 }  // namespace
 
-std::vector<ParamSpec> memtest_param_specs(const std::string& prefix) {
-  return {
-      {prefix + "size_mib", ParamType::kInt, "0",
-       "MiB to test; 0 = all available memory minus the reserve"},
-      {prefix + "reserve_mib", ParamType::kInt, "1024",
-       "MiB left free for the runner and the kernel"},
-      {prefix + "patterns", ParamType::kStringList, "",
-       "pattern names (default: all; see docs/stages.md)"},
-      {prefix + "passes", ParamType::kInt, "1",
-       "passes over the pattern set (0 = until the duration ends)"},
-      {prefix + "duration", ParamType::kDuration, "0", "time box; 0 = run the passes to the end"},
-      {prefix + "isa", ParamType::kString, "auto", "auto, avx2, sse2 or scalar"},
-  };
-}
-
 void run_memtest_engine(StageContext& ctx, const std::string& prefix) {
   memtest::MemtestOptions options;
   options.bytes = static_cast<std::uint64_t>(ctx.params.get_int(prefix + "size_mib")) << 20;
@@ -122,11 +107,7 @@ namespace {
 class MemtestStage final : public Stage {
  public:
   const StageInfo& info() const override {
-    static const StageInfo kInfo{
-        "memtest",
-        "kiln's parallel memory pattern engine (memtester's tests, moving inversions, "
-        "March C-) at memory bandwidth; each fault named by address, bits and DIMM",
-        memtest_param_specs(""), false};
+    static const StageInfo kInfo = catalog_stage_info("memtest");
     return kInfo;
   }
   void run(StageContext& ctx) override { run_memtest_engine(ctx, ""); }

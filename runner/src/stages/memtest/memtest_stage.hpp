@@ -9,8 +9,6 @@
 
 namespace kiln::runner {
 
-// The parameters the engine takes, declared by both stages.
-std::vector<ParamSpec> memtest_param_specs(const std::string& prefix);
 // Runs the engine with the parameters named `prefix` + name; reports through ctx.step.
 void run_memtest_engine(StageContext& ctx, const std::string& prefix);
 // What the engine found, as measurements and FAILs (a diagnosis per faulty

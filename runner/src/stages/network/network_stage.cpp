@@ -60,44 +60,7 @@ class NetworkStage final : public Stage {
   }
 
   const StageInfo& info() const override {
-    static const StageInfo kInfo{
-        "network",
-        "finds the delivery's other nodes by authenticated UDP broadcast, pairs them and runs "
-        "iperf3 TCP both "
-        "ways, bidirectional, UDP and ping under load on every tested NIC",
-        {
-            {param::kInterfaces, ParamType::kStringList, "",
-             "NICs to test; empty = every hardware NIC with link"},
-            {param::kPort, ParamType::kInt, "5399", "UDP port of the discovery announcements"},
-            {param::kIperfPort, ParamType::kInt, "5201",
-             "iperf3 server port (+ index of the tested NIC)"},
-            {param::kKeyFile, ParamType::kString, "",
-             "file holding the delivery's shared HMAC key (required)"},
-            {param::kWindow, ParamType::kDuration, "10m",
-             "how long to wait for partners before ERROR"},
-            {param::kSettle, ParamType::kDuration, "2s",
-             "membership unchanged and agreed this long before pairing"},
-            {param::kAnnounceInterval, ParamType::kDuration, "500ms", "announcement period"},
-            {param::kPeerTimeout, ParamType::kDuration, "5s", "a peer silent this long has gone"},
-            {param::kMinNodes, ParamType::kInt, "2",
-             "members (this node included) to wait for before pairing"},
-            {param::kPeers, ParamType::kStringList, "",
-             "static peer IPv4 addresses, announced to by unicast"},
-            {param::kReference, ParamType::kString, "",
-             "HOST[:PORT] of an always-on iperf3 server for the odd node"},
-            {param::kAllowMixed, ParamType::kBool, "false", "pair with nodes of other deliveries"},
-            {param::kMaxClockSkew, ParamType::kDuration, "0s",
-             "drop announcements this far off our clock; 0 = off"},
-            {param::kDuration, ParamType::kDuration, "10s", "length of each iperf3 test"},
-            {param::kTests, ParamType::kStringList, "tcp,tcp-reverse,bidir,udp,udp-reverse",
-             "tests per pair"},
-            {param::kUdpLinkFraction, ParamType::kDouble, "0.25",
-             "UDP offered load as a fraction of link speed"},
-            {param::kUdpBitrate, ParamType::kString, "500M",
-             "UDP offered load when the link speed is unknown"},
-            {param::kPing, ParamType::kBool, "true", "ping the partner during the TCP test"},
-        },
-        false};
+    static const StageInfo kInfo = catalog_stage_info("network");
     return kInfo;
   }
 

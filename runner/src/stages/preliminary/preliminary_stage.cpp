@@ -19,12 +19,7 @@ namespace {
 class PreliminaryStage final : public Stage {
  public:
   const StageInfo& info() const override {
-    static const StageInfo kInfo{
-        "preliminary",
-        "FRU Product Asset Tag and Product Serial are set; the serial matches DMI when the "
-        "delivery requires it",
-        {},
-        false};
+    static const StageInfo kInfo = catalog_stage_info("preliminary");
     return kInfo;
   }
 

@@ -1,6 +1,6 @@
 // results-schema/config.schema.json describes disk-wipe's parameters: its
 // $defs/disk_wipe_params must name exactly the stage's parameter catalog
-// (wipe_params(), what `kiln-runner stages` lists), each with a description.
+// (the catalog's, what `kiln-runner stages` lists), each with a description.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -8,6 +8,7 @@
 #include <regex>
 #include <set>
 
+#include "kiln/catalog/stages.hpp"
 #include "kiln_test_paths.hpp"
 #include "stages/disk_wipe/wipe_record.hpp"
 
@@ -31,7 +32,7 @@ TEST(WipeParamsSchema, SchemaAndParameterCatalogNameTheSameParameters) {
     EXPECT_TRUE(body.contains("description")) << name;
   }
   std::set<std::string> in_catalog;
-  for (const auto& p : wipe_params()) in_catalog.insert(p.name);
+  for (const auto& p : catalog::stage_params("disk-wipe")) in_catalog.insert(p.name);
   EXPECT_EQ(in_schema, in_catalog);
 }
 
