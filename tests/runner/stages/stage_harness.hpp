@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "kiln_test_paths.hpp"
+#include "kiln/catalog/measurements.hpp"
 #include "runner/fake_host.hpp"
 #include "stage/stage.hpp"
 
@@ -57,7 +58,19 @@ struct StageHarness {
     StepRecorder step(record, nullptr);
     StageContext ctx{host, config, *bound, step, options, node, {}, nullptr};
     stage->run(ctx);
+    expect_declared_measurements();
     return step.outcome();
+  }
+
+  // Every measurement a stage reports is declared in the catalog
+  // (common/src/catalog/measurements_data.cpp), or the delivery analysis
+  // cannot group it.
+  void expect_declared_measurements() const {
+    for (const auto& m : record.measurements) {
+      EXPECT_NE(catalog::find_measurement(record.name, m.name), nullptr)
+          << record.name << " reported measurement '" << m.name
+          << "', which the catalog does not declare";
+    }
   }
 
   // Calls `judge` with the context a stage named `stage_name` (without
@@ -71,6 +84,7 @@ struct StageHarness {
     StepRecorder step(record, nullptr);
     StageContext ctx{host, config, *bound, step, options, node, {}, nullptr};
     judge(ctx);
+    expect_declared_measurements();
     return step.outcome();
   }
 
