@@ -72,7 +72,8 @@ const FailureCode kFailureCodes[] = {
      "check the cable, transceiver and switch port, and that the port is enabled in the firmware "
      "setup",
      kFixedOnSite},
-    // inventory: the delivery's firmware rules ({model} is " [vendor or model]" or empty)
+    // inventory: the delivery's firmware rules ({model} of the BIOS, BMC, CPU, DIMM is
+    // " [vendor or part number]" or empty)
     {"KILN-FW-BIOS-VERSION", "inventory", "bios", kFail,
      "{part}{model}: firmware is {found}; the delivery requires {required} ({requirement})",
      kUpdateFirmware, kFixedOnSite},
@@ -84,10 +85,12 @@ const FailureCode kFailureCodes[] = {
      "update the BIOS to a release that carries this microcode (or load it from the OS image)",
      kFixedOnSite},
     {"KILN-FW-DISK-VERSION", "inventory", "disk", kFail,
-     "{part}{model}: firmware is {found}; the delivery requires {required} ({requirement})",
+     "{part}: firmware is {found}; the delivery requires {required} for model {model} "
+     "({requirement})",
      kUpdateFirmware, kFixedOnSite},
     {"KILN-FW-NIC-VERSION", "inventory", "nic", kFail,
-     "{part}{model}: firmware is {found}; the delivery requires {required} ({requirement})",
+     "{part}: firmware is {found}; the delivery requires {required} for driver {model} "
+     "({requirement})",
      kUpdateFirmware, kFixedOnSite},
     {"KILN-DIMM-SPEED-BELOW-RATED", "inventory", "dimm", kFail,
      "{part}{model}: runs at {found}; its rated speed is {rated} ({requirement})",

@@ -86,6 +86,21 @@ TEST(DimmMap, LegacyCsrowLayoutAndRankDirectories) {
   EXPECT_EQ(map.label_for(0x1000), "DIMM_0");
 }
 
+// ghes_edac and others show the same memory as dimmN/ and as csrowN/ (the
+// ThunderX2 tree in ../shared/real-outputs/edac does): the DIMMs count once.
+TEST(DimmMap, DimmDirectoriesWinOverTheSameControllersCsrows) {
+  TempDir root;
+  write_dimm(root, "mc0/dimm0", "N0 DIMM_A0", "16384", "2");
+  const std::string csrow = std::string(kMc) + "mc0/csrow0/";
+  root.write(csrow + "size_mb", "16384\n");
+  root.write(csrow + "ch0_dimm_label", "N0 DIMM_A0\n");
+  root.write(csrow + "ch0_ce_count", "2\n");
+  const DimmMap map = DimmMap::load(rooted_host(root.path()), {});
+  ASSERT_EQ(map.dimms().size(), 1U);
+  EXPECT_EQ(map.dimms()[0].name, "mc0/dimm0");
+  EXPECT_EQ(map.label_for(0x1000), "N0 DIMM_A0");  // the single populated DIMM
+}
+
 TEST(DimmMap, NoEdacTreeMeansUnknown) {
   TempDir root;
   const DimmMap map = DimmMap::load(rooted_host(root.path()), {});

@@ -127,9 +127,13 @@ void report_firmware_checks(StepRecorder& step, const std::vector<FirmwareCheck>
                              c.required, c.found_error));
       continue;
     }
-    std::vector<catalog::FailureArg> args{{"model", c.model.empty() ? "" : " [" + c.model + "]"},
-                                          {"found", c.found},
-                                          {"requirement", c.requirement}};
+    // A disk's or NIC's model names the rule that judged it; others follow the part's name.
+    const bool rule_model =
+        c.verdict == "KILN-FW-DISK-VERSION" || c.verdict == "KILN-FW-NIC-VERSION";
+    std::vector<catalog::FailureArg> args{
+        {"model", rule_model || c.model.empty() ? c.model : " [" + c.model + "]"},
+        {"found", c.found},
+        {"requirement", c.requirement}};
     if (c.verdict == "KILN-DIMM-SPEED-BELOW-RATED") {
       args.push_back({"rated", c.required.size() > 8 ? c.required.substr(8) : "unknown"});
     } else {

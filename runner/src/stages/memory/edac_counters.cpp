@@ -3,67 +3,10 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "tools/text_scan.hpp"
+#include "memtest/edac_tree.hpp"
 
 namespace kiln::runner {
 namespace {
-
-namespace scan = tools::scan;
-
-std::uint64_t read_count(HostAdapter& host, const std::string& path) {
-  auto text = host.read_file(path);
-  if (!text) return 0;
-  return scan::to_u64(scan::trim(*text)).value_or(0);
-}
-
-std::string read_text(HostAdapter& host, const std::string& path) {
-  auto text = host.read_file(path);
-  return text ? std::string(scan::trim(*text)) : std::string();
-}
-
-bool starts_with_index(const std::string& name, std::string_view prefix) {
-  return name.size() > prefix.size() && name.starts_with(prefix) &&
-         scan::all_digits(std::string_view(name).substr(prefix.size()));
-}
-
-// dimmN / rankN: dimm_ce_count, dimm_ue_count, dimm_label, dimm_location.
-void read_dimms(HostAdapter& host, const std::string& mc, const std::vector<std::string>& names,
-                EdacSnapshot& snap) {
-  for (const auto& name : names) {
-    if (!starts_with_index(name, "dimm") && !starts_with_index(name, "rank")) continue;
-    std::string dir = fmt::format("{}/{}/{}", kEdacRoot, mc, name);
-    EdacUnit u;
-    u.key = mc + "/" + name;
-    u.label = read_text(host, dir + "/dimm_label");
-    u.location = read_text(host, dir + "/dimm_location");
-    u.ce = read_count(host, dir + "/dimm_ce_count");
-    u.ue = read_count(host, dir + "/dimm_ue_count");
-    snap.units[u.key] = u;
-  }
-}
-
-// csrowN: ce_count, ue_count, chK_dimm_label.
-void read_csrows(HostAdapter& host, const std::string& mc, const std::vector<std::string>& names,
-                 EdacSnapshot& snap) {
-  for (const auto& name : names) {
-    if (!starts_with_index(name, "csrow")) continue;
-    std::string dir = fmt::format("{}/{}/{}", kEdacRoot, mc, name);
-    EdacUnit u;
-    u.key = mc + "/" + name;
-    std::vector<std::string> labels;
-    if (auto files = host.list_dir(dir)) {
-      for (const auto& f : *files) {
-        if (f.starts_with("ch") && f.ends_with("_dimm_label")) {
-          if (auto l = read_text(host, dir + "/" + f); !l.empty()) labels.push_back(l);
-        }
-      }
-    }
-    u.label = fmt::format("{}", fmt::join(labels, ", "));
-    u.ce = read_count(host, dir + "/ce_count");
-    u.ue = read_count(host, dir + "/ue_count");
-    snap.units[u.key] = u;
-  }
-}
 
 std::uint64_t grown(std::uint64_t before, std::uint64_t after) {
   return after > before ? after - before : 0;
@@ -72,27 +15,26 @@ std::uint64_t grown(std::uint64_t before, std::uint64_t after) {
 }  // namespace
 
 EdacSnapshot read_edac(HostAdapter& host) {
+  memtest::MemtestHost files;
+  files.read_file = [&host](std::string_view p) { return host.read_file(p); };
+  files.list_dir = [&host](std::string_view p) { return host.list_dir(p); };
   EdacSnapshot snap;
-  auto mcs = host.list_dir(kEdacRoot);
-  if (!mcs) return snap;
-  for (const auto& mc : *mcs) {
-    if (!starts_with_index(mc, "mc")) continue;
+  for (const auto& mc : memtest::read_edac_tree(files, kEdacRoot)) {
     snap.present = true;
-    std::string dir = fmt::format("{}/{}", kEdacRoot, mc);
-    EdacUnit total;
-    total.key = mc;
-    total.ce = read_count(host, dir + "/ce_count");
-    total.ue = read_count(host, dir + "/ue_count");
-    snap.controllers[mc] = total;
-    auto names = host.list_dir(dir);
-    if (!names) {
-      snap.units[mc] = total;
-      continue;
+    const EdacUnit total{mc.name, "", "", mc.ce, mc.ue};
+    snap.controllers[mc.name] = total;
+    for (const auto& e : mc.entries) {
+      EdacUnit u{e.key, e.label, e.location, e.ce, e.ue};
+      if (e.csrow) {
+        std::vector<std::string> labels;
+        for (const auto& ch : e.channels) {
+          if (!ch.label.empty()) labels.push_back(ch.label);
+        }
+        u.label = fmt::format("{}", fmt::join(labels, ", "));
+      }
+      snap.units[u.key] = std::move(u);
     }
-    std::size_t before = snap.units.size();
-    read_dimms(host, mc, *names, snap);
-    if (snap.units.size() == before) read_csrows(host, mc, *names, snap);
-    if (snap.units.size() == before) snap.units[mc] = total;
+    if (mc.entries.empty()) snap.units[mc.name] = total;  // no finer level (or not listable)
   }
   return snap;
 }

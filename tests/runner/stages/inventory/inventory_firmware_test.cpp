@@ -113,10 +113,11 @@ TEST(InventoryFirmware, MissedRequirementsFailNamingThem) {
                       "CPU: microcode is 0x5002f01; the delivery requires >= 0x5003006 "
                       "(firmware.microcode_min) \u2014 update the BIOS to a release that carries "
                       "this microcode (or load it from the OS image)");
-  KILN_EXPECT_FAILURE(h.record, "KILN-FW-DISK-VERSION",
-                      "disk REDACTED (sda) [ST3500418AS]: firmware is REDACTED; the delivery "
-                      "requires = CC38 (firmware.disks.ST3500418AS) \u2014 update the firmware "
-                      "to the version the tender names (the vendor's release notes say how)");
+  KILN_EXPECT_FAILURE(
+      h.record, "KILN-FW-DISK-VERSION",
+      "disk REDACTED (sda): firmware is REDACTED; the delivery requires = CC38 "
+      "for model ST3500418AS (firmware.disks.ST3500418AS) \u2014 update the firmware "
+      "to the version the tender names (the vendor's release notes say how)");
   EXPECT_EQ(failures.find("KILN-FW-BMC-VERSION"), std::string::npos) << failures;  // 1.74 = 1.74
   EXPECT_EQ(failures.find("KILN-FW-NIC-VERSION"), std::string::npos) << failures;
   EXPECT_EQ(failures.find("KILN-DIMM-SPEED-BELOW-RATED"), std::string::npos) << failures;
@@ -138,9 +139,9 @@ TEST(InventoryFirmware, BmcAndNicBehindTheirRulesFail) {
                       "(firmware.bmc) \u2014 update the firmware to the version the tender names "
                       "(the vendor's release notes say how)");
   KILN_EXPECT_FAILURE(h.record, "KILN-FW-NIC-VERSION",
-                      "NIC eth0 (MAC 3c:fd:fe:aa:bb:01, PCI 0000:01:00.0) [ixgbe]: firmware is "
-                      "0x800003df, 255.65535.255; the delivery requires >= 0x80000500 "
-                      "(firmware.nics.ixgbe) \u2014 update the firmware to the version the "
+                      "NIC eth0 (MAC 3c:fd:fe:aa:bb:01, PCI 0000:01:00.0): firmware is "
+                      "0x800003df, 255.65535.255; the delivery requires >= 0x80000500 for driver "
+                      "ixgbe (firmware.nics.ixgbe) \u2014 update the firmware to the version the "
                       "tender names (the vendor's release notes say how)");
 }
 
