@@ -94,6 +94,9 @@ class HostAdapter {
   // never touch disks need not implement it).
   virtual Expected<std::unique_ptr<BlockDevice>> open_block_device(std::string_view path,
                                                                    bool writable);
+  // The raw 64-bit /proc/self/pagemap entry of this process's virtual page
+  // `page_index` (the memory engine's physical addresses); the default refuses.
+  virtual Expected<std::uint64_t> read_pagemap_entry(std::uint64_t page_index);
 };
 
 // A host file's text without surrounding whitespace (a sysfs attribute);
@@ -112,6 +115,7 @@ class SystemHostAdapter final : public HostAdapter {
   Expected<std::string> read_link(std::string_view path) override;
   Expected<std::unique_ptr<BlockDevice>> open_block_device(std::string_view path,
                                                            bool writable) override;
+  Expected<std::uint64_t> read_pagemap_entry(std::uint64_t page_index) override;
 
  private:
   [[nodiscard]] std::filesystem::path resolve(std::string_view path) const;

@@ -35,7 +35,9 @@ void run_memtest_engine(StageContext& ctx, const std::string& prefix) {
   memtest::MemtestHooks hooks;
   hooks.host.read_file = [&ctx](std::string_view p) { return ctx.host.read_file(p); };
   hooks.host.list_dir = [&ctx](std::string_view p) { return ctx.host.list_dir(p); };
-  hooks.host.read_pagemap = memtest::system_pagemap_reader();
+  hooks.host.read_pagemap = [&ctx](std::uint64_t page) {
+    return ctx.host.read_pagemap_entry(page);
+  };
   hooks.stop = ctx.stop;
   hooks.on_progress = [&ctx](const memtest::Progress& p) {
     ctx.step.progress(p.fraction, fmt::format("memtest {:.1f} GiB moved, {} mismatches",
