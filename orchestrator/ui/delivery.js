@@ -89,7 +89,7 @@ kiln.live(async () => {
     kiln.el("span", {id: "page-range"}, `nodes ${from}–${to} of ${d.nodes} `),
     after ? kiln.el("a", {id: "page-first", href: pageUrl("", 1)}, "« first") : null,
     after && d.next ? " · " : null,
-    d.next ? kiln.el("a", {id: "page-next", href: pageUrl(d.next, to + 1)}, "next ›") : null] : []));
+    d.next ? kiln.el("a", {id: "page-next", href: pageUrl(d.next, to + 1)}, "next ›") : null].filter(Boolean) : []));
   const findings = [
     ...fw.findings.map(f => kiln.el("div", {class: "finding", "data-finding": "firmware"},
       `systematic: ${f.message}`)),

@@ -165,6 +165,8 @@ try:
     check(settled(lambda: d.find_element(By.ID, "page-range").text) == "nodes 6–8 of 8",
           f"the second range: {d.find_element(By.ID, 'page-range').text!r}")
     check(not d.find_elements(By.ID, "page-next"), "no next after the last page")
+    pager = settled(lambda: d.find_element(By.ID, "pager").text)
+    check(pager == "nodes 6–8 of 8 « first", f"the pager of the last page: {pager!r}")
     shot("delivery-page-2")
     settled(lambda: d.find_element(By.ID, "page-first").click())
     until(lambda: len(tiles()) == 5 and tiles()[0] == "node-0", "first goes back to the first page")
