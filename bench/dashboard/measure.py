@@ -80,5 +80,6 @@ out = {"run": label, "delivery_nodes": nodes, "tiles_drawn": tiles,
 for name, path in (("delivery", f"/v1/deliveries/{tag}"), ("summary", f"/v1/deliveries/{tag}/summary"),
                    ("nodes", "/v1/nodes"), ("nodes_middle_page", f"/v1/nodes?after={middle}"),
                    ("nodes_5000", "/v1/nodes?limit=5000"), ("node", f"/v1/nodes/{one}")):
-    out[name] = timed(path, calls)
+    # The biggest page (kilnctl's) a fifth as often: its calls would outlast the load phase.
+    out[name] = timed(path, max(1, calls // 5) if name == "nodes_5000" else calls)
 print(json.dumps(out), flush=True)
