@@ -23,8 +23,8 @@ class NodePagingTest : public SqliteStoreTest<> {
     // of node-1 and node-5.
     for (int i = 0; i < 7; ++i) {
       const std::string uuid = "node-" + std::to_string(i);
-      ASSERT_TRUE(store_->upsert_node({uuid, i < 5 ? "PO-1" : "PO-2", "S-" + std::to_string(i),
-                                       "", {}, ""}));
+      ASSERT_TRUE(store_->upsert_node(
+          {uuid, i < 5 ? "PO-1" : "PO-2", "S-" + std::to_string(i), "", {}, ""}));
     }
     ASSERT_EQ(get("POST", "/v1/burnins", {{"nodes", {"node-1", "node-5"}}}).status, 201);
   }
@@ -85,8 +85,7 @@ TEST_F(NodePagingTest, ADeliveryPagesItsNodeTableAndCountsEveryNode) {
   EXPECT_EQ(first.body["node_list"][1]["run"]["state"], "started");
   EXPECT_EQ(first.body["next"], "node-1");
   auto [uuids, pages] = follow("/v1/deliveries/PO-1?limit=2", "node_list");
-  EXPECT_EQ(uuids,
-            (std::vector<std::string>{"node-0", "node-1", "node-2", "node-3", "node-4"}));
+  EXPECT_EQ(uuids, (std::vector<std::string>{"node-0", "node-1", "node-2", "node-3", "node-4"}));
   EXPECT_EQ(pages, 3);
   auto later = get("GET", "/v1/deliveries/PO-1?limit=2&after=node-3");
   EXPECT_EQ(later.body["nodes"], 5);  // the counts are the whole delivery's on every page
@@ -106,16 +105,15 @@ TEST_F(NodePagingTest, KeptDeliveryViewsAreKeptPerPage) {
   api_->enable_read_cache();
   for (int round = 0; round < 2; ++round) {  // computed, then from the kept views
     auto [uuids, pages] = follow("/v1/deliveries/PO-1?limit=2", "node_list");
-    EXPECT_EQ(uuids,
-              (std::vector<std::string>{"node-0", "node-1", "node-2", "node-3", "node-4"}));
+    EXPECT_EQ(uuids, (std::vector<std::string>{"node-0", "node-1", "node-2", "node-3", "node-4"}));
     EXPECT_EQ(pages, 3);
   }
 }
 
 TEST_F(NodePagingTest, AMalformedLimitOrCursorIsRefusedByName) {
   for (const char* path : {"/v1/nodes", "/v1/deliveries/PO-1"}) {
-    for (const char* query : {"?limit=0", "?limit=5001", "?limit=ten", "?limit=", "?limit=-1",
-                              "?limit=99999999999"}) {
+    for (const char* query :
+         {"?limit=0", "?limit=5001", "?limit=ten", "?limit=", "?limit=-1", "?limit=99999999999"}) {
       auto r = get("GET", std::string(path) + query);
       EXPECT_EQ(r.status, 400) << path << query;
       EXPECT_EQ(r.body["error"]["code"], "bad_query");

@@ -48,7 +48,8 @@ ApiResponse one_node(ApiContext& ctx, const std::string& uuid) {
   auto latest = latest_runs(ctx, query);
   if (!latest) return api_error(503, "store_unavailable", latest.error().message);
   auto j = node_json(**node);
-  if (auto it = latest->find(uuid); it != latest->end()) j["latest_run"] = run_json(ctx, it->second);
+  if (auto it = latest->find(uuid); it != latest->end())
+    j["latest_run"] = run_json(ctx, it->second);
   return ApiResponse{200, j};
 }
 
@@ -112,7 +113,7 @@ Expected<DeliveryCounts> count_deliveries(ApiContext& ctx, const std::optional<s
     if (!listed.contains(n.uuid)) continue;
     auto& d = out.by_tag[n.asset_tag];
     if (d.is_null()) {
-      d = {{"tag", n.asset_tag}, {"nodes", 0},   {"passed", 0},      {"failed", 0},
+      d = {{"tag", n.asset_tag}, {"nodes", 0},   {"passed", 0},     {"failed", 0},
            {"errored", 0},       {"running", 0}, {"started_at", ""}};
     }
     d["nodes"] = d["nodes"].get<int>() + 1;
@@ -149,7 +150,8 @@ ApiResponse deliveries_list(ApiContext& ctx) {
 ApiResponse one_delivery(ApiContext& ctx, const std::string& tag, NodePageQuery page_query) {
   auto counts = count_deliveries(ctx, tag);
   if (!counts) return api_error(503, "store_unavailable", counts.error().message);
-  if (counts->by_tag.empty()) return api_error(404, "not_found", fmt::format("no delivery {}", tag));
+  if (counts->by_tag.empty())
+    return api_error(404, "not_found", fmt::format("no delivery {}", tag));
   page_query.delivery = tag;
   auto page = ctx.store.list_nodes_page(page_query);
   if (!page) return api_error(503, "store_unavailable", page.error().message);

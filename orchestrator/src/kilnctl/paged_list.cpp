@@ -12,7 +12,8 @@ Expected<std::optional<nlohmann::json>> fetch_all_pages(const std::string& path,
   std::optional<nlohmann::json> whole;
   std::string after;
   for (int page = 1;; ++page) {
-    const std::string target = after.empty() ? path : fmt::format("{}{}after={}", path, joiner, after);
+    const std::string target =
+        after.empty() ? path : fmt::format("{}{}after={}", path, joiner, after);
     auto answer = fetch(target);
     if (!answer) return std::optional<nlohmann::json>();
     if (!answer->is_object() || !answer->contains(key) || !(*answer)[key].is_array())
