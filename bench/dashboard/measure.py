@@ -2,8 +2,9 @@
   python3 measure.py URL VIEWER_TOKEN TAG LABEL [LOADS] [CALLS]
 prints one JSON line: the delivery page's load time (navigation to the first refresh drawn:
 every tile, findings, firmware table, strip plots; each of LOADS loads in a fresh tab, the median and max) and the
-p50 / p99 of GET /v1/deliveries/TAG, /summary, /v1/nodes and /v1/nodes/{uuid} (CALLS each, one
-connection each, as the page makes them)."""
+p50 / p99 of GET /v1/deliveries/TAG (its first page of 500 nodes), /summary, /v1/nodes (the first page
+of 500), a page of 500 from the middle of the node list (?after=), the biggest page (?limit=5000) and
+/v1/nodes/{uuid} (CALLS each, one connection each)."""
 import http.client
 import json
 import statistics
@@ -48,8 +49,9 @@ try:
     d.find_element("id", "token").send_keys(token)
     d.find_element("id", "login").click()
     time.sleep(1)
-    nodes = json.loads(urllib.request.urlopen(urllib.request.Request(
-        f"{url}/v1/deliveries/{tag}", headers={"Authorization": "Bearer " + token})).read())["nodes"]
+    first = json.loads(urllib.request.urlopen(urllib.request.Request(
+        f"{url}/v1/deliveries/{tag}", headers={"Authorization": "Bearer " + token})).read())
+    nodes, tiles = first["nodes"], len(first["node_list"])  # the grid draws the first page
     page_ms = []
     for _ in range(loads):
         d.get("about:blank")
@@ -61,15 +63,23 @@ try:
           const t = () => document.querySelectorAll('#grid .tile').length === count &&
                           document.getElementById('updated').textContent.startsWith('updated');
           const poll = () => t() ? done(performance.now()) : setTimeout(poll, 5);
-          poll();""", nodes)
+          poll();""", tiles)
         page_ms.append(ms)
-    one = json.loads(urllib.request.urlopen(urllib.request.Request(
-        f"{url}/v1/deliveries/{tag}", headers={"Authorization": "Bearer " + token})).read())["node_list"][0]["uuid"]
+    one = first["node_list"][0]["uuid"]
+    # A page from the middle of the site's node list: the cursor is a node UUID halfway through.
+    every = []
+    page = json.loads(urllib.request.urlopen(urllib.request.Request(
+        f"{url}/v1/nodes?limit=5000", headers={"Authorization": "Bearer " + token})).read())
+    every += [n["uuid"] for n in page["nodes"]]
+    middle = every[len(every) // 2]
 finally:
     d.quit()
-out = {"run": label, "delivery_nodes": nodes, "page_load_ms_median": round(statistics.median(page_ms)),
+out = {"run": label, "delivery_nodes": nodes, "tiles_drawn": tiles,
+       "page_load_ms_median": round(statistics.median(page_ms)),
        "page_load_ms_max": round(max(page_ms))}
 for name, path in (("delivery", f"/v1/deliveries/{tag}"), ("summary", f"/v1/deliveries/{tag}/summary"),
-                   ("nodes", "/v1/nodes"), ("node", f"/v1/nodes/{one}")):
-    out[name] = timed(path, calls)
+                   ("nodes", "/v1/nodes"), ("nodes_middle_page", f"/v1/nodes?after={middle}"),
+                   ("nodes_5000", "/v1/nodes?limit=5000"), ("node", f"/v1/nodes/{one}")):
+    # The biggest page (kilnctl's) a fifth as often: its calls would outlast the load phase.
+    out[name] = timed(path, max(1, calls // 5) if name == "nodes_5000" else calls)
 print(json.dumps(out), flush=True)

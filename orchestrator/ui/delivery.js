@@ -11,6 +11,16 @@ document.getElementById("report-html").href = `${base}/report.html`;
 document.getElementById("report-csv").href = `${base}/report.csv`;
 document.getElementById("report-json").href = `${base}/report`;
 let nodeCount = 0;
+// The grid shows one page of the delivery's nodes in UUID order (GET ...?limit=&after=): this
+// page's own address says which (after=, and from=, the number of its first node), "next" and
+// "first" move through them, the browser's back button goes back.
+const pageSize = Number(kiln.param("limit")) || 500;
+const after = kiln.param("after");
+const from = Number(kiln.param("from")) || 1;
+const pageUrl = (cursor, first) => `delivery.html?${new URLSearchParams({tag,
+  ...(kiln.param("poll") ? {poll: kiln.param("poll")} : {}), ...(kiln.param("limit") ? {limit: pageSize} : {}),
+  ...(cursor ? {after: cursor, from: first} : {})})}`;
+const nodePage = `${base}?limit=${pageSize}${after ? "&after=" + encodeURIComponent(after) : ""}`;
 
 document.getElementById("start-burnin").addEventListener("click", () => kiln.act(
   () => confirm(`Start a burn-in on all ${nodeCount} nodes of delivery ${tag}? Nodes still burning in are refused.`),
@@ -55,7 +65,7 @@ function tile(entry, outliers, fwFlagged) {
 }
 
 kiln.live(async () => {
-  const [d, s] = await Promise.all([kiln.api(base), kiln.api(`${base}/summary`)]);
+  const [d, s] = await Promise.all([kiln.api(nodePage), kiln.api(`${base}/summary`)]);
   const outliers = new Set(s.outliers.map(o => o.node));
   nodeCount = d.nodes;
   for (const id of ["start-burnin", "start-decommission"])
@@ -74,6 +84,12 @@ kiln.live(async () => {
   // ETA from the pace so far: the time since the first run began, over the share done.
   document.getElementById("eta").textContent = kiln.eta(d.passed + d.failed + d.errored, d.nodes, d.started_at);
   document.getElementById("grid").replaceChildren(...d.node_list.map(n => tile(n, outliers, fwFlagged)));
+  const to = from + d.node_list.length - 1;
+  document.getElementById("pager").replaceChildren(...(after || d.next ? [
+    kiln.el("span", {id: "page-range"}, `nodes ${from}–${to} of ${d.nodes} `),
+    after ? kiln.el("a", {id: "page-first", href: pageUrl("", 1)}, "« first") : null,
+    after && d.next ? " · " : null,
+    d.next ? kiln.el("a", {id: "page-next", href: pageUrl(d.next, to + 1)}, "next ›") : null].filter(Boolean) : []));
   const findings = [
     ...fw.findings.map(f => kiln.el("div", {class: "finding", "data-finding": "firmware"},
       `systematic: ${f.message}`)),

@@ -150,6 +150,27 @@ try:
     check("2.12.0" in systematic and "S-2" in systematic, f"the systematic finding names the value and node: {systematic!r}")
     shot("delivery-firmware")
 
+    # The grid in pages (?limit=5 here, 500 by default): the first five nodes in UUID order, then
+    # "next" to the other three, "first" back; the counts stay the whole delivery's.
+    d.get(f"{args.url}/ui/delivery.html?tag={DELIVERY}&poll=1000&limit=5")
+    tiles = lambda: [t.get_attribute("data-node") for t in d.find_elements(By.CSS_SELECTOR, "#grid .tile")]
+    until(lambda: len(tiles()) == 5, "the first page shows 5 tiles")
+    first_page = settled(tiles)
+    check(first_page == ["node-0", "node-1", "node-2", "node-3", "node-4"], f"the first page: {first_page}")
+    check(settled(lambda: d.find_element(By.ID, "page-range").text) == "nodes 1–5 of 8",
+          f"the range: {d.find_element(By.ID, 'page-range').text!r}")
+    check("8 nodes" in d.find_element(By.ID, "counts").text, "the counts are the whole delivery's")
+    settled(lambda: d.find_element(By.ID, "page-next").click())
+    until(lambda: tiles() == ["node-5", "node-6", "node-f"], "next shows the other three nodes")
+    check(settled(lambda: d.find_element(By.ID, "page-range").text) == "nodes 6–8 of 8",
+          f"the second range: {d.find_element(By.ID, 'page-range').text!r}")
+    check(not d.find_elements(By.ID, "page-next"), "no next after the last page")
+    pager = settled(lambda: d.find_element(By.ID, "pager").text)
+    check(pager == "nodes 6–8 of 8 « first", f"the pager of the last page: {pager!r}")
+    shot("delivery-page-2")
+    settled(lambda: d.find_element(By.ID, "page-first").click())
+    until(lambda: len(tiles()) == 5 and tiles()[0] == "node-0", "first goes back to the first page")
+
     # The signed delivery report, from the page's link.
     report_url = d.find_element(By.ID, "report-html").get_attribute("href")
     d.get(report_url)

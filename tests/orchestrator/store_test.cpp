@@ -57,6 +57,58 @@ TEST_P(RunStoreTest, NodesAreUpsertedAndListed) {
   EXPECT_FALSE(missing->has_value());
 }
 
+// Keyset pages: UUID order, `next` only while nodes follow, a delivery's own
+// nodes only when it is named; the runs of a page's nodes only.
+TEST_P(RunStoreTest, NodesComeInPagesAfterACursor) {
+  for (const char* uuid : {"node-e", "node-a", "node-c", "node-g", "node-b", "node-f", "node-d"}) {
+    const std::string tag = std::string(uuid) < "node-d" ? "PO-1" : "PO-2";
+    ASSERT_TRUE(store_->upsert_node({uuid, tag, "S", "D", {}, ""}));
+  }
+  std::vector<std::string> seen;
+  NodePageQuery query;
+  query.limit = 3;
+  std::vector<std::optional<std::string>> cursors;
+  for (int page = 0; page < 5; ++page) {
+    auto got = store_->list_nodes_page(query);
+    ASSERT_TRUE(got) << got.error().message;
+    for (const auto& n : got->nodes) seen.push_back(n.uuid);
+    cursors.push_back(got->next);
+    if (!got->next) break;
+    query.after = *got->next;
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{"node-a", "node-b", "node-c", "node-d", "node-e",
+                                            "node-f", "node-g"}));
+  EXPECT_EQ(cursors, (std::vector<std::optional<std::string>>{"node-c", "node-f", std::nullopt}));
+
+  NodePageQuery po1;  // exactly one full page: no cursor
+  po1.delivery = "PO-1";
+  po1.limit = 3;
+  auto whole = store_->list_nodes_page(po1);
+  ASSERT_TRUE(whole);
+  ASSERT_EQ(whole->nodes.size(), 3U);
+  EXPECT_EQ(whole->nodes[2].uuid, "node-c");
+  EXPECT_FALSE(whole->next);
+  po1.limit = 2;
+  po1.after = "node-a";
+  auto rest = store_->list_nodes_page(po1);
+  ASSERT_TRUE(rest);
+  ASSERT_EQ(rest->nodes.size(), 2U);
+  EXPECT_EQ(rest->nodes[0].uuid, "node-b");
+  EXPECT_EQ(rest->nodes[1].asset_tag, "PO-1");
+  EXPECT_FALSE(rest->next);
+
+  ASSERT_TRUE(store_->create_run(make_run("run-a", "node-a")));
+  ASSERT_TRUE(store_->create_run(make_run("run-d", "node-d")));
+  RunQuery of_page;
+  of_page.nodes = std::vector<std::string>{"node-c", "node-d"};
+  auto runs = store_->list_runs(of_page);
+  ASSERT_TRUE(runs) << runs.error().message;
+  ASSERT_EQ(runs->size(), 1U);
+  EXPECT_EQ(runs->front().id, "run-d");
+  of_page.nodes = std::vector<std::string>{};
+  EXPECT_TRUE(store_->list_runs(of_page)->empty());
+}
+
 TEST_P(RunStoreTest, RunsAreFoundByIdAndTokenHash) {
   ASSERT_TRUE(store_->create_run(make_run("run-1", "node-a")));
   auto by_id = store_->find_run("run-1");

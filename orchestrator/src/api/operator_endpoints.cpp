@@ -2,9 +2,7 @@
 
 #include <fmt/format.h>
 
-#include <map>
 #include <optional>
-#include <set>
 #include <string_view>
 
 #include "analysis/delivery_summary.hpp"
@@ -27,30 +25,6 @@ bool valid_node_id(const std::string& s) {
     if (!(std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_')) return false;
   }
   return true;
-}
-
-nlohmann::json node_json(const NodeRecord& n) {
-  return {{"uuid", n.uuid},     {"asset_tag", n.asset_tag},
-          {"serial", n.serial}, {"dmi_serial", n.dmi_serial},
-          {"macs", n.macs},     {"updated_at", n.updated_at}};
-}
-
-// Each node's latest run (of `kind` when given; of the nodes of `delivery` or
-// one `node` when given), by node UUID: one SQL query, no report text.
-Expected<std::map<std::string, RunRow>> latest_runs(ApiContext& ctx,
-                                                    const std::optional<std::string>& kind,
-                                                    const std::optional<std::string>& delivery,
-                                                    const std::optional<std::string>& node = {}) {
-  RunQuery query;
-  query.kind = kind;
-  query.delivery = delivery;
-  query.node = node;
-  query.latest_per_node = true;
-  auto runs = ctx.store.list_runs(query);
-  if (!runs) return runs.error();
-  std::map<std::string, RunRow> latest;
-  for (auto& r : *runs) latest.emplace(r.node_uuid, std::move(r));
-  return latest;
 }
 
 }  // namespace
@@ -244,121 +218,6 @@ ApiResponse get_run_report(ApiCall& call) {
 }
 ApiResponse get_run_artifacts(ApiCall& call) {
   return get_run_part(call, "artifacts");
-}
-
-namespace {
-
-ApiResponse nodes_answer(ApiContext& ctx, const std::optional<std::string>& uuid) {
-  if (uuid) {  // one node: its row and its latest run, two indexed lookups
-    auto node = ctx.store.find_node(*uuid);
-    if (!node) return api_error(503, "store_unavailable", node.error().message);
-    if (!*node) return api_error(404, "not_found", fmt::format("no node {}", *uuid));
-    auto latest = latest_runs(ctx, std::nullopt, std::nullopt, *uuid);
-    if (!latest) return api_error(503, "store_unavailable", latest.error().message);
-    auto j = node_json(**node);
-    if (auto it = latest->find(*uuid); it != latest->end())
-      j["latest_run"] = run_json(ctx, it->second);
-    return ApiResponse{200, j};
-  }
-  auto nodes = ctx.store.list_nodes();
-  auto latest = latest_runs(ctx, std::nullopt, std::nullopt);
-  if (!nodes || !latest) return api_error(503, "store_unavailable", "the run store did not answer");
-  nlohmann::json out = nlohmann::json::array();
-  for (const auto& n : *nodes) {
-    auto j = node_json(n);
-    if (auto it = latest->find(n.uuid); it != latest->end())
-      j["latest_run"] = run_json(ctx, it->second);
-    out.push_back(j);
-  }
-  return ApiResponse{200, {{"nodes", out}}};
-}
-
-// Burn-in counts (passed, failed, errored, running) come from each node's
-// latest burn-in run; decommission runs are counted apart under "decommission".
-ApiResponse deliveries_answer(ApiContext& ctx, const std::optional<std::string>& tag) {
-  auto nodes = tag ? ctx.store.list_delivery_nodes(*tag) : ctx.store.list_nodes();
-  auto latest_burnins = latest_runs(ctx, "burnin", tag);
-  auto latest_decommissions = latest_runs(ctx, "decommission", tag);
-  if (!nodes || !latest_burnins || !latest_decommissions)
-    return api_error(503, "store_unavailable", "the run store did not answer");
-  const auto& burnins = *latest_burnins;
-  const auto& decommissions = *latest_decommissions;
-  std::vector<RunRow> runs;  // the decommission runs whose certificates count
-  runs.reserve(decommissions.size());
-  for (const auto& [uuid, r] : decommissions) runs.push_back(r);
-  std::set<std::string> listed;
-  for (const auto& n : *nodes) {
-    if (!n.asset_tag.empty() && (!tag || n.asset_tag == *tag)) listed.insert(n.uuid);
-  }
-  auto certified = certified_run_ids(ctx.store, listed, runs);
-  if (!certified) return api_error(503, "store_unavailable", certified.error().message);
-  std::map<std::string, nlohmann::json> deliveries;
-  std::map<std::string, DecommissionCounts> decommission_counts;
-  for (const auto& n : *nodes) {
-    if (!listed.contains(n.uuid)) continue;
-    auto& d = deliveries[n.asset_tag];
-    if (d.is_null()) {
-      d = {{"tag", n.asset_tag},
-           {"nodes", 0},
-           {"passed", 0},
-           {"failed", 0},
-           {"errored", 0},
-           {"running", 0},
-           {"started_at", ""},
-           {"node_list", nlohmann::json::array()}};
-    }
-    d["nodes"] = d["nodes"].get<int>() + 1;
-    nlohmann::json entry{{"uuid", n.uuid}, {"serial", n.serial}};
-    if (auto it = burnins.find(n.uuid); it != burnins.end()) {
-      const auto& r = it->second;
-      const char* bucket = r.verdict == "PASS"    ? "passed"
-                           : r.verdict == "FAIL"  ? "failed"
-                           : r.verdict == "ERROR" ? "errored"
-                                                  : "running";
-      d[bucket] = d[bucket].get<int>() + 1;
-      // The first of the latest burn-ins to start: the pace (and ETA) of the delivery.
-      if (const auto& started = d["started_at"].get_ref<const std::string&>();
-          started.empty() || r.created_at < started)
-        d["started_at"] = r.created_at;
-      if (tag) entry["run"] = run_json(ctx, r);
-    }
-    auto& counts = decommission_counts[n.asset_tag];
-    if (auto it = decommissions.find(n.uuid); it != decommissions.end()) {
-      const bool has_certificate = certified->contains(it->second.id);
-      counts.add(it->second, has_certificate);
-      if (tag) {
-        entry["decommission_run"] = run_json(ctx, it->second);
-        entry["decommission_run"]["certified"] = has_certificate;
-      }
-    }
-    if (tag) d["node_list"].push_back(entry);  // the list of deliveries shows counts only
-  }
-  for (auto& [name, d] : deliveries) d["decommission"] = decommission_counts[name].to_json();
-  if (tag) {
-    if (deliveries.empty()) return api_error(404, "not_found", fmt::format("no delivery {}", *tag));
-    return ApiResponse{200, deliveries.begin()->second};
-  }
-  nlohmann::json out = nlohmann::json::array();
-  for (auto& [name, d] : deliveries) {
-    d.erase("node_list");
-    out.push_back(d);
-  }
-  return ApiResponse{200, {{"deliveries", out}}};
-}
-
-}  // namespace
-
-ApiResponse get_nodes(ApiCall& call) {
-  return nodes_answer(call.ctx, std::nullopt);
-}
-ApiResponse get_node(ApiCall& call) {
-  return nodes_answer(call.ctx, call.params.get("node"));
-}
-ApiResponse get_deliveries(ApiCall& call) {
-  return deliveries_answer(call.ctx, std::nullopt);
-}
-ApiResponse get_delivery(ApiCall& call) {
-  return deliveries_answer(call.ctx, call.params.get("delivery"));
 }
 
 ApiResponse get_delivery_summary(ApiCall& call) {

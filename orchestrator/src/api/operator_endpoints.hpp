@@ -1,5 +1,5 @@
 // The operator side of the API (the operator token): start and abort runs,
-// and read runs, nodes and deliveries.
+// and read runs and a delivery's summary (the node lists: node_lists.hpp).
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -15,10 +15,6 @@ ApiResponse get_runs(ApiCall& call);              // GET /v1/runs
 ApiResponse get_run(ApiCall& call);               // GET /v1/runs/{run}
 ApiResponse get_run_report(ApiCall& call);        // GET /v1/runs/{run}/report
 ApiResponse get_run_artifacts(ApiCall& call);     // GET /v1/runs/{run}/artifacts
-ApiResponse get_nodes(ApiCall& call);             // GET /v1/nodes
-ApiResponse get_node(ApiCall& call);              // GET /v1/nodes/{node}
-ApiResponse get_deliveries(ApiCall& call);        // GET /v1/deliveries
-ApiResponse get_delivery(ApiCall& call);          // GET /v1/deliveries/{delivery}
 ApiResponse get_delivery_summary(ApiCall& call);  // GET /v1/deliveries/{delivery}/summary
 
 // A run as operators see it (state, verdict, Ironic state, failures, stages).

@@ -8,6 +8,7 @@
 #include "api/artifact_batches.hpp"
 #include "api/certificate_endpoints.hpp"
 #include "api/health_endpoints.hpp"
+#include "api/node_lists.hpp"
 #include "api/operator_endpoints.hpp"
 #include "api/report_endpoints.hpp"
 #include "api/runner_endpoints.hpp"

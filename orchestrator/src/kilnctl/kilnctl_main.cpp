@@ -11,6 +11,7 @@
 #include "kilnctl/certificate_commands.hpp"
 #include "kilnctl/firmware_table.hpp"
 #include "kilnctl/kilnctl_tables.hpp"
+#include "kilnctl/paged_list.hpp"
 #include "kilnctl/report_commands.hpp"
 #include "kilnctl/summary_table.hpp"
 
@@ -87,6 +88,22 @@ std::optional<std::string> read_token_file(const std::string& path) {
   std::getline(in, token);
   while (!token.empty() && (token.back() == '\r' || token.back() == ' ')) token.pop_back();
   return token;
+}
+
+// Every page of a paged list (`list` in the answers to `path`), as one answer.
+ApiResult call_all_pages(const Session& s, const std::string& path, std::string_view list) {
+  int failure_exit = 0;
+  auto whole = fetch_all_pages(path, list, [&](const std::string& page) {
+    auto result = call(s, "GET", page);
+    failure_exit = result.failure_exit;
+    return result.body;
+  });
+  if (!whole) {
+    fmt::print(stderr, "kilnctl: error: {}\n", whole.error().message);
+    return failed(kExitUsageOrConnection);
+  }
+  if (!*whole) return failed(failure_exit);
+  return ApiResult{std::move(**whole), 0};
 }
 
 int show(const Session& s, const ApiResult& result, std::string (*table)(const nlohmann::json&)) {
@@ -220,7 +237,7 @@ int main(int argc, char** argv) {
     if (delivery->got_subcommand("list"))
       return show(s, call(s, "GET", "/v1/deliveries"), deliveries_table);
     if (delivery->got_subcommand("show")) {  // node by node, then the batch analysis
-      auto result = call(s, "GET", "/v1/deliveries/" + tag);
+      auto result = call_all_pages(s, "/v1/deliveries/" + tag + "?limit=5000", "node_list");
       if (result.body) {
         auto summary = call(s, "GET", "/v1/deliveries/" + tag + "/summary");
         if (!summary.body) return summary.failure_exit;
@@ -236,7 +253,8 @@ int main(int argc, char** argv) {
       return delivery_report_get(OrchestratorAccess{s.url, s.token, s.format, s.ca_file},
                                  report_options);
     }
-    if (node->got_subcommand("list")) return show(s, call(s, "GET", "/v1/nodes"), nodes_table);
+    if (node->got_subcommand("list"))  // every page of nodes
+      return show(s, call_all_pages(s, "/v1/nodes?limit=5000", "nodes"), nodes_table);
     if (node->got_subcommand("show"))
       return show(s, call(s, "GET", "/v1/nodes/" + uuid), node_table);
     if (burnin->got_subcommand("start")) {

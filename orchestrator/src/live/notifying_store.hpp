@@ -31,6 +31,9 @@ class NotifyingRunStore final : public RunStore {
   Expected<std::vector<NodeRecord>> list_delivery_nodes(const std::string& tag) override {
     return inner_.list_delivery_nodes(tag);
   }
+  Expected<NodePage> list_nodes_page(const NodePageQuery& query) override {
+    return inner_.list_nodes_page(query);
+  }
 
   Status create_run(const RunRow& run) override;
   Expected<std::optional<RunConflict>> create_runs(const std::vector<RunRow>& runs) override;

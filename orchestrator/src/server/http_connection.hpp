@@ -5,8 +5,9 @@
 // The connection lives on its own strand of the server's multi-threaded
 // io_context. An artifact batch is parsed and authorized inline and handed to
 // the store's group commit, which answers after its COMMIT; any other request
-// runs on the worker pool (its store calls block on a commit). Either way the
-// answer is posted back to the strand and written there.
+// runs on the worker pool (its store calls block on a commit), where its
+// answer is also serialized. Either way the answer is posted back to the
+// strand and written there.
 #pragma once
 
 #include <fmt/format.h>
@@ -121,10 +122,28 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
       shared_.service.handle_async(api, reply);  // after the group commit, or a change (events)
       return;
     }
+    // The answer is serialized on the worker too: a page of thousands of nodes
+    // (megabytes of JSON) never holds an event-loop thread, which every
+    // runner's batches need.
     asio::post(shared_.workers,
                [self = this->shared_from_this(), api = std::move(api), reply = std::move(reply)]() {
-                 reply(self->shared_.service.handle(api));
+                 ApiResponse answer = self->shared_.service.handle(api);
+                 serialize_json(answer);
+                 reply(std::move(answer));
                });
+  }
+
+  // A JSON answer as its text: content_type and text set, so respond() sends
+  // it as it is. The run a POST /v1/runs/register names stays in the body.
+  static void serialize_json(ApiResponse& api) {
+    if (!api.content_type.empty()) return;
+    api.text = api.body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    api.content_type = "application/json";
+    std::optional<nlohmann::json> run;
+    if (api.body.is_object()) {
+      if (auto it = api.body.find("run_id"); it != api.body.end() && it->is_string()) run = *it;
+    }
+    api.body = run ? nlohmann::json{{"run_id", *run}} : nlohmann::json::object();
   }
 
   void respond(ApiResponse api, bool keep_alive) {

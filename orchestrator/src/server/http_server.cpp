@@ -1,7 +1,12 @@
 #include "server/http_server.hpp"
 
 #include <fmt/format.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
+#include <latch>
 #include <mutex>
 #include <thread>
 
@@ -11,6 +16,32 @@
 namespace kiln::orchestrator {
 using namespace server_detail;
 
+namespace {
+
+// The worker threads run the operators' reads (pages of thousands of nodes,
+// a delivery's summary) and the rare runner calls other than batches; the
+// event-loop threads, the group-commit writer and its syncer carry every
+// artifact batch. On a machine short of cores the reads yield to the batches:
+// the workers run this much nicer (Linux: a thread's own nice value).
+constexpr int kWorkerNice = 5;
+
+// Lowers the priority of each thread of `pool` (`threads` of them): one task
+// per thread, each held at a latch until all arrived, so each thread takes one.
+void lower_worker_priority(asio::thread_pool& pool, std::size_t threads) {
+  auto arrived = std::make_shared<std::latch>(static_cast<std::ptrdiff_t>(threads));
+  for (std::size_t i = 0; i < threads; ++i) {
+    asio::post(pool, [arrived]() {
+      if (setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), kWorkerNice) != 0) {
+        log_line(LogLevel::warning, "worker thread priority not lowered",
+                 {{"error", std::strerror(errno)}});
+      }
+      arrived->arrive_and_wait();
+    });
+  }
+}
+
+}  // namespace
+
 struct HttpServer::Impl {
   Impl(ApiService& s, const OrchestratorConfig& c)
       : config(c),
@@ -18,7 +49,9 @@ struct HttpServer::Impl {
         shared{s, workers, c.max_body_bytes},
         acceptor(loop),
         signals(loop, SIGINT, SIGTERM),
-        hangup(loop) {}
+        hangup(loop) {
+    lower_worker_priority(workers, static_cast<std::size_t>(c.workers));
+  }
 
   void wait_for_hangup() {
     hangup.async_wait([this](beast::error_code ec, int) {

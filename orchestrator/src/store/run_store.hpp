@@ -73,6 +73,21 @@ struct RunQuery {
   bool unfinished = false;              // state neither reported nor aborted
   bool latest_per_node = false;         // each node's newest run (of `kind` when given)
   bool with_report = false;             // fill RunRow::report (the full report text)
+  // Only these nodes' runs (a page of nodes); an empty list selects no run.
+  std::optional<std::vector<std::string>> nodes;
+};
+
+// One page of nodes in UUID order, keyset paging: the page after the node
+// UUID `after` ("" from the first), at most `limit` nodes.
+struct NodePageQuery {
+  std::optional<std::string> delivery;  // only the nodes with this asset tag
+  std::string after;
+  std::size_t limit = 500;
+};
+
+struct NodePage {
+  std::vector<NodeRecord> nodes;
+  std::optional<std::string> next;  // the last UUID of this page, when more nodes follow
 };
 
 // Every run of the nodes of delivery `tag`, with its report: what the
@@ -109,6 +124,8 @@ class RunStore {
   virtual Expected<std::vector<NodeRecord>> list_nodes() = 0;
   // The nodes whose asset tag is `tag` (ordered by UUID).
   virtual Expected<std::vector<NodeRecord>> list_delivery_nodes(const std::string& tag) = 0;
+  // A page of nodes (of a delivery, or all), ordered by UUID; an index serves it.
+  virtual Expected<NodePage> list_nodes_page(const NodePageQuery& query) = 0;
 
   // A node has at most one unfinished run (state neither reported nor
   // aborted): the database refuses a second one, whichever replica asks.

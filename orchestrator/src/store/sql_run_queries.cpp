@@ -7,6 +7,7 @@
 // whichever replica (or process) inserts it.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
@@ -135,6 +136,12 @@ Expected<std::vector<RunRow>> SqlRunStore::list_runs(const RunQuery& query) {
     params.emplace_back(value);
     return fmt::format("${}", params.size());
   };
+  if (query.nodes) {
+    if (query.nodes->empty()) return std::vector<RunRow>();
+    std::string in;
+    for (const auto& n : *query.nodes) in += (in.empty() ? "" : ", ") + param(n);
+    terms.push_back("node_uuid IN (" + in + ")");
+  }
   if (query.node) terms.push_back("node_uuid = " + param(*query.node));
   if (query.delivery)
     terms.push_back(
@@ -156,6 +163,32 @@ Expected<std::vector<NodeRecord>> SqlRunStore::list_delivery_nodes(const std::st
   nodes.reserve(rows->size());
   for (const auto& r : *rows) nodes.push_back(node_from(r));
   return nodes;
+}
+
+Expected<NodePage> SqlRunStore::list_nodes_page(const NodePageQuery& query) {
+  // One row more than the page: whether another page follows. Served by the
+  // primary key (uuid) or nodes_by_asset_tag_uuid (asset_tag, uuid).
+  std::vector<SqlValue> params{query.after};
+  std::string where = "uuid > $1";
+  if (query.delivery) {
+    params.emplace_back(*query.delivery);
+    where = "asset_tag = $2 AND " + where;
+  }
+  auto rows = read(fmt::format("SELECT uuid, asset_tag, serial, dmi_serial, macs, updated_at FROM "
+                               "nodes WHERE {} ORDER BY uuid LIMIT {}",
+                               where, query.limit + 1),
+                   params);
+  if (!rows) return rows.error();
+  NodePage page;
+  page.nodes.reserve(std::min(rows->size(), query.limit));
+  for (const auto& r : *rows) {
+    if (page.nodes.size() == query.limit) {
+      if (!page.nodes.empty()) page.next = page.nodes.back().uuid;
+      break;
+    }
+    page.nodes.push_back(node_from(r));
+  }
+  return page;
 }
 
 Status SqlRunStore::write_transaction(const std::function<Status()>& body) {

@@ -95,6 +95,12 @@ CREATE INDEX runs_by_created_seq ON runs (created_seq);
 CREATE INDEX runs_moving ON runs (driver_state) WHERE driver_state NOT IN ('none', 'done');
 CREATE INDEX nodes_by_asset_tag ON nodes (asset_tag);
 )sql",
+    // Keyset pages of a delivery's nodes (GET /v1/deliveries/{tag}?after=):
+    // the tag's nodes in UUID order from one index.
+    R"sql(
+CREATE INDEX nodes_by_asset_tag_uuid ON nodes (asset_tag, uuid);
+DROP INDEX nodes_by_asset_tag;
+)sql",
 };
 // The schema version that moved reports to run_reports.
 constexpr long long kReportsTableVersion = 4;

@@ -35,6 +35,12 @@ namespace {
 // checkpoint itself right after its COMMIT: the thread has copied nearly
 // everything, the writer copies the last groups' pages and syncs, and its
 // next transaction restarts the WAL. The WAL stays at about 16 MiB.
+// A reader reading while the writer's transaction begins holds the restart
+// off (its snapshot is in the WAL), and the WAL grows on: the writer then
+// checkpoints again only once the WAL has grown by kCheckpointFrames more,
+// not after every COMMIT — each of its checkpoints syncs the WAL and the
+// database file on the writer's thread, and at every COMMIT that made the
+// group commit wait for the disk whenever the operator views were being read.
 class Checkpointer {
  public:
   static constexpr int kCheckpointFrames = 1000;  // SQLite's own autocheckpoint default
@@ -54,9 +60,15 @@ class Checkpointer {
   Checkpointer& operator=(const Checkpointer&) = delete;
 
   // sqlite3_wal_hook callback of the writer connection: runs after each COMMIT.
+  // Only the writer connection's COMMITs call it (one at a time): the writer_
+  // members need no lock.
   static int on_commit(void* self, sqlite3* writer, const char* schema, int frames) {
     auto* checkpointer = static_cast<Checkpointer*>(self);
-    if (frames >= kRestartFrames) {
+    if (frames < checkpointer->writer_frames_)  // the WAL restarted from its beginning
+      checkpointer->writer_next_ = kRestartFrames;
+    checkpointer->writer_frames_ = frames;
+    if (frames >= checkpointer->writer_next_) {
+      checkpointer->writer_next_ = frames + kCheckpointFrames;
       sqlite3_wal_checkpoint_v2(writer, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
     } else if (frames >= kCheckpointFrames) {
       {
@@ -87,7 +99,9 @@ class Checkpointer {
   std::condition_variable cv_;
   bool wanted_ = false;
   bool stopping_ = false;
-  std::thread thread_;  // last: started once the members above exist
+  int writer_frames_ = 0;             // the WAL's frames after the last COMMIT
+  int writer_next_ = kRestartFrames;  // the writer checkpoints itself at this many
+  std::thread thread_;                // last: started once the members above exist
 };
 
 class SqliteConnection final : public SqlConnection {
