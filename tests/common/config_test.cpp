@@ -114,6 +114,12 @@ INSTANTIATE_TEST_SUITE_P(
                       "f.yaml:3", "true or false"},
         BadConfigCase{"BadBootOrderBool", "delivery: A\nprofile: q\nrequire_network_boot_first: always\n",
                       false, "f.yaml:3", "true or false"},
+        BadConfigCase{"BadRebootPolicy", "delivery: A\nprofile: q\non_unexpected_reboot: retry\n",
+                      false, "f.yaml:3",
+                      "'on_unexpected_reboot' must be fail, retry_stage or continue, got 'retry'"},
+        BadConfigCase{"RebootPolicyNotAString",
+                      "delivery: A\nprofile: q\non_unexpected_reboot: [fail]\n", false, "f.yaml:3",
+                      "'on_unexpected_reboot' in a delivery must be a string"},
         BadConfigCase{"BootOrderKeyTypo", "delivery: A\nprofile: q\nrequire_network_boot: true\n", false,
                       "f.yaml:3", "unknown key 'require_network_boot'"},
         BadConfigCase{"DuplicateOverride",
@@ -283,6 +289,28 @@ TEST_F(ConfigDir, NetworkBootFirstReachesTheResolvedConfigAndItsHash) {
   EXPECT_FALSE(not_required->require_network_boot_first);
   EXPECT_EQ(to_json(*required).value("require_network_boot_first", false), true);
   EXPECT_FALSE(to_json(*not_required).contains("require_network_boot_first"));
+}
+
+TEST_F(ConfigDir, TheRebootPolicyReachesTheResolvedConfigAndItsHashOnlyWhenNotFail) {
+  write("deliveries/po1.yaml", "delivery: PO-1\nprofile: quick\non_unexpected_reboot: retry_stage\n");
+  write("deliveries/po2.yaml", "delivery: PO-2\nprofile: quick\non_unexpected_reboot: fail\n");
+  write("deliveries/po3.yaml", "delivery: PO-3\nprofile: quick\n");
+  auto c = load_config_dir(dir_);
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  auto retry = resolve(*c, fru("PO-1", "SN1"));
+  auto fail = resolve(*c, fru("PO-2", "SN1"));
+  auto unset = resolve(*c, fru("PO-3", "SN1"));
+  ASSERT_TRUE(retry.ok() && fail.ok() && unset.ok());
+  EXPECT_EQ(retry->on_unexpected_reboot, RebootPolicy::kRetryStage);
+  EXPECT_EQ(fail->on_unexpected_reboot, RebootPolicy::kFail);
+  EXPECT_EQ(unset->on_unexpected_reboot, RebootPolicy::kFail);
+  EXPECT_EQ(to_json(*retry).value("on_unexpected_reboot", ""), "retry_stage");
+  EXPECT_FALSE(to_json(*fail).contains("on_unexpected_reboot"));
+  EXPECT_FALSE(to_json(*unset).contains("on_unexpected_reboot"));
+  for (auto p : {RebootPolicy::kFail, RebootPolicy::kRetryStage, RebootPolicy::kContinue}) {
+    EXPECT_EQ(reboot_policy_from_string(to_string(p)), p);
+  }
+  EXPECT_FALSE(reboot_policy_from_string("FAIL"));
 }
 
 TEST_F(ConfigDir, NoDeliveryAndNoDefaultIsAnError) {

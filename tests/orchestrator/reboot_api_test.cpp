@@ -70,7 +70,7 @@ class RebootApiTest : public SqliteStoreTest<> {
                       {{"stage", "preliminary"},
                        {"status", "COMPLETE"},
                        {"result", "FAIL"},
-                       {"failures", {{{"verdict", "KILN-FRU-SERIAL-MISSING"}, {"message", "m"}}}}}}}}}),
+                       {"failures", {"KILN-FRU-SERIAL-MISSING: m"}}}}}}}),
         step_line(2, "step0", {{"testStepEnd", {{"status", "COMPLETE"}}}}),
         step_line(3, "step1", {{"testStepStart", {{"name", "memory"}}}}),
         step_line(4, "step1",

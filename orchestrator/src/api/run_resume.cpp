@@ -161,6 +161,7 @@ Expected<nlohmann::json> resume_run(RunStore& store, const RunRow& run, const st
                         {"completed_stages", facts->completed},
                         {"interrupted", interrupted},
                         {"policy", policy},
+                        {"run_started", run.created_at},
                         {"events", all_events}};
 }
 

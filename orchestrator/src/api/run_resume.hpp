@@ -26,7 +26,7 @@ inline constexpr const char* kStageOutcomeExtension = "kiln.stage-outcome";
 //    "completed_stages": [{"name", "status", "result", "failures"}],
 //    "interrupted": {"stage", "progress", "stage_started", "last_heard",
 //                    "elapsed_s"} | null,
-//    "policy": "fail" | "retry_stage" | "continue",
+//    "policy": "fail" | "retry_stage" | "continue", "run_started",
 //    "events": [{"seq", "kind", "at", ...detail}]}
 // `policy` is the delivery's (from the config summary; "fail" without one).
 Expected<nlohmann::json> resume_run(RunStore& store, const RunRow& run, const std::string& boot_id,

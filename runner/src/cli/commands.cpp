@@ -15,6 +15,7 @@
 #include "report/orchestrator_client.hpp"
 #include "report/report_json.hpp"
 #include "run/burnin_run.hpp"
+#include "run/run_resume.hpp"
 #include "stage/decommission_gate.hpp"
 
 namespace kiln::runner {
@@ -52,7 +53,7 @@ Expected<RunPlan> plan_from(HostAdapter& host, const CommonOptions& opts,
 
 // What the runner tells the orchestrator about this node when it registers.
 nlohmann::json registration_body(HostAdapter& host, const NodeIdentity& node,
-                                 const std::string& uuid) {
+                                 const std::string& uuid, const std::string& boot_id) {
   nlohmann::json macs = nlohmann::json::array();
   if (auto names = host.list_dir("/sys/class/net")) {
     for (const auto& name : *names) {
@@ -67,7 +68,8 @@ nlohmann::json registration_body(HostAdapter& host, const NodeIdentity& node,
             {"asset_tag", node.fru.product_asset_tag},
             {"serial", node.fru.product_serial},
             {"dmi_serial", node.dmi_system_serial},
-            {"macs", macs}}}};
+            {"macs", macs}}},
+          {"boot_id", boot_id}};
 }
 
 }  // namespace
@@ -147,12 +149,21 @@ int cmd_run(const CommonOptions& opts, const RunCommandOptions& run) {
   // ocptv.jsonl is written by the orchestrator reporter (it is also its spool) or directly.
   std::unique_ptr<OrchestratorReporter> reporter;
   std::ofstream stream;
+  std::string reporter_boot_id;
   if (!run.orchestrator_url.empty()) {
     OrchestratorOptions orchestrator;
     orchestrator.url = run.orchestrator_url;
     orchestrator.token = run.token;
     orchestrator.ca_file = run.ca_file;
     orchestrator.node_uuid = run.node_uuid;
+    reporter_boot_id = read_trimmed(host, run.boot_id_file);
+    orchestrator.boot_id = reporter_boot_id;
+    if (reporter_boot_id.empty()) {
+      fmt::print(stderr,
+                 "kiln-runner: warning: no boot id in {}: after a reboot this run cannot be "
+                 "continued\n",
+                 run.boot_id_file);
+    }
     orchestrator.spool = out / "ocptv.jsonl";
     orchestrator.abort_flag = &g_stop;
     reporter = std::make_unique<OrchestratorReporter>(orchestrator);
@@ -189,9 +200,19 @@ int cmd_run(const CommonOptions& opts, const RunCommandOptions& run) {
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
   NodeIdentity node = identify_node(host, fru);
+  std::optional<RunResume> resume;
   if (reporter) {
-    reporter->start(registration_body(host, node, run.node_uuid));
+    reporter->start(registration_body(host, node, run.node_uuid, reporter_boot_id));
     auto registered = reporter->registration(std::chrono::seconds(10));
+    if (registered) {
+      auto parsed = parse_resume(*registered);
+      if (!parsed) {
+        print_error(parsed.error());
+      } else if (*parsed) {
+        resume = std::move(*parsed);
+        fmt::print(stderr, "kiln-runner: {}\n", describe_resume(*resume));
+      }
+    }
     const auto* directive = registered ? json_path(*registered, {"directive"}) : nullptr;
     if (directive != nullptr && json_bool(*directive, "destructive_go_ahead") == true) {
       options.destructive_confirmed = true;  // Ironic confirmed the node is in burn-in
@@ -210,7 +231,8 @@ int cmd_run(const CommonOptions& opts, const RunCommandOptions& run) {
                                  : "not confirmed: " + decided.refusal);
   }
   TerminalProgress terminal(isatty(STDERR_FILENO) == 1);
-  RunRecord record = execute_run(host, *plan, node, options, writer, run.command_line, terminal.observer(), &g_stop);
+  RunRecord record = execute_run(host, *plan, node, options, writer, run.command_line, terminal.observer(), &g_stop,
+                                 resume ? &*resume : nullptr);
 
   auto report = build_report(record);
   std::ofstream report_file(out / "report.json", std::ios::trunc);
