@@ -86,6 +86,9 @@ show=$(run_show)
 [ "$(jget 'd["events"][0]["interrupted"]["stage"]' <<< "$show")" = memtest ] || fail "event stage"
 [ "$(jget 'd["events"][0]["boot_id"].startswith("boot-b") and d["events"][0]["previous_boot_id"].startswith("boot-a")' <<< "$show")" = True ] ||
   fail "event boot ids"
+kilnctl run show "$run_id" | tee "$tmp/run-show.txt"
+grep -q "node rebooted during memtest at [0-9]* % (on_unexpected_reboot: $policy)" "$tmp/run-show.txt" ||
+  fail "kilnctl run show does not list the reboot"
 curl -sf -H "Authorization: Bearer $OP" "$url/v1/runs/$run_id/artifacts" > "$tmp/artifacts.json"
 lines_b=$(wc -l < "$tmp/boot-b/ocptv.jsonl")
 python3 - "$tmp/artifacts.json" "$lines_b" <<'PY' || fail "artifacts not stored exactly once"

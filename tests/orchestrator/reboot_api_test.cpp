@@ -148,8 +148,8 @@ TEST_F(RebootApiTest, TheOldBootsHeartbeatIsToldItWasSuperseded) {
   auto old = call("POST", "/v1/runs/" + run_ + "/heartbeat", token_, {{"boot_id", "boot-a"}});
   EXPECT_EQ(old.status, 409);
   EXPECT_EQ(old.body["error"]["code"], "boot_superseded");
-  EXPECT_EQ(
-      call("POST", "/v1/runs/" + run_ + "/heartbeat", token_, {{"boot_id", "boot-b"}}).status, 200);
+  EXPECT_EQ(call("POST", "/v1/runs/" + run_ + "/heartbeat", token_, {{"boot_id", "boot-b"}}).status,
+            200);
   EXPECT_EQ(call("POST", "/v1/runs/" + run_ + "/heartbeat", token_).status, 200);
 }
 

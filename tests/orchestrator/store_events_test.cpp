@@ -85,8 +85,8 @@ TEST_P(RunEventsTest, ARebootClosesTheStreamWhereItStandsAndIsRecordedInOrder) {
 }
 
 TEST_P(RunEventsTest, ARebootOfAnUnknownRunStoresNothing) {
-  auto missing = store_->record_boot_event(RunEvent{"run-x", 0, "unexpected_reboot", "", "{}"},
-                                           "boot-b");
+  auto missing =
+      store_->record_boot_event(RunEvent{"run-x", 0, "unexpected_reboot", "", "{}"}, "boot-b");
   EXPECT_FALSE(missing);
   EXPECT_TRUE(store_->run_events("run-x")->empty());
 }

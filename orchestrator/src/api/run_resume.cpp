@@ -130,8 +130,8 @@ Expected<nlohmann::json> resume_run(RunStore& store, const RunRow& run, const st
 
   // The same boot registering again with nothing streamed since its event:
   // the answer to that registration was lost, not a second restart.
-  const bool repeat = !events->empty() && boot_id == run.boot_id &&
-                      events->back().acknowledged == run.acked_seq;
+  const bool repeat =
+      !events->empty() && boot_id == run.boot_id && events->back().acknowledged == run.acked_seq;
   RunEvent event;
   if (repeat) {
     event = events->back();
@@ -145,8 +145,8 @@ Expected<nlohmann::json> resume_run(RunStore& store, const RunRow& run, const st
                                 {"interrupted", interrupted},
                                 {"completed_stages", completed_names},
                                 {"policy", policy}};
-    auto recorded = store.record_boot_event(RunEvent{run.id, 0, kind, utc_now(), detail.dump()},
-                                            boot_id);
+    auto recorded =
+        store.record_boot_event(RunEvent{run.id, 0, kind, utc_now(), detail.dump()}, boot_id);
     if (!recorded) return recorded.error();
     event = *recorded;
     events->push_back(event);

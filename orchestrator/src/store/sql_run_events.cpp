@@ -35,8 +35,7 @@ Expected<RunEvent> SqlRunStore::record_boot_event(const RunEvent& event,
   auto written = write_transaction([&]() -> Status {
     cursors_.erase(event.run_id);  // acked_seq moves here: the writer re-reads the row
     auto highest = conn_->query(
-        "SELECT COALESCE(MAX(seq), -1), COUNT(*) FROM artifacts WHERE run_id = $1",
-        {event.run_id});
+        "SELECT COALESCE(MAX(seq), -1), COUNT(*) FROM artifacts WHERE run_id = $1", {event.run_id});
     if (!highest) return highest.error();
     const long long max_seq = highest->empty() ? -1 : sql_integer(highest->front(), 0);
     const long long stored = highest->empty() ? 0 : sql_integer(highest->front(), 1);

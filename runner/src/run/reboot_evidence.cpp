@@ -172,7 +172,8 @@ RebootEvidence collect_reboot_evidence(StageContext& ctx, const RunResume& resum
     notes.push_back("SEL read, but the run's start is unknown: no entry judged");
   } else {
     sel_since = sel_entries_since(*sel, *since);
-    if (sel_since.empty()) notes.push_back("no SEL warning or critical event since the run started");
+    if (sel_since.empty())
+      notes.push_back("no SEL warning or critical event since the run started");
   }
   auto pstore = read_pstore(ctx.host, notes);
   auto edac = read_edac(ctx.host);

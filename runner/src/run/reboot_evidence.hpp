@@ -22,9 +22,11 @@ namespace kiln::runner {
 
 // One thing the evidence names, as a diagnosis of the interrupted stage.
 struct EvidenceItem {
-  std::string source;     // "SEL", "pstore", "EDAC"
-  std::string text;       // "Memory ECC Uncorr Err | Uncorrectable ECC (DIMM B2) | Asserted, 12/03/2026 03:12:44"
-  std::string component;  // "SEL Memory ECC Uncorr Err", "pstore dmesg-efi-1", "DIMM B2 (mc0/dimm3)"
+  std::string source;  // "SEL", "pstore", "EDAC"
+  std::string text;  // "Memory ECC Uncorr Err | Uncorrectable ECC (DIMM B2) | Asserted, 12/03/2026
+                     // 03:12:44"
+  std::string
+      component;  // "SEL Memory ECC Uncorr Err", "pstore dmesg-efi-1", "DIMM B2 (mc0/dimm3)"
 };
 
 struct RebootEvidence {

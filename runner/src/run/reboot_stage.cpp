@@ -41,10 +41,14 @@ void note_evidence(StageContext& ctx, const RebootEvidence& evidence, bool as_di
 
 std::string_view to_string(InterruptedVerdict verdict) {
   switch (verdict) {
-    case InterruptedVerdict::kRerun: return "rerun";
-    case InterruptedVerdict::kFailed: return "FAIL";
-    case InterruptedVerdict::kContinued: return "continued";
-    case InterruptedVerdict::kErrored: return "ERROR";
+    case InterruptedVerdict::kRerun:
+      return "rerun";
+    case InterruptedVerdict::kFailed:
+      return "FAIL";
+    case InterruptedVerdict::kContinued:
+      return "continued";
+    case InterruptedVerdict::kErrored:
+      return "ERROR";
   }
   return "FAIL";
 }
@@ -83,9 +87,10 @@ InterruptedVerdict judge_interrupted_stage(StageContext& ctx, const RunResume& r
   }
   if (resume.policy == RebootPolicy::kContinue) {
     note_evidence(ctx, evidence, false);
-    ctx.step.skip(fmt::format("the node reset during this stage at {}, {} into it; "
-                              "on_unexpected_reboot: continue goes on with the next stage",
-                              progress_text(stage), elapsed_text(stage)));
+    ctx.step.skip(
+        fmt::format("the node reset during this stage at {}, {} into it; "
+                    "on_unexpected_reboot: continue goes on with the next stage",
+                    progress_text(stage), elapsed_text(stage)));
     return InterruptedVerdict::kContinued;
   }
   std::string text = evidence.summary();
@@ -109,7 +114,8 @@ nlohmann::json reboots_json(const RunResume& resume, std::optional<InterruptedVe
       e["handled"] = verdict ? std::string(to_string(*verdict)) : std::string("between stages");
       nlohmann::json items = nlohmann::json::array();
       for (const auto& item : evidence.items)
-        items.push_back({{"source", item.source}, {"text", item.text}, {"component", item.component}});
+        items.push_back(
+            {{"source", item.source}, {"text", item.text}, {"component", item.component}});
       e["evidence"] = std::move(items);
       e["evidence_unavailable"] = evidence.unavailable;
     }

@@ -22,7 +22,10 @@ Expected<FinishedStage> finished_stage(const nlohmann::json& j, std::size_t inde
   if (!status || !result) return resume_error(where + " has no valid status and result");
   auto outcome = Outcome::from_parts(*status, *result);
   if (!outcome) return resume_error(where + ": status and result are no valid pair");
-  FinishedStage stage{*name, *outcome, {}, json_string(j, "started").value_or(""),
+  FinishedStage stage{*name,
+                      *outcome,
+                      {},
+                      json_string(j, "started").value_or(""),
                       json_string(j, "ended").value_or("")};
   if (const auto* failures = json_path(j, {"failures"}); failures != nullptr) {
     if (!failures->is_array()) return resume_error(where + ".failures is not a list");
@@ -43,8 +46,8 @@ Expected<std::optional<RunResume>> parse_resume(const nlohmann::json& answer) {
   RunResume resume;
   resume.kind = json_string(*r, "kind").value_or("");
   if (resume.kind != "unexpected_reboot" && resume.kind != "runner_restart")
-    return resume_error(fmt::format("kind '{}' is neither unexpected_reboot nor runner_restart",
-                                    resume.kind));
+    return resume_error(
+        fmt::format("kind '{}' is neither unexpected_reboot nor runner_restart", resume.kind));
   auto policy = reboot_policy_from_string(json_string(*r, "policy").value_or(""));
   if (!policy) return resume_error("'policy' is not fail, retry_stage or continue");
   resume.policy = *policy;
@@ -104,11 +107,11 @@ std::string describe_resume(const RunResume& resume) {
       resume.interrupted ? fmt::format("during the {} stage at {:.0f} %", resume.interrupted->stage,
                                        resume.interrupted->progress)
                          : std::string("between stages");
-  return fmt::format("continuing the run after {} {} ({} finished before; on_unexpected_reboot: {})",
-                     what, where,
-                     resume.finished.size() == 1 ? std::string("1 stage")
-                                                 : fmt::format("{} stages", resume.finished.size()),
-                     to_string(resume.policy));
+  return fmt::format(
+      "continuing the run after {} {} ({} finished before; on_unexpected_reboot: {})", what, where,
+      resume.finished.size() == 1 ? std::string("1 stage")
+                                  : fmt::format("{} stages", resume.finished.size()),
+      to_string(resume.policy));
 }
 
 std::string describe_duration(long long seconds) {

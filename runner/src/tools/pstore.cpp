@@ -61,8 +61,8 @@ Expected<PstoreRecord> parse_pstore_record(std::string_view file_name, std::stri
     if (record.reason.empty()) {
       // "Panic#1 Part1", "Oops#2 Part1"; older kernels: "Oops#1 Part1" for a panic too.
       auto hash = line.find('#');
-      if (hash != std::string_view::npos && hash > 0 && line.find(" Part") != std::string_view::npos &&
-          !is_log_line(line)) {
+      if (hash != std::string_view::npos && hash > 0 &&
+          line.find(" Part") != std::string_view::npos && !is_log_line(line)) {
         record.reason = std::string(line.substr(0, hash));
         continue;
       }
@@ -81,9 +81,9 @@ Expected<PstoreRecord> parse_pstore_record(std::string_view file_name, std::stri
     }
   }
   if (!any_log_line) {
-    return make_error(std::string(kPstoreParseError),
-                      fmt::format("pstore record {} holds no kernel log line (\"<N>[time] text\")",
-                                  file_name));
+    return make_error(
+        std::string(kPstoreParseError),
+        fmt::format("pstore record {} holds no kernel log line (\"<N>[time] text\")", file_name));
   }
   if (record.headline.empty()) record.headline = oops;
   if (record.reason.empty()) record.reason = "Unknown";

@@ -45,7 +45,8 @@ TEST(RebootEvidence, PreInitEntriesHaveNoTimeAndAreLeftOut) {
 TEST(RebootEvidence, CriticalEventsComeFirstAndNameTheSensor) {
   auto entries = sel("kiln-written-uncorrectable-ecc-dimm-b2-psu-elist.txt");
   auto named = sel_entries_since(entries, *rfc3339_time("2026-12-03T08:59:00Z"));
-  tools::PstoreRecord panic{"dmesg-efi-1", "Panic", "Kernel panic - not syncing: Fatal machine check", {}};
+  tools::PstoreRecord panic{
+      "dmesg-efi-1", "Panic", "Kernel panic - not syncing: Fatal machine check", {}};
   EdacSnapshot edac;
   edac.present = true;
   edac.units["mc0/dimm3"] = EdacUnit{"mc0/dimm3", "CPU1_DIMM_B2", "", 2, 1};
@@ -55,11 +56,13 @@ TEST(RebootEvidence, CriticalEventsComeFirstAndNameTheSensor) {
   EXPECT_EQ(evidence.items[0].text,
             "Memory, Uncorrectable ECC (@DIMMB2(CPU1)) Asserted (12/03/2026 12:12:44)");
   EXPECT_EQ(evidence.items[0].component, "SEL Memory");
-  EXPECT_EQ(evidence.items[2].text, "Memory, Correctable ECC (@DIMMB2(CPU1)) Asserted (12/03/2026 12:11:57)");
+  EXPECT_EQ(evidence.items[2].text,
+            "Memory, Correctable ECC (@DIMMB2(CPU1)) Asserted (12/03/2026 12:11:57)");
   EXPECT_EQ(evidence.items[3].source, "pstore");
   EXPECT_EQ(evidence.items[4].text,
             "DIMM CPU1_DIMM_B2 (mc0/dimm3): 1 uncorrectable, 2 correctable errors since this boot");
-  EXPECT_THAT(evidence.summary(), HasSubstr("; pstore: Kernel panic - not syncing: Fatal machine check; EDAC: "));
+  EXPECT_THAT(evidence.summary(),
+              HasSubstr("; pstore: Kernel panic - not syncing: Fatal machine check; EDAC: "));
 }
 
 TEST(RebootEvidence, NothingFoundSaysWhereItLooked) {

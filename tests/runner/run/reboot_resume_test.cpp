@@ -9,8 +9,8 @@
 #include "report/report_json.hpp"
 #include "run/burnin_run.hpp"
 #include "run/reboot_stage.hpp"
-#include "runner/fake_host.hpp"
 #include "runner/failure_code_ledger.hpp"
+#include "runner/fake_host.hpp"
 #include "runner/tools/tool_test_data.hpp"
 
 namespace kiln::runner {
@@ -20,7 +20,8 @@ using ::testing::HasSubstr;
 
 class CountingStage final : public Stage {
  public:
-  CountingStage(std::string name, int& runs) : info_{std::move(name), "counted", {}, false}, runs_(runs) {}
+  CountingStage(std::string name, int& runs)
+      : info_{std::move(name), "counted", {}, false}, runs_(runs) {}
   const StageInfo& info() const override { return info_; }
   void run(StageContext& ctx) override {
     ++runs_;
@@ -86,8 +87,8 @@ struct ResumeHarness {
       runs[name] = 0;
       auto stage = std::make_unique<CountingStage>(name, runs[name]);
       StageInfo info = stage->info();
-      plan.stages.push_back(
-          PlannedStage{StageEntry{name, {}, {}}, info, *StageParams::bind(name, {}, {}), std::move(stage)});
+      plan.stages.push_back(PlannedStage{StageEntry{name, {}, {}}, info,
+                                         *StageParams::bind(name, {}, {}), std::move(stage)});
     }
     if (!evidence) {
       host.on({"ipmitool", "sel"},
@@ -96,8 +97,8 @@ struct ResumeHarness {
     }
     host.on({"ipmitool", "sel"},
             testing::FakeHostAdapter::exited(
-                0, tools::testing::data_file("ipmitool-sel",
-                                             "kiln-written-uncorrectable-ecc-dimm-b2-psu-elist.txt")));
+                0, tools::testing::data_file(
+                       "ipmitool-sel", "kiln-written-uncorrectable-ecc-dimm-b2-psu-elist.txt")));
     host.add_dir("/sys/fs/pstore");
     host.set_file("/sys/fs/pstore/dmesg-efi-170159865601001",
                   tools::testing::data_file("pstore", "dmesg-efi-170159865601001"));
@@ -112,9 +113,10 @@ struct ResumeHarness {
   std::vector<std::string> outcome_stages() const {
     std::vector<std::string> out;
     for (const auto& l : lines) {
-      const auto* ext = l.contains("testStepArtifact") && l["testStepArtifact"].contains("extension")
-                            ? &l["testStepArtifact"]["extension"]
-                            : nullptr;
+      const auto* ext =
+          l.contains("testStepArtifact") && l["testStepArtifact"].contains("extension")
+              ? &l["testStepArtifact"]["extension"]
+              : nullptr;
       if (ext != nullptr && (*ext)["name"] == "kiln.stage-outcome")
         out.push_back((*ext)["content"]["stage"].get<std::string>());
     }

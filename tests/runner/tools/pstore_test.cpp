@@ -12,8 +12,8 @@
 namespace kiln::tools {
 namespace {
 
-using ::testing::HasSubstr;
 using testing::data_file;
+using ::testing::HasSubstr;
 
 TEST(Pstore, AnEfiPanicRecordGivesThePanicLineAndTheMachineChecks) {
   auto r = parse_pstore_record("dmesg-efi-170159865601001",
