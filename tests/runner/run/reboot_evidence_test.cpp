@@ -83,17 +83,33 @@ TEST(RebootEvidence, TimesAreReadStrictly) {
   EXPECT_FALSE(sel_time(e));
 }
 
-// Every captured real SEL in ../shared: filtering never keeps an info entry.
-TEST(RebootEvidence, CapturedSelOutputsFilterToFindings) {
-  const auto dir = std::filesystem::path(KILN_SHARED_DIR) / "real-outputs" / "ipmitool-sel";
-  if (!std::filesystem::is_directory(dir))
-    GTEST_SKIP() << dir << " not present: captured SEL outputs not filtered";
+// An entry with a calendar date is never dropped for want of a time: every
+// entry printed with MM/DD/YYYY and HH:MM:SS gets one.
+void expect_dated_entries_timed(const std::filesystem::path& dir) {
+  int checked = 0;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
     auto parsed = tools::parse_ipmitool_sel(tools::testing::read_file(entry.path()));
     if (!parsed) continue;  // `sel info` and the like: not a list
-    for (const auto& e : sel_entries_since(*parsed, *rfc3339_time("1970-01-02T00:00:00Z")))
-      EXPECT_NE(tools::classify_sel_entry(e), tools::SelSeverity::kInfo) << e.raw;
+    for (const auto& e : *parsed) {
+      const bool dated = e.date.size() == 10 && e.date[2] == '/' && e.date[5] == '/' &&
+                         e.time.size() == 8 && e.time[2] == ':';
+      if (!dated) continue;
+      EXPECT_TRUE(sel_time(e)) << entry.path().filename() << ": " << e.raw;
+      ++checked;
+    }
   }
+  EXPECT_GT(checked, 20) << dir;
+}
+
+TEST(RebootEvidence, EveryDatedSelEntryOfTheCommittedOutputsHasATime) {
+  expect_dated_entries_timed(std::filesystem::path(KILN_TEST_DATA_DIR) / "ipmitool-sel");
+}
+
+TEST(RebootEvidence, EveryDatedSelEntryOfTheCapturedOutputsHasATime) {
+  const auto dir = std::filesystem::path(KILN_SHARED_DIR) / "real-outputs" / "ipmitool-sel";
+  if (!std::filesystem::is_directory(dir))
+    GTEST_SKIP() << dir << " not present: captured SEL outputs not checked";
+  expect_dated_entries_timed(dir);
 }
 
 }  // namespace
