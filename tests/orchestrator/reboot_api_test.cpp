@@ -46,9 +46,10 @@ class RebootApiTest : public SqliteStoreTest<> {
     return api_->handle({method, target, token.empty() ? "" : "Bearer " + token,
                          body.is_null() ? "" : body.dump()});
   }
-  ApiResponse register_boot(const std::string& boot_id) {
+  ApiResponse register_boot(const std::string& boot_id, const std::string& instance = "") {
     nlohmann::json body{{"node", {{"ironic_uuid", "node-a"}, {"asset_tag", "PO-2026-0042"}}}};
     if (!boot_id.empty()) body["boot_id"] = boot_id;
+    if (!instance.empty()) body["runner_instance"] = instance;
     return call("POST", "/v1/runs/register", token_, body);
   }
   // The stream's times are in the future, so its progress line is the newest
@@ -155,14 +156,14 @@ TEST_F(RebootApiTest, TheOldBootsHeartbeatIsToldItWasSuperseded) {
 
 TEST_F(RebootApiTest, TheSameBootAgainIsARunnerRestartAndALostAnswerIsNoSecondOne) {
   serve();
-  ASSERT_EQ(register_boot("boot-a").status, 200);
+  ASSERT_EQ(register_boot("boot-a", "proc-1").status, 200);
   stream(first_boot_stream());
-  auto r = register_boot("boot-a");
+  auto r = register_boot("boot-a", "proc-2");
   ASSERT_EQ(r.status, 200) << r.body.dump();
   EXPECT_EQ(r.body["resume"]["kind"], "runner_restart");
   EXPECT_EQ(r.body["resume"]["interrupted"]["stage"], "memory");
-  // Its answer was lost: the runner asks again before streaming anything.
-  auto repeated = register_boot("boot-a");
+  // Its answer was lost: the same process asks again.
+  auto repeated = register_boot("boot-a", "proc-2");
   ASSERT_EQ(repeated.status, 200);
   EXPECT_EQ(repeated.body["resume"]["event"], 0);
   EXPECT_EQ(repeated.body["resume"]["next_sequence"], 5);
@@ -170,9 +171,49 @@ TEST_F(RebootApiTest, TheSameBootAgainIsARunnerRestartAndALostAnswerIsNoSecondOn
   EXPECT_EQ(store_->run_events(run_)->size(), 1U);
   // It streamed, then restarted again: a second event.
   stream({step_line(5, "step0", {{"testStepStart", {{"name", "memory"}}}})});
-  auto second = register_boot("boot-a");
+  auto second = register_boot("boot-a", "proc-3");
   EXPECT_EQ(second.body["resume"]["event"], 1);
   EXPECT_EQ(second.body["resume"]["events"].size(), 2U);
+}
+
+// A runner that sends no instance (an older one): the same boot with nothing
+// streamed since its event is the lost answer.
+TEST_F(RebootApiTest, WithoutAnInstanceTheSameBootAndStreamIsTheLostAnswer) {
+  serve();
+  ASSERT_EQ(register_boot("boot-a").status, 200);
+  stream(first_boot_stream());
+  EXPECT_EQ(register_boot("boot-a").body["resume"]["kind"], "runner_restart");
+  EXPECT_EQ(register_boot("boot-a").body["resume"]["event"], 0);
+  EXPECT_EQ(store_->run_events(run_)->size(), 1U);
+}
+
+// Two runners on one token (one was not dead): the one that registered last
+// streams; the other's batches and heartbeats are refused, nothing collides.
+TEST_F(RebootApiTest, ASupersededRunnerIsRefusedAndStoresNothing) {
+  serve();
+  ASSERT_EQ(register_boot("boot-a", "proc-1").status, 200);
+  stream(first_boot_stream());
+  ASSERT_EQ(register_boot("boot-a", "proc-2").status, 200);
+  const std::string target = "/v1/runs/" + run_ + "/artifacts";
+  auto old =
+      call("POST", target, token_,
+           {{"artifacts", {step_line(5, "step1", {{"testStepEnd", {{"status", "COMPLETE"}}}})}},
+            {"boot_id", "boot-a"},
+            {"runner_instance", "proc-1"}});
+  EXPECT_EQ(old.status, 409);
+  EXPECT_EQ(old.body["error"]["code"], "runner_superseded");
+  EXPECT_EQ((*store_->find_run(run_))->artifact_count, 5);
+  auto beat = call("POST", "/v1/runs/" + run_ + "/heartbeat", token_,
+                   {{"boot_id", "boot-a"}, {"runner_instance", "proc-1"}});
+  EXPECT_EQ(beat.status, 409);
+  EXPECT_EQ(beat.body["error"]["code"], "runner_superseded");
+  auto current =
+      call("POST", target, token_,
+           {{"artifacts", {step_line(5, "step0", {{"testStepStart", {{"name", "cpu"}}}})}},
+            {"boot_id", "boot-a"},
+            {"runner_instance", "proc-2"}});
+  EXPECT_EQ(current.status, 200) << current.body.dump();
+  EXPECT_EQ(current.body["acknowledged"], 5);
 }
 
 TEST_F(RebootApiTest, ARebootBetweenStagesInterruptsNone) {

@@ -40,17 +40,19 @@ class RunEventsTest : public StoreBackendTest {
 };
 
 TEST_P(RunEventsTest, TheFirstBootIdIsKept) {
-  ASSERT_TRUE(store_->set_boot_id("run-1", "boot-a"));
+  ASSERT_TRUE(store_->set_runner("run-1", "boot-a", "proc-1"));
   EXPECT_EQ((*store_->find_run("run-1"))->boot_id, "boot-a");
+  EXPECT_EQ((*store_->find_run("run-1"))->runner_instance, "proc-1");
   EXPECT_EQ((*store_->find_run_for_batch("run-1"))->boot_id, "boot-a");
+  EXPECT_EQ((*store_->find_run_for_batch("run-1"))->runner_instance, "proc-1");
 }
 
 TEST_P(RunEventsTest, ARebootClosesTheStreamWhereItStandsAndIsRecordedInOrder) {
-  ASSERT_TRUE(store_->set_boot_id("run-1", "boot-a"));
+  ASSERT_TRUE(store_->set_runner("run-1", "boot-a", "proc-1"));
   // Line 2 never arrived: the old boot took it down with its ramdisk.
   ASSERT_TRUE(store_->ingest("run-1", {line(0), line(1), line(3)}));
   EXPECT_EQ((*store_->find_run("run-1"))->acked_seq, 1);
-  auto first = store_->record_boot_event(reboot(R"({"stage":"memory"})"), "boot-b");
+  auto first = store_->record_boot_event(reboot(R"({"stage":"memory"})"), "boot-b", "proc-2");
   ASSERT_TRUE(first) << first.error().message;
   EXPECT_EQ(first->seq, 0);
   EXPECT_EQ(first->acknowledged, 3);
@@ -59,6 +61,7 @@ TEST_P(RunEventsTest, ARebootClosesTheStreamWhereItStandsAndIsRecordedInOrder) {
   auto run = store_->find_run("run-1");
   ASSERT_TRUE(run && *run);
   EXPECT_EQ((*run)->boot_id, "boot-b");
+  EXPECT_EQ((*run)->runner_instance, "proc-2");
   EXPECT_EQ((*run)->acked_seq, 3);
   EXPECT_EQ((*store_->find_run_for_batch("run-1"))->boot_id, "boot-b");
   // The new boot continues after the closed stream, without a gap.
@@ -67,7 +70,7 @@ TEST_P(RunEventsTest, ARebootClosesTheStreamWhereItStandsAndIsRecordedInOrder) {
   EXPECT_EQ(next->acknowledged, 5);
   EXPECT_EQ(next->stored, 2);
   auto second = store_->record_boot_event(
-      RunEvent{"run-1", 0, "runner_restart", "", R"({"stage":"cpu"})"}, "boot-b");
+      RunEvent{"run-1", 0, "runner_restart", "", R"({"stage":"cpu"})"}, "boot-b", "proc-3");
   ASSERT_TRUE(second);
   EXPECT_EQ(second->seq, 1);
   EXPECT_EQ(second->acknowledged, 5);
@@ -85,8 +88,8 @@ TEST_P(RunEventsTest, ARebootClosesTheStreamWhereItStandsAndIsRecordedInOrder) {
 }
 
 TEST_P(RunEventsTest, ARebootOfAnUnknownRunStoresNothing) {
-  auto missing =
-      store_->record_boot_event(RunEvent{"run-x", 0, "unexpected_reboot", "", "{}"}, "boot-b");
+  auto missing = store_->record_boot_event(RunEvent{"run-x", 0, "unexpected_reboot", "", "{}"},
+                                           "boot-b", "proc-2");
   EXPECT_FALSE(missing);
   EXPECT_TRUE(store_->run_events("run-x")->empty());
 }

@@ -174,7 +174,7 @@ TEST_F(ReporterTest, AResumedRunIsSentNumberedFromTheOrchestratorsNextSequence) 
   o.heartbeat_interval = std::chrono::milliseconds(200);
   OrchestratorReporter reporter(o);
   ASSERT_TRUE(reporter.open());
-  reporter.start({{"node", {{"ironic_uuid", "node-a"}}}, {"boot_id", "boot-b"}});
+  reporter.start({{"node", {{"ironic_uuid", "node-a"}}}});  // the reporter adds the boot id
   ASSERT_TRUE(reporter.registration(std::chrono::seconds(5)));
   EXPECT_EQ(reporter.sequence_offset(), 100);
   for (int i = 0; i < 30; ++i) reporter.write_line(line(i));
@@ -186,6 +186,8 @@ TEST_F(ReporterTest, AResumedRunIsSentNumberedFromTheOrchestratorsNextSequence) 
   for (const auto& [seq, times] : fake.received) EXPECT_EQ(times, 1) << "seq " << seq;
   EXPECT_EQ(fake.received.rbegin()->first, 129);
   EXPECT_EQ(fake.registered["boot_id"], "boot-b");
+  ASSERT_TRUE(fake.registered["runner_instance"].is_string());
+  EXPECT_EQ(fake.registered["runner_instance"].get<std::string>().size(), 32U);
   ASSERT_FALSE(fake.heartbeat_boot_ids.empty());
   EXPECT_EQ(fake.heartbeat_boot_ids.front(), "boot-b");
   // The local spool keeps this boot's own numbering.

@@ -120,7 +120,7 @@ Expected<nlohmann::json> run_events_json(RunStore& store, const std::string& run
 }
 
 Expected<nlohmann::json> resume_run(RunStore& store, const RunRow& run, const std::string& boot_id,
-                                    const std::string& policy) {
+                                    const std::string& instance, const std::string& policy) {
   auto facts = stream_facts(store, run.id);
   if (!facts) return facts.error();
   auto events = store.run_events(run.id);
@@ -128,10 +128,13 @@ Expected<nlohmann::json> resume_run(RunStore& store, const RunRow& run, const st
   const std::string kind = boot_id == run.boot_id ? "runner_restart" : "unexpected_reboot";
   nlohmann::json interrupted = interrupted_json(run, *facts);
 
-  // The same boot registering again with nothing streamed since its event:
-  // the answer to that registration was lost, not a second restart.
-  const bool repeat =
-      !events->empty() && boot_id == run.boot_id && events->back().acknowledged == run.acked_seq;
+  // The same runner process registering again (older runners: the same boot
+  // with nothing streamed since its event): the answer to its registration
+  // was lost, it is no second restart.
+  const bool same_process = instance.empty()
+                                ? !events->empty() && events->back().acknowledged == run.acked_seq
+                                : instance == run.runner_instance;
+  const bool repeat = !events->empty() && boot_id == run.boot_id && same_process;
   RunEvent event;
   if (repeat) {
     event = events->back();
@@ -145,8 +148,8 @@ Expected<nlohmann::json> resume_run(RunStore& store, const RunRow& run, const st
                                 {"interrupted", interrupted},
                                 {"completed_stages", completed_names},
                                 {"policy", policy}};
-    auto recorded =
-        store.record_boot_event(RunEvent{run.id, 0, kind, utc_now(), detail.dump()}, boot_id);
+    auto recorded = store.record_boot_event(RunEvent{run.id, 0, kind, utc_now(), detail.dump()},
+                                            boot_id, instance);
     if (!recorded) return recorded.error();
     event = *recorded;
     events->push_back(event);

@@ -29,8 +29,11 @@ inline constexpr const char* kStageOutcomeExtension = "kiln.stage-outcome";
 //    "policy": "fail" | "retry_stage" | "continue", "run_started",
 //    "events": [{"seq", "kind", "at", ...detail}]}
 // `policy` is the delivery's (from the config summary; "fail" without one).
+// `instance`: the registering runner process's random id; the same process
+// registering again is the lost answer (older runners send none: then the
+// same boot with nothing streamed since the last event is).
 Expected<nlohmann::json> resume_run(RunStore& store, const RunRow& run, const std::string& boot_id,
-                                    const std::string& policy);
+                                    const std::string& instance, const std::string& policy);
 
 // Every event of the run as the API shows it (GET /v1/runs/{id}).
 Expected<nlohmann::json> run_events_json(RunStore& store, const std::string& run_id);

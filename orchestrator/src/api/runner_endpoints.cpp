@@ -54,6 +54,24 @@ nlohmann::json directive_json(const RunRow& run) {
   return directive;
 }
 
+std::optional<ApiResponse> refuse_superseded(const RunRow& run, const nlohmann::json& body) {
+  if (!body.is_object()) return std::nullopt;
+  if (auto boot_id = json_string(body, "boot_id");
+      boot_id && !run.boot_id.empty() && *boot_id != run.boot_id) {
+    return api_error(409, "boot_superseded",
+                     fmt::format("run {} now streams from boot {}, not {}", run.id, run.boot_id,
+                                 *boot_id));
+  }
+  if (auto instance = json_string(body, "runner_instance");
+      instance && !run.runner_instance.empty() && *instance != run.runner_instance) {
+    return api_error(409, "runner_superseded",
+                     fmt::format("run {} now streams from another kiln-runner process (it "
+                                 "registered after this one); this one's lines would collide",
+                                 run.id));
+  }
+  return std::nullopt;
+}
+
 ApiResponse register_run(ApiCall& call) {
   const ApiRequest& request = call.request;
   auto& store = call.ctx.store;
@@ -100,6 +118,10 @@ ApiResponse register_run(ApiCall& call) {
   auto boot_id = short_string(*body, "boot_id");
   if (body->contains("boot_id") && !boot_id)
     return api_error(400, "schema", "'boot_id' must be a string of at most 256 characters");
+  auto instance = short_string(*body, "runner_instance");
+  if (body->contains("runner_instance") && !instance)
+    return api_error(400, "schema",
+                     "'runner_instance' must be a string of at most 256 characters");
   // A runner without a boot id on a streamed run would restart the sequence
   // numbers at 0 and collide with what is stored.
   const bool streamed = run.artifact_count > 0;
@@ -128,12 +150,12 @@ ApiResponse register_run(ApiCall& call) {
     // boot id) or a restart of the runner process (docs/reboots.md).
     std::string policy = "fail";
     if (config.is_object()) policy = json_string(config, "on_unexpected_reboot").value_or("fail");
-    auto resume = resume_run(store, run, *boot_id, policy);
+    auto resume = resume_run(store, run, *boot_id, instance.value_or(""), policy);
     if (!resume) return api_error(503, "store_unavailable", resume.error().message);
     answer["acknowledged"] = (*resume)["acknowledged"];
     answer["resume"] = std::move(*resume);
-  } else if (boot_id && *boot_id != run.boot_id) {
-    if (auto s = store.set_boot_id(run.id, *boot_id); !s)
+  } else if (boot_id.value_or("") != run.boot_id || instance.value_or("") != run.runner_instance) {
+    if (auto s = store.set_runner(run.id, boot_id.value_or(""), instance.value_or("")); !s)
       return api_error(503, "store_unavailable", s.error().message);
   }
   (void)store.record_heartbeat(run.id);  // the runner's first sign of life
@@ -142,16 +164,8 @@ ApiResponse register_run(ApiCall& call) {
 
 ApiResponse post_heartbeat(ApiCall& call) {
   const RunRow& run = call.run;
-  // A heartbeat from a boot the run no longer streams from (a runner that
-  // outlived its successor's registration): it is told, not counted.
-  if (auto body = parse_json(call.request.body, "heartbeat", call.ctx.config.max_body_bytes);
-      body && body->is_object()) {
-    auto boot_id = json_string(*body, "boot_id");
-    if (boot_id && !run.boot_id.empty() && *boot_id != run.boot_id) {
-      return api_error(409, "boot_superseded",
-                       fmt::format("run {} now streams from boot {}, not {}", run.id, run.boot_id,
-                                   *boot_id));
-    }
+  if (auto body = parse_json(call.request.body, "heartbeat", call.ctx.config.max_body_bytes)) {
+    if (auto refused = refuse_superseded(run, *body)) return std::move(*refused);
   }
   if (auto s = call.ctx.store.record_heartbeat(run.id); !s)
     return api_error(503, "store_unavailable", s.error().message);

@@ -75,8 +75,9 @@ Status NotifyingRunStore::set_directive(const std::string& id, const std::string
 }
 
 Expected<RunEvent> NotifyingRunStore::record_boot_event(const RunEvent& event,
-                                                            const std::string& boot_id) {
-  auto recorded = inner_.record_boot_event(event, boot_id);
+                                                        const std::string& boot_id,
+                                                        const std::string& instance) {
+  auto recorded = inner_.record_boot_event(event, boot_id, instance);
   if (recorded) publish(event.run_id);
   return recorded;
 }

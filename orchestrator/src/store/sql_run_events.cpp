@@ -21,14 +21,15 @@ std::string like_anywhere(const std::string& text) {
 
 }  // namespace
 
-Status SqlRunStore::set_boot_id(const std::string& id, const std::string& boot_id) {
+Status SqlRunStore::set_runner(const std::string& id, const std::string& boot_id,
+                               const std::string& instance) {
   forget_run(id);
-  return update("UPDATE runs SET boot_id = $2, updated_at = $3 WHERE id = $1",
-                {id, boot_id, utc_now()});
+  return update("UPDATE runs SET boot_id = $2, runner_instance = $3, updated_at = $4 WHERE id = $1",
+                {id, boot_id, instance, utc_now()});
 }
 
-Expected<RunEvent> SqlRunStore::record_boot_event(const RunEvent& event,
-                                                  const std::string& boot_id) {
+Expected<RunEvent> SqlRunStore::record_boot_event(const RunEvent& event, const std::string& boot_id,
+                                                  const std::string& instance) {
   forget_run(event.run_id);
   RunEvent recorded = event;
   if (recorded.at.empty()) recorded.at = utc_now();
@@ -40,9 +41,9 @@ Expected<RunEvent> SqlRunStore::record_boot_event(const RunEvent& event,
     const long long max_seq = highest->empty() ? -1 : sql_integer(highest->front(), 0);
     const long long stored = highest->empty() ? 0 : sql_integer(highest->front(), 1);
     auto updated = conn_->query(
-        "UPDATE runs SET boot_id = $2, acked_seq = CASE WHEN acked_seq > $3 THEN acked_seq "
-        "ELSE $3 END, updated_at = $4 WHERE id = $1 RETURNING acked_seq",
-        {event.run_id, boot_id, max_seq, utc_now()});
+        "UPDATE runs SET boot_id = $2, runner_instance = $5, acked_seq = CASE WHEN acked_seq > "
+        "$3 THEN acked_seq ELSE $3 END, updated_at = $4 WHERE id = $1 RETURNING acked_seq",
+        {event.run_id, boot_id, max_seq, utc_now(), instance});
     if (!updated) return updated.error();
     if (updated->empty()) return make_error("KILN-STORE", fmt::format("no run {}", event.run_id));
     recorded.acknowledged = sql_integer(updated->front(), 0);

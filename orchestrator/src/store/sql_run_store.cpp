@@ -95,10 +95,12 @@ CREATE INDEX runs_by_created_seq ON runs (created_seq);
 CREATE INDEX runs_moving ON runs (driver_state) WHERE driver_state NOT IN ('none', 'done');
 CREATE INDEX nodes_by_asset_tag ON nodes (asset_tag);
 )sql",
-    // Unexpected reboots (issue 20): the boot id a run's runner registered
-    // with, and the run's events (a reboot, a runner restart) in order.
+    // Unexpected reboots (issue 20): the boot id and the process (instance)
+    // a run's runner registered with, and the run's events (a reboot, a
+    // runner restart) in order.
     R"sql(
 ALTER TABLE runs ADD COLUMN boot_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE runs ADD COLUMN runner_instance TEXT NOT NULL DEFAULT '';
 CREATE TABLE run_events (
   run_id TEXT NOT NULL,
   seq BIGINT NOT NULL,

@@ -53,7 +53,7 @@ Expected<RunPlan> plan_from(HostAdapter& host, const CommonOptions& opts,
 
 // What the runner tells the orchestrator about this node when it registers.
 nlohmann::json registration_body(HostAdapter& host, const NodeIdentity& node,
-                                 const std::string& uuid, const std::string& boot_id) {
+                                 const std::string& uuid) {
   nlohmann::json macs = nlohmann::json::array();
   if (auto names = host.list_dir("/sys/class/net")) {
     for (const auto& name : *names) {
@@ -68,8 +68,7 @@ nlohmann::json registration_body(HostAdapter& host, const NodeIdentity& node,
             {"asset_tag", node.fru.product_asset_tag},
             {"serial", node.fru.product_serial},
             {"dmi_serial", node.dmi_system_serial},
-            {"macs", macs}}},
-          {"boot_id", boot_id}};
+            {"macs", macs}}}};
 }
 
 }  // namespace
@@ -149,16 +148,14 @@ int cmd_run(const CommonOptions& opts, const RunCommandOptions& run) {
   // ocptv.jsonl is written by the orchestrator reporter (it is also its spool) or directly.
   std::unique_ptr<OrchestratorReporter> reporter;
   std::ofstream stream;
-  std::string reporter_boot_id;
   if (!run.orchestrator_url.empty()) {
     OrchestratorOptions orchestrator;
     orchestrator.url = run.orchestrator_url;
     orchestrator.token = run.token;
     orchestrator.ca_file = run.ca_file;
     orchestrator.node_uuid = run.node_uuid;
-    reporter_boot_id = read_trimmed(host, run.boot_id_file);
-    orchestrator.boot_id = reporter_boot_id;
-    if (reporter_boot_id.empty()) {
+    orchestrator.boot_id = read_trimmed(host, run.boot_id_file);
+    if (orchestrator.boot_id.empty()) {
       fmt::print(stderr,
                  "kiln-runner: warning: no boot id in {}: after a reboot this run cannot be "
                  "continued\n",
@@ -202,7 +199,7 @@ int cmd_run(const CommonOptions& opts, const RunCommandOptions& run) {
   NodeIdentity node = identify_node(host, fru);
   std::optional<RunResume> resume;
   if (reporter) {
-    reporter->start(registration_body(host, node, run.node_uuid, reporter_boot_id));
+    reporter->start(registration_body(host, node, run.node_uuid));  // + boot id, instance
     auto registered = reporter->registration(std::chrono::seconds(10));
     if (registered) {
       auto parsed = parse_resume(*registered);

@@ -5,6 +5,8 @@
 #include "kiln/http_client.hpp"
 #include "kiln/json_input.hpp"
 
+#include <random>
+
 namespace kiln::runner {
 namespace {
 
@@ -35,6 +37,11 @@ Expected<Reply> call(const OrchestratorOptions& o, const std::string& path,
   return out;
 }
 
+std::string random_instance_id() {
+  std::random_device rd;
+  return fmt::format("{:08x}{:08x}{:08x}{:08x}", rd(), rd(), rd(), rd());
+}
+
 std::string error_text(const Reply& r) {
   if (const auto* e = json_path(r.body, {"error"}); e != nullptr) {
     return fmt::format("HTTP {}: {}", r.status, json_string(*e, "message").value_or(""));
@@ -45,7 +52,9 @@ std::string error_text(const Reply& r) {
 }  // namespace
 
 OrchestratorReporter::OrchestratorReporter(OrchestratorOptions options)
-    : options_(std::move(options)) {}
+    : options_(std::move(options)) {
+  if (options_.runner_instance.empty()) options_.runner_instance = random_instance_id();
+}
 
 OrchestratorReporter::~OrchestratorReporter() {
   {
@@ -87,6 +96,10 @@ void OrchestratorReporter::write_line(const std::string& line) {
 
 void OrchestratorReporter::start(nlohmann::json identity) {
   identity_ = std::move(identity);
+  if (identity_.is_object()) {
+    if (!options_.boot_id.empty()) identity_["boot_id"] = options_.boot_id;
+    identity_["runner_instance"] = options_.runner_instance;
+  }
   last_contact_ = std::chrono::steady_clock::now();
   sender_ = std::thread([this]() { sender_loop(); });
 }
@@ -190,7 +203,9 @@ OrchestratorReporter::Batch OrchestratorReporter::next_batch() {
 }
 
 bool OrchestratorReporter::send(const Batch& batch) {
-  nlohmann::json body{{"artifacts", renumbered(batch.lines)}};
+  nlohmann::json body{{"artifacts", renumbered(batch.lines)},
+                      {"runner_instance", options_.runner_instance}};
+  if (!options_.boot_id.empty()) body["boot_id"] = options_.boot_id;
   auto reply =
       call(options_, fmt::format("/v1/runs/{}/artifacts", run_id_), body.dump());
   std::lock_guard lock(mu_);
@@ -245,9 +260,8 @@ long long OrchestratorReporter::sequence_offset() const {
 }
 
 void OrchestratorReporter::heartbeat() {
-  const nlohmann::json body =
-      options_.boot_id.empty() ? nlohmann::json::object()
-                               : nlohmann::json{{"boot_id", options_.boot_id}};
+  nlohmann::json body{{"runner_instance", options_.runner_instance}};
+  if (!options_.boot_id.empty()) body["boot_id"] = options_.boot_id;
   auto reply =
       call(options_, fmt::format("/v1/runs/{}/heartbeat", run_id_), body.dump());
   if (reply && reply->status < 400) {

@@ -35,6 +35,10 @@ struct OrchestratorOptions {
   std::string token;            // kiln.token
   std::string node_uuid;        // kiln.node
   std::string boot_id;          // /proc/sys/kernel/random/boot_id, sent with every heartbeat
+  // This process's random id (made by the reporter when empty), sent with the
+  // registration, every batch and heartbeat: a later runner registering on
+  // the run supersedes this one (409 runner_superseded, docs/reboots.md).
+  std::string runner_instance;
   std::filesystem::path spool;  // ocptv.jsonl
   std::size_t max_queue_bytes = 4U * 1024U * 1024U;
   std::size_t batch_lines = 500;
@@ -56,7 +60,8 @@ class OrchestratorReporter {
   Status open();
   // The Writer sink: file first, then the memory queue. Never touches the network.
   void write_line(const std::string& line);
-  // Starts the sender; `identity` is the register body ({"node": {...}}).
+  // Starts the sender; `identity` is the register body ({"node": {...}});
+  // the boot id and runner instance are added to it.
   void start(nlohmann::json identity);
   // The register answer, waiting at most `wait` for it.
   std::optional<nlohmann::json> registration(std::chrono::milliseconds wait);
