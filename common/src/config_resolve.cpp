@@ -87,9 +87,12 @@ std::string sha256_hex(std::string_view data) {
 
 std::string_view to_string(RebootPolicy policy) {
   switch (policy) {
-    case RebootPolicy::kFail: return "fail";
-    case RebootPolicy::kRetryStage: return "retry_stage";
-    case RebootPolicy::kContinue: return "continue";
+    case RebootPolicy::kFail:
+      return "fail";
+    case RebootPolicy::kRetryStage:
+      return "retry_stage";
+    case RebootPolicy::kContinue:
+      return "continue";
   }
   return "fail";
 }

@@ -78,6 +78,16 @@ fi
 /usr/bin/python3 "$src/tests/integration/validate_json.py" "$src/results-schema/report.schema.json" "$report" ||
   fail "report.json does not validate"
 
+# Each boot's own stream is a whole OCPTV stream (OCP's schemas in ../shared, or
+# $KILN_OCP_SCHEMAS; skipped without them).
+schemas=${KILN_OCP_SCHEMAS:-$src/../shared/ocp-diag-schema}
+if [ -d "$schemas" ]; then
+  /usr/bin/python3 "$src/tests/integration/validate_ocptv.py" "$tmp/boot-b/ocptv.jsonl" "$schemas" ||
+    fail "boot B's ocptv.jsonl does not validate against OCP's schemas"
+else
+  echo "OCP schemas not present ($schemas): boot B's stream not validated"
+fi
+
 # The orchestrator's side: the event, the verdict, each artifact once.
 show=$(run_show)
 [ "$(jget 'd["verdict"]' <<< "$show")" = "$verdict" ] || fail "the orchestrator's verdict differs"

@@ -4,18 +4,17 @@
 // obeys an abort directive.
 #include "report/orchestrator_client.hpp"
 
-#include "kiln/signature.hpp"
-
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <optional>
 #include <mutex>
+#include <optional>
 #include <thread>
 
+#include "kiln/signature.hpp"
 #include "support/loopback_http_server.hpp"
 
 namespace kiln::runner {
@@ -36,7 +35,7 @@ class FakeOrchestrator {
   nlohmann::json certificate;                   // the body the runner posted
   // An earlier boot streamed 0..resume_from-1: register answers a resume.
   std::optional<long long> resume_from;
-  nlohmann::json registered;        // the register body
+  nlohmann::json registered;  // the register body
   std::vector<std::string> heartbeat_boot_ids;
 
  private:

@@ -58,9 +58,9 @@ std::optional<ApiResponse> refuse_superseded(const RunRow& run, const nlohmann::
   if (!body.is_object()) return std::nullopt;
   if (auto boot_id = json_string(body, "boot_id");
       boot_id && !run.boot_id.empty() && *boot_id != run.boot_id) {
-    return api_error(409, "boot_superseded",
-                     fmt::format("run {} now streams from boot {}, not {}", run.id, run.boot_id,
-                                 *boot_id));
+    return api_error(
+        409, "boot_superseded",
+        fmt::format("run {} now streams from boot {}, not {}", run.id, run.boot_id, *boot_id));
   }
   if (auto instance = json_string(body, "runner_instance");
       instance && !run.runner_instance.empty() && *instance != run.runner_instance) {
@@ -111,17 +111,16 @@ ApiResponse register_run(ApiCall& call) {
                      fmt::format("this token belongs to another node, not {}", node.uuid));
   }
   if (run.state == "reported" || run.state == "aborted") {
-    return api_error(409, "run_already_streamed",
-                     fmt::format("run {} is {}; start a new burn-in for this node", run.id,
-                                 run.state));
+    return api_error(
+        409, "run_already_streamed",
+        fmt::format("run {} is {}; start a new burn-in for this node", run.id, run.state));
   }
   auto boot_id = short_string(*body, "boot_id");
   if (body->contains("boot_id") && !boot_id)
     return api_error(400, "schema", "'boot_id' must be a string of at most 256 characters");
   auto instance = short_string(*body, "runner_instance");
   if (body->contains("runner_instance") && !instance)
-    return api_error(400, "schema",
-                     "'runner_instance' must be a string of at most 256 characters");
+    return api_error(400, "schema", "'runner_instance' must be a string of at most 256 characters");
   // A runner without a boot id on a streamed run would restart the sequence
   // numbers at 0 and collide with what is stored.
   const bool streamed = run.artifact_count > 0;

@@ -62,8 +62,6 @@ struct RunEvent {
   long long lost = 0;           // sequence numbers the old boot never delivered
 };
 
-
-
 // A decommission certificate as the orchestrator signed it (one per run).
 struct CertificateRow {
   std::string run_id;

@@ -1,13 +1,12 @@
 #include "cli/commands.hpp"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-
-#include <fmt/format.h>
 
 #include "cli/certificate_output.hpp"
 #include "cli/terminal_progress.hpp"
@@ -228,8 +227,8 @@ int cmd_run(const CommonOptions& opts, const RunCommandOptions& run) {
                                  : "not confirmed: " + decided.refusal);
   }
   TerminalProgress terminal(isatty(STDERR_FILENO) == 1);
-  RunRecord record = execute_run(host, *plan, node, options, writer, run.command_line, terminal.observer(), &g_stop,
-                                 resume ? &*resume : nullptr);
+  RunRecord record = execute_run(host, *plan, node, options, writer, run.command_line,
+                                 terminal.observer(), &g_stop, resume ? &*resume : nullptr);
 
   auto report = build_report(record);
   std::ofstream report_file(out / "report.json", std::ios::trunc);

@@ -2,10 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <random>
+
 #include "kiln/http_client.hpp"
 #include "kiln/json_input.hpp"
-
-#include <random>
 
 namespace kiln::runner {
 namespace {
@@ -262,8 +262,7 @@ long long OrchestratorReporter::sequence_offset() const {
 void OrchestratorReporter::heartbeat() {
   nlohmann::json body{{"runner_instance", options_.runner_instance}};
   if (!options_.boot_id.empty()) body["boot_id"] = options_.boot_id;
-  auto reply =
-      call(options_, fmt::format("/v1/runs/{}/heartbeat", run_id_), body.dump());
+  auto reply = call(options_, fmt::format("/v1/runs/{}/heartbeat", run_id_), body.dump());
   if (reply && reply->status < 400) {
     std::lock_guard lock(mu_);
     apply_directive(reply->body);

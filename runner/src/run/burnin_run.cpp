@@ -79,7 +79,8 @@ const FinishedStage* finished_stage(const RunResume& resume, const std::string& 
 }
 
 std::string rfc3339(std::chrono::system_clock::time_point tp) {
-  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", std::chrono::time_point_cast<std::chrono::seconds>(tp));
+  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}",
+                     std::chrono::time_point_cast<std::chrono::seconds>(tp));
 }
 
 nlohmann::json run_parameters(const RunPlan& plan) {
@@ -141,7 +142,8 @@ RunRecord execute_run(HostAdapter& host, RunPlan& plan, const NodeIdentity& node
   std::optional<InterruptedVerdict> interrupted_verdict;
   RebootEvidence evidence;
   for (auto& planned : plan.stages) {
-    const FinishedStage* finished = resume != nullptr ? finished_stage(*resume, planned.info.name, carried) : nullptr;
+    const FinishedStage* finished =
+        resume != nullptr ? finished_stage(*resume, planned.info.name, carried) : nullptr;
     if (finished != nullptr) {
       StageRecord record = carried_stage(*finished, planned.info);
       overall = overall.combined_with(record.outcome);
