@@ -85,6 +85,25 @@ std::string sha256_hex(std::string_view data) {
   return hex;
 }
 
+std::string_view to_string(RebootPolicy policy) {
+  switch (policy) {
+    case RebootPolicy::kFail:
+      return "fail";
+    case RebootPolicy::kRetryStage:
+      return "retry_stage";
+    case RebootPolicy::kContinue:
+      return "continue";
+  }
+  return "fail";
+}
+
+std::optional<RebootPolicy> reboot_policy_from_string(std::string_view text) {
+  for (auto p : {RebootPolicy::kFail, RebootPolicy::kRetryStage, RebootPolicy::kContinue}) {
+    if (text == to_string(p)) return p;
+  }
+  return std::nullopt;
+}
+
 nlohmann::json to_json(const ResolvedConfig& c) {
   nlohmann::json stages = nlohmann::json::array();
   for (const auto& s : c.profile.stages) {
@@ -104,6 +123,10 @@ nlohmann::json to_json(const ResolvedConfig& c) {
   if (c.override_serial) j["override_serial"] = *c.override_serial;
   // Only when set: the hash of every config written before the key existed stays the same.
   if (c.require_network_boot_first) j["require_network_boot_first"] = true;
+  // Only when not the default, so the hash of every config written before stays the same.
+  if (c.on_unexpected_reboot != RebootPolicy::kFail) {
+    j["on_unexpected_reboot"] = std::string(to_string(c.on_unexpected_reboot));
+  }
   // Only when set, so the hash of a delivery without firmware rules is unchanged.
   if (!c.firmware.empty()) j["firmware"] = to_json(c.firmware);
   return j;
@@ -185,6 +208,7 @@ Expected<ResolvedConfig> resolve(const ConfigSet& configs, const FruInfo& fru,
   rc.delivery_tag = delivery->tag;
   rc.require_serial_match_dmi = delivery->require_serial_match_dmi;
   rc.require_network_boot_first = delivery->require_network_boot_first;
+  rc.on_unexpected_reboot = delivery->on_unexpected_reboot;
   rc.expected = delivery->expected;
   rc.limits = delivery->limits;
   rc.firmware = delivery->firmware;

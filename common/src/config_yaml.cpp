@@ -345,7 +345,7 @@ Expected<Delivery> parse_delivery(std::string_view yaml_text, const std::string&
     r.check_keys(doc, "a delivery",
                  {"delivery", "description", "profile", "require_serial_match_dmi",
                   "require_network_boot_first", "expected", "limits", "overrides",
-                  "tender_reference", "firmware"});
+                  "tender_reference", "firmware", "on_unexpected_reboot"});
     Delivery d;
     d.where = r.where(doc);
     d.tag = r.string_at(doc, "delivery", "a delivery", true);
@@ -362,6 +362,16 @@ Expected<Delivery> parse_delivery(std::string_view yaml_text, const std::string&
     if (doc["expected"]) d.expected = r.expected(doc["expected"]);
     if (doc["limits"]) d.limits = r.limits(doc["limits"]);
     d.tender_reference = r.string_at(doc, "tender_reference", "a delivery", false);
+    if (doc["on_unexpected_reboot"]) {
+      const auto text = r.string_at(doc, "on_unexpected_reboot", "a delivery", true);
+      auto policy = reboot_policy_from_string(text);
+      if (!policy) {
+        r.fail(doc["on_unexpected_reboot"],
+               fmt::format("'on_unexpected_reboot' must be fail, retry_stage or continue, got '{}'",
+                           text));
+      }
+      d.on_unexpected_reboot = *policy;
+    }
     if (doc["firmware"]) d.firmware = r.firmware(doc["firmware"]);
     if (const YAML::Node overrides = doc["overrides"]) {
       if (!overrides.IsSequence()) r.fail(overrides, "'overrides' must be a list");

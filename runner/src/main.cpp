@@ -64,6 +64,10 @@ int main(int argc, char** argv) {
                       "CA certificate (PEM) an https:// orchestrator is verified against (kiln.ca)")
       ->needs(orch)
       ->envname("KILN_CA");
+  run_cmd
+      ->add_option("--boot-id-file", run.boot_id_file,
+                   "where this boot's id is read (a reboot is told from a runner restart by it)")
+      ->capture_default_str();
   run_cmd->add_option("--flush-timeout", run.flush_timeout_s,
                       "seconds to wait at the end for the orchestrator to take everything")
       ->capture_default_str();

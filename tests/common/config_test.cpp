@@ -89,40 +89,59 @@ TEST_P(BadConfig, NamesFileLineAndKey) {
 INSTANTIATE_TEST_SUITE_P(
     EachClassOfMistake, BadConfig,
     ::testing::Values(
-        BadConfigCase{"UnknownTopLevelKey", "delivery: A\nprofile: quick\nexpectd:\n  dimm_count: 1\n", false,
-                      "f.yaml:3", "unknown key 'expectd'"},
-        BadConfigCase{"UnknownExpectedKey", "delivery: A\nprofile: quick\nexpected:\n  ram_gb: 512\n", false,
-                      "f.yaml:4", "unknown key 'ram_gb' in 'expected'"},
-        BadConfigCase{"WrongType", "delivery: A\nprofile: quick\nexpected:\n  dimm_count: sixteen\n", false,
+        BadConfigCase{"UnknownTopLevelKey",
+                      "delivery: A\nprofile: quick\nexpectd:\n  dimm_count: 1\n", false, "f.yaml:3",
+                      "unknown key 'expectd'"},
+        BadConfigCase{"UnknownExpectedKey",
+                      "delivery: A\nprofile: quick\nexpected:\n  ram_gb: 512\n", false, "f.yaml:4",
+                      "unknown key 'ram_gb' in 'expected'"},
+        BadConfigCase{"WrongType",
+                      "delivery: A\nprofile: quick\nexpected:\n  dimm_count: sixteen\n", false,
                       "f.yaml:4", "'dimm_count' must be a number, got 'sixteen'"},
-        BadConfigCase{"FractionalCount", "delivery: A\nprofile: quick\nexpected:\n  dimm_count: 1.5\n", false,
+        BadConfigCase{"FractionalCount",
+                      "delivery: A\nprofile: quick\nexpected:\n  dimm_count: 1.5\n", false,
                       "f.yaml:4", "whole number"},
-        BadConfigCase{"UnknownLimit", "delivery: A\nprofile: quick\nlimits:\n  fio:\n    seq_read_mbps: 5\n",
-                      false, "f.yaml:5", "unknown limit 'limits.fio.seq_read_mbps'"},
-        BadConfigCase{"UnknownLimitGroup", "delivery: A\nprofile: quick\nlimits:\n  gpu:\n    x: 5\n", false,
-                      "f.yaml:5", "unknown group"},
-        BadConfigCase{"NegativeMinimum",
-                      "delivery: A\nprofile: quick\nlimits:\n  fio:\n    seq_read_min_mbps: -5\n", false,
-                      "f.yaml:5",
-                      "'limits.fio.seq_read_min_mbps': -5 MB/s is negative; sequential read bandwidth "
-                      "is never below 0"},
-        BadConfigCase{"AbsurdPercentage",
-                      "delivery: A\nprofile: quick\nlimits:\n  network:\n    udp_loss_max_percent: 250\n",
-                      false, "f.yaml:5", "250 % is out of range: UDP datagram loss is from 0 to 100 %"},
-        BadConfigCase{"MissingProfileKey", "delivery: A\n", false, "f.yaml:1", "missing required key 'profile'"},
-        BadConfigCase{"BadBool", "delivery: A\nprofile: q\nrequire_serial_match_dmi: yes please\n", false,
-                      "f.yaml:3", "true or false"},
-        BadConfigCase{"BadBootOrderBool", "delivery: A\nprofile: q\nrequire_network_boot_first: always\n",
+        BadConfigCase{"UnknownLimit",
+                      "delivery: A\nprofile: quick\nlimits:\n  fio:\n    seq_read_mbps: 5\n", false,
+                      "f.yaml:5", "unknown limit 'limits.fio.seq_read_mbps'"},
+        BadConfigCase{"UnknownLimitGroup",
+                      "delivery: A\nprofile: quick\nlimits:\n  gpu:\n    x: 5\n", false, "f.yaml:5",
+                      "unknown group"},
+        BadConfigCase{
+            "NegativeMinimum",
+            "delivery: A\nprofile: quick\nlimits:\n  fio:\n    seq_read_min_mbps: -5\n", false,
+            "f.yaml:5",
+            "'limits.fio.seq_read_min_mbps': -5 MB/s is negative; sequential read bandwidth "
+            "is never below 0"},
+        BadConfigCase{
+            "AbsurdPercentage",
+            "delivery: A\nprofile: quick\nlimits:\n  network:\n    udp_loss_max_percent: 250\n",
+            false, "f.yaml:5", "250 % is out of range: UDP datagram loss is from 0 to 100 %"},
+        BadConfigCase{"MissingProfileKey", "delivery: A\n", false, "f.yaml:1",
+                      "missing required key 'profile'"},
+        BadConfigCase{"BadBool", "delivery: A\nprofile: q\nrequire_serial_match_dmi: yes please\n",
                       false, "f.yaml:3", "true or false"},
-        BadConfigCase{"BootOrderKeyTypo", "delivery: A\nprofile: q\nrequire_network_boot: true\n", false,
-                      "f.yaml:3", "unknown key 'require_network_boot'"},
+        BadConfigCase{"BadBootOrderBool",
+                      "delivery: A\nprofile: q\nrequire_network_boot_first: always\n", false,
+                      "f.yaml:3", "true or false"},
+        BadConfigCase{"BadRebootPolicy", "delivery: A\nprofile: q\non_unexpected_reboot: retry\n",
+                      false, "f.yaml:3",
+                      "'on_unexpected_reboot' must be fail, retry_stage or continue, got 'retry'"},
+        BadConfigCase{"RebootPolicyNotAString",
+                      "delivery: A\nprofile: q\non_unexpected_reboot: [fail]\n", false, "f.yaml:3",
+                      "'on_unexpected_reboot' in a delivery must be a string"},
+        BadConfigCase{"BootOrderKeyTypo", "delivery: A\nprofile: q\nrequire_network_boot: true\n",
+                      false, "f.yaml:3", "unknown key 'require_network_boot'"},
         BadConfigCase{"DuplicateOverride",
-                      "delivery: A\nprofile: q\noverrides:\n  - serial: X\n  - serial: X\n", false, "f.yaml:5",
-                      "serial 'X' has two overrides"},
-        BadConfigCase{"YamlSyntax", "delivery: A\nprofile: [q\n", false, "f.yaml:", "YAML syntax error"},
-        BadConfigCase{"ProfileUnknownStageKey", "profile: q\nstages:\n  - stage: cpu\n    parms: {}\n", true,
-                      "f.yaml:4", "unknown key 'parms'"},
-        BadConfigCase{"ProfileNoStages", "profile: q\nstages: []\n", true, "f.yaml:2", "non-empty list"}),
+                      "delivery: A\nprofile: q\noverrides:\n  - serial: X\n  - serial: X\n", false,
+                      "f.yaml:5", "serial 'X' has two overrides"},
+        BadConfigCase{"YamlSyntax", "delivery: A\nprofile: [q\n", false,
+                      "f.yaml:", "YAML syntax error"},
+        BadConfigCase{"ProfileUnknownStageKey",
+                      "profile: q\nstages:\n  - stage: cpu\n    parms: {}\n", true, "f.yaml:4",
+                      "unknown key 'parms'"},
+        BadConfigCase{"ProfileNoStages", "profile: q\nstages: []\n", true, "f.yaml:2",
+                      "non-empty list"}),
     [](const auto& param_info) { return std::string(param_info.param.name); });
 
 class ConfigDir : public ::testing::Test {
@@ -283,6 +302,29 @@ TEST_F(ConfigDir, NetworkBootFirstReachesTheResolvedConfigAndItsHash) {
   EXPECT_FALSE(not_required->require_network_boot_first);
   EXPECT_EQ(to_json(*required).value("require_network_boot_first", false), true);
   EXPECT_FALSE(to_json(*not_required).contains("require_network_boot_first"));
+}
+
+TEST_F(ConfigDir, TheRebootPolicyReachesTheResolvedConfigAndItsHashOnlyWhenNotFail) {
+  write("deliveries/po1.yaml",
+        "delivery: PO-1\nprofile: quick\non_unexpected_reboot: retry_stage\n");
+  write("deliveries/po2.yaml", "delivery: PO-2\nprofile: quick\non_unexpected_reboot: fail\n");
+  write("deliveries/po3.yaml", "delivery: PO-3\nprofile: quick\n");
+  auto c = load_config_dir(dir_);
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  auto retry = resolve(*c, fru("PO-1", "SN1"));
+  auto fail = resolve(*c, fru("PO-2", "SN1"));
+  auto unset = resolve(*c, fru("PO-3", "SN1"));
+  ASSERT_TRUE(retry.ok() && fail.ok() && unset.ok());
+  EXPECT_EQ(retry->on_unexpected_reboot, RebootPolicy::kRetryStage);
+  EXPECT_EQ(fail->on_unexpected_reboot, RebootPolicy::kFail);
+  EXPECT_EQ(unset->on_unexpected_reboot, RebootPolicy::kFail);
+  EXPECT_EQ(to_json(*retry).value("on_unexpected_reboot", ""), "retry_stage");
+  EXPECT_FALSE(to_json(*fail).contains("on_unexpected_reboot"));
+  EXPECT_FALSE(to_json(*unset).contains("on_unexpected_reboot"));
+  for (auto p : {RebootPolicy::kFail, RebootPolicy::kRetryStage, RebootPolicy::kContinue}) {
+    EXPECT_EQ(reboot_policy_from_string(to_string(p)), p);
+  }
+  EXPECT_FALSE(reboot_policy_from_string("FAIL"));
 }
 
 TEST_F(ConfigDir, NoDeliveryAndNoDefaultIsAnError) {

@@ -72,7 +72,9 @@ TEST_F(ApiTest, RegisterReturnsRunIdConfigAndDirective) {
   EXPECT_EQ(node.body["latest_run"]["state"], "registered");
 }
 
-TEST_F(ApiTest, ASecondRunnerOnAStreamedRunIsRefused) {
+// Without a boot id a second runner cannot be told apart from a restart or a
+// reboot (reboot_api_test.cpp): its sequence numbers would collide.
+TEST_F(ApiTest, ARunnerWithoutBootIdOnAStreamedRunIsRefused) {
   auto [run, token] = start("node-a");
   ASSERT_EQ(call("POST", "/v1/runs/register", token, node_body("node-a")).status, 200);
   ASSERT_EQ(call("POST", "/v1/runs/register", token, node_body("node-a")).status,
@@ -83,6 +85,29 @@ TEST_F(ApiTest, ASecondRunnerOnAStreamedRunIsRefused) {
   auto again = call("POST", "/v1/runs/register", token, node_body("node-a"));
   EXPECT_EQ(again.status, 409);
   EXPECT_EQ(again.body["error"]["code"], "run_already_streamed");
+  EXPECT_EQ(stored_artifacts(run), 1);
+}
+
+// A reported run is over, whatever boot registers on it.
+TEST_F(ApiTest, AReportedRunRefusesEveryRegistration) {
+  auto [run, token] = start("node-a");
+  auto body = node_body("node-a");
+  body["boot_id"] = "boot-a";
+  ASSERT_EQ(call("POST", "/v1/runs/register", token, body).status, 200);
+  ASSERT_EQ(
+      call("POST", "/v1/runs/" + run + "/artifacts", token, {{"artifacts", {artifact(0)}}}).status,
+      200);
+  ASSERT_EQ(call("POST", "/v1/runs/" + run + "/report", token,
+                 {{"verdict", "PASS"}, {"failures", nlohmann::json::array()}})
+                .status,
+            200);
+  for (const char* boot : {"boot-a", "boot-b"}) {
+    body["boot_id"] = boot;
+    auto again = call("POST", "/v1/runs/register", token, body);
+    EXPECT_EQ(again.status, 409) << boot;
+    EXPECT_EQ(again.body["error"]["code"], "run_already_streamed") << boot;
+  }
+  EXPECT_TRUE(store_->run_events(run)->empty());
 }
 
 TEST_F(ApiTest, UnauthenticatedRequestsAreRefused) {

@@ -4,17 +4,17 @@
 // obeys an abort directive.
 #include "report/orchestrator_client.hpp"
 
-#include "kiln/signature.hpp"
-
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <map>
-#include <optional>
 #include <mutex>
+#include <optional>
 #include <thread>
 
+#include "kiln/signature.hpp"
 #include "support/loopback_http_server.hpp"
 
 namespace kiln::runner {
@@ -33,6 +33,10 @@ class FakeOrchestrator {
   int heartbeats = 0;
   std::optional<signature::SigningKey> signer;  // signs posted certificates
   nlohmann::json certificate;                   // the body the runner posted
+  // An earlier boot streamed 0..resume_from-1: register answers a resume.
+  std::optional<long long> resume_from;
+  nlohmann::json registered;  // the register body
+  std::vector<std::string> heartbeat_boot_ids;
 
  private:
   std::pair<int, std::string> respond(const test_support::HttpRequest& request) {
@@ -42,9 +46,17 @@ class FakeOrchestrator {
     nlohmann::json directive{{"action", abort ? "abort" : "continue"},
                              {"destructive_go_ahead", false}};
     if (path.find("/register") != std::string::npos) {
-      return {200,
-              nlohmann::json{{"run_id", "run-t"}, {"acknowledged", -1}, {"directive", directive}}
-                  .dump()};
+      registered = body;
+      nlohmann::json answer{{"run_id", "run-t"}, {"acknowledged", -1}, {"directive", directive}};
+      if (resume_from) {
+        for (long long seq = 0; seq < *resume_from; ++seq) received[seq] = 1;
+        answer["acknowledged"] = *resume_from - 1;
+        answer["resume"] = {{"kind", "unexpected_reboot"},
+                            {"next_sequence", *resume_from},
+                            {"acknowledged", *resume_from - 1},
+                            {"policy", "fail"}};
+      }
+      return {200, answer.dump()};
     }
     if (path.find("/report") != std::string::npos) {
       report = body;
@@ -54,7 +66,11 @@ class FakeOrchestrator {
       certificate = body;
       return {200, signature::sign_document(body, *signer)->dump()};
     }
-    if (path.find("/heartbeat") != std::string::npos) ++heartbeats;
+    if (path.find("/heartbeat") != std::string::npos) {
+      ++heartbeats;
+      if (body.is_object() && body.contains("boot_id"))
+        heartbeat_boot_ids.push_back(body["boot_id"].get<std::string>());
+    }
     if (path.find("/artifacts") != std::string::npos) {
       for (const auto& line : body["artifacts"])
         received[nlohmann::json::parse(line.get<std::string>())["sequenceNumber"]]++;
@@ -144,6 +160,40 @@ TEST_F(ReporterTest, HeartbeatsWhileNoArtifactsAreWritten) {
   std::lock_guard lock(fake.mu);
   EXPECT_EQ(fake.received.size(), 1U);
   EXPECT_GE(fake.heartbeats, 3);  // every ~0.5 s (the sender wakes twice a second)
+}
+
+// After a reboot the new boot's stream starts at 0 in its ocptv.jsonl; the
+// orchestrator gets it numbered after what the earlier boot stored.
+TEST_F(ReporterTest, AResumedRunIsSentNumberedFromTheOrchestratorsNextSequence) {
+  FakeOrchestrator fake;
+  fake.resume_from = 100;
+  fake.listen();
+  auto o = options(fake);
+  o.boot_id = "boot-b";
+  o.heartbeat_interval = std::chrono::milliseconds(200);
+  OrchestratorReporter reporter(o);
+  ASSERT_TRUE(reporter.open());
+  reporter.start({{"node", {{"ironic_uuid", "node-a"}}}});  // the reporter adds the boot id
+  ASSERT_TRUE(reporter.registration(std::chrono::seconds(5)));
+  EXPECT_EQ(reporter.sequence_offset(), 100);
+  for (int i = 0; i < 30; ++i) reporter.write_line(line(i));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1200));  // heartbeats meanwhile
+  ASSERT_TRUE(reporter.finish({{"verdict", "PASS"}}, std::chrono::seconds(10)));
+  EXPECT_EQ(reporter.acknowledged(), 29);
+  std::lock_guard lock(fake.mu);
+  ASSERT_EQ(fake.received.size(), 130U);
+  for (const auto& [seq, times] : fake.received) EXPECT_EQ(times, 1) << "seq " << seq;
+  EXPECT_EQ(fake.received.rbegin()->first, 129);
+  EXPECT_EQ(fake.registered["boot_id"], "boot-b");
+  ASSERT_TRUE(fake.registered["runner_instance"].is_string());
+  EXPECT_EQ(fake.registered["runner_instance"].get<std::string>().size(), 32U);
+  ASSERT_FALSE(fake.heartbeat_boot_ids.empty());
+  EXPECT_EQ(fake.heartbeat_boot_ids.front(), "boot-b");
+  // The local spool keeps this boot's own numbering.
+  std::ifstream spool(dir_ / "ocptv.jsonl");
+  std::string first;
+  std::getline(spool, first);
+  EXPECT_EQ(nlohmann::json::parse(first)["sequenceNumber"], 0);
 }
 
 TEST_F(ReporterTest, AnAbortDirectiveSetsTheStopFlag) {

@@ -74,6 +74,18 @@ struct SerialOverride {
   SourceRef where;
 };
 
+// What a run does when its node rebooted unexpectedly in the middle of a
+// stage (a reset, a panic, a machine check): the delivery's
+// `on_unexpected_reboot` (docs/reboots.md).
+enum class RebootPolicy {
+  kFail,        // the interrupted stage FAILs (KILN-RUN-UNEXPECTED-REBOOT) with the evidence
+  kRetryStage,  // the interrupted stage runs again, once
+  kContinue,    // the run goes on with the next stage
+};
+std::string_view to_string(RebootPolicy policy);
+// "fail", "retry_stage" or "continue"; nullopt for anything else.
+std::optional<RebootPolicy> reboot_policy_from_string(std::string_view text);
+
 struct Delivery {
   std::string tag;  // FRU Product Asset Tag (purchase order / delivery number)
   std::string description;
@@ -86,6 +98,7 @@ struct Delivery {
   std::vector<SerialOverride> overrides;
   std::string tender_reference;    // the tender the delivery answers ("CERN-IT-2026-042")
   FirmwareRequirements firmware;   // `firmware:`: versions every node must have
+  RebootPolicy on_unexpected_reboot = RebootPolicy::kFail;
   std::string source_sha256;       // of the delivery file as loaded (load_config_dir)
   SourceRef where;
 };
@@ -109,6 +122,7 @@ struct ResolvedConfig {
   ExpectedInventory expected;
   LimitValues limits;
   FirmwareRequirements firmware;  // the delivery's (the hash covers it when set)
+  RebootPolicy on_unexpected_reboot = RebootPolicy::kFail;  // the delivery's
   std::string hash;  // sha256 of the canonical JSON of everything above but the hash
 
   [[nodiscard]] std::optional<double> limit(const std::string& name) const;

@@ -201,6 +201,13 @@ const FailureCode kFailureCodes[] = {
      kCheckLink},
     {"KILN-NIC-UDP-JITTER", "network", "nic", kFail,
      "{part}: {test} with {partner}: jitter {value} ms; the tender allows {required}", kCheckLink},
+    // the run: the node rebooted under load (docs/reboots.md)
+    {"KILN-RUN-UNEXPECTED-REBOOT", "", "node", kFail,
+     "the node reset during the {stage} stage at {progress}, {elapsed} into the stage (last "
+     "heard from {last_heard}); {evidence}",
+     "replace the part the evidence names (the DIMM of an uncorrectable ECC event, the PSU of a "
+     "power event, the CPU of a machine check) and run the burn-in again; with no evidence, check "
+     "the power feeds and the BMC's event log by hand"},
     // the report: a measurement outside its tender limit that no diagnosis explains
     {"KILN-LIMIT-NOT-MET", "", "node", kFail,
      "{where}: {measurement} = {value}; the tender requires {required}",

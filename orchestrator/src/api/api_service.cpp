@@ -200,7 +200,7 @@ void ApiService::handle_async(const ApiRequest& request, const Reply& outer) noe
     if (auto refused =
             authorize_runner(ctx_, request, std::string(run_id), run, /*for_batch=*/true))
       return reply(std::move(*refused));
-    auto parsed = parse_batch(ctx_, request);
+    auto parsed = parse_batch(ctx_, request, run);
     if (auto* refused = std::get_if<ApiResponse>(&parsed)) return reply(std::move(*refused));
     std::string id = run.id;
     ctx_.store.ingest_async(id, std::move(std::get<std::vector<ArtifactLine>>(parsed)),

@@ -41,10 +41,12 @@ std::string_view batch_run_id(std::string_view target) {
 }
 
 std::variant<std::vector<ArtifactLine>, ApiResponse> parse_batch(const ApiContext& ctx,
-                                                                 const ApiRequest& request) {
+                                                                 const ApiRequest& request,
+                                                                 const RunRow& run) {
   auto body = parse_json(request.body, "artifact batch", ctx.config.max_body_bytes);
   if (!body || !body->is_object())
     return api_error(400, "malformed", "the body must be a JSON object");
+  if (auto refused = refuse_superseded(run, *body)) return std::move(*refused);
   const auto* lines = json_path(*body, {"artifacts"});
   if (lines == nullptr || !lines->is_array())
     return api_error(400, "schema", "'artifacts' must be an array");
@@ -94,7 +96,7 @@ ApiResponse batch_answer(const Expected<IngestResult>& stored, const RunRow& run
 
 ApiResponse post_artifacts(ApiCall& call) {
   note_runner_contact(call.ctx.store, call.run, call.ctx.config.runner_timeout);
-  auto parsed = parse_batch(call.ctx, call.request);
+  auto parsed = parse_batch(call.ctx, call.request, call.run);
   if (auto* refused = std::get_if<ApiResponse>(&parsed)) return std::move(*refused);
   return batch_answer(
       call.ctx.store.ingest(call.run.id, std::get<std::vector<ArtifactLine>>(parsed)), call.run);

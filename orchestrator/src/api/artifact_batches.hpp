@@ -17,9 +17,11 @@ ApiResponse post_artifacts(ApiCall& call);
 
 // "/v1/runs/{id}/artifacts" -> id (empty for any other target).
 std::string_view batch_run_id(std::string_view target);
-// The batch's lines, or the refusal naming the first bad one.
+// The batch's lines, or the refusal naming the first bad one (or saying
+// that `run` now streams from another runner: refuse_superseded).
 std::variant<std::vector<ArtifactLine>, ApiResponse> parse_batch(const ApiContext& ctx,
-                                                                 const ApiRequest& request);
+                                                                 const ApiRequest& request,
+                                                                 const RunRow& run);
 // The answer to a stored (or refused by the store) batch.
 ApiResponse batch_answer(const Expected<IngestResult>& stored, const RunRow& run);
 

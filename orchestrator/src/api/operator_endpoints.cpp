@@ -7,6 +7,7 @@
 
 #include "analysis/delivery_summary.hpp"
 #include "api/report_endpoints.hpp"
+#include "api/run_resume.hpp"
 #include "api/tokens.hpp"
 #include "ironic/kernel_params.hpp"
 #include "kiln/json_input.hpp"
@@ -176,7 +177,12 @@ ApiResponse get_run_part(ApiCall& call, const std::string& part) {
     for (std::size_t i = first; i < lines->size(); ++i) out.push_back((*lines)[i].line);
     return ApiResponse{200, {{"run_id", run_id}, {"total", lines->size()}, {"artifacts", out}}};
   }
-  return ApiResponse{200, run_json(ctx, **run)};
+  nlohmann::json j = run_json(ctx, **run);
+  // Unexpected reboots and runner restarts, oldest first (docs/reboots.md).
+  auto events = run_events_json(ctx.store, run_id);
+  if (!events) return api_error(503, "store_unavailable", events.error().message);
+  j["events"] = std::move(*events);
+  return ApiResponse{200, std::move(j)};
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "api/run_resume.hpp"
 #include "api/tokens.hpp"
 #include "kiln/json_input.hpp"
 #include "liveness/runner_timeout.hpp"
@@ -32,6 +33,7 @@ nlohmann::json config_summary(const ApiContext& ctx, const NodeRecord& node) {
           {"delivery_matched", resolved->delivery_matched},
           {"profile", resolved->profile.name},
           {"stages", stages},
+          {"on_unexpected_reboot", std::string(to_string(resolved->on_unexpected_reboot))},
           {"sha256", resolved->hash}};
 }
 
@@ -50,6 +52,24 @@ nlohmann::json directive_json(const RunRow& run) {
   if (run.kind == "decommission") directive["decommission_go_ahead"] = !abort && confirmed;
   if (!run.operator_name.empty()) directive["operator"] = run.operator_name;
   return directive;
+}
+
+std::optional<ApiResponse> refuse_superseded(const RunRow& run, const nlohmann::json& body) {
+  if (!body.is_object()) return std::nullopt;
+  if (auto boot_id = json_string(body, "boot_id");
+      boot_id && !run.boot_id.empty() && *boot_id != run.boot_id) {
+    return api_error(
+        409, "boot_superseded",
+        fmt::format("run {} now streams from boot {}, not {}", run.id, run.boot_id, *boot_id));
+  }
+  if (auto instance = json_string(body, "runner_instance");
+      instance && !run.runner_instance.empty() && *instance != run.runner_instance) {
+    return api_error(409, "runner_superseded",
+                     fmt::format("run {} now streams from another kiln-runner process (it "
+                                 "registered after this one); this one's lines would collide",
+                                 run.id));
+  }
+  return std::nullopt;
 }
 
 ApiResponse register_run(ApiCall& call) {
@@ -90,13 +110,26 @@ ApiResponse register_run(ApiCall& call) {
     return api_error(403, "forbidden",
                      fmt::format("this token belongs to another node, not {}", node.uuid));
   }
-  // A second runner process on the same token would restart the sequence
-  // numbers at 0 and collide with what is stored: it needs a new burn-in.
-  if (run.artifact_count > 0 || run.state == "reported" || run.state == "aborted") {
+  if (run.state == "reported" || run.state == "aborted") {
     return api_error(
         409, "run_already_streamed",
-        fmt::format("run {} already holds {} artifacts ({}); start a new burn-in for this node",
-                    run.id, run.artifact_count, run.state));
+        fmt::format("run {} is {}; start a new burn-in for this node", run.id, run.state));
+  }
+  auto boot_id = short_string(*body, "boot_id");
+  if (body->contains("boot_id") && !boot_id)
+    return api_error(400, "schema", "'boot_id' must be a string of at most 256 characters");
+  auto instance = short_string(*body, "runner_instance");
+  if (body->contains("runner_instance") && !instance)
+    return api_error(400, "schema", "'runner_instance' must be a string of at most 256 characters");
+  // A runner without a boot id on a streamed run would restart the sequence
+  // numbers at 0 and collide with what is stored.
+  const bool streamed = run.artifact_count > 0;
+  if (streamed && (!boot_id || boot_id->empty())) {
+    return api_error(
+        409, "run_already_streamed",
+        fmt::format("run {} already holds {} artifacts and this runner sends no boot_id to "
+                    "continue it; start a new burn-in for this node",
+                    run.id, run.artifact_count));
   }
   if (auto s = store.upsert_node(node); !s)
     return api_error(503, "store_unavailable", s.error().message);
@@ -105,16 +138,34 @@ ApiResponse register_run(ApiCall& call) {
       return api_error(503, "store_unavailable", s.error().message);
     }
   }
+  nlohmann::json config = config_summary(call.ctx, node);
+  nlohmann::json answer{{"run_id", run.id},
+                        {"acknowledged", run.acked_seq},
+                        {"config", config},
+                        {"directive", directive_json(run)},
+                        {"resume", nullptr}};
+  if (streamed) {
+    // Registered again on a run it streamed to: an unexpected reboot (a new
+    // boot id) or a restart of the runner process (docs/reboots.md).
+    std::string policy = "fail";
+    if (config.is_object()) policy = json_string(config, "on_unexpected_reboot").value_or("fail");
+    auto resume = resume_run(store, run, *boot_id, instance.value_or(""), policy);
+    if (!resume) return api_error(503, "store_unavailable", resume.error().message);
+    answer["acknowledged"] = (*resume)["acknowledged"];
+    answer["resume"] = std::move(*resume);
+  } else if (boot_id.value_or("") != run.boot_id || instance.value_or("") != run.runner_instance) {
+    if (auto s = store.set_runner(run.id, boot_id.value_or(""), instance.value_or("")); !s)
+      return api_error(503, "store_unavailable", s.error().message);
+  }
   (void)store.record_heartbeat(run.id);  // the runner's first sign of life
-  return ApiResponse{200,
-                     {{"run_id", run.id},
-                      {"acknowledged", run.acked_seq},
-                      {"config", config_summary(call.ctx, node)},
-                      {"directive", directive_json(run)}}};
+  return ApiResponse{200, std::move(answer)};
 }
 
 ApiResponse post_heartbeat(ApiCall& call) {
   const RunRow& run = call.run;
+  if (auto body = parse_json(call.request.body, "heartbeat", call.ctx.config.max_body_bytes)) {
+    if (auto refused = refuse_superseded(run, *body)) return std::move(*refused);
+  }
   if (auto s = call.ctx.store.record_heartbeat(run.id); !s)
     return api_error(503, "store_unavailable", s.error().message);
   return ApiResponse{200, {{"acknowledged", run.acked_seq}, {"directive", directive_json(run)}}};

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "api/route_table.hpp"
 
@@ -17,6 +18,11 @@ ApiResponse post_heartbeat(ApiCall& call);
 ApiResponse post_report(ApiCall& call);
 // GET /v1/runs/{run}/directive
 ApiResponse get_directive(ApiCall& call);
+
+// A heartbeat or artifact batch from a runner the run no longer streams from
+// (`boot_id` or `runner_instance` in `body` not the run's: a later runner
+// registered on it, docs/reboots.md): 409 boot_superseded / runner_superseded.
+std::optional<ApiResponse> refuse_superseded(const RunRow& run, const nlohmann::json& body);
 
 // What the runner is told to do next: continue or abort, and whether its
 // destructive stages (and a decommission's wipe) may run.

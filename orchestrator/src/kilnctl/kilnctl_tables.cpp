@@ -118,6 +118,17 @@ std::string run_table(const nlohmann::json& run) {
                   str(run, "attempt"), str(run, "last_heartbeat"));
   if (auto e = json_string(run, "ironic_error"); e && !e->empty())
     out += fmt::format("ironic: {}\n", *e);
+  // Unexpected reboots and runner restarts (docs/reboots.md).
+  for (const auto& e : array_at(run, "events")) {
+    const auto* in = json_path(e, {"interrupted"});
+    const std::string where = in != nullptr && in->is_object()
+                                  ? fmt::format("during {} at {:.0f} %", str(*in, "stage"),
+                                                json_number(*in, "progress").value_or(0))
+                                  : std::string("between stages");
+    out += fmt::format("{} {} {} (on_unexpected_reboot: {})\n", str(e, "at"),
+                       str(e, "kind") == "runner_restart" ? "runner restarted" : "node rebooted",
+                       where, str(e, "policy"));
+  }
   if (!array_at(run, "stages").empty()) {
     out += fmt::format("\n{:<16} {}\n", "STAGE", "VERDICT");
     for (const auto& s : array_at(run, "stages"))

@@ -74,6 +74,14 @@ Status NotifyingRunStore::set_directive(const std::string& id, const std::string
   return published(inner_.set_directive(id, directive), id);
 }
 
+Expected<RunEvent> NotifyingRunStore::record_boot_event(const RunEvent& event,
+                                                        const std::string& boot_id,
+                                                        const std::string& instance) {
+  auto recorded = inner_.record_boot_event(event, boot_id, instance);
+  if (recorded) publish(event.run_id);
+  return recorded;
+}
+
 Status NotifyingRunStore::record_heartbeat(const std::string& id) {
   return published(inner_.record_heartbeat(id), id);
 }

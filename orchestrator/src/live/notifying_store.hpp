@@ -63,6 +63,19 @@ class NotifyingRunStore final : public RunStore {
   Status set_driver_state(const std::string& id, const std::string& driver_state,
                           const std::string& driver_error) override;
 
+  Status set_runner(const std::string& id, const std::string& boot_id,
+                    const std::string& instance) override {
+    return inner_.set_runner(id, boot_id, instance);  // not shown in any view
+  }
+  Expected<RunEvent> record_boot_event(const RunEvent& event, const std::string& boot_id,
+                                       const std::string& instance) override;
+  Expected<std::vector<RunEvent>> run_events(const std::string& run_id) override {
+    return inner_.run_events(run_id);
+  }
+  Expected<std::vector<ArtifactLine>> artifacts_containing(const std::string& run_id,
+                                                           const std::string& text) override {
+    return inner_.artifacts_containing(run_id, text);
+  }
   Expected<IngestResult> ingest(const std::string& run_id,
                                 const std::vector<ArtifactLine>& lines) override;
   Expected<std::vector<ArtifactLine>> artifacts(const std::string& run_id) override {

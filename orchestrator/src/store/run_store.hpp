@@ -44,6 +44,22 @@ struct RunRow {
   std::string last_heartbeat;
   std::string kind = "burnin";  // burnin | decommission
   std::string operator_name;    // who started it (POST /v1/decommissions "operator")
+  std::string boot_id;          // the runner's boot id at its last registration ("" before)
+  std::string runner_instance;  // that runner process's random id: only it may stream
+};
+
+// Something that happened to a run besides its artifacts: a runner that
+// registered again after an unexpected reboot ("unexpected_reboot") or after
+// its process restarted on the same boot ("runner_restart"). `detail` is JSON
+// text: the boot ids, the stage that was running, its last progress, when.
+struct RunEvent {
+  std::string run_id;
+  long long seq = 0;  // 0, 1, ... per run
+  std::string kind;
+  std::string at;  // RFC 3339, when the orchestrator recorded it
+  std::string detail;
+  long long acknowledged = -1;  // where the stream stood once it was recorded
+  long long lost = 0;           // sequence numbers the old boot never delivered
 };
 
 // A decommission certificate as the orchestrator signed it (one per run).
@@ -162,6 +178,23 @@ class RunStore {
                               const std::string& verdict) = 0;
   virtual Status set_driver_state(const std::string& id, const std::string& driver_state,
                                   const std::string& driver_error) = 0;
+
+  // The boot id and process the runner registered with (its first registration).
+  virtual Status set_runner(const std::string& id, const std::string& boot_id,
+                            const std::string& instance) = 0;
+  // A runner registered again on a run it had streamed to: in one
+  // transaction, sets the run's boot id and instance (set_runner), closes the stream where
+  // it stands (what the old boot sent and was never stored is gone with its
+  // ramdisk, so acked_seq moves to the highest stored sequence number and the
+  // new runner continues after it) and appends `event`; returns the event as
+  // stored (its seq, acknowledged and lost filled in).
+  virtual Expected<RunEvent> record_boot_event(const RunEvent& event, const std::string& boot_id,
+                                               const std::string& instance) = 0;
+  virtual Expected<std::vector<RunEvent>> run_events(const std::string& run_id) = 0;
+  // The run's artifact lines that contain `text` (a SQL LIKE, in seq order):
+  // what a resumed run needs of a long stream without reading all of it.
+  virtual Expected<std::vector<ArtifactLine>> artifacts_containing(const std::string& run_id,
+                                                                   const std::string& text) = 0;
 
   // Stores a batch in one transaction; lines already stored are skipped.
   virtual Expected<IngestResult> ingest(const std::string& run_id,

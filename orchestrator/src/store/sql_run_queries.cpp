@@ -23,7 +23,7 @@ constexpr const char* kRunColumnsHead =
     "id, node_uuid, token_hash, state, directive, stage, progress, verdict, ";
 constexpr const char* kRunColumnsTail =
     ", driver_state, driver_error, attempt, acked_seq, artifact_count, created_at, updated_at, "
-    "last_heartbeat, kind, operator_name, has_report, report_summary";
+    "last_heartbeat, kind, operator_name, has_report, report_summary, boot_id, runner_instance";
 constexpr const char* kReportText =
     "COALESCE((SELECT report FROM run_reports WHERE run_reports.run_id = runs.id), '')";
 constexpr const char* kUnfinished = "state NOT IN ('reported', 'aborted')";
@@ -51,6 +51,8 @@ RunRow run_from(const SqlRow& r) {
   run.operator_name = sql_text(r, 18);
   run.has_report = sql_integer(r, 19) != 0;
   run.report_summary = sql_text(r, 20);
+  run.boot_id = sql_text(r, 21);
+  run.runner_instance = sql_text(r, 22);
   return run;
 }
 

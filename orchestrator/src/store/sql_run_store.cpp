@@ -101,6 +101,22 @@ CREATE INDEX nodes_by_asset_tag ON nodes (asset_tag);
 CREATE INDEX nodes_by_asset_tag_uuid ON nodes (asset_tag, uuid);
 DROP INDEX nodes_by_asset_tag;
 )sql",
+    // Unexpected reboots (issue 20): the boot id and the process (instance)
+    // a run's runner registered with, and the run's events (a reboot, a
+    // runner restart) in order.
+    R"sql(
+ALTER TABLE runs ADD COLUMN boot_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE runs ADD COLUMN runner_instance TEXT NOT NULL DEFAULT '';
+CREATE TABLE run_events (
+  run_id TEXT NOT NULL,
+  seq BIGINT NOT NULL,
+  kind TEXT NOT NULL,
+  at TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  acknowledged BIGINT NOT NULL DEFAULT -1,
+  lost BIGINT NOT NULL DEFAULT 0,
+  PRIMARY KEY (run_id, seq));
+)sql",
 };
 // The schema version that moved reports to run_reports.
 constexpr long long kReportsTableVersion = 4;

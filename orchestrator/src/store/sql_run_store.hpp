@@ -48,6 +48,13 @@ class SqlRunStore final : public RunStore {
                       const std::string& verdict) override;
   Status set_driver_state(const std::string& id, const std::string& driver_state,
                           const std::string& driver_error) override;
+  Status set_runner(const std::string& id, const std::string& boot_id,
+                    const std::string& instance) override;
+  Expected<RunEvent> record_boot_event(const RunEvent& event, const std::string& boot_id,
+                                       const std::string& instance) override;
+  Expected<std::vector<RunEvent>> run_events(const std::string& run_id) override;
+  Expected<std::vector<ArtifactLine>> artifacts_containing(const std::string& run_id,
+                                                           const std::string& text) override;
   Expected<IngestResult> ingest(const std::string& run_id,
                                 const std::vector<ArtifactLine>& lines) override;
   Expected<std::vector<ArtifactLine>> artifacts(const std::string& run_id) override;

@@ -1,5 +1,6 @@
 #include "cli/commands.hpp"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -7,14 +8,13 @@
 #include <filesystem>
 #include <fstream>
 
-#include <fmt/format.h>
-
 #include "cli/certificate_output.hpp"
 #include "cli/terminal_progress.hpp"
 #include "kiln/json_input.hpp"
 #include "report/orchestrator_client.hpp"
 #include "report/report_json.hpp"
 #include "run/burnin_run.hpp"
+#include "run/run_resume.hpp"
 #include "stage/decommission_gate.hpp"
 
 namespace kiln::runner {
@@ -153,6 +153,13 @@ int cmd_run(const CommonOptions& opts, const RunCommandOptions& run) {
     orchestrator.token = run.token;
     orchestrator.ca_file = run.ca_file;
     orchestrator.node_uuid = run.node_uuid;
+    orchestrator.boot_id = read_trimmed(host, run.boot_id_file);
+    if (orchestrator.boot_id.empty()) {
+      fmt::print(stderr,
+                 "kiln-runner: warning: no boot id in {}: after a reboot this run cannot be "
+                 "continued\n",
+                 run.boot_id_file);
+    }
     orchestrator.spool = out / "ocptv.jsonl";
     orchestrator.abort_flag = &g_stop;
     reporter = std::make_unique<OrchestratorReporter>(orchestrator);
@@ -189,9 +196,19 @@ int cmd_run(const CommonOptions& opts, const RunCommandOptions& run) {
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
   NodeIdentity node = identify_node(host, fru);
+  std::optional<RunResume> resume;
   if (reporter) {
-    reporter->start(registration_body(host, node, run.node_uuid));
+    reporter->start(registration_body(host, node, run.node_uuid));  // + boot id, instance
     auto registered = reporter->registration(std::chrono::seconds(10));
+    if (registered) {
+      auto parsed = parse_resume(*registered);
+      if (!parsed) {
+        print_error(parsed.error());
+      } else if (*parsed) {
+        resume = std::move(*parsed);
+        fmt::print(stderr, "kiln-runner: {}\n", describe_resume(*resume));
+      }
+    }
     const auto* directive = registered ? json_path(*registered, {"directive"}) : nullptr;
     if (directive != nullptr && json_bool(*directive, "destructive_go_ahead") == true) {
       options.destructive_confirmed = true;  // Ironic confirmed the node is in burn-in
@@ -210,7 +227,8 @@ int cmd_run(const CommonOptions& opts, const RunCommandOptions& run) {
                                  : "not confirmed: " + decided.refusal);
   }
   TerminalProgress terminal(isatty(STDERR_FILENO) == 1);
-  RunRecord record = execute_run(host, *plan, node, options, writer, run.command_line, terminal.observer(), &g_stop);
+  RunRecord record = execute_run(host, *plan, node, options, writer, run.command_line,
+                                 terminal.observer(), &g_stop, resume ? &*resume : nullptr);
 
   auto report = build_report(record);
   std::ofstream report_file(out / "report.json", std::ios::trunc);

@@ -37,6 +37,9 @@ struct RunCommandOptions {
   std::string ca_file;  // --ca: CA certificate (PEM) of an https:// orchestrator (kiln.ca)
   std::string node_uuid;
   int flush_timeout_s = 120;
+  // Where this boot's id is read (through the host adapter): it tells the
+  // orchestrator a reboot from a runner restart (docs/reboots.md).
+  std::string boot_id_file = "/proc/sys/kernel/random/boot_id";
 };
 
 // kiln-runner agent (Ironic's deploy ramdisk agent; docs/ironic-steps.md).

@@ -34,6 +34,11 @@ void TerminalProgress::progress(const std::string& stage, double fraction, const
 
 void TerminalProgress::ended(const StageRecord& record) {
   std::lock_guard lock(mu_);
+  if (record.finished_on_earlier_boot) {  // not run here (docs/reboots.md)
+    fmt::print(stderr, "{}[kiln] {:<12} {:<5} finished before the reboot\n",
+               interactive_ ? "\r\033[K" : "", record.name, record.outcome.verdict());
+    return;
+  }
   double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - stage_start_).count();
   fmt::print(stderr, "{}[kiln] {:<12} {:<5} {:.1f}s\n", interactive_ ? "\r\033[K" : "", record.name,
              record.outcome.verdict(), elapsed);

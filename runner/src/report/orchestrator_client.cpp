@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <random>
+
 #include "kiln/http_client.hpp"
 #include "kiln/json_input.hpp"
 
@@ -35,6 +37,11 @@ Expected<Reply> call(const OrchestratorOptions& o, const std::string& path,
   return out;
 }
 
+std::string random_instance_id() {
+  std::random_device rd;
+  return fmt::format("{:08x}{:08x}{:08x}{:08x}", rd(), rd(), rd(), rd());
+}
+
 std::string error_text(const Reply& r) {
   if (const auto* e = json_path(r.body, {"error"}); e != nullptr) {
     return fmt::format("HTTP {}: {}", r.status, json_string(*e, "message").value_or(""));
@@ -45,7 +52,9 @@ std::string error_text(const Reply& r) {
 }  // namespace
 
 OrchestratorReporter::OrchestratorReporter(OrchestratorOptions options)
-    : options_(std::move(options)) {}
+    : options_(std::move(options)) {
+  if (options_.runner_instance.empty()) options_.runner_instance = random_instance_id();
+}
 
 OrchestratorReporter::~OrchestratorReporter() {
   {
@@ -87,6 +96,10 @@ void OrchestratorReporter::write_line(const std::string& line) {
 
 void OrchestratorReporter::start(nlohmann::json identity) {
   identity_ = std::move(identity);
+  if (identity_.is_object()) {
+    if (!options_.boot_id.empty()) identity_["boot_id"] = options_.boot_id;
+    identity_["runner_instance"] = options_.runner_instance;
+  }
   last_contact_ = std::chrono::steady_clock::now();
   sender_ = std::thread([this]() { sender_loop(); });
 }
@@ -140,7 +153,14 @@ bool OrchestratorReporter::try_register() {
     return false;
   }
   run_id_ = json_string(reply->body, "run_id").value_or("");
-  acked_ = std::max(acked_, json_integer(reply->body, "acknowledged").value_or(-1));
+  const auto* resume = json_path(reply->body, {"resume"});
+  if (resume != nullptr && resume->is_object()) {
+    // An earlier boot (or runner process) streamed to this run: this boot's
+    // line 0 is the orchestrator's next_sequence.
+    sequence_offset_ = std::max(0LL, json_integer(*resume, "next_sequence").value_or(0));
+  } else {
+    acked_ = std::max(acked_, json_integer(reply->body, "acknowledged").value_or(-1));
+  }
   registration_ = reply->body;
   cv_.notify_all();
   return !run_id_.empty();
@@ -183,7 +203,9 @@ OrchestratorReporter::Batch OrchestratorReporter::next_batch() {
 }
 
 bool OrchestratorReporter::send(const Batch& batch) {
-  nlohmann::json body{{"artifacts", batch.lines}};
+  nlohmann::json body{{"artifacts", renumbered(batch.lines)},
+                      {"runner_instance", options_.runner_instance}};
+  if (!options_.boot_id.empty()) body["boot_id"] = options_.boot_id;
   auto reply =
       call(options_, fmt::format("/v1/runs/{}/artifacts", run_id_), body.dump());
   std::lock_guard lock(mu_);
@@ -196,7 +218,9 @@ bool OrchestratorReporter::send(const Batch& batch) {
     return true;
   }
   apply_directive(reply->body);
-  acked_ = std::max(acked_, json_integer(reply->body, "acknowledged").value_or(-1));
+  if (auto acked = json_integer(reply->body, "acknowledged")) {
+    acked_ = std::max(acked_, *acked - sequence_offset_);
+  }
   if (batch.from_file && spilled_) {
     for (std::size_t i = 0; i < batch.seqs.size(); ++i) {
       if (batch.seqs[i] > acked_) break;
@@ -207,9 +231,38 @@ bool OrchestratorReporter::send(const Batch& batch) {
   return true;
 }
 
+std::vector<std::string> OrchestratorReporter::renumbered(
+    const std::vector<std::string>& lines) const {
+  long long offset = 0;
+  {
+    std::lock_guard lock(mu_);
+    offset = sequence_offset_;
+  }
+  if (offset == 0) return lines;
+  std::vector<std::string> out;
+  out.reserve(lines.size());
+  for (const auto& line : lines) {
+    auto parsed = parse_json(line, "OCPTV line", 16U * 1024U * 1024U);
+    auto seq = parsed ? json_integer(*parsed, "sequenceNumber") : std::nullopt;
+    if (!seq) {
+      out.push_back(line);  // the orchestrator refuses it and says why
+      continue;
+    }
+    (*parsed)["sequenceNumber"] = *seq + offset;
+    out.push_back(parsed->dump());
+  }
+  return out;
+}
+
+long long OrchestratorReporter::sequence_offset() const {
+  std::lock_guard lock(mu_);
+  return sequence_offset_;
+}
+
 void OrchestratorReporter::heartbeat() {
-  auto reply =
-      call(options_, fmt::format("/v1/runs/{}/heartbeat", run_id_), "{}");
+  nlohmann::json body{{"runner_instance", options_.runner_instance}};
+  if (!options_.boot_id.empty()) body["boot_id"] = options_.boot_id;
+  auto reply = call(options_, fmt::format("/v1/runs/{}/heartbeat", run_id_), body.dump());
   if (reply && reply->status < 400) {
     std::lock_guard lock(mu_);
     apply_directive(reply->body);

@@ -6,6 +6,10 @@
 // exponential backoff; when the memory queue is full it reads the unsent lines
 // back from ocptv.jsonl, so nothing is lost. The run never waits on the
 // network; finish() waits a bounded time to flush and post the report.
+// ocptv.jsonl is this boot's stream, numbered from 0. When the register
+// answer resumes a run an earlier boot streamed to (docs/reboots.md), every
+// line is sent renumbered from its next_sequence, so nothing collides with
+// what the orchestrator holds; acknowledged() stays in this boot's numbers.
 #pragma once
 
 #include <atomic>
@@ -30,6 +34,11 @@ struct OrchestratorOptions {
   std::string ca_file;          // https: CA certificate (PEM) to verify it (--ca, kiln.ca)
   std::string token;            // kiln.token
   std::string node_uuid;        // kiln.node
+  std::string boot_id;          // /proc/sys/kernel/random/boot_id, sent with every heartbeat
+  // This process's random id (made by the reporter when empty), sent with the
+  // registration, every batch and heartbeat: a later runner registering on
+  // the run supersedes this one (409 runner_superseded, docs/reboots.md).
+  std::string runner_instance;
   std::filesystem::path spool;  // ocptv.jsonl
   std::size_t max_queue_bytes = 4U * 1024U * 1024U;
   std::size_t batch_lines = 500;
@@ -51,7 +60,8 @@ class OrchestratorReporter {
   Status open();
   // The Writer sink: file first, then the memory queue. Never touches the network.
   void write_line(const std::string& line);
-  // Starts the sender; `identity` is the register body ({"node": {...}}).
+  // Starts the sender; `identity` is the register body ({"node": {...}});
+  // the boot id and runner instance are added to it.
   void start(nlohmann::json identity);
   // The register answer, waiting at most `wait` for it.
   std::optional<nlohmann::json> registration(std::chrono::milliseconds wait);
@@ -65,8 +75,10 @@ class OrchestratorReporter {
   // The orchestrator's id of this run ("" before registration).
   [[nodiscard]] std::string run_id() const;
 
-  // Status for tests and messages.
+  // Status for tests and messages: the highest line of this boot's stream
+  // the orchestrator acknowledged, and what it numbers this boot's line 0.
   [[nodiscard]] long long acknowledged() const;
+  [[nodiscard]] long long sequence_offset() const;
 
  private:
   struct Queued {
@@ -84,6 +96,8 @@ class OrchestratorReporter {
   bool try_register();
   Batch next_batch();
   bool send(const Batch& batch);
+  // The lines as the orchestrator numbers them (sequence_offset_ added).
+  [[nodiscard]] std::vector<std::string> renumbered(const std::vector<std::string>& lines) const;
   void heartbeat();
   void apply_directive(const nlohmann::json& reply);
   void backoff(std::unique_lock<std::mutex>& lock);
@@ -100,7 +114,8 @@ class OrchestratorReporter {
   std::uint64_t file_offset_ = 0;  // spill mode: start of the oldest unacknowledged line
   std::uint64_t bytes_written_ = 0;
   long long last_seq_ = -1;
-  long long acked_ = -1;
+  long long acked_ = -1;           // this boot's numbering
+  long long sequence_offset_ = 0;  // the orchestrator's number of this boot's line 0
   std::string run_id_;
   std::optional<nlohmann::json> registration_;
   bool refused_ = false;  // a 4xx: the orchestrator will never take these

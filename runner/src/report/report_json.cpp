@@ -63,6 +63,7 @@ nlohmann::json stage_json(const StageRecord& s, nlohmann::json& limits_checked, 
   // The stage's FAIL diagnoses first, in their code's words; then the failed
   // limits no diagnosis of the same component explains.
   std::set<std::string> diagnosed;
+  for (const auto& line : s.earlier_failures) failures.push_back(line);
   for (const auto& d : s.diagnoses) {
     if (d.type != DiagnosisType::kFail) continue;
     failures.push_back(catalog::failure_line(d.verdict, d.message));
@@ -118,10 +119,21 @@ nlohmann::json stage_json(const StageRecord& s, nlohmann::json& limits_checked, 
                    {"diagnoses", diagnoses},
                    {"errors", errors}};
   if (!s.skip_reason.empty()) j["skip_reason"] = s.skip_reason;
+  if (s.finished_on_earlier_boot) {
+    j["finished_on_earlier_boot"] = true;
+    j["failures"] = s.earlier_failures;
+  }
   return j;
 }
 
 }  // namespace
+
+std::vector<std::string> stage_failure_lines(const StageRecord& stage) {
+  nlohmann::json limits = nlohmann::json::array();
+  nlohmann::json failures = nlohmann::json::array();
+  (void)stage_json(stage, limits, failures);
+  return failures.get<std::vector<std::string>>();
+}
 
 nlohmann::json build_report(const RunRecord& run) {
   const auto& fru = run.node.fru;
@@ -172,6 +184,8 @@ nlohmann::json build_report(const RunRecord& run) {
           {"limits_checked", limits_checked},
           {"tool_versions", tool_versions}};
   if (!firmware.is_null()) report["firmware"] = std::move(firmware);
+  // Every unexpected reboot and runner restart of the run (docs/reboots.md).
+  report["reboots"] = run.reboots.is_array() ? run.reboots : nlohmann::json::array();
   return report;
 }
 

@@ -13,6 +13,9 @@ namespace kiln::runner {
 inline constexpr int kReportFormatVersion = 1;
 
 nlohmann::json build_report(const RunRecord& run);
+// The lines `stage` adds to report.json's "failures" (its FAIL diagnoses and
+// the failed limits no diagnosis explains).
+std::vector<std::string> stage_failure_lines(const StageRecord& stage);
 std::string verdict_table(const RunRecord& run);
 
 }  // namespace kiln::runner

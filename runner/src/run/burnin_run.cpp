@@ -1,11 +1,14 @@
 #include "run/burnin_run.hpp"
 
+#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include <random>
 #include <set>
 
 #include "kiln/version.hpp"
+#include "report/report_json.hpp"
+#include "run/reboot_stage.hpp"
 #include "tools/dmidecode.hpp"
 
 namespace kiln::runner {
@@ -60,6 +63,26 @@ void declare_tested_parts(HostAdapter& host, RunPlan& plan, const RunOptions& op
   }
 }
 
+// The earlier boot's record of stage `name`, unless it was carried already
+// (a profile may hold a stage twice: each finished run of it counts once).
+const FinishedStage* finished_stage(const RunResume& resume, const std::string& name,
+                                    std::set<std::string>& carried) {
+  for (std::size_t i = 0; i < resume.finished.size(); ++i) {
+    const auto& f = resume.finished[i];
+    const std::string key = fmt::format("{}#{}", f.name, i);
+    if (f.name == name && !carried.contains(key)) {
+      carried.insert(key);
+      return &f;
+    }
+  }
+  return nullptr;
+}
+
+std::string rfc3339(std::chrono::system_clock::time_point tp) {
+  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}",
+                     std::chrono::time_point_cast<std::chrono::seconds>(tp));
+}
+
 nlohmann::json run_parameters(const RunPlan& plan) {
   return {{"delivery", plan.config.delivery_tag},
           {"deliveryMatched", plan.config.delivery_matched},
@@ -95,7 +118,7 @@ NodeIdentity identify_node(HostAdapter& host, FruInfo fru) {
 RunRecord execute_run(HostAdapter& host, RunPlan& plan, const NodeIdentity& node,
                       const RunOptions& options, ocptv::Writer& writer,
                       const std::string& command_line, const RunObserver& observer,
-                      const std::atomic<bool>* stop) {
+                      const std::atomic<bool>* stop, const RunResume* resume) {
   RunRecord run;
   run.run_id = new_run_id();
   run.command_line = command_line;
@@ -114,7 +137,20 @@ RunRecord execute_run(HostAdapter& host, RunPlan& plan, const NodeIdentity& node
                              plan.config.asset_tag));
   }
   Outcome overall = Outcome::skip();
+  std::set<std::string> carried;  // stages an earlier boot finished, each carried once
+  bool interrupted_pending = resume != nullptr && resume->interrupted.has_value();
+  std::optional<InterruptedVerdict> interrupted_verdict;
+  RebootEvidence evidence;
   for (auto& planned : plan.stages) {
+    const FinishedStage* finished =
+        resume != nullptr ? finished_stage(*resume, planned.info.name, carried) : nullptr;
+    if (finished != nullptr) {
+      StageRecord record = carried_stage(*finished, planned.info);
+      overall = overall.combined_with(record.outcome);
+      if (observer.stage_ended) observer.stage_ended(record);
+      run.stages.push_back(std::move(record));
+      continue;
+    }
     StageRecord record;
     record.name = planned.info.name;
     record.description = planned.info.description;
@@ -127,7 +163,16 @@ RunRecord execute_run(HostAdapter& host, RunPlan& plan, const NodeIdentity& node
     std::error_code ec;
     std::filesystem::create_directories(log_dir, ec);
     StageContext ctx{host, plan.config, planned.params, recorder, options, node, log_dir, stop};
-    if (stop != nullptr && stop->load()) {
+    bool run_it = true;
+    if (interrupted_pending && resume->interrupted->stage == planned.info.name) {
+      interrupted_pending = false;
+      if (resume->is_reboot()) evidence = collect_reboot_evidence(ctx, *resume);
+      interrupted_verdict = judge_interrupted_stage(ctx, *resume, evidence);
+      run_it = *interrupted_verdict == InterruptedVerdict::kRerun;
+    }
+    if (!run_it) {
+      // judged above
+    } else if (stop != nullptr && stop->load()) {
       recorder.skip("the run was aborted before this stage started");
     } else {
       try {
@@ -139,11 +184,16 @@ RunRecord execute_run(HostAdapter& host, RunPlan& plan, const NodeIdentity& node
     }
     record.outcome = recorder.outcome();
     record.ended = std::chrono::system_clock::now();
+    // What a later boot of this run carries if the node goes down after it.
+    step->extension(std::string(kStageOutcomeExtension),
+                    stage_outcome_content(record.name, record.outcome, stage_failure_lines(record),
+                                          rfc3339(record.started), rfc3339(record.ended)));
     step->end(record.outcome.status());
     overall = overall.combined_with(record.outcome);
     if (observer.stage_ended) observer.stage_ended(record);
     run.stages.push_back(std::move(record));
   }
+  if (resume != nullptr) run.reboots = reboots_json(*resume, interrupted_verdict, evidence);
   run.outcome = overall;
   test_run.end(overall);
   run.ended = std::chrono::system_clock::now();

@@ -11,6 +11,7 @@
 #include "host/host_adapter.hpp"
 #include "kiln/ocptv_writer.hpp"
 #include "run/run_plan.hpp"
+#include "run/run_resume.hpp"
 #include "stage/stage.hpp"
 
 namespace kiln::runner {
@@ -24,6 +25,7 @@ struct RunRecord {
   Outcome outcome = Outcome::skip();
   std::chrono::system_clock::time_point started;
   std::chrono::system_clock::time_point ended;
+  nlohmann::json reboots = nlohmann::json::array();  // report.json "reboots" (docs/reboots.md)
 };
 
 struct RunObserver {
@@ -33,11 +35,14 @@ struct RunObserver {
   std::function<void(const StageRecord&)> stage_ended;
 };
 
-// Runs every planned stage. OCPTV artifacts go to `writer` as they happen.
+// Runs every planned stage. OCPTV artifacts go to `writer` as they happen;
+// each stage's step ends with a "kiln.stage-outcome" extension. `resume`
+// (the orchestrator's answer after a reboot): the stages an earlier boot
+// finished are carried, not run; the interrupted one is judged by its policy.
 RunRecord execute_run(HostAdapter& host, RunPlan& plan, const NodeIdentity& node,
                       const RunOptions& options, ocptv::Writer& writer,
                       const std::string& command_line, const RunObserver& observer,
-                      const std::atomic<bool>* stop = nullptr);
+                      const std::atomic<bool>* stop = nullptr, const RunResume* resume = nullptr);
 
 // Reads DMI system identity through dmidecode; never fails (records why not).
 NodeIdentity identify_node(HostAdapter& host, FruInfo fru);

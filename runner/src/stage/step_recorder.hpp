@@ -42,6 +42,10 @@ struct StageRecord {
   std::chrono::system_clock::time_point started;
   std::chrono::system_clock::time_point ended;
   Outcome outcome = Outcome::skip();
+  // A stage an earlier boot of this run finished (docs/reboots.md): not run
+  // again; its report lines come from that boot.
+  bool finished_on_earlier_boot = false;
+  std::vector<std::string> earlier_failures;
 };
 
 // Called on progress updates: fraction 0..1 and a short detail.
