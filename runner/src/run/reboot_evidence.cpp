@@ -7,7 +7,7 @@
 
 #include "cli/fru_source.hpp"
 #include "stage/tool_command.hpp"
-#include "tools/parse_support.hpp"
+#include "tools/text_scan.hpp"
 
 namespace kiln::runner {
 namespace {
