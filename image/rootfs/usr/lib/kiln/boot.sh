@@ -81,8 +81,26 @@ load_drivers() {
     modprobe -q efivarfs 2>/dev/null
     mount -t efivarfs efivarfs /sys/firmware/efi/efivars 2>/dev/null
   fi
+  keep_crash_records
   for i in $(seq 1 20); do [ -c /dev/ipmi0 ] && break; sleep 0.5; done
   say "drivers: $(wc -l < /proc/modules) modules loaded at $(uptime_s)s; BMC $([ -c /dev/ipmi0 ] && echo /dev/ipmi0 || echo 'not found in-band')"
+}
+
+# A panic or oops under load must leave its text for the next boot's runner
+# (docs/reboots.md): pstore mounted at /sys/fs/pstore, backed by the UEFI
+# variables (efi_pstore) and, where the operator reserved RAM for it on the
+# kernel command line (ramoops.mem_address=, ramoops.mem_size=), by ramoops.
+# A panicked node reboots after 10 s instead of hanging, so the burn-in goes on.
+keep_crash_records() {
+  [ -d /sys/firmware/efi ] && modprobe -q efi_pstore 2>/dev/null
+  grep -q 'ramoops\.mem_address=' /proc/cmdline && modprobe -q ramoops 2>/dev/null
+  grep -q ' /sys/fs/pstore ' /proc/mounts || mount -t pstore pstore /sys/fs/pstore 2>/dev/null
+  echo 10 > /proc/sys/kernel/panic 2>/dev/null
+  echo 1 > /proc/sys/kernel/panic_on_oops 2>/dev/null
+  local records
+  records=$(ls /sys/fs/pstore 2>/dev/null | wc -l)
+  [ "$records" -gt 0 ] && say "pstore: $records crash record(s) from an earlier boot"
+  return 0
 }
 
 # Every NIC up; DHCP (busybox udhcpc, which keeps renewing) on each with carrier.
