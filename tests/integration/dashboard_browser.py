@@ -182,7 +182,7 @@ try:
     d.get(f"{args.url}/ui/delivery.html?tag={DELIVERY}&poll=60000")
     until(lambda: len(d.find_elements(By.CSS_SELECTOR, "#grid .tile")) == 8, "the delivery page again")
     feeder = subprocess.Popen([sys.executable, args.feed, args.url, args.op, args.run_dir, "node-7", "S-7",
-                               DELIVERY, "--batches", "42", "--pause", "0.4", "--follow-directive",
+                               DELIVERY, "--batches", "42", "--pause", "1.0", "--follow-directive",
                                "--stream-only"], stdout=subprocess.PIPE, text=True)
     run7 = feeder.stdout.readline().strip()
     seen = []
