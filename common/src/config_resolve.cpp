@@ -1,11 +1,11 @@
 // Loading a configuration directory and resolving it for one node.
+#include <fmt/format.h>
+#include <openssl/evp.h>
+
 #include <algorithm>
 #include <fstream>
-#include <sstream>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
-#include <openssl/evp.h>
+#include <sstream>
 
 #include "kiln/catalog/param_check.hpp"
 #include "kiln/config.hpp"
@@ -123,6 +123,7 @@ nlohmann::json to_json(const ResolvedConfig& c) {
   if (c.override_serial) j["override_serial"] = *c.override_serial;
   // Only when set: the hash of every config written before the key existed stays the same.
   if (c.require_network_boot_first) j["require_network_boot_first"] = true;
+  if (c.watchdog) j["watchdog"] = true;  // only when set, like the key above
   // Only when not the default, so the hash of every config written before stays the same.
   if (c.on_unexpected_reboot != RebootPolicy::kFail) {
     j["on_unexpected_reboot"] = std::string(to_string(c.on_unexpected_reboot));
@@ -136,8 +137,9 @@ Expected<ConfigSet> load_config_dir(const std::filesystem::path& dir) {
   ConfigSet set;
   set.source_dir = dir.string();
   if (!std::filesystem::is_directory(dir / "profiles")) {
-    return make_error("KILN-CONFIG", fmt::format("{}: no 'profiles' folder (is this a kiln config dir?)",
-                                                 dir.string()));
+    return make_error(
+        "KILN-CONFIG",
+        fmt::format("{}: no 'profiles' folder (is this a kiln config dir?)", dir.string()));
   }
   for (const auto& file : yaml_files(dir / "profiles")) {
     auto text = read_text(file);
@@ -171,9 +173,10 @@ Expected<ConfigSet> load_config_dir(const std::filesystem::path& dir) {
     }
     if (delivery->tag == "default") {
       if (set.default_delivery) {
-        return make_error("KILN-CONFIG", fmt::format("{}: the default delivery is already defined in {}",
-                                                     delivery->where.describe(),
-                                                     set.default_delivery->where.describe()));
+        return make_error(
+            "KILN-CONFIG",
+            fmt::format("{}: the default delivery is already defined in {}",
+                        delivery->where.describe(), set.default_delivery->where.describe()));
       }
       set.default_delivery = *delivery;
       continue;
@@ -193,7 +196,8 @@ Expected<ResolvedConfig> resolve(const ConfigSet& configs, const FruInfo& fru,
   ResolvedConfig rc;
   rc.asset_tag = std::string(trim(fru.product_asset_tag));
   const Delivery* delivery = nullptr;
-  if (auto it = configs.deliveries.find(rc.asset_tag); !rc.asset_tag.empty() && it != configs.deliveries.end()) {
+  if (auto it = configs.deliveries.find(rc.asset_tag);
+      !rc.asset_tag.empty() && it != configs.deliveries.end()) {
     delivery = &it->second;
     rc.delivery_matched = true;
   } else if (configs.default_delivery) {
@@ -208,6 +212,7 @@ Expected<ResolvedConfig> resolve(const ConfigSet& configs, const FruInfo& fru,
   rc.delivery_tag = delivery->tag;
   rc.require_serial_match_dmi = delivery->require_serial_match_dmi;
   rc.require_network_boot_first = delivery->require_network_boot_first;
+  rc.watchdog = delivery->watchdog;
   rc.on_unexpected_reboot = delivery->on_unexpected_reboot;
   rc.expected = delivery->expected;
   rc.limits = delivery->limits;

@@ -144,8 +144,8 @@ class YamlReader {
       (key == "version" ? rule.exact : rule.min) = kv.second.Scalar();
     }
     if (rule.exact.has_value() == rule.min.has_value()) {
-      fail(node, fmt::format("'{}' needs exactly one of 'version' (exact) or 'min' (at least)",
-                             context));
+      fail(node,
+           fmt::format("'{}' needs exactly one of 'version' (exact) or 'min' (at least)", context));
     }
     return rule;
   }
@@ -172,7 +172,8 @@ class YamlReader {
         auto& rules = key == "disks" ? f.disks : f.nics;
         for (const auto& item : v) {
           const std::string name = item.first.as<std::string>("");
-          if (name.empty()) fail(item.first, fmt::format("'firmware.{}' keys must not be empty", key));
+          if (name.empty())
+            fail(item.first, fmt::format("'firmware.{}' keys must not be empty", key));
           rules[name] = version_rule(item.second, fmt::format("firmware.{}.{}", key, name));
         }
       } else if (key == "dimm_speed_at_rated") {
@@ -194,7 +195,8 @@ class YamlReader {
     for (const auto& group : node) {
       auto group_name = group.first.as<std::string>("");
       if (!group.second.IsMap()) {
-        fail(group.second, fmt::format("'limits.{}' must be a mapping of limit: value", group_name));
+        fail(group.second,
+             fmt::format("'limits.{}' must be a mapping of limit: value", group_name));
       }
       for (const auto& kv : group.second) {
         std::string name = group_name + "." + kv.first.as<std::string>("");
@@ -205,11 +207,12 @@ class YamlReader {
           }
           fail(kv.first, fmt::format("unknown limit 'limits.{}'{}", name,
                                      known.empty() ? std::string(" (unknown group)")
-                                                   : fmt::format(" (known in '{}': {})",
-                                                                 group_name, fmt::join(known, ", "))));
+                                                   : fmt::format(" (known in '{}': {})", group_name,
+                                                                 fmt::join(known, ", "))));
         }
         out[name] = number(kv.second, "limits." + name);
-        if (auto problem = limit_value_problem(*find_limit_spec(name), out[name]); !problem.empty()) {
+        if (auto problem = limit_value_problem(*find_limit_spec(name), out[name]);
+            !problem.empty()) {
           fail(kv.second, fmt::format("'limits.{}': {}", name, problem));
         }
       }
@@ -232,8 +235,8 @@ class YamlReader {
       } else if (kv.second.IsScalar()) {
         p.text = kv.second.Scalar();
       } else {
-        fail(kv.second, fmt::format("parameter '{}' must be a value or a list",
-                                    kv.first.as<std::string>("")));
+        fail(kv.second,
+             fmt::format("parameter '{}' must be a value or a list", kv.first.as<std::string>("")));
       }
       out[kv.first.as<std::string>("")] = std::move(p);
     }
@@ -285,8 +288,8 @@ YAML::Node load_document(std::string_view text, const std::string& file) {
   try {
     YAML::Node doc = YAML::Load(std::string(text));
     if (!doc.IsMap()) {
-      throw ConfigError{make_error("KILN-CONFIG",
-                                   fmt::format("{}: the file must be a YAML mapping", file))};
+      throw ConfigError{
+          make_error("KILN-CONFIG", fmt::format("{}: the file must be a YAML mapping", file))};
     }
     check_decoded_utf8(doc, file);
     return doc;
@@ -345,7 +348,7 @@ Expected<Delivery> parse_delivery(std::string_view yaml_text, const std::string&
     r.check_keys(doc, "a delivery",
                  {"delivery", "description", "profile", "require_serial_match_dmi",
                   "require_network_boot_first", "expected", "limits", "overrides",
-                  "tender_reference", "firmware", "on_unexpected_reboot"});
+                  "tender_reference", "firmware", "on_unexpected_reboot", "watchdog"});
     Delivery d;
     d.where = r.where(doc);
     d.tag = r.string_at(doc, "delivery", "a delivery", true);
@@ -353,12 +356,14 @@ Expected<Delivery> parse_delivery(std::string_view yaml_text, const std::string&
     d.description = r.string_at(doc, "description", "a delivery", false);
     d.profile = r.string_at(doc, "profile", "a delivery", true);
     if (doc["require_serial_match_dmi"]) {
-      d.require_serial_match_dmi = r.boolean(doc["require_serial_match_dmi"], "require_serial_match_dmi");
+      d.require_serial_match_dmi =
+          r.boolean(doc["require_serial_match_dmi"], "require_serial_match_dmi");
     }
     if (doc["require_network_boot_first"]) {
       d.require_network_boot_first =
           r.boolean(doc["require_network_boot_first"], "require_network_boot_first");
     }
+    if (doc["watchdog"]) d.watchdog = r.boolean(doc["watchdog"], "watchdog");
     if (doc["expected"]) d.expected = r.expected(doc["expected"]);
     if (doc["limits"]) d.limits = r.limits(doc["limits"]);
     d.tender_reference = r.string_at(doc, "tender_reference", "a delivery", false);

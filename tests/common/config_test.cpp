@@ -1,15 +1,15 @@
 // Config loading: each class of mistake gives an error naming file, line and key.
-#include "kiln_test_paths.hpp"
 #include "kiln/config.hpp"
-
-#include <filesystem>
-#include <fstream>
-
-#include <unistd.h>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
+
+#include "kiln_test_paths.hpp"
 
 namespace kiln {
 namespace {
@@ -130,6 +130,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadConfigCase{"RebootPolicyNotAString",
                       "delivery: A\nprofile: q\non_unexpected_reboot: [fail]\n", false, "f.yaml:3",
                       "'on_unexpected_reboot' in a delivery must be a string"},
+        BadConfigCase{"BadWatchdogBool", "delivery: A\nprofile: q\nwatchdog: 10m\n", false,
+                      "f.yaml:3", "true or false"},
         BadConfigCase{"BootOrderKeyTypo", "delivery: A\nprofile: q\nrequire_network_boot: true\n",
                       false, "f.yaml:3", "unknown key 'require_network_boot'"},
         BadConfigCase{"DuplicateOverride",
@@ -165,7 +167,8 @@ TEST_F(ConfigDir, MissingProfileIsNamed) {
   auto c = load_config_dir(dir_);
   ASSERT_FALSE(c.ok());
   EXPECT_THAT(c.error().message, HasSubstr("a.yaml:1"));
-  EXPECT_THAT(c.error().message, HasSubstr("profile 'quik', which does not exist (profiles: quick)"));
+  EXPECT_THAT(c.error().message,
+              HasSubstr("profile 'quik', which does not exist (profiles: quick)"));
 }
 
 TEST_F(ConfigDir, DuplicateDeliveryNamesBothFiles) {
@@ -262,10 +265,12 @@ TEST(ParseDelivery, TextThatIsNotUtf8IsRefusedWithLineAndColumn) {
 TEST(ParseDelivery, EscapesThatDecodeToBareBytesAreRefused) {
   auto d = parse_delivery("profile: quick\ndelivery: PO-1\nnotes: \"a\\Nb\"\n", "po.yaml");
   ASSERT_FALSE(d.ok());
-  EXPECT_THAT(d.error().message, HasSubstr("po.yaml:3: the value decodes to bytes that are not UTF-8 (byte 0x85"));
+  EXPECT_THAT(d.error().message,
+              HasSubstr("po.yaml:3: the value decodes to bytes that are not UTF-8 (byte 0x85"));
   auto p = parse_profile("profile: q\nstages: [{stage: \"inv\\_entory\"}]\n", "q.yaml");
   ASSERT_FALSE(p.ok());
-  EXPECT_THAT(p.error().message, HasSubstr("q.yaml:2: the value decodes to bytes that are not UTF-8 (byte 0xA0"));
+  EXPECT_THAT(p.error().message,
+              HasSubstr("q.yaml:2: the value decodes to bytes that are not UTF-8 (byte 0xA0"));
 }
 
 TEST_F(ConfigDir, FruStringsThatAreNotUtf8DoNotThrow) {
@@ -291,7 +296,8 @@ TEST_F(ConfigDir, ResolveIsPureAndHashIsStable) {
 }
 
 TEST_F(ConfigDir, NetworkBootFirstReachesTheResolvedConfigAndItsHash) {
-  write("deliveries/po1.yaml", "delivery: PO-1\nprofile: quick\nrequire_network_boot_first: true\n");
+  write("deliveries/po1.yaml",
+        "delivery: PO-1\nprofile: quick\nrequire_network_boot_first: true\n");
   write("deliveries/po2.yaml", "delivery: PO-2\nprofile: quick\n");
   auto c = load_config_dir(dir_);
   ASSERT_TRUE(c.ok()) << c.error().message;
@@ -302,6 +308,20 @@ TEST_F(ConfigDir, NetworkBootFirstReachesTheResolvedConfigAndItsHash) {
   EXPECT_FALSE(not_required->require_network_boot_first);
   EXPECT_EQ(to_json(*required).value("require_network_boot_first", false), true);
   EXPECT_FALSE(to_json(*not_required).contains("require_network_boot_first"));
+}
+
+TEST_F(ConfigDir, TheWatchdogReachesTheResolvedConfigAndItsHashOnlyWhenSet) {
+  write("deliveries/po1.yaml", "delivery: PO-1\nprofile: quick\nwatchdog: true\n");
+  write("deliveries/po2.yaml", "delivery: PO-2\nprofile: quick\n");
+  auto c = load_config_dir(dir_);
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  auto armed = resolve(*c, fru("PO-1", "SN1"));
+  auto plain = resolve(*c, fru("PO-2", "SN1"));
+  ASSERT_TRUE(armed.ok() && plain.ok());
+  EXPECT_TRUE(armed->watchdog);
+  EXPECT_FALSE(plain->watchdog);
+  EXPECT_EQ(to_json(*armed).value("watchdog", false), true);
+  EXPECT_FALSE(to_json(*plain).contains("watchdog"));
 }
 
 TEST_F(ConfigDir, TheRebootPolicyReachesTheResolvedConfigAndItsHashOnlyWhenNotFail) {
@@ -349,7 +369,8 @@ TEST(ShippedConfigs, LoadCleanly) {
   auto c = load_config_dir(std::string(KILN_SOURCE_DIR) + "/configs");
   ASSERT_TRUE(c.ok()) << c.error().message;
   EXPECT_TRUE(c->default_delivery.has_value());
-  for (const char* name : {"quick", "standard", "full"}) EXPECT_TRUE(c->profiles.contains(name)) << name;
+  for (const char* name : {"quick", "standard", "full"})
+    EXPECT_TRUE(c->profiles.contains(name)) << name;
 }
 
 }  // namespace

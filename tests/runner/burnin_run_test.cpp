@@ -215,3 +215,29 @@ TEST(BurninRun, DefaultDeliveryIsSaidInReportAndStream) {
 
 }  // namespace
 }  // namespace kiln::runner
+
+namespace kiln::runner::testing {
+namespace {
+
+// `watchdog: true` with a BMC kiln cannot reach: the stream says, as an
+// ERROR, that hangs will not be reset, and the burn-in still runs.
+TEST(BurninRun, AWatchdogThatCannotBeArmedIsSaidAndTheRunGoesOn) {
+  RunHarness h;
+  h.plan.config.watchdog = true;
+  h.options.bmc_host = "bmc.example:notaport";
+  h.plan.stages.push_back(planned("a", [](StageContext& ctx) { ctx.step.info("ok"); }));
+  RunRecord r = h.run();
+  EXPECT_EQ(r.stages[0].outcome, Outcome::pass());
+  std::string said;
+  for (const auto& l : h.lines) {
+    if (l.contains("testRunArtifact") && l["testRunArtifact"].contains("log") &&
+        l["testRunArtifact"]["log"]["severity"] == "ERROR") {
+      said += l["testRunArtifact"]["log"]["message"].get<std::string>();
+    }
+  }
+  EXPECT_THAT(said, HasSubstr("watchdog: true, but the BMC watchdog was not armed"));
+  EXPECT_THAT(said, HasSubstr("notaport"));
+}
+
+}  // namespace
+}  // namespace kiln::runner::testing

@@ -93,6 +93,9 @@ struct Delivery {
   bool require_serial_match_dmi = false;
   // UEFI BootOrder must start with a network (PXE/HTTP) entry (preliminary stage).
   bool require_network_boot_first = false;
+  // `watchdog: true`: the runner arms the BMC watchdog (hard reset) for the run
+  // and pets it, so a hung node is reset and handled as a reboot (docs/reboots.md).
+  bool watchdog = false;
   ExpectedInventory expected;
   LimitValues limits;
   std::vector<SerialOverride> overrides;
@@ -118,6 +121,7 @@ struct ResolvedConfig {
   std::optional<std::string> override_serial;  // set when a per-serial override applied
   bool require_serial_match_dmi = false;
   bool require_network_boot_first = false;
+  bool watchdog = false;  // the delivery's
   Profile profile;
   ExpectedInventory expected;
   LimitValues limits;

@@ -6,8 +6,10 @@
 #include <random>
 #include <set>
 
+#include "cli/fru_source.hpp"
 #include "kiln/version.hpp"
 #include "report/report_json.hpp"
+#include "run/bmc_watchdog.hpp"
 #include "run/reboot_stage.hpp"
 #include "tools/dmidecode.hpp"
 
@@ -28,16 +30,18 @@ std::string new_run_id() {
 ocptv::DutInfo dut_info(const NodeIdentity& node) {
   const auto& fru = node.fru;
   ocptv::DutInfo dut;
-  dut.id = !fru.product_serial.empty() ? fru.product_serial
+  dut.id = !fru.product_serial.empty()       ? fru.product_serial
            : !node.dmi_system_serial.empty() ? node.dmi_system_serial
                                              : "unknown";
   dut.name = fru.product_name.empty() ? node.dmi_product : fru.product_name;
-  if (!fru.product_asset_tag.empty()) dut.platform_infos.push_back("asset-tag:" + fru.product_asset_tag);
+  if (!fru.product_asset_tag.empty())
+    dut.platform_infos.push_back("asset-tag:" + fru.product_asset_tag);
   if (!node.dmi_manufacturer.empty()) {
     dut.platform_infos.push_back(fmt::format("dmi:{} {}", node.dmi_manufacturer, node.dmi_product));
   }
   dut.hardware.push_back({"fru-product", fru.product_name.empty() ? "product" : fru.product_name,
-                          fru.product_serial, fru.product_part_number, fru.product_manufacturer, ""});
+                          fru.product_serial, fru.product_part_number, fru.product_manufacturer,
+                          ""});
   if (!fru.board_serial.empty()) {
     dut.hardware.push_back({"fru-board", fru.board_product.empty() ? "board" : fru.board_product,
                             fru.board_serial, "", fru.board_manufacturer, ""});
@@ -46,7 +50,8 @@ ocptv::DutInfo dut_info(const NodeIdentity& node) {
     dut.hardware.push_back({"dmi-system", node.dmi_product.empty() ? "system" : node.dmi_product,
                             node.dmi_system_serial, "", node.dmi_manufacturer, ""});
   }
-  dut.software.push_back({"kiln-runner", "kiln-runner", std::string(kiln_version()), "APPLICATION"});
+  dut.software.push_back(
+      {"kiln-runner", "kiln-runner", std::string(kiln_version()), "APPLICATION"});
   return dut;
 }
 
@@ -90,18 +95,52 @@ nlohmann::json run_parameters(const RunPlan& plan) {
           {"configSha256", plan.config.hash}};
 }
 
+// `watchdog: true`: the BMC resets a node that stops petting for 10 min (a
+// hang); petted every minute, so a loaded node's late pets never trip it.
+constexpr std::chrono::seconds kWatchdogTimeout{600};
+constexpr std::chrono::seconds kWatchdogPet{60};
+
+std::unique_ptr<BmcWatchdog> start_watchdog(HostAdapter& host, const RunPlan& plan,
+                                            const RunOptions& options, ocptv::TestRun& test_run) {
+  if (!plan.config.watchdog) return nullptr;
+  std::optional<tools::IpmiLanTarget> lan;
+  if (!options.bmc_host.empty()) {
+    auto target = parse_bmc_address(options.bmc_host, options.bmc_user, options.bmc_password);
+    if (!target) {
+      test_run.log(ocptv::LogSeverity::kError,
+                   "watchdog: true, but the BMC watchdog was not armed: " + target.error().message);
+      return nullptr;
+    }
+    lan = *target;
+  }
+  auto dog = BmcWatchdog::arm(host, lan, kWatchdogTimeout, kWatchdogPet);
+  if (!dog) {
+    test_run.log(ocptv::LogSeverity::kError,
+                 "watchdog: true, but the BMC watchdog was not armed (a hang will not be reset): " +
+                     dog.error().message);
+    return nullptr;
+  }
+  test_run.log(ocptv::LogSeverity::kInfo,
+               fmt::format("BMC watchdog armed: a hard reset after {} s without a pet, petted "
+                           "every {} s until the run ends",
+                           kWatchdogTimeout.count(), kWatchdogPet.count()));
+  return std::move(*dog);
+}
+
 }  // namespace
 
 NodeIdentity identify_node(HostAdapter& host, FruInfo fru) {
   NodeIdentity node;
   node.fru = std::move(fru);
-  auto result = host.run({tools::dmidecode_argv(1), std::chrono::seconds(30), std::nullopt, std::nullopt});
+  auto result =
+      host.run({tools::dmidecode_argv(1), std::chrono::seconds(30), std::nullopt, std::nullopt});
   if (!result) {
     node.dmi_error = result.error().message;
     return node;
   }
   if (!result->exited_with(0)) {
-    node.dmi_error = fmt::format("dmidecode -t 1: {}: {}", result->describe(), result->stderr_tail());
+    node.dmi_error =
+        fmt::format("dmidecode -t 1: {}: {}", result->describe(), result->stderr_tail());
     return node;
   }
   auto dmi = tools::parse_dmidecode(result->stdout_text);
@@ -136,6 +175,7 @@ RunRecord execute_run(HostAdapter& host, RunPlan& plan, const NodeIdentity& node
                  fmt::format("no delivery matches FRU asset tag '{}': the default delivery applies",
                              plan.config.asset_tag));
   }
+  auto watchdog = start_watchdog(host, plan, options, test_run);
   Outcome overall = Outcome::skip();
   std::set<std::string> carried;  // stages an earlier boot finished, each carried once
   bool interrupted_pending = resume != nullptr && resume->interrupted.has_value();
@@ -178,8 +218,9 @@ RunRecord execute_run(HostAdapter& host, RunPlan& plan, const NodeIdentity& node
       try {
         planned.stage->run(ctx);
       } catch (const std::exception& e) {
-        recorder.error("stage-exception", fmt::format("stage '{}' stopped with an internal error: {}",
-                                                      planned.info.name, e.what()));
+        recorder.error("stage-exception",
+                       fmt::format("stage '{}' stopped with an internal error: {}",
+                                   planned.info.name, e.what()));
       }
     }
     record.outcome = recorder.outcome();
@@ -194,6 +235,14 @@ RunRecord execute_run(HostAdapter& host, RunPlan& plan, const NodeIdentity& node
     run.stages.push_back(std::move(record));
   }
   if (resume != nullptr) run.reboots = reboots_json(*resume, interrupted_verdict, evidence);
+  if (watchdog) {
+    const std::string refused = watchdog->disarm();
+    test_run.log(refused.empty() ? ocptv::LogSeverity::kInfo : ocptv::LogSeverity::kError,
+                 refused.empty()
+                     ? fmt::format("BMC watchdog switched off ({} pets)", watchdog->pets())
+                     : "the BMC watchdog could not be switched off: " + refused +
+                           " (switch it off by hand: ipmitool mc watchdog off)");
+  }
   run.outcome = overall;
   test_run.end(overall);
   run.ended = std::chrono::system_clock::now();
