@@ -1,9 +1,10 @@
 #include "run/bmc_watchdog.hpp"
 
 #include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include <algorithm>
+
+#include "stage/tool_command.hpp"
 
 namespace kiln::runner {
 namespace {
@@ -42,21 +43,17 @@ BmcWatchdog::BmcWatchdog(HostAdapter& host, std::optional<tools::IpmiLanTarget> 
     : host_(host), lan_(std::move(lan)), pet_interval_(pet_interval) {}
 
 Status BmcWatchdog::ipmitool(std::vector<std::string> args) {
-  CommandSpec spec;
-  spec.argv = tools::ipmitool_prefix(lan_);
-  spec.argv.insert(spec.argv.end(), args.begin(), args.end());
-  spec.timeout = kIpmiTimeout;
-  spec.secrets = secrets_of(lan_);
+  auto argv = tools::ipmitool_prefix(lan_);
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run(std::move(argv));
+}
+
+Status BmcWatchdog::run(std::vector<std::string> argv) {
+  CommandSpec spec{std::move(argv), kIpmiTimeout, std::nullopt, std::nullopt, secrets_of(lan_)};
   auto result = host_.run(spec);
-  std::string shown = fmt::format("ipmitool {}", fmt::join(args, " "));
-  if (!result) return make_error("KILN-WATCHDOG", shown + ": " + result.error().message);
-  if (result->timed_out) return make_error("KILN-WATCHDOG", shown + ": no answer in 30 s");
-  if (result->signalled || result->exit_code != 0) {
-    std::string said = result->stderr_text.empty() ? result->stdout_text : result->stderr_text;
-    said.erase(said.find_last_not_of(" \n") + 1);
-    return make_error("KILN-WATCHDOG",
-                      fmt::format("{}: exit {}: {}", shown, result->exit_code, said));
-  }
+  if (!result) return make_error("KILN-WATCHDOG", describe_failure(spec.argv, result.error()));
+  if (!result->exited_with(0))
+    return make_error("KILN-WATCHDOG", describe_failure(spec.argv, *result));
   return ok();
 }
 
@@ -65,11 +62,7 @@ Expected<std::unique_ptr<BmcWatchdog>> BmcWatchdog::arm(HostAdapter& host,
                                                         std::chrono::seconds timeout,
                                                         std::chrono::milliseconds pet_interval) {
   std::unique_ptr<BmcWatchdog> dog(new BmcWatchdog(host, lan, pet_interval));
-  auto set = watchdog_set_argv(lan, timeout);
-  const auto prefix = tools::ipmitool_prefix(lan).size();
-  if (auto s = dog->ipmitool({set.begin() + static_cast<long>(prefix), set.end()}); !s) {
-    return s.error();
-  }
+  if (auto s = dog->run(watchdog_set_argv(lan, timeout)); !s) return s.error();
   if (auto s = dog->ipmitool({"mc", "watchdog", "reset"}); !s) {  // starts the countdown
     (void)dog->ipmitool({"mc", "watchdog", "off"});
     return s.error();

@@ -51,7 +51,10 @@ class BmcWatchdog {
   BmcWatchdog(HostAdapter& host, std::optional<tools::IpmiLanTarget> lan,
               std::chrono::milliseconds pet_interval);
   void pet_loop();
+  // `ipmitool` with the interface options, then `args`.
   Status ipmitool(std::vector<std::string> args);
+  // A whole ipmitool argv; a failure is described by describe_failure (the password masked).
+  Status run(std::vector<std::string> argv);
 
   HostAdapter& host_;
   std::optional<tools::IpmiLanTarget> lan_;

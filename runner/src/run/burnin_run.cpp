@@ -6,11 +6,11 @@
 #include <random>
 #include <set>
 
-#include "cli/fru_source.hpp"
 #include "kiln/version.hpp"
 #include "report/report_json.hpp"
 #include "run/bmc_watchdog.hpp"
 #include "run/reboot_stage.hpp"
+#include "stage/bmc_target.hpp"
 #include "tools/dmidecode.hpp"
 
 namespace kiln::runner {
@@ -103,17 +103,13 @@ constexpr std::chrono::seconds kWatchdogPet{60};
 std::unique_ptr<BmcWatchdog> start_watchdog(HostAdapter& host, const RunPlan& plan,
                                             const RunOptions& options, ocptv::TestRun& test_run) {
   if (!plan.config.watchdog) return nullptr;
-  std::optional<tools::IpmiLanTarget> lan;
-  if (!options.bmc_host.empty()) {
-    auto target = parse_bmc_address(options.bmc_host, options.bmc_user, options.bmc_password);
-    if (!target) {
-      test_run.log(ocptv::LogSeverity::kError,
-                   "watchdog: true, but the BMC watchdog was not armed: " + target.error().message);
-      return nullptr;
-    }
-    lan = *target;
+  auto lan = bmc_lan_target(options);
+  if (!lan) {
+    test_run.log(ocptv::LogSeverity::kError,
+                 "watchdog: true, but the BMC watchdog was not armed: " + lan.error().message);
+    return nullptr;
   }
-  auto dog = BmcWatchdog::arm(host, lan, kWatchdogTimeout, kWatchdogPet);
+  auto dog = BmcWatchdog::arm(host, *lan, kWatchdogTimeout, kWatchdogPet);
   if (!dog) {
     test_run.log(ocptv::LogSeverity::kError,
                  "watchdog: true, but the BMC watchdog was not armed (a hang will not be reset): " +

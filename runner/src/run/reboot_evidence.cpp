@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <ctime>
 
-#include "cli/fru_source.hpp"
+#include "stage/bmc_target.hpp"
 #include "stage/tool_command.hpp"
 #include "tools/text_scan.hpp"
 
@@ -34,16 +34,11 @@ std::optional<std::chrono::system_clock::time_point> utc(int year, int mon, int 
 }
 
 Expected<std::vector<tools::SelEntry>> read_sel(StageContext& ctx) {
-  std::optional<tools::IpmiLanTarget> lan;
+  auto lan = bmc_lan_target(ctx.options);
+  if (!lan) return lan.error();
   std::vector<std::string> secrets;
-  if (!ctx.options.bmc_host.empty()) {
-    auto target =
-        parse_bmc_address(ctx.options.bmc_host, ctx.options.bmc_user, ctx.options.bmc_password);
-    if (!target) return target.error();
-    lan = *target;
-    secrets.push_back(ctx.options.bmc_password);
-  }
-  auto argv = tools::ipmitool_sel_argv(lan, true, false);
+  if (*lan) secrets.push_back(ctx.options.bmc_password);
+  auto argv = tools::ipmitool_sel_argv(*lan, true, false);
   auto result = run_tool(ctx, argv, kSelTimeout, "ipmitool-sel", secrets);
   if (!result) return make_error("KILN-BMC", describe_failure(argv, result.error()));
   if (!result->exited_with(0)) return make_error("KILN-BMC", describe_failure(argv, *result));

@@ -8,7 +8,7 @@
 #include <random>
 #include <thread>
 
-#include "cli/fru_source.hpp"
+#include "stage/bmc_target.hpp"
 #include "stage/decommission_gate.hpp"
 #include "stage/tool_command.hpp"
 #include "stages/bmc_reset/bmc_policy.hpp"
@@ -35,16 +35,12 @@ class BmcResetStage final : public Stage {
       ctx.step.error("bad-parameter", policy.error().message);
       return;
     }
-    std::optional<tools::IpmiLanTarget> lan;
-    if (!ctx.options.bmc_host.empty()) {
-      auto target =
-          parse_bmc_address(ctx.options.bmc_host, ctx.options.bmc_user, ctx.options.bmc_password);
-      if (!target) {
-        ctx.step.error("bmc-address-invalid", target.error().message);
-        return;
-      }
-      lan = *target;
+    auto target = bmc_lan_target(ctx.options);
+    if (!target) {
+      ctx.step.error("bmc-address-invalid", target.error().message);
+      return;
     }
+    const std::optional<tools::IpmiLanTarget>& lan = *target;
     BmcSession bmc(ctx, lan, *policy);
     bmc.evidence["interface"] = lan ? "lan " + ctx.options.bmc_host : "in-band (/dev/ipmi0)";
     bmc.evidence["kept_user"] = policy->keep_user;

@@ -7,8 +7,8 @@
 
 #include <numeric>
 
-#include "cli/fru_source.hpp"
 #include "kiln/limits_catalog.hpp"
+#include "stage/bmc_target.hpp"
 #include "stage/stress_ng_run.hpp"
 #include "stage/tool_command.hpp"
 #include "stages/builtin_stages.hpp"
@@ -31,17 +31,12 @@ class CpuStage final : public Stage {
   }
 
   void run(StageContext& ctx) override {
-    std::optional<tools::IpmiLanTarget> lan;
-    if (!ctx.options.bmc_host.empty()) {
-      auto target =
-          parse_bmc_address(ctx.options.bmc_host, ctx.options.bmc_user, ctx.options.bmc_password);
-      if (!target) {
-        ctx.step.error("bmc-address-invalid", target.error().message);
-        return;
-      }
-      lan = *target;
+    auto lan = bmc_lan_target(ctx.options);
+    if (!lan) {
+      ctx.step.error("bmc-address-invalid", lan.error().message);
+      return;
     }
-    BmcWatch bmc(ctx, lan);
+    BmcWatch bmc(ctx, *lan);
     bool have_bmc = connect_bmc(ctx, bmc);
     std::optional<std::vector<tools::SelEntry>> sel_before;
     if (have_bmc) {

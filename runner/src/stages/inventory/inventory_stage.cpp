@@ -12,7 +12,7 @@
 #include <string_view>
 #include <utility>
 
-#include "cli/fru_source.hpp"
+#include "stage/bmc_target.hpp"
 #include "stages/builtin_stages.hpp"
 #include "stages/inventory/firmware_judge.hpp"
 #include "stages/inventory/inventory_evidence.hpp"
@@ -45,12 +45,8 @@ class InventoryStage final : public Stage {
 
  private:
   static void judge_firmware(StageContext& ctx, const HostInventory& inv) {
-    std::optional<tools::IpmiLanTarget> lan;
-    if (!ctx.options.bmc_host.empty()) {
-      auto target =
-          parse_bmc_address(ctx.options.bmc_host, ctx.options.bmc_user, ctx.options.bmc_password);
-      if (target) lan = *target;  // a bad --bmc is the preliminary stage's error
-    }
+    auto target = bmc_lan_target(ctx.options);  // a bad --bmc is the preliminary stage's error
+    const std::optional<tools::IpmiLanTarget> lan = target ? *target : std::nullopt;
     const FirmwareInventory fw = probe_firmware(ctx, inv, lan);
     const auto checks = check_firmware(fw, ctx.config.firmware);
     nlohmann::json content = firmware_json(fw);
