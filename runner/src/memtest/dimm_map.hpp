@@ -20,6 +20,7 @@
 #include <string_view>
 #include <vector>
 
+#include "memtest/edac_tree.hpp"
 #include "memtest/fault_log.hpp"
 #include "memtest/host_reader.hpp"
 
@@ -44,8 +45,6 @@ struct EdacDimm {
 
 class DimmMap {
  public:
-  inline static constexpr std::string_view kEdacRoot = "/sys/devices/system/edac/mc";
-
   // Reads the EDAC tree under `edac_root` (missing: no inventory).
   static DimmMap load(const MemtestHost& host, std::vector<DimmRange> configured,
                       std::string_view edac_root = kEdacRoot);

@@ -16,6 +16,8 @@
 
 namespace kiln::memtest {
 
+inline constexpr std::string_view kEdacRoot = "/sys/devices/system/edac/mc";
+
 struct EdacChannel {  // chK of a csrow
   std::string name;   // "ch1"
   std::string label;  // chK_dimm_label; may be empty

@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "kiln_test_paths.hpp"
 #include "kiln/catalog/measurements.hpp"
+#include "kiln_test_paths.hpp"
 #include "runner/fake_host.hpp"
 #include "stage/stage.hpp"
 
@@ -51,15 +51,8 @@ struct StageHarness {
     auto stage = StageRegistry::instance().create(stage_name);
     EXPECT_NE(stage, nullptr) << stage_name;
     if (stage == nullptr) return Outcome::error();
-    auto bound = StageParams::bind(stage_name, stage->info().params, params);
-    EXPECT_TRUE(bound.ok()) << (bound.ok() ? "" : bound.error().message);
-    if (!bound) return Outcome::error();
-    record.name = stage_name;
-    StepRecorder step(record, nullptr);
-    StageContext ctx{host, config, *bound, step, options, node, {}, nullptr};
-    stage->run(ctx);
-    expect_declared_measurements();
-    return step.outcome();
+    return in_context(stage_name, stage->info().params, params,
+                      [&stage](StageContext& ctx) { stage->run(ctx); });
   }
 
   // Every measurement a stage reports is declared in the catalog
@@ -77,13 +70,21 @@ struct StageHarness {
   // parameters) would get: for a stage's judgement of a report made up by the test.
   template <class Judge>
   Outcome judge(const std::string& stage_name, Judge&& judge) {
-    auto bound = StageParams::bind(stage_name, {}, {});
+    return in_context(stage_name, {}, {}, std::forward<Judge>(judge));
+  }
+
+  // Binds `given` to `specs`, calls `body` with the stage's context and
+  // returns the outcome; every measurement reported must be declared.
+  template <class Body>
+  Outcome in_context(const std::string& stage_name, const std::vector<ParamSpec>& specs,
+                     const std::map<std::string, ParamValue>& given, Body&& body) {
+    auto bound = StageParams::bind(stage_name, specs, given);
     EXPECT_TRUE(bound.ok()) << (bound.ok() ? "" : bound.error().message);
     if (!bound) return Outcome::error();
     record.name = stage_name;
     StepRecorder step(record, nullptr);
     StageContext ctx{host, config, *bound, step, options, node, {}, nullptr};
-    judge(ctx);
+    body(ctx);
     expect_declared_measurements();
     return step.outcome();
   }

@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "memtest/edac_tree.hpp"
+#include "stages/memtest/memtest_stage.hpp"
 
 namespace kiln::runner {
 namespace {
@@ -15,11 +15,8 @@ std::uint64_t grown(std::uint64_t before, std::uint64_t after) {
 }  // namespace
 
 EdacSnapshot read_edac(HostAdapter& host) {
-  memtest::MemtestHost files;
-  files.read_file = [&host](std::string_view p) { return host.read_file(p); };
-  files.list_dir = [&host](std::string_view p) { return host.list_dir(p); };
   EdacSnapshot snap;
-  for (const auto& mc : memtest::read_edac_tree(files, kEdacRoot)) {
+  for (const auto& mc : memtest::read_edac_tree(memtest_host(host), kEdacRoot)) {
     snap.present = true;
     const EdacUnit total{mc.name, "", "", mc.ce, mc.ue};
     snap.controllers[mc.name] = total;

@@ -9,10 +9,11 @@
 #include <vector>
 
 #include "host/host_adapter.hpp"
+#include "memtest/edac_tree.hpp"
 
 namespace kiln::runner {
 
-inline constexpr std::string_view kEdacRoot = "/sys/devices/system/edac/mc";
+using memtest::kEdacRoot;  // the tree read_edac reads (memtest/edac_tree.hpp)
 
 // One place errors are counted: a DIMM/rank, a csrow, or a whole controller.
 struct EdacUnit {

@@ -17,6 +17,14 @@ std::string hex(std::uint64_t v) {
 
 }  // namespace
 
+memtest::MemtestHost memtest_host(HostAdapter& host) {
+  memtest::MemtestHost out;
+  out.read_file = [&host](std::string_view p) { return host.read_file(p); };
+  out.list_dir = [&host](std::string_view p) { return host.list_dir(p); };
+  out.read_pagemap = [&host](std::uint64_t page) { return host.read_pagemap_entry(page); };
+  return out;
+}
+
 void run_memtest_engine(StageContext& ctx, const std::string& prefix) {
   memtest::MemtestOptions options;
   options.bytes = static_cast<std::uint64_t>(ctx.params.get_int(prefix + "size_mib")) << 20;
@@ -33,11 +41,7 @@ void run_memtest_engine(StageContext& ctx, const std::string& prefix) {
   options.isa = *isa;
 
   memtest::MemtestHooks hooks;
-  hooks.host.read_file = [&ctx](std::string_view p) { return ctx.host.read_file(p); };
-  hooks.host.list_dir = [&ctx](std::string_view p) { return ctx.host.list_dir(p); };
-  hooks.host.read_pagemap = [&ctx](std::uint64_t page) {
-    return ctx.host.read_pagemap_entry(page);
-  };
+  hooks.host = memtest_host(ctx.host);
   hooks.stop = ctx.stop;
   hooks.on_progress = [&ctx](const memtest::Progress& p) {
     ctx.step.progress(p.fraction, fmt::format("memtest {:.1f} GiB moved, {} mismatches",

@@ -9,6 +9,8 @@
 
 namespace kiln::runner {
 
+// The memory engine's view of the host (its files and this process's pagemap) through `host`.
+memtest::MemtestHost memtest_host(HostAdapter& host);
 // Runs the engine with the parameters named `prefix` + name; reports through ctx.step.
 void run_memtest_engine(StageContext& ctx, const std::string& prefix);
 // What the engine found, as measurements and FAILs (a diagnosis per faulty
