@@ -53,5 +53,11 @@ rc=$?
 set -e
 cat "$tmp/fail.txt"
 [ "$rc" = 1 ] || { echo "FAIL: an impossible tender score must exit 1, got $rc"; exit 1; }
-grep -q "below the tender's minimum 100000" "$tmp/fail/report.json"
+/usr/bin/python3 - "$tmp/fail/report.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+f = [x for x in r["failures"] if x.startswith("KILN-BENCH-BELOW-TENDER")]
+assert f, r["failures"]
+assert "the tender requires at least 100000" in f[0], f[0]
+PY
 echo "benchmark/memtest integration passed"
