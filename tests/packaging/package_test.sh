@@ -146,6 +146,9 @@ grep -qx 'Type=notify' "$tmp/show.txt" && grep -qx 'ProtectSystem=strict' "$tmp/
 inside systemd-analyze verify /lib/systemd/system/kiln-orchestrator.service > "$tmp/verify.txt" 2>&1 ||
   { cat "$tmp/verify.txt"; fail "systemd-analyze verify"; }
 [ ! -s "$tmp/verify.txt" ] || { cat "$tmp/verify.txt"; fail "systemd-analyze verify printed warnings"; }
+# The seccomp filter lets each worker thread lower its own priority (nice +5).
+inside journalctl -u kiln-orchestrator --no-pager -o cat > "$tmp/journal.txt" 2>&1 || true
+! grep -q "priority not lowered" "$tmp/journal.txt" || fail "the unit's system call filter refused setpriority"
 echo "systemd-analyze verify: clean; security: $(inside systemd-analyze security kiln-orchestrator 2>/dev/null | tail -1)"
 
 phase "burn-in by the packaged kiln-runner"
