@@ -100,6 +100,10 @@ int main(int argc, char** argv) {
                                            "also stream every step's run to kiln-orchestrator (kiln.url)");
   agent_cmd->add_option("--token", agent.token, "kiln.token")->needs(agent_orch)->envname("KILN_TOKEN");
   agent_cmd->add_option("--ca", agent.ca_file, "CA of an https:// orchestrator (kiln.ca)")->needs(agent_orch);
+  agent_cmd
+      ->add_option("--boot-id-file", agent.boot_id_file,
+                   "where this boot's id is read (a reboot mid-step is told from an agent restart by it)")
+      ->capture_default_str();
 
   app.add_subcommand("stages", "list the stages and their parameters");
 

@@ -17,6 +17,12 @@
 # kill:   the agent killed -9 mid-step: Ironic fails the cleaning after its
 #         clean_callback_timeout
 # disk:   burnin_disk (root): badblocks -w + SMART on a loop device
+# reboot: the node resets mid-step (the agent killed -9; the next boot's agent,
+#         another boot id and a fresh folder, same pre-generated token as
+#         virtual media gives): Ironic's clean fails with
+#         KILN-STEP-UNEXPECTED-REBOOT naming the step, not the next step run
+# restart: the agent restarted on the same boot (same folder, same boot id):
+#         the step fails as a harness error
 set -euo pipefail
 runner=$1; src=$2; case_=$3
 it=$(cd "$(dirname "$0")" && pwd)
@@ -31,7 +37,7 @@ case $case_ in
   pass|args) agent_rig_configs $'profile: burnin\nstages:\n  - stage: inventory\n  - stage: cpu\n    params: {duration: 2s, methods: [int64], sample_interval: 1s}' ;;
   fail) agent_rig_configs $'profile: burnin\nstages:\n  - stage: inventory' $'expected:\n  cpu_threads: 4096' ;;
   ipa|disk) agent_rig_configs $'profile: burnin\nstages:\n  - stage: inventory' ;;
-  abort|kill) agent_rig_configs $'profile: burnin\nstages:\n  - stage: cpu\n    params: {duration: 300s, methods: [int64], sample_interval: 5s}' ;;
+  abort|kill|reboot|restart) agent_rig_configs $'profile: burnin\nstages:\n  - stage: cpu\n    params: {duration: 300s, methods: [int64], sample_interval: 5s}' ;;
   *) echo "unknown case $case_" >&2; exit 2 ;;
 esac
 if [ "$case_" = disk ]; then
@@ -50,8 +56,10 @@ driver_info='{}'
 agent_rig_enrol kiln-agent-it "$mac" "$driver_info"
 agent_args=(--fru-file "$fru")
 [ "$case_" = disk ] && agent_args+=(--disk "$loop" --i-know-this-wipes)
-agent_rig_start_agent agent "${mac^^}" "${agent_args[@]}"
-callback=$(agent_rig_callback agent)
+if [ "$case_" != reboot ] && [ "$case_" != restart ]; then
+  agent_rig_start_agent agent "${mac^^}" "${agent_args[@]}"
+  callback=$(agent_rig_callback agent)
+fi
 state() { node_field 'd["provision_state"]'; }
 report_of() { python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(r["verdict"], " ".join(s["name"]+"="+s["verdict"] for s in r["stages"]))' "$1"; }
 
@@ -183,6 +191,72 @@ kill)
   echo "$(( $(date +%s) - killed )) s after the kill: $(state), last_error: $err"
   [ "$(state)" = "clean failed" ] || fail "node is $(state)"
   grep -qi "timeout" <<< "$err" || fail "last_error: $err"
+  ;;
+reboot|restart)
+  agent_rig_clean "$node" '[{"interface":"deploy","step":"kiln_burnin"}]'
+  wait_for 60 'd["provision_state"] == "clean wait"'
+  # The token Ironic hands out once, taken here the way virtual media pre-generates it.
+  token=$(curl -sf -H "$H" "$ironic_url/v1/lookup?addresses=$mac" | jget 'd["config"]["agent_token"]') ||
+    fail "lookup"
+  [ ${#token} -gt 20 ] || fail "no agent token from the first lookup: $token"
+  echo boot-aaaa > "$tmp/boot-a"
+  # The next boot's agent answers on the same address (the ramdisk's DHCP
+  # lease and port 9999): Ironic refuses a heartbeat whose callback_url changed.
+  AGENT_RIG_LISTEN=127.0.0.1:$(free_port); export AGENT_RIG_LISTEN
+  agent_rig_start_agent agent "${mac^^}" --fru-file "$fru" --agent-token "$token" --boot-id-file "$tmp/boot-a"
+  for _ in $(seq 120); do grep -q "clean step kiln_burnin starts" "$tmp/agent.log" && break; sleep 0.5; done
+  grep -q "clean step kiln_burnin starts" "$tmp/agent.log" || fail "the step never started"
+  [ -s "$tmp/agent/step-in-progress.json" ] || fail "no step marker while the step runs"
+  kill -STOP "$agent_pid"
+  for child in $(pgrep -P "$agent_pid" || true); do kill -9 -- "-$child" 2>/dev/null || kill -9 "$child" || true; done
+  kill -9 "$agent_pid"; kill -CONT "$agent_pid" 2>/dev/null || true
+  if [ "$case_" = reboot ]; then  # a new boot: another id, the ramdisk's folder gone
+    echo boot-bbbb > "$tmp/boot-b"
+    bmc_args=(--fru-file "$fru")
+    if command -v ipmi_sim > /dev/null; then
+      # What the BMC logged as the node went down: an uncorrectable ECC event.
+      bmc_port=$(free_port)
+      "$src/scripts/bmc-sim.sh" start "$tmp/bmc" "$bmc_port" KILN-AGENT-0001 PO-2026-0042 > /dev/null
+      rig_on_exit "$src/scripts/bmc-sim.sh stop $tmp/bmc"
+      bmc() { ipmitool -I lanplus -H 127.0.0.1 -p "$bmc_port" -U admin -P kilnpw -C 3 "$@"; }
+      # ipmi_sim's SEL clock starts at 0 (Pre-Init): set it (Set SEL Time, LSB first).
+      t=$(date +%s)
+      bmc raw 0x0a 0x49 $(printf '0x%02x 0x%02x 0x%02x 0x%02x' $((t & 255)) $((t >> 8 & 255)) $((t >> 16 & 255)) $((t >> 24 & 255))) > /dev/null ||
+        fail "could not set the BMC's SEL time"
+      printf '0x04 0x0c 0x01 0x6f 0x01 0xff 0x02\n' > "$tmp/sel-ue.txt"
+      bmc sel add "$tmp/sel-ue.txt" > /dev/null || fail "could not add the SEL entry"
+      # The FRU (the same delivery's asset tag) and the SEL both from this BMC.
+      bmc_args=(--bmc "127.0.0.1:$bmc_port" --bmc-user admin --bmc-password kilnpw)
+    else
+      echo "note: ipmi_sim not installed: the reboot is judged without a SEL"
+    fi
+    agent_rig_start_agent agent2 "${mac^^}" --agent-token "$token" --boot-id-file "$tmp/boot-b" "${bmc_args[@]}"
+    log=$tmp/agent2.log
+  else
+    mv "$tmp/agent.log" "$tmp/agent-first.log"
+    agent_rig_start_agent agent "${mac^^}" --fru-file "$fru" --agent-token "$token" --boot-id-file "$tmp/boot-a"
+    log=$tmp/agent.log
+  fi
+  agent_rig_wait_settled 120
+  err=$(node_field 'd["last_error"]')
+  echo "after the $case_: $(state), maintenance $(node_field 'd["maintenance"]'), last_error: $err"
+  [ "$(state)" = "clean failed" ] || fail "node is $(state): the interrupted step must not count as done"
+  [ "$(node_field 'd["maintenance"]')" = True ] || fail "node not in maintenance"
+  grep -q "Clean step deploy.kiln_burnin failed" <<< "$err" || fail "last_error names no step: $err"
+  if [ "$case_" = reboot ]; then
+    grep -q "KILN-STEP-UNEXPECTED-REBOOT: the node reset during Ironic's clean step deploy.kiln_burnin" <<< "$err" ||
+      fail "last_error: $err"
+    grep -q "last heartbeat of the earlier boot 20" <<< "$err" || fail "last_error has no last heartbeat: $err"
+    grep -q "was running on an earlier boot: FAILED" "$log" || fail "agent2 did not say what it did"
+    if [ "${bmc_args[0]}" = --bmc ]; then
+      grep -q "SEL: .*Uncorrectable ECC" <<< "$err" || fail "last_error does not name the SEL event: $err"
+      ! grep -q kilnpw <<< "$err$(cat "$log")" || fail "the BMC password is in last_error or the log"
+    fi
+  else
+    grep -q "harness ERROR, not a hardware failure: kiln's agent restarted during clean step deploy.kiln_burnin on the same boot" <<< "$err" ||
+      fail "last_error: $err"
+  fi
+  [ ! -e "$tmp/agent/step-in-progress.json" ] || [ "$case_" = reboot ] || fail "the step marker was left behind"
   ;;
 disk)
   agent_rig_clean "$node" '[{"interface":"deploy","step":"burnin_disk"}]'

@@ -208,6 +208,13 @@ const FailureCode kFailureCodes[] = {
      "replace the part the evidence names (the DIMM of an uncorrectable ECC event, the PSU of a "
      "power event, the CPU of a machine check) and run the burn-in again; with no evidence, check "
      "the power feeds and the BMC's event log by hand"},
+    // an Ironic step the node reset in: the next boot's agent fails it (docs/reboots.md)
+    {"KILN-STEP-UNEXPECTED-REBOOT", "", "node", kFail,
+     "the node reset during Ironic's {step} (last heartbeat of the earlier boot {last_heard}); "
+     "{evidence}",
+     "replace the part the evidence names (the DIMM of an uncorrectable ECC event, the PSU of a "
+     "power event, the CPU of a machine check) and run the cleaning again; with no evidence, "
+     "check the power feeds and the BMC's event log by hand"},
     // the report: a measurement outside its tender limit that no diagnosis explains
     {"KILN-LIMIT-NOT-MET", "", "node", kFail,
      "{where}: {measurement} = {value}; the tender requires {required}",

@@ -8,11 +8,13 @@
 #include "agent/agent_api.hpp"
 #include "agent/agent_log.hpp"
 #include "agent/http_server.hpp"
+#include "agent/interrupted_step.hpp"
 #include "agent/ironic_session.hpp"
 #include "agent/log_archive.hpp"
 #include "host/command_cancel.hpp"
 #include "kiln/json_input.hpp"
 #include "kiln/version.hpp"
+#include "run/reboot_evidence.hpp"
 
 namespace kiln::runner::agent {
 namespace {
@@ -66,13 +68,58 @@ CommandOutput run_step_command(AgentContext& ctx, const std::string& kind,
   }
   ctx.step_stop.store(false);
   ctx.log.line(fmt::format("{} step {} starts (node {})", kind, name, env.node_uuid));
+  write_step_marker(env.out_dir, {env.boot_id, "deploy." + name, ""});
   CommandOutput out = execute_step(ctx.host, env, *plan, ctx.step_stop);
+  remove_step_marker(env.out_dir);
   ctx.log.line(fmt::format("{} step {} ended {}: {}", kind, name, to_string(out.status),
                            out.status == CommandStatus::kSucceeded
                                ? json_string(out.result, "verdict").value_or("")
                                : out.details));
   nlohmann::json result = out.result;
   out.result = {{kind + "_result", result}, {kind + "_step", *step}};
+  return out;
+}
+
+// The kiln step Ironic still counts as running from an earlier boot: with an
+// orchestrator the step runs again and the orchestrator's answer says where
+// the run stands (the delivery's on_unexpected_reboot decides); without one
+// the step fails with what the SEL, pstore and EDAC show.
+CommandOutput resume_interrupted(AgentContext& ctx, const InterruptedStep& step) {
+  StepEnvironment env;
+  {
+    std::lock_guard lock(ctx.mu);
+    env = ctx.env;
+  }
+  auto marker = read_step_marker(env.out_dir);
+  const bool same_boot = marker && !env.boot_id.empty() && marker->boot_id == env.boot_id;
+  remove_step_marker(env.out_dir);
+  const auto* args = json_path(step.step, {"args"});
+  auto plan = plan_step(step.name, args != nullptr ? *args : nlohmann::json(nullptr),
+                        nlohmann::json::object());
+  if (plan && (!plan->kiln_url.empty() || !env.kiln_url.empty())) {
+    ctx.log.line(fmt::format("Ironic's {} step {} was running on an earlier {}: running it again, "
+                             "the orchestrator says where its run stands",
+                             step.kind, step.id, same_boot ? "agent of this boot" : "boot"));
+    return run_step_command(ctx, step.kind, {{"step", step.step}});
+  }
+  RunOptions options;
+  options.bmc_host = env.bmc;
+  options.bmc_user = env.bmc_user;
+  options.bmc_password = env.bmc_password;
+  std::string summary;
+  if (!same_boot) {
+    std::error_code ec;
+    const auto log_dir = env.out_dir / "reboot-evidence";
+    std::filesystem::create_directories(log_dir, ec);
+    summary = collect_reboot_evidence(ctx.host, options, log_dir, evidence_since(marker, step))
+                  .summary();
+  }
+  CommandOutput out = interrupted_step_output(step, same_boot, summary);
+  nlohmann::json result = out.result;
+  out.result = {{step.kind + "_result", result}, {step.kind + "_step", step.step}};
+  ctx.log.line(fmt::format("Ironic's {} step {} was running on an earlier {}: FAILED: {}",
+                           step.kind, step.id, same_boot ? "agent of this boot" : "boot",
+                           out.details));
   return out;
 }
 
@@ -207,6 +254,7 @@ int run_agent(const AgentOptions& options, std::atomic<bool>& stop) {
                         options.preset_token, log);
   commands.on_async_end([&session] { session.heartbeat_soon(); });
   SessionHooks hooks;
+  std::atomic<bool> checked_interrupted{false};
   hooks.started = [&](const LookupReply& reply) {
     {
       std::lock_guard lock(ctx.mu);
@@ -214,6 +262,13 @@ int run_agent(const AgentOptions& options, std::atomic<bool>& stop) {
     }
     if (!commands.running()) ctx.step_stop.store(false);
     token.set(reply.agent_token);
+    // Once per agent: a step of an earlier boot (or agent) Ironic still waits for.
+    if (!checked_interrupted.exchange(true) && commands.list_json().empty()) {
+      if (auto step = interrupted_step(reply.driver_internal_info)) {
+        commands.start(fmt::format("execute_{}_step", step->kind),
+                       [&ctx, s = *step] { return resume_interrupted(ctx, s); }, true);
+      }
+    }
   };
   hooks.ended = [&](const std::string& why) {
     token.clear();

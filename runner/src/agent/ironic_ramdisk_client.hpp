@@ -22,6 +22,9 @@ struct LookupReply {
   std::string node_uuid;
   std::string agent_token;  // empty when Ironic masked it ("******": handed out before)
   int heartbeat_timeout_s = 300;
+  // node.driver_internal_info: the steps Ironic runs and where it stands
+  // (agent/interrupted_step.hpp reads it after a reboot).
+  nlohmann::json driver_internal_info = nlohmann::json::object();
 };
 
 enum class HeartbeatResult { kAccepted, kTokenRejected, kRefused, kUnreachable };

@@ -9,6 +9,7 @@
 #include "report/orchestrator_client.hpp"
 #include "report/report_json.hpp"
 #include "run/burnin_run.hpp"
+#include "run/run_resume.hpp"
 #include "stage/decommission_gate.hpp"
 
 namespace kiln::runner::agent {
@@ -107,6 +108,7 @@ CommandOutput execute_step(HostAdapter& host, const StepEnvironment& env, const 
     o.token = token;
     o.ca_file = env.kiln_ca;
     o.node_uuid = env.node_uuid;
+    o.boot_id = env.boot_id;
     o.spool = out / "ocptv.jsonl";
     o.abort_flag = &orchestrator_abort;
     reporter = std::make_unique<OrchestratorReporter>(o);
@@ -146,13 +148,18 @@ CommandOutput execute_step(HostAdapter& host, const StepEnvironment& env, const 
   // Both flags end the run: the cleaning's abort and the orchestrator's.
   std::atomic<bool> run_stop{false};
   NodeIdentity node = identify_node(host, *fru);
+  std::optional<RunResume> resume;
   if (reporter) {
     reporter->start({{"node",
                       {{"ironic_uuid", env.node_uuid},
                        {"asset_tag", fru->product_asset_tag},
                        {"serial", fru->product_serial},
                        {"dmi_serial", node.dmi_system_serial}}}});
-    reporter->registration(std::chrono::seconds(10));
+    // After a reboot mid-step the orchestrator answers where the run stands;
+    // execute_run then judges the interrupted stage by the delivery's policy.
+    if (auto registered = reporter->registration(std::chrono::seconds(10))) {
+      if (auto parsed = parse_resume(*registered); parsed && *parsed) resume = std::move(**parsed);
+    }
   }
   std::atomic<bool> watching{true};
   std::thread watch([&] {
@@ -164,7 +171,8 @@ CommandOutput execute_step(HostAdapter& host, const StepEnvironment& env, const 
   const std::string command_line =
       fmt::format("kiln-runner agent: Ironic step {} (node {})", plan.step, env.node_uuid);
   RunRecord record =
-      execute_run(host, *run_plan, node, options, writer, command_line, RunObserver{}, &run_stop);
+      execute_run(host, *run_plan, node, options, writer, command_line, RunObserver{}, &run_stop,
+                  resume ? &*resume : nullptr);
   watching.store(false);
   watch.join();
   if (stop.load() || orchestrator_abort.load()) mark_aborted(record);

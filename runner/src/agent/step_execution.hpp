@@ -34,6 +34,9 @@ struct StepEnvironment {
   std::string kiln_url;
   std::string kiln_token;
   std::string kiln_ca;
+  // /proc/sys/kernel/random/boot_id as this boot read it: sent to the
+  // orchestrator, kept in the step marker (docs/reboots.md).
+  std::string boot_id;
 };
 
 // Runs `plan`; `stop` is the abort flag the stages honour. Never throws.

@@ -67,6 +67,16 @@ int cmd_agent(const CommonOptions& common, const AgentCommandOptions& opts) {
   env.kiln_url = opts.orchestrator_url;
   env.kiln_token = opts.token;
   env.kiln_ca = opts.ca_file;
+  {
+    SystemHostAdapter host(common.sysroot);
+    env.boot_id = read_trimmed(host, opts.boot_id_file);
+  }
+  if (env.boot_id.empty()) {
+    fmt::print(stderr,
+               "kiln-runner: warning: no boot id in {}: a reboot mid-step cannot be told from an "
+               "agent restart\n",
+               opts.boot_id_file);
+  }
   std::signal(SIGINT, on_agent_signal);
   std::signal(SIGTERM, on_agent_signal);
   return agent::run_agent(o, g_agent_stop);

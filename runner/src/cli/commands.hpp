@@ -58,6 +58,7 @@ struct AgentCommandOptions {
   std::string orchestrator_url;    // optional: also stream every step's run (kiln.url)
   std::string token;               // kiln.token
   std::string ca_file;             // kiln.ca
+  std::string boot_id_file = "/proc/sys/kernel/random/boot_id";
 };
 
 // Default config dir: $KILN_CONFIG_DIR, else /etc/kiln if present, else the

@@ -33,13 +33,16 @@ std::optional<std::chrono::system_clock::time_point> utc(int year, int mon, int 
   return std::chrono::system_clock::from_time_t(t);
 }
 
-Expected<std::vector<tools::SelEntry>> read_sel(StageContext& ctx) {
-  auto lan = bmc_lan_target(ctx.options);
+Expected<std::vector<tools::SelEntry>> read_sel(HostAdapter& host, const RunOptions& options,
+                                                const std::filesystem::path& log_dir) {
+  auto lan = bmc_lan_target(options);
   if (!lan) return lan.error();
   std::vector<std::string> secrets;
-  if (*lan) secrets.push_back(ctx.options.bmc_password);
+  if (*lan) secrets.push_back(options.bmc_password);
   auto argv = tools::ipmitool_sel_argv(*lan, true, false);
-  auto result = run_tool(ctx, argv, kSelTimeout, "ipmitool-sel", secrets);
+  CommandSpec spec{argv, kSelTimeout, std::nullopt, std::nullopt, secrets};
+  if (!log_dir.empty()) spec.log_file = log_dir / "ipmitool-sel.log";
+  auto result = host.run(spec);
   if (!result) return make_error("KILN-BMC", describe_failure(argv, result.error()));
   if (!result->exited_with(0)) return make_error("KILN-BMC", describe_failure(argv, *result));
   if (tools::scan::is_blank(result->stdout_text)) return std::vector<tools::SelEntry>{};
@@ -83,10 +86,18 @@ std::vector<tools::PstoreRecord> read_pstore(HostAdapter& host, std::vector<std:
 }  // namespace
 
 std::optional<std::chrono::system_clock::time_point> sel_time(const tools::SelEntry& e) {
+  // ipmitool 1.8.18 prints "08/06/2020" and "15:05:37"; 1.8.19 (Debian 12)
+  // "12/03/26" and "16:35:12 UTC" (the zone it formatted in: the BMC's clock
+  // is taken as UTC either way).
   int mon = 0, day = 0, year = 0, hour = 0, min = 0, sec = 0;
   char end = 0;
-  if (std::sscanf(e.date.c_str(), "%2d/%2d/%4d%c", &mon, &day, &year, &end) != 3) return {};
-  if (std::sscanf(e.time.c_str(), "%2d:%2d:%2d%c", &hour, &min, &sec, &end) != 3) return {};
+  int date_len = 0;
+  if (std::sscanf(e.date.c_str(), "%2d/%2d/%4d%n%c", &mon, &day, &year, &date_len, &end) != 3)
+    return {};
+  if (date_len == 8) year += 2000;  // two digits
+  else if (date_len != 10) return {};
+  const int fields = std::sscanf(e.time.c_str(), "%2d:%2d:%2d%c", &hour, &min, &sec, &end);
+  if (fields != 3 && !(fields == 4 && end == ' ')) return {};
   return utc(year, mon, day, hour, min, sec);
 }
 
@@ -155,12 +166,12 @@ std::string RebootEvidence::summary() const {
   return out;
 }
 
-RebootEvidence collect_reboot_evidence(StageContext& ctx, const RunResume& resume) {
+RebootEvidence collect_reboot_evidence(HostAdapter& host, const RunOptions& options,
+                                      const std::filesystem::path& log_dir,
+                                      std::optional<std::chrono::system_clock::time_point> since) {
   std::vector<std::string> notes;
   std::vector<tools::SelEntry> sel_since;
-  auto since = rfc3339_time(resume.run_started);
-  if (!since && resume.interrupted) since = rfc3339_time(resume.interrupted->stage_started);
-  auto sel = read_sel(ctx);
+  auto sel = read_sel(host, options, log_dir);
   if (!sel) {
     notes.push_back("SEL not read: " + sel.error().message);
   } else if (!since) {
@@ -170,12 +181,18 @@ RebootEvidence collect_reboot_evidence(StageContext& ctx, const RunResume& resum
     if (sel_since.empty())
       notes.push_back("no SEL warning or critical event since the run started");
   }
-  auto pstore = read_pstore(ctx.host, notes);
-  auto edac = read_edac(ctx.host);
+  auto pstore = read_pstore(host, notes);
+  auto edac = read_edac(host);
   if (!edac.present) notes.push_back("no EDAC memory controller");
   auto evidence = judge_reboot_evidence(sel_since, pstore, edac);
   evidence.unavailable = std::move(notes);
   return evidence;
+}
+
+RebootEvidence collect_reboot_evidence(StageContext& ctx, const RunResume& resume) {
+  auto since = rfc3339_time(resume.run_started);
+  if (!since && resume.interrupted) since = rfc3339_time(resume.interrupted->stage_started);
+  return collect_reboot_evidence(ctx.host, ctx.options, ctx.log_dir, since);
 }
 
 }  // namespace kiln::runner

@@ -55,5 +55,10 @@ RebootEvidence judge_reboot_evidence(const std::vector<tools::SelEntry>& sel_sin
 // Tool output goes to ctx's log folder; a source that cannot be read is
 // named in `unavailable`, never an error of the run.
 RebootEvidence collect_reboot_evidence(StageContext& ctx, const RunResume& resume);
+// The same without a stage: the SEL from `since` on (nullopt: not judged, and
+// said so), pstore and EDAC; tool output into `log_dir` ("" = none).
+RebootEvidence collect_reboot_evidence(HostAdapter& host, const RunOptions& options,
+                                      const std::filesystem::path& log_dir,
+                                      std::optional<std::chrono::system_clock::time_point> since);
 
 }  // namespace kiln::runner

@@ -26,6 +26,10 @@ TEST(IronicRamdiskClient, LookupReply) {
   EXPECT_EQ(first->heartbeat_timeout_s, 300);
   EXPECT_EQ(parse_lookup_reply(lookup_with("******"))->agent_token, "")
       << "masked after the first lookup";
+  EXPECT_TRUE(first->driver_internal_info.contains("clean_steps"))
+      << "kept for the interrupted-step check";
+  EXPECT_TRUE(parse_lookup_reply(R"({"node": {"uuid": "u", "driver_internal_info": 3}})")
+                  ->driver_internal_info.is_object());
   EXPECT_FALSE(parse_lookup_reply(R"({"config": {}})").ok());
   EXPECT_FALSE(parse_lookup_reply("<html>").ok());
 }

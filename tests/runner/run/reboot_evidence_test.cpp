@@ -71,6 +71,19 @@ TEST(RebootEvidence, NothingFoundSaysWhereItLooked) {
   EXPECT_EQ(none.summary(), "no evidence: SEL not read: no BMC, no EDAC memory controller");
 }
 
+// Debian 12's ipmitool 1.8.19 against ipmi_sim: a two-digit year and the zone
+// after the time ("12/03/26", "16:35:46 UTC").
+TEST(RebootEvidence, Ipmitool1819DatesWithTwoDigitYearsAndAZone) {
+  auto entries = sel("ipmi-sim-ipmitool-1.8.19-two-digit-year-utc-elist.txt");
+  ASSERT_EQ(entries.size(), 2U);
+  for (const auto& e : entries) EXPECT_EQ(sel_time(e), rfc3339_time("2026-12-03T16:35:46Z")) << e.raw;
+  auto named = sel_entries_since(entries, *rfc3339_time("2026-12-03T16:00:00Z"));
+  ASSERT_EQ(named.size(), 2U);
+  auto evidence = judge_reboot_evidence(named, {}, EdacSnapshot{});
+  EXPECT_THAT(evidence.summary(), HasSubstr("SEL: Memory #0x01, Uncorrectable ECC Asserted"));
+  EXPECT_TRUE(sel_entries_since(entries, *rfc3339_time("2026-12-03T17:00:00Z")).empty());
+}
+
 TEST(RebootEvidence, TimesAreReadStrictly) {
   EXPECT_TRUE(rfc3339_time("2026-12-03T09:00:31.000001Z"));
   EXPECT_FALSE(rfc3339_time("03/12/2026"));
@@ -80,6 +93,11 @@ TEST(RebootEvidence, TimesAreReadStrictly) {
   e.time = "12:00:00";
   EXPECT_FALSE(sel_time(e));
   e.date = "Pre-Init";
+  EXPECT_FALSE(sel_time(e));
+  e.date = "12/03/2";
+  EXPECT_FALSE(sel_time(e));
+  e.date = "12/03/26";
+  e.time = "16:35:46XUTC";
   EXPECT_FALSE(sel_time(e));
 }
 
