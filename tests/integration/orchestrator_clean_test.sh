@@ -4,7 +4,7 @@
 # kiln_burnin step; kiln-runner agent plays the deploy ramdisk on 127.0.0.1 and
 # streams the run to the orchestrator with the kiln_url/kiln_token the
 # orchestrator put in the step's args.
-#   orchestrator_clean_test.sh BIN_DIR SOURCE_DIR pass|fail|basic|badpass|tls|abort|died
+#   orchestrator_clean_test.sh BIN_DIR SOURCE_DIR pass|fail|basic|badpass|tls|abort|died|reboot
 # pass:    kilnctl burnin start -> Ironic cleans with kiln_burnin -> manageable ->
 #          the orchestrator provides it: available, CUSTOM_KILN_PASSED, extra.kiln
 #          PASS with the run id; the run's artifacts were streamed to the
@@ -27,6 +27,12 @@
 # died:    the agent killed -9 mid-step: Ironic fails the cleaning after its
 #          clean_callback_timeout, the orchestrator ends the run ERROR quoting
 #          Ironic's last_error (no report came), CUSTOM_KILN_FAILED
+# reboot:  the node resets in the cpu stage (the agent killed -9; the next boot's
+#          agent: another boot id, a fresh folder, the pre-generated agent token):
+#          it runs the step Ironic still waits for again, the orchestrator answers
+#          where the run stands, on_unexpected_reboot: fail FAILs the cpu stage
+#          (KILN-RUN-UNEXPECTED-REBOOT), inventory is not run again; Ironic's
+#          clean failed names the reboot; the run holds the event; CUSTOM_KILN_FAILED
 set -euo pipefail
 bin=$1; src=$2; case_=$3
 runner=$bin/kiln-runner
@@ -40,6 +46,7 @@ password=kiln-ironic-pw-7f3e9a
 case $case_ in
   pass|basic|badpass|tls) agent_rig_configs $'profile: burnin\nstages:\n  - stage: inventory' ;;
   fail) agent_rig_configs $'profile: burnin\nstages:\n  - stage: inventory' $'expected:\n  cpu_threads: 4096' ;;
+  reboot) agent_rig_configs $'profile: burnin\nstages:\n  - stage: inventory\n  - stage: cpu\n    params: {duration: 300s, methods: [int64], sample_interval: 2s}' ;;
   abort|died) agent_rig_configs $'profile: burnin\nstages:\n  - stage: cpu\n    params: {duration: 300s, methods: [int64], sample_interval: 5s}' ;;
   *) echo "unknown case $case_" >&2; exit 2 ;;
 esac
@@ -68,7 +75,12 @@ if [ "$case_" = tls ]; then
 fi
 rig_write_config "" "$ironic_yaml"
 start_orchestrator
-agent_rig_start_agent agent "${mac^^}" "${agent_args[@]}"
+if [ "$case_" = reboot ]; then
+  # Both boots' agents answer on one address (Ironic refuses a changed callback_url).
+  AGENT_RIG_LISTEN=127.0.0.1:$(free_port); export AGENT_RIG_LISTEN
+else
+  agent_rig_start_agent agent "${mac^^}" "${agent_args[@]}"
+fi
 kilnctl burnin start --node "$node"
 run_id=$(kilnctl -f json run list | jget 'd["runs"][-1]["id"]')
 
@@ -163,6 +175,38 @@ abort)
   [ "$(jget 'd["verdict"]' < "$tmp/agent/kiln_burnin-1/report.json")" = ERROR ] || fail "the aborted run's report"
   [ $(( $(date +%s) - aborted )) -lt 100 ] || fail "the stage ran on after the abort"
   kill -0 "$agent_pid" || fail "the agent died"
+  ;;
+reboot)
+  wait_for 60 'd["provision_state"] == "clean wait"'
+  # The token Ironic hands out once, taken here the way virtual media pre-generates it.
+  agent_token=$(curl -sf -H "$H" "$ironic_url/v1/lookup?addresses=$mac" | jget 'd["config"]["agent_token"]') ||
+    fail "lookup"
+  echo boot-aaaa > "$tmp/boot-a"; echo boot-bbbb > "$tmp/boot-b"
+  agent_rig_start_agent agent "${mac^^}" "${agent_args[@]}" --agent-token "$agent_token" --boot-id-file "$tmp/boot-a"
+  for _ in $(seq 120); do grep -q '"name":"cpu"' "$tmp/agent/kiln_burnin-1/ocptv.jsonl" 2>/dev/null && break; sleep 0.5; done
+  grep -q '"name":"cpu"' "$tmp/agent/kiln_burnin-1/ocptv.jsonl" || fail "the cpu stage never started"
+  sleep 5  # progress of the cpu stage reaches the orchestrator
+  kill -STOP "$agent_pid"
+  for child in $(pgrep -P "$agent_pid" || true); do kill -9 -- "-$child" 2>/dev/null || kill -9 "$child" || true; done
+  kill -9 "$agent_pid"; kill -CONT "$agent_pid" 2>/dev/null || true
+  agent_rig_start_agent agent2 "${mac^^}" "${agent_args[@]}" --agent-token "$agent_token" --boot-id-file "$tmp/boot-b"
+  wait_for 150 'd["provision_state"] == "clean failed" and "CUSTOM_KILN_FAILED" in d["traits"]'
+  err=$(node_field 'd["last_error"]')
+  echo "last_error: $err"
+  grep -q "Clean step deploy.kiln_burnin failed" <<< "$err" && grep -q "KILN-RUN-UNEXPECTED-REBOOT: .*the cpu stage" <<< "$err" ||
+    fail "Ironic's last_error does not name the reboot in the cpu stage: $err"
+  grep -q "running it again, the orchestrator says where its run stands" "$tmp/agent2.log" || fail "agent2 did not rerun the step"
+  show=$(kilnctl -f json run show "$run_id")
+  echo "run: $(jget '[d["state"], d["verdict"]]' <<< "$show"); failure: $(jget 'd["failures"][0]' <<< "$show")"
+  [ "$(jget 'd["verdict"]' <<< "$show")" = FAIL ] || fail "run verdict: $show"
+  jget 'd["failures"][0]' <<< "$show" | grep -q "KILN-RUN-UNEXPECTED-REBOOT" || fail "run failure: $show"
+  run_json=$(curl -sf -H "Authorization: Bearer $OP" "$url/v1/runs/$run_id") ||
+    fail "GET /v1/runs/$run_id"
+  [ "$(jget '[e["kind"] for e in d["events"]].count("unexpected_reboot")' <<< "$run_json")" = 1 ] ||
+    fail "the run's events: $(jget 'd["events"]' <<< "$run_json")"
+  report=$(ls "$tmp"/agent2/kiln_burnin-*/report.json | head -1)
+  [ "$(jget '[s["name"] + "=" + s["verdict"] for s in d["stages"]]' < "$report")" = "['preliminary=PASS', 'inventory=PASS', 'cpu=FAIL']" ] ||
+    fail "the second boot's report: $(jget '[s["name"] + "=" + s["verdict"] for s in d["stages"]]' < "$report")"
   ;;
 died)
   for _ in $(seq 120); do grep -q "clean step kiln_burnin starts" "$tmp/agent.log" && break; sleep 0.5; done
