@@ -97,9 +97,10 @@ CommandOutput resume_interrupted(AgentContext& ctx, const InterruptedStep& step)
   auto plan = plan_step(step.name, args != nullptr ? *args : nlohmann::json(nullptr),
                         nlohmann::json::object());
   if (plan && (!plan->kiln_url.empty() || !env.kiln_url.empty())) {
-    ctx.log.line(fmt::format("Ironic's {} step {} was running on an earlier {}: running it again, "
-                             "the orchestrator says where its run stands",
-                             step.kind, step.id, same_boot ? "agent of this boot" : "boot"));
+    ctx.log.line(
+        fmt::format("Ironic's {} step {} was running on an earlier {}: running it again, "
+                    "the orchestrator says where its run stands",
+                    step.kind, step.id, same_boot ? "agent of this boot" : "boot"));
     return run_step_command(ctx, step.kind, {{"step", step.step}});
   }
   RunOptions options;
@@ -111,8 +112,8 @@ CommandOutput resume_interrupted(AgentContext& ctx, const InterruptedStep& step)
     std::error_code ec;
     const auto log_dir = env.out_dir / "reboot-evidence";
     std::filesystem::create_directories(log_dir, ec);
-    summary = collect_reboot_evidence(ctx.host, options, log_dir, evidence_since(marker, step))
-                  .summary();
+    summary =
+        collect_reboot_evidence(ctx.host, options, log_dir, evidence_since(marker, step)).summary();
   }
   CommandOutput out = interrupted_step_output(step, same_boot, summary);
   nlohmann::json result = out.result;
@@ -265,8 +266,9 @@ int run_agent(const AgentOptions& options, std::atomic<bool>& stop) {
     // Once per agent: a step of an earlier boot (or agent) Ironic still waits for.
     if (!checked_interrupted.exchange(true) && commands.list_json().empty()) {
       if (auto step = interrupted_step(reply.driver_internal_info)) {
-        commands.start(fmt::format("execute_{}_step", step->kind),
-                       [&ctx, s = *step] { return resume_interrupted(ctx, s); }, true);
+        commands.start(
+            fmt::format("execute_{}_step", step->kind),
+            [&ctx, s = *step] { return resume_interrupted(ctx, s); }, true);
       }
     }
   };

@@ -106,8 +106,8 @@ CommandOutput interrupted_step_output(const InterruptedStep& step, bool same_boo
       catalog::FailureArg{"evidence", evidence_summary}};
   auto text = code != nullptr ? catalog::render_failure(*code, args)
                               : Expected<std::string>(make_error("KILN-CATALOG", "no code"));
-  CommandOutput out = CommandOutput::failure(catalog::failure_line(
-      "KILN-STEP-UNEXPECTED-REBOOT", text ? *text : evidence_summary));
+  CommandOutput out = CommandOutput::failure(
+      catalog::failure_line("KILN-STEP-UNEXPECTED-REBOOT", text ? *text : evidence_summary));
   out.error_type = "KilnHardwareFailure";
   out.result = {{"verdict", "FAIL"}, {"unexpected_reboot", true}, {"evidence", evidence_summary}};
   return out;

@@ -19,10 +19,10 @@
 namespace kiln::runner::agent {
 
 struct InterruptedStep {
-  std::string kind;      // "clean" or "deploy"
-  nlohmann::json step;   // {"interface", "step", "args", ...} as Ironic holds it
-  std::string name;      // "kiln_burnin"
-  std::string id;        // "deploy.kiln_burnin"
+  std::string kind;            // "clean" or "deploy"
+  nlohmann::json step;         // {"interface", "step", "args", ...} as Ironic holds it
+  std::string name;            // "kiln_burnin"
+  std::string id;              // "deploy.kiln_burnin"
   std::string last_heartbeat;  // agent_last_heartbeat of the earlier boot (ISO 8601), may be ""
 };
 

@@ -39,7 +39,8 @@ Expected<LookupReply> parse_lookup_reply(const std::string& body) {
     return make_error("KILN-AGENT-LOOKUP",
                       "Ironic's lookup reply names no node uuid: " + body.substr(0, 300));
   }
-  if (const auto* dii = json_path(*node, {"driver_internal_info"}); dii != nullptr && dii->is_object())
+  if (const auto* dii = json_path(*node, {"driver_internal_info"});
+      dii != nullptr && dii->is_object())
     r.driver_internal_info = *dii;
   const auto* config = json_path(*j, {"config"});
   if (config != nullptr) {

@@ -170,9 +170,8 @@ CommandOutput execute_step(HostAdapter& host, const StepEnvironment& env, const 
   });
   const std::string command_line =
       fmt::format("kiln-runner agent: Ironic step {} (node {})", plan.step, env.node_uuid);
-  RunRecord record =
-      execute_run(host, *run_plan, node, options, writer, command_line, RunObserver{}, &run_stop,
-                  resume ? &*resume : nullptr);
+  RunRecord record = execute_run(host, *run_plan, node, options, writer, command_line,
+                                 RunObserver{}, &run_stop, resume ? &*resume : nullptr);
   watching.store(false);
   watch.join();
   if (stop.load() || orchestrator_abort.load()) mark_aborted(record);

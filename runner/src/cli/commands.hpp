@@ -44,20 +44,20 @@ struct RunCommandOptions {
 
 // kiln-runner agent (Ironic's deploy ramdisk agent; docs/ironic-steps.md).
 struct AgentCommandOptions {
-  std::string api_url;             // ipa-api-url=
-  std::vector<std::string> macs;   // BOOTIF= and the NICs; empty = every NIC's
+  std::string api_url;            // ipa-api-url=
+  std::vector<std::string> macs;  // BOOTIF= and the NICs; empty = every NIC's
   std::string listen = "0.0.0.0:9999";
-  std::string advertise;           // callback URL Ironic calls back on
+  std::string advertise;  // callback URL Ironic calls back on
   std::string ironic_ca;
-  std::string global_request_id;   // ipa-global-request-id=
-  std::string agent_token;         // ipa-agent-token= (or $IPA_AGENT_TOKEN)
+  std::string global_request_id;  // ipa-global-request-id=
+  std::string agent_token;        // ipa-agent-token= (or $IPA_AGENT_TOKEN)
   bool allow_power_off = false;
   std::vector<std::string> disks;
   bool i_know_this_wipes = false;
   std::string out_dir = "kiln-agent";
-  std::string orchestrator_url;    // optional: also stream every step's run (kiln.url)
-  std::string token;               // kiln.token
-  std::string ca_file;             // kiln.ca
+  std::string orchestrator_url;  // optional: also stream every step's run (kiln.url)
+  std::string token;             // kiln.token
+  std::string ca_file;           // kiln.ca
   std::string boot_id_file = "/proc/sys/kernel/random/boot_id";
 };
 

@@ -94,8 +94,10 @@ std::optional<std::chrono::system_clock::time_point> sel_time(const tools::SelEn
   int date_len = 0;
   if (std::sscanf(e.date.c_str(), "%2d/%2d/%4d%n%c", &mon, &day, &year, &date_len, &end) != 3)
     return {};
-  if (date_len == 8) year += 2000;  // two digits
-  else if (date_len != 10) return {};
+  if (date_len == 8)
+    year += 2000;  // two digits
+  else if (date_len != 10)
+    return {};
   const int fields = std::sscanf(e.time.c_str(), "%2d:%2d:%2d%c", &hour, &min, &sec, &end);
   if (fields != 3 && !(fields == 4 && end == ' ')) return {};
   return utc(year, mon, day, hour, min, sec);
@@ -167,8 +169,8 @@ std::string RebootEvidence::summary() const {
 }
 
 RebootEvidence collect_reboot_evidence(HostAdapter& host, const RunOptions& options,
-                                      const std::filesystem::path& log_dir,
-                                      std::optional<std::chrono::system_clock::time_point> since) {
+                                       const std::filesystem::path& log_dir,
+                                       std::optional<std::chrono::system_clock::time_point> since) {
   std::vector<std::string> notes;
   std::vector<tools::SelEntry> sel_since;
   auto sel = read_sel(host, options, log_dir);

@@ -58,7 +58,7 @@ RebootEvidence collect_reboot_evidence(StageContext& ctx, const RunResume& resum
 // The same without a stage: the SEL from `since` on (nullopt: not judged, and
 // said so), pstore and EDAC; tool output into `log_dir` ("" = none).
 RebootEvidence collect_reboot_evidence(HostAdapter& host, const RunOptions& options,
-                                      const std::filesystem::path& log_dir,
-                                      std::optional<std::chrono::system_clock::time_point> since);
+                                       const std::filesystem::path& log_dir,
+                                       std::optional<std::chrono::system_clock::time_point> since);
 
 }  // namespace kiln::runner

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "run/reboot_evidence.hpp"
+#include "runner/failure_code_ledger.hpp"
 
 namespace kiln::runner::agent {
 namespace {
@@ -78,6 +79,7 @@ TEST(InterruptedStep, AResetFailsTheStepWithTheCatalogsWordsAndTheEvidence) {
             "event, the CPU of a machine check) and run the cleaning again; with no evidence, "
             "check the power feeds and the BMC's event log by hand");
   EXPECT_EQ(out.result["verdict"], "FAIL");
+  testing::note_failure_checked("KILN-STEP-UNEXPECTED-REBOOT");
 }
 
 TEST(InterruptedStep, AnAgentRestartOnTheSameBootIsAHarnessError) {
@@ -104,8 +106,7 @@ TEST(StepMarker, WrittenReadAndRemoved) {
 
 TEST(StepMarker, TheSelWindowStartsAtTheMarkerElseAnHourBeforeTheLastHeartbeat) {
   auto step = *interrupted_step(cleaning(1));
-  auto from_marker =
-      evidence_since(StepMarker{"b", step.id, "2026-12-03T10:00:00Z"}, step);
+  auto from_marker = evidence_since(StepMarker{"b", step.id, "2026-12-03T10:00:00Z"}, step);
   EXPECT_EQ(from_marker, rfc3339_time("2026-12-03T10:00:00Z"));
   EXPECT_EQ(evidence_since(std::nullopt, step), rfc3339_time("2026-12-03T15:40:12Z"));
   step.last_heartbeat.clear();

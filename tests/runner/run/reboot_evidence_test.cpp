@@ -76,7 +76,8 @@ TEST(RebootEvidence, NothingFoundSaysWhereItLooked) {
 TEST(RebootEvidence, Ipmitool1819DatesWithTwoDigitYearsAndAZone) {
   auto entries = sel("ipmi-sim-ipmitool-1.8.19-two-digit-year-utc-elist.txt");
   ASSERT_EQ(entries.size(), 2U);
-  for (const auto& e : entries) EXPECT_EQ(sel_time(e), rfc3339_time("2026-12-03T16:35:46Z")) << e.raw;
+  for (const auto& e : entries)
+    EXPECT_EQ(sel_time(e), rfc3339_time("2026-12-03T16:35:46Z")) << e.raw;
   auto named = sel_entries_since(entries, *rfc3339_time("2026-12-03T16:00:00Z"));
   ASSERT_EQ(named.size(), 2U);
   auto evidence = judge_reboot_evidence(named, {}, EdacSnapshot{});
