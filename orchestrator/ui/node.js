@@ -17,6 +17,17 @@ function limitText(l) {
   return `${kiln.comparison(l.comparison)} ${t}`;
 }
 
+// Unexpected reboots and runner restarts of the run (docs/reboots.md), oldest first.
+function renderEvents(events) {
+  document.getElementById("events").replaceChildren(...events.map(e => {
+    const i = e.interrupted;
+    const where = i && i.stage ? `during the ${i.stage} stage at ${Math.round(i.progress || 0)} %` : "between stages";
+    const what = e.kind === "runner_restart" ? "the runner restarted (same boot)" : "the node rebooted";
+    return kiln.el("div", {class: "finding event", "data-event": e.kind},
+      `${e.at}: ${what} ${where}; on_unexpected_reboot: ${e.policy || "fail"}`);
+  }));
+}
+
 function renderReport(report) {
   const stages = report ? report.stages : [];
   document.querySelector("#stages tbody").replaceChildren(...stages.map(s => kiln.el("tr", {},
@@ -98,9 +109,11 @@ kiln.live(async () => {
   document.getElementById("failures").replaceChildren(...((run && run.failures) || []).map(f =>
     kiln.el("div", {class: "finding"}, f)));
   if (!run) return;
-  const [report, tail] = await Promise.all([
+  const [report, tail, detail] = await Promise.all([
     run.report_url ? kiln.api(`/v1/runs/${encodeURIComponent(run.id)}/report`) : Promise.resolve(null),
-    kiln.api(`/v1/runs/${encodeURIComponent(run.id)}/artifacts?tail=40`)]);
+    kiln.api(`/v1/runs/${encodeURIComponent(run.id)}/artifacts?tail=40`),
+    kiln.api(`/v1/runs/${encodeURIComponent(run.id)}`)]);
+  renderEvents(detail.events || []);
   renderReport(report);
   if (!report) {
     document.querySelector("#stages tbody").replaceChildren(kiln.el("tr", {}, kiln.el("td", {colspan: 4, class: "muted"},

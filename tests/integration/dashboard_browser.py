@@ -284,6 +284,11 @@ try:
     check("viewer (read-only)" in settled(lambda: d.find_element(By.ID, "who").text), "the page says read-only")
     d.get(f"{args.url}/ui/node.html?node=node-6&poll=1000")
     until(lambda: d.find_element(By.CSS_SELECTOR, '[data-fact="state"]').text == "registered", "the viewer sees node-6 running")
+    # node-6 rebooted once (kiln_feed --reboot): the page lists the event in words.
+    until(lambda: d.find_elements(By.CSS_SELECTOR, '#events [data-event="unexpected_reboot"]'),
+          "node-6's page lists its unexpected reboot")
+    event = d.find_element(By.CSS_SELECTOR, '#events [data-event="unexpected_reboot"]').text
+    check("the node rebooted" in event and "on_unexpected_reboot: fail" in event, f"the reboot in words: {event}")
     time.sleep(1.5)
     check(not d.find_element(By.ID, "abort").is_displayed(), "the viewer gets no abort button")
     run6 = api("/v1/nodes/node-6", args.op)["latest_run"]["id"]

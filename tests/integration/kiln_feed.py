@@ -27,10 +27,16 @@ def call(url, path, token, body=None, method=None):
         return json.load(answer)
 
 
-def start(url, op, node, serial, delivery):
+def register(url, token, node, serial, delivery, boot_id=None):
+    body = {"node": {"ironic_uuid": node, "asset_tag": delivery, "serial": serial}}
+    if boot_id:
+        body["boot_id"] = boot_id
+    return call(url, "/v1/runs/register", token, body)
+
+
+def start(url, op, node, serial, delivery, boot_id=None):
     started = call(url, "/v1/burnins", op, {"nodes": [node]})["runs"][0]
-    call(url, "/v1/runs/register", started["token"],
-         {"node": {"ironic_uuid": node, "asset_tag": delivery, "serial": serial}})
+    register(url, started["token"], node, serial, delivery, boot_id)
     return started["run_id"], started["token"]
 
 
@@ -102,14 +108,19 @@ def main():
     p.add_argument("--follow-directive", action="store_true")
     p.add_argument("--fail-disk", action="store_true")
     p.add_argument("--bios", help="report this BIOS version in the report's firmware")
+    p.add_argument("--reboot", action="store_true",
+                   help="after the stream, register again from another boot (an unexpected reboot)")
     a = p.parse_args()
-    run, token = start(a.url, a.op, a.node, a.serial, a.delivery)
+    run, token = start(a.url, a.op, a.node, a.serial, a.delivery, "feed-boot-1" if a.reboot else None)
     print(run, flush=True)
     lines = [] if a.report_only else [
         l for l in open(f"{a.run_dir}/ocptv.jsonl").read().splitlines() if l.strip()]
     if lines and not stream(a.url, run, token, lines, a.batches, a.pause, a.follow_directive):
         print("directive abort", flush=True)
         return 0
+    if a.reboot:
+        answer = register(a.url, token, a.node, a.serial, a.delivery, "feed-boot-2")
+        assert answer.get("resume", {}).get("kind") == "unexpected_reboot", answer
     if not a.stream_only:
         report = scaled_report(f"{a.run_dir}/report.json", a.factor)
         if a.fail_disk:
