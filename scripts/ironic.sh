@@ -88,7 +88,7 @@ url=""
 for _ in $(seq 450); do
   kill -0 "$(cat "$dir/ironic.pid")" 2>/dev/null || { echo "ironic.sh: ironic exited" >&2; tail -n 30 "$dir/log/stdout.log" "$dir/log/ironic.log" >&2 || true; exit 1; }
   if [ -z "$url" ]; then
-    line=$(grep -o 'wsgi starting up on https\?://127\.0\.0\.1:[0-9]*' "$dir/log/ironic.log" 2>/dev/null | tail -n 1 || true)
+    line=$(grep -o 'wsgi starting up on https\?://[0-9.]*:[0-9]*' "$dir/log/ironic.log" 2>/dev/null | tail -n 1 || true)
     [ -n "$line" ] && url=${line#wsgi starting up on }
   fi
   if [ -n "$url" ] && curl -sf --max-time 5 ${KILN_IRONIC_PROBE_AUTH:+-u "$KILN_IRONIC_PROBE_AUTH"} \
