@@ -109,6 +109,55 @@ TEST_P(RunStoreTest, NodesComeInPagesAfterACursor) {
   EXPECT_TRUE(store_->list_runs(of_page)->empty());
 }
 
+// GET /v1/deliveries' counts: one GROUP BY over each node's latest burn-in.
+TEST_P(RunStoreTest, DeliveriesAreCountedByEachNodesLatestBurnin) {
+  for (const auto& [uuid, tag] : std::vector<std::pair<std::string, std::string>>{{"n1", "PO-1"},
+                                                                                  {"n2", "PO-1"},
+                                                                                  {"n3", "PO-1"},
+                                                                                  {"n4", "PO-1"},
+                                                                                  {"n5", "PO-1"},
+                                                                                  {"n6", "PO-2"},
+                                                                                  {"n7", ""}}) {
+    ASSERT_TRUE(store_->upsert_node({uuid, tag, "S", "D", {}, ""}));
+  }
+  auto reported = [&](const std::string& id, const std::string& node, const std::string& verdict,
+                      const std::string& kind = "burnin") {
+    auto run = make_run(id, node);
+    run.kind = kind;
+    ASSERT_TRUE(store_->create_run(run));
+    ASSERT_TRUE(store_->store_report(id, "{}", verdict));
+  };
+  reported("r1-old", "n1", "FAIL");
+  reported("r1-new", "n1", "PASS");  // the newest counts, not the failed one before
+  reported("r2", "n2", "FAIL");
+  reported("r3", "n3", "ERROR");
+  ASSERT_TRUE(store_->create_run(make_run("r4", "n4")));  // running
+  reported("d5", "n5", "PASS", "decommission");           // not a burn-in
+  reported("r6", "n6", "PASS");
+  reported("r7", "n7", "PASS");  // no asset tag: no delivery
+  auto all = store_->burnin_counts(std::nullopt);
+  ASSERT_TRUE(all) << all.error().message;
+  ASSERT_EQ(all->size(), 2U);
+  const auto& po1 = (*all)[0];
+  EXPECT_EQ(po1.tag, "PO-1");
+  EXPECT_EQ(po1.nodes, 5);
+  EXPECT_EQ(po1.passed, 1);
+  EXPECT_EQ(po1.failed, 1);
+  EXPECT_EQ(po1.errored, 1);
+  EXPECT_EQ(po1.running, 1);
+  auto r1 = store_->find_run("r1-new");
+  auto r2 = store_->find_run("r2");
+  EXPECT_EQ(po1.started_at, std::min((*r1)->created_at, (*r2)->created_at));
+  EXPECT_EQ((*all)[1].tag, "PO-2");
+  EXPECT_EQ((*all)[1].nodes, 1);
+  EXPECT_EQ((*all)[1].passed, 1);
+  auto one = store_->burnin_counts(std::string("PO-2"));
+  ASSERT_TRUE(one);
+  ASSERT_EQ(one->size(), 1U);
+  EXPECT_EQ((*one)[0].tag, "PO-2");
+  EXPECT_TRUE(store_->burnin_counts(std::string("PO-404"))->empty());
+}
+
 TEST_P(RunStoreTest, RunsAreFoundByIdAndTokenHash) {
   ASSERT_TRUE(store_->create_run(make_run("run-1", "node-a")));
   auto by_id = store_->find_run("run-1");

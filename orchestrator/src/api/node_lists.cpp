@@ -75,65 +75,47 @@ ApiResponse nodes_page(ApiContext& ctx, const NodePageQuery& page_query) {
 }
 
 // A delivery's (or every delivery's) counts: nodes, and of each node's latest
-// burn-in run passed, failed, errored, running; decommission runs counted
-// apart under "decommission".
+// burn-in run passed, failed, errored, running (one GROUP BY in the store);
+// decommission runs counted apart under "decommission".
 struct DeliveryCounts {
   std::map<std::string, nlohmann::json> by_tag;
-  LatestRuns burnins;
-  LatestRuns decommissions;
+  LatestRuns decommissions;         // of the one delivery asked for
   std::set<std::string> certified;  // decommission run ids with a certificate
 };
 
 Expected<DeliveryCounts> count_deliveries(ApiContext& ctx, const std::optional<std::string>& tag) {
-  auto nodes = tag ? ctx.store.list_delivery_nodes(*tag) : ctx.store.list_nodes();
-  if (!nodes) return nodes.error();
-  RunQuery query;
-  query.delivery = tag;
-  query.kind = "burnin";
-  auto burnins = latest_runs(ctx, query);
-  if (!burnins) return burnins.error();
-  query.kind = "decommission";
-  auto decommissions = latest_runs(ctx, query);
-  if (!decommissions) return decommissions.error();
+  auto counts = ctx.store.burnin_counts(tag);
+  if (!counts) return counts.error();
   DeliveryCounts out;
-  out.burnins = std::move(*burnins);
-  out.decommissions = std::move(*decommissions);
-  std::vector<RunRow> runs;  // the decommission runs whose certificates count
-  runs.reserve(out.decommissions.size());
-  for (const auto& [uuid, r] : out.decommissions) runs.push_back(r);
-  std::set<std::string> listed;
-  for (const auto& n : *nodes) {
-    if (!n.asset_tag.empty() && (!tag || n.asset_tag == *tag)) listed.insert(n.uuid);
-  }
-  auto certified = certified_run_ids(ctx.store, listed, runs);
-  if (!certified) return certified.error();
-  out.certified = std::move(*certified);
-  std::map<std::string, DecommissionCounts> decommission_counts;
-  for (const auto& n : *nodes) {
-    if (!listed.contains(n.uuid)) continue;
-    auto& d = out.by_tag[n.asset_tag];
-    if (d.is_null()) {
-      d = {{"tag", n.asset_tag}, {"nodes", 0},   {"passed", 0},     {"failed", 0},
-           {"errored", 0},       {"running", 0}, {"started_at", ""}};
+  for (const auto& c : *counts) {
+    nlohmann::json d{{"tag", c.tag},
+                     {"nodes", c.nodes},
+                     {"passed", c.passed},
+                     {"failed", c.failed},
+                     {"errored", c.errored},
+                     {"running", c.running},
+                     {"started_at", c.started_at}};
+    // The latest decommission of each node of the delivery, and which carry a certificate.
+    RunQuery query;
+    query.delivery = c.tag;
+    query.kind = "decommission";
+    auto decommissions = latest_runs(ctx, query);
+    if (!decommissions) return decommissions.error();
+    std::vector<RunRow> runs;
+    std::set<std::string> uuids;
+    for (const auto& [uuid, r] : *decommissions) {
+      runs.push_back(r);
+      uuids.insert(uuid);
     }
-    d["nodes"] = d["nodes"].get<int>() + 1;
-    if (auto it = out.burnins.find(n.uuid); it != out.burnins.end()) {
-      const auto& r = it->second;
-      const char* bucket = r.verdict == "PASS"    ? "passed"
-                           : r.verdict == "FAIL"  ? "failed"
-                           : r.verdict == "ERROR" ? "errored"
-                                                  : "running";
-      d[bucket] = d[bucket].get<int>() + 1;
-      // The first of the latest burn-ins to start: the pace (and ETA) of the delivery.
-      if (const auto& started = d["started_at"].get_ref<const std::string&>();
-          started.empty() || r.created_at < started)
-        d["started_at"] = r.created_at;
-    }
-    auto& counts = decommission_counts[n.asset_tag];
-    if (auto it = out.decommissions.find(n.uuid); it != out.decommissions.end())
-      counts.add(it->second, out.certified.contains(it->second.id));
+    auto certified = certified_run_ids(ctx.store, uuids, runs);
+    if (!certified) return certified.error();
+    DecommissionCounts decommission;
+    for (const auto& r : runs) decommission.add(r, certified->contains(r.id));
+    d["decommission"] = decommission.to_json();
+    out.certified.merge(*certified);
+    if (tag) out.decommissions = std::move(*decommissions);
+    out.by_tag[c.tag] = std::move(d);
   }
-  for (auto& [name, d] : out.by_tag) d["decommission"] = decommission_counts[name].to_json();
   return out;
 }
 
@@ -155,10 +137,16 @@ ApiResponse one_delivery(ApiContext& ctx, const std::string& tag, NodePageQuery 
   page_query.delivery = tag;
   auto page = ctx.store.list_nodes_page(page_query);
   if (!page) return api_error(503, "store_unavailable", page.error().message);
+  // The latest burn-ins of this page's nodes only.
+  RunQuery query;
+  query.nodes = uuids_of(page->nodes);
+  query.kind = "burnin";
+  auto burnins = latest_runs(ctx, query);
+  if (!burnins) return api_error(503, "store_unavailable", burnins.error().message);
   nlohmann::json node_list = nlohmann::json::array();
   for (const auto& n : page->nodes) {
     nlohmann::json entry{{"uuid", n.uuid}, {"serial", n.serial}};
-    if (auto it = counts->burnins.find(n.uuid); it != counts->burnins.end())
+    if (auto it = burnins->find(n.uuid); it != burnins->end())
       entry["run"] = run_json(ctx, it->second);
     if (auto it = counts->decommissions.find(n.uuid); it != counts->decommissions.end()) {
       entry["decommission_run"] = run_json(ctx, it->second);

@@ -34,6 +34,10 @@ class NotifyingRunStore final : public RunStore {
   Expected<NodePage> list_nodes_page(const NodePageQuery& query) override {
     return inner_.list_nodes_page(query);
   }
+  Expected<std::vector<BurninCounts>> burnin_counts(
+      const std::optional<std::string>& tag) override {
+    return inner_.burnin_counts(tag);
+  }
 
   Status create_run(const RunRow& run) override;
   Expected<std::optional<RunConflict>> create_runs(const std::vector<RunRow>& runs) override;

@@ -115,6 +115,18 @@ inline RunQuery delivery_runs_query(const std::string& tag) {
   return query;
 }
 
+// A delivery's nodes counted by their latest burn-in run (GET /v1/deliveries):
+// one GROUP BY in the database, not a row per node.
+struct BurninCounts {
+  std::string tag;
+  int nodes = 0;           // every node with this asset tag
+  int passed = 0;          // latest burn-in PASS
+  int failed = 0;          // FAIL
+  int errored = 0;         // ERROR
+  int running = 0;         // a latest burn-in without a verdict yet
+  std::string started_at;  // the earliest created_at of those latest burn-ins ("" if none)
+};
+
 // Why create_runs started nothing: this node has an unfinished run.
 struct RunConflict {
   std::string node_uuid;
@@ -140,6 +152,10 @@ class RunStore {
   virtual Expected<std::vector<NodeRecord>> list_nodes() = 0;
   // The nodes whose asset tag is `tag` (ordered by UUID).
   virtual Expected<std::vector<NodeRecord>> list_delivery_nodes(const std::string& tag) = 0;
+  // Per asset tag (only `tag` when given), ordered by tag; nodes without an
+  // asset tag are not counted.
+  virtual Expected<std::vector<BurninCounts>> burnin_counts(
+      const std::optional<std::string>& tag) = 0;
   // A page of nodes (of a delivery, or all), ordered by UUID; an index serves it.
   virtual Expected<NodePage> list_nodes_page(const NodePageQuery& query) = 0;
 

@@ -167,6 +167,53 @@ Expected<std::vector<NodeRecord>> SqlRunStore::list_delivery_nodes(const std::st
   return nodes;
 }
 
+Expected<std::vector<BurninCounts>> SqlRunStore::burnin_counts(
+    const std::optional<std::string>& tag) {
+  // Each node's newest burn-in (the order select_runs' latest_per_node uses),
+  // joined to the nodes and counted per asset tag.
+  std::vector<SqlValue> params;
+  std::string node_filter = "nodes.asset_tag <> ''";
+  std::string run_filter = "kind = 'burnin'";
+  if (tag) {
+    params.emplace_back(*tag);
+    node_filter = "nodes.asset_tag = $1";
+    run_filter += " AND node_uuid IN (SELECT uuid FROM nodes WHERE asset_tag = $1)";
+  }
+  auto rows = read(
+      fmt::format(
+          "SELECT nodes.asset_tag, COUNT(*), "
+          "SUM(CASE WHEN latest.verdict = 'PASS' THEN 1 ELSE 0 END), "
+          "SUM(CASE WHEN latest.verdict = 'FAIL' THEN 1 ELSE 0 END), "
+          "SUM(CASE WHEN latest.verdict = 'ERROR' THEN 1 ELSE 0 END), "
+          "SUM(CASE WHEN latest.node_uuid IS NOT NULL AND latest.verdict NOT IN "
+          "('PASS', 'FAIL', 'ERROR') THEN 1 ELSE 0 END), "
+          "MIN(latest.created_at) "
+          "FROM nodes LEFT JOIN (SELECT node_uuid, verdict, created_at, ROW_NUMBER() OVER "
+          "(PARTITION BY node_uuid ORDER BY created_at DESC, created_seq DESC, id DESC) AS newest "
+          "FROM runs WHERE {}) latest ON latest.node_uuid = nodes.uuid AND latest.newest = 1 "
+          "WHERE {} GROUP BY nodes.asset_tag ORDER BY nodes.asset_tag",
+          run_filter, node_filter),
+      params);
+  if (!rows) return rows.error();
+  auto count = [](const std::optional<std::string>& v) {
+    return v ? static_cast<int>(std::stoll(*v)) : 0;
+  };
+  std::vector<BurninCounts> out;
+  out.reserve(rows->size());
+  for (const auto& r : *rows) {
+    BurninCounts c;
+    c.tag = r[0].value_or("");
+    c.nodes = count(r[1]);
+    c.passed = count(r[2]);
+    c.failed = count(r[3]);
+    c.errored = count(r[4]);
+    c.running = count(r[5]);
+    c.started_at = r[6].value_or("");
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
 Expected<NodePage> SqlRunStore::list_nodes_page(const NodePageQuery& query) {
   // One row more than the page: whether another page follows. Served by the
   // primary key (uuid) or nodes_by_asset_tag_uuid (asset_tag, uuid).
