@@ -82,7 +82,8 @@ std::vector<FirmwareCheck> check_firmware(const FirmwareInventory& fw,
       c.verdict = "KILN-DIMM-SPEED-BELOW-RATED";
       c.component = fmt::format("DIMM {} (serial {})", m.locator, m.serial);
       c.model = m.part_number;
-      c.required = m.rated_mts ? fmt::format("= rated {} MT/s", *m.rated_mts) : "= rated";
+      if (m.rated_mts) c.rated = fmt::format("{} MT/s", *m.rated_mts);
+      c.required = c.rated.empty() ? "= rated" : "= rated " + c.rated;
       c.readable = m.rated_mts.has_value() && m.configured_mts.has_value();
       if (m.configured_mts) c.found = fmt::format("{} MT/s", *m.configured_mts);
       c.found_error = c.readable ? "" : "dmidecode prints no rated or configured speed";
@@ -135,7 +136,7 @@ void report_firmware_checks(StepRecorder& step, const std::vector<FirmwareCheck>
         {"found", c.found},
         {"requirement", c.requirement}};
     if (c.verdict == "KILN-DIMM-SPEED-BELOW-RATED") {
-      args.push_back({"rated", c.required.size() > 8 ? c.required.substr(8) : "unknown"});
+      args.push_back({"rated", c.rated.empty() ? "unknown" : c.rated});
     } else {
       args.push_back({"required", c.required});
     }

@@ -23,6 +23,7 @@ struct FirmwareCheck {
   std::string model;  // the disk model / NIC driver / DIMM part the rule applied to
   std::string required;  // "= 2.17.1", ">= 0x2007006", "= rated 2400 MT/s"
   std::string found;     // "2.12.0"; "" when it could not be read
+  std::string rated;     // a DIMM's rated speed ("2400 MT/s"); "" for other checks
   bool met = false;
   bool readable = true;  // false: the value could not be read (see `found_error`)
   std::string found_error;
