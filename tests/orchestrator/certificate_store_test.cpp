@@ -8,19 +8,14 @@
 
 #include "postgres_server.hpp"
 #include "store/run_store.hpp"
-#include "store_backend_test.hpp"
 #include "store/sql_connection.hpp"
+#include "store_backend_test.hpp"
 
 namespace kiln::orchestrator {
 namespace {
 
 class CertificateStoreTest : public StoreBackendTest {
  protected:
-  std::unique_ptr<RunStore> open() {
-    auto store = open_run_store(url_);
-    EXPECT_TRUE(store) << store.error().message;
-    return store ? std::move(*store) : nullptr;
-  }
   std::unique_ptr<SqlConnection> connect() {
     auto conn =
         GetParam() == "sqlite" ? open_sqlite((dir_ / "kiln.db").string()) : open_postgres(url_);
@@ -35,11 +30,10 @@ class CertificateStoreTest : public StoreBackendTest {
     r.kind = kind;
     return r;
   }
-
 };
 
 TEST_P(CertificateStoreTest, RunKindIsStored) {
-  auto store = open();
+  auto store = open_store();
   ASSERT_TRUE(store);
   ASSERT_TRUE(store->create_run(run("run-b", "n1", "burnin")));
   ASSERT_TRUE(store->set_run_state("run-b", "reported"));  // one unfinished run per node
@@ -50,7 +44,7 @@ TEST_P(CertificateStoreTest, RunKindIsStored) {
 }
 
 TEST_P(CertificateStoreTest, FirstCertificateOfARunWinsAndTheLatestPerNodeIsFound) {
-  auto store = open();
+  auto store = open_store();
   ASSERT_TRUE(store);
   ASSERT_TRUE(store->create_run(run("run-1", "n1", "decommission")));
   ASSERT_TRUE(store->set_run_state("run-1", "aborted"));  // one unfinished run per node
@@ -76,7 +70,7 @@ TEST_P(CertificateStoreTest, FirstCertificateOfARunWinsAndTheLatestPerNodeIsFoun
   EXPECT_FALSE(*store->latest_certificate("n2"));
   // Durable: a new connection sees it.
   store.reset();
-  auto reopened = open();
+  auto reopened = open_store();
   ASSERT_TRUE(reopened);
   EXPECT_EQ((*reopened->find_certificate("run-1"))->document, R"({"certificate":1})");
 }
@@ -106,7 +100,7 @@ TEST_P(CertificateStoreTest, AStoreFromBeforeDecommissionsMigratesItsRunsAsBurni
         "created_at, updated_at) VALUES ('run-old', 'n1', 'h', 'reported', 'continue', 'PASS', "
         "'done', '2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z');"));
   }
-  auto store = open();
+  auto store = open_store();
   ASSERT_TRUE(store);
   auto old = store->find_run("run-old");
   ASSERT_TRUE(old && *old);
@@ -116,7 +110,7 @@ TEST_P(CertificateStoreTest, AStoreFromBeforeDecommissionsMigratesItsRunsAsBurni
   EXPECT_EQ((*store->find_run("run-new"))->kind, "decommission");
   // Opening again applies nothing twice.
   store.reset();
-  EXPECT_TRUE(open());
+  EXPECT_TRUE(open_store());
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, CertificateStoreTest, ::testing::Values("sqlite", "postgres"),

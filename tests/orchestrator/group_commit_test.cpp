@@ -2,7 +2,6 @@
 // and the API's asynchronous artifact path (api/artifact_batches.cpp): every
 // answer comes after a COMMIT another connection can see, a replay stores
 // nothing twice, one bad batch refuses only itself, refusals store nothing.
-#include "kiln_test_paths.hpp"
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -12,11 +11,12 @@
 #include <thread>
 
 #include "api/api_service.hpp"
+#include "kiln_test_paths.hpp"
 #include "postgres_server.hpp"
-#include "store/run_store.hpp"
 #include "sqlite_store_test.hpp"
-#include "store_backend_test.hpp"
+#include "store/run_store.hpp"
 #include "store/sql_connection.hpp"
+#include "store_backend_test.hpp"
 
 namespace kiln::orchestrator {
 namespace {
@@ -26,12 +26,9 @@ class GroupCommitTest : public StoreBackendTest {
   void SetUp() override {
     StoreBackendTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
-    auto store = open_run_store(url_);
-    ASSERT_TRUE(store) << store.error().message;
-    store_ = std::move(*store);
-    auto observer = open_run_store(url_);  // another connection: sees only what is committed
-    ASSERT_TRUE(observer) << observer.error().message;
-    observer_ = std::move(*observer);
+    store_ = open_store();
+    observer_ = open_store();  // another connection: sees only what is committed
+    ASSERT_TRUE(store_ && observer_);
   }
   void TearDown() override {
     store_.reset();
@@ -49,8 +46,8 @@ class GroupCommitTest : public StoreBackendTest {
   static std::vector<ArtifactLine> lines(long long first, int count) {
     std::vector<ArtifactLine> out;
     for (long long s = first; s < first + count; ++s)
-      out.push_back({s, "{\"sequenceNumber\":" + std::to_string(s) + "}", std::nullopt,
-                     std::nullopt});
+      out.push_back(
+          {s, "{\"sequenceNumber\":" + std::to_string(s) + "}", std::nullopt, std::nullopt});
     return out;
   }
 
@@ -167,8 +164,8 @@ class AsyncArtifactsTest : public SqliteStoreTest<> {
   static std::string batch(long long first, int count) {
     nlohmann::json lines = nlohmann::json::array();
     for (long long s = first; s < first + count; ++s)
-      lines.push_back(nlohmann::json{{"sequenceNumber", s}, {"timestamp", "2026-11-21T10:00:00Z"}}
-                          .dump());
+      lines.push_back(
+          nlohmann::json{{"sequenceNumber", s}, {"timestamp", "2026-11-21T10:00:00Z"}}.dump());
     return nlohmann::json{{"artifacts", lines}}.dump();
   }
   long long stored(std::size_t run) { return (*store_->find_run(runs_[run]))->artifact_count; }

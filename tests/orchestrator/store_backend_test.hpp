@@ -1,7 +1,8 @@
 // A test parameterised over the store backends: "sqlite" (a fresh database in
 // a per-test temp dir) and "postgres" (a clean schema on the PostgreSQL server
 // the tests start; skipped with the reason when it cannot be started).
-// SetUp leaves the store's URL in url_; derived fixtures open what they need.
+// SetUp leaves the store's URL in url_; derived fixtures open what they need
+// (open_store()).
 #pragma once
 
 #include <gtest/gtest.h>
@@ -10,6 +11,7 @@
 #include <string>
 
 #include "postgres_server.hpp"
+#include "store/run_store.hpp"
 #include "store/sql_connection.hpp"
 #include "test_dir.hpp"
 
@@ -33,6 +35,17 @@ class StoreBackendTest : public ::testing::TestWithParam<std::string> {
   }
   void TearDown() override {
     if (!dir_.empty()) std::filesystem::remove_all(dir_);
+  }
+
+  // A RunStore on url_ (each call its own connection); nullptr, and the test
+  // failed naming why, when it cannot be opened.
+  std::unique_ptr<RunStore> open_store() {
+    auto store = open_run_store(url_);
+    if (!store) {
+      ADD_FAILURE() << "cannot open the store " << url_ << ": " << store.error().message;
+      return nullptr;
+    }
+    return std::move(*store);
   }
 
   std::filesystem::path dir_;  // empty for PostgreSQL

@@ -13,9 +13,8 @@ class RunEventsTest : public StoreBackendTest {
   void SetUp() override {
     StoreBackendTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
-    auto store = open_run_store(url_);
-    ASSERT_TRUE(store) << store.error().message;
-    store_ = std::move(*store);
+    store_ = open_store();
+    ASSERT_TRUE(store_);
     RunRow run;
     run.id = "run-1";
     run.node_uuid = "node-a";

@@ -41,11 +41,9 @@ class StoreReplicaTest : public StoreBackendTest {
   void SetUp() override {
     StoreBackendTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
-    for (auto* store : {&a_, &b_}) {
-      auto opened = open_run_store(url_);
-      ASSERT_TRUE(opened) << opened.error().message;
-      *store = std::move(*opened);
-    }
+    a_ = open_store();
+    b_ = open_store();
+    ASSERT_TRUE(a_ && b_);
   }
   void TearDown() override {
     a_.reset();

@@ -18,9 +18,8 @@ class RunStoreTest : public StoreBackendTest {
   void SetUp() override {
     StoreBackendTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
-    auto store = open_run_store(url_);
-    ASSERT_TRUE(store) << store.error().message;
-    store_ = std::move(*store);
+    store_ = open_store();
+    ASSERT_TRUE(store_);
   }
   void TearDown() override {
     store_.reset();
