@@ -9,29 +9,11 @@
 # seen (SQLite; sampled every 0.5 s). No browser: only the API, the store and the cores.
 set -euo pipefail
 bin=$1; nodes=${2:-10000}; seconds=${3:-20}
-here=$(cd "$(dirname "$0")" && pwd); src=$(cd "$here/../.." && pwd)
-tmp=$(mktemp -d /var/tmp/kiln-ingest-readers.XXXXXX)
-pid=""; reader_pid=""
-cleanup() {
-  [ -n "$reader_pid" ] && kill "$reader_pid" 2>/dev/null || true
-  if [ -n "$pid" ]; then kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-OP=bench-operator-token-0123456789
-echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-
-mkdir -p "$tmp/configs/profiles" "$tmp/configs/deliveries"
-cp "$src/configs/hepbench-reference.yaml" "$tmp/configs/"
-printf 'delivery: PO-2026-0042\nprofile: bench\nlimits:\n  benchmark:\n    min_score: 1\n' > "$tmp/configs/deliveries/po.yaml"
-printf 'profile: bench\nstages:\n  - stage: benchmark\n    params: {length: box=1s}\n' > "$tmp/configs/profiles/bench.yaml"
-"$bin/kiln-runner" run --config "$tmp/configs" --profile bench \
-  --fru-file "$src/tests/data/fru-po-2026-0042.txt" --out "$tmp/run" > "$tmp/runner.log" 2>&1 || [ $? -eq 1 ]
-printf 'port: 0\nstore: sqlite://%s/kiln.db\noperator_token: %s\nmax_body_bytes: 67108864\n' "$tmp" "$OP" > "$tmp/o.yaml"
-"$bin/kiln-orchestrator" --config "$tmp/o.yaml" --port-file "$tmp/port" > "$tmp/log" 2>&1 &
-pid=$!
-for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.1; done
-url=http://127.0.0.1:$(cat "$tmp/port")
+# shellcheck source=bench/dashboard/lib.sh
+. "$(dirname "$0")/lib.sh"
+bench_init kiln-ingest-readers
+bench_runner_report
+bench_orchestrator
 /usr/bin/python3 "$here/populate.py" "$url" "$OP" "$tmp/run" PO-READERS "$nodes"
 
 # The reader: MODE pages | biggest; runs until SIGTERM, then prints its figures.
@@ -67,7 +49,7 @@ PY
 for mode in none pages biggest; do
   if [ "$mode" != none ]; then
     /usr/bin/python3 "$tmp/reader.py" "$url" "$OP" "$mode" > "$tmp/reader.json" &
-    reader_pid=$!
+    child_pid=$!
   fi
   "$bin/orchestrator_load_gen" --url "$url" --operator-token "$OP" --nodes 1000 --lines 5 --rate 5000 \
     --seconds "$seconds" --server-pid "$pid" > "$tmp/gen.json" &
@@ -78,7 +60,7 @@ for mode in none pages biggest; do
     sleep 0.5
   done
   wait "$gen" || true
-  if [ -n "$reader_pid" ]; then kill -TERM "$reader_pid"; wait "$reader_pid" || true; reader_pid=""; fi
+  if [ -n "$child_pid" ]; then kill -TERM "$child_pid"; wait "$child_pid" || true; child_pid=""; fi
   echo "readers: $mode; largest WAL $((wal / 1048576)) MiB; load average $(cut -d' ' -f1 /proc/loadavg)"
   echo "  load generator: $(cat "$tmp/gen.json")"
   [ "$mode" = none ] || echo "  reader: $(cat "$tmp/reader.json")"
