@@ -44,6 +44,12 @@ bool match(const std::string& pattern, const std::string& path, std::string& id)
   return true;
 }
 
+// A body as JSON text. What the request brought (a command id from the path)
+// may be any bytes: invalid UTF-8 is replaced (U+FFFD), never thrown from.
+std::string body_text(const nlohmann::json& j) {
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 nlohmann::json link(const std::string& href, const std::string& rel) {
   return {{"href", href}, {"rel", rel}};
 }
@@ -53,7 +59,7 @@ nlohmann::json link(const std::string& href, const std::string& rel) {
 HttpResponse fault(int status, const std::string& faultstring) {
   return {status, nlohmann::json{{"faultcode", status >= 500 ? "Server" : "Client"},
                                  {"faultstring", faultstring}}
-                      .dump()};
+                      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)};
 }
 
 HttpRequest parse_target(std::string method, const std::string& target, std::string body) {
@@ -156,11 +162,11 @@ HttpResponse AgentApi::root(const HttpRequest&, const std::string&) {
 }
 
 HttpResponse AgentApi::status(const HttpRequest&, const std::string&) {
-  return {200, nlohmann::json{{"started_at", nullptr}, {"version", version_}}.dump()};
+  return {200, body_text({{"started_at", nullptr}, {"version", version_}})};
 }
 
 HttpResponse AgentApi::list_commands(const HttpRequest&, const std::string&) {
-  return {200, nlohmann::json{{"commands", log_.list_json()}}.dump()};
+  return {200, body_text({{"commands", log_.list_json()}})};
 }
 
 HttpResponse AgentApi::get_command(const HttpRequest& request, const std::string& id) {
@@ -170,7 +176,7 @@ HttpResponse AgentApi::get_command(const HttpRequest& request, const std::string
   }
   auto found = log_.get_json(id);
   if (!found) return fault(404, fmt::format("Not found: Command with id {} not found.", id));
-  return {200, found->dump()};
+  return {200, body_text(*found)};
 }
 
 HttpResponse AgentApi::run_command(const HttpRequest& request, const std::string&) {
@@ -188,7 +194,7 @@ HttpResponse AgentApi::run_command(const HttpRequest& request, const std::string
     log_.wait(id);
   }
   auto found = log_.get_json(id);
-  return {200, found ? found->dump() : "{}"};
+  return {200, found ? body_text(*found) : "{}"};
 }
 
 }  // namespace kiln::runner::agent

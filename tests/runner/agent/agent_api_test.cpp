@@ -76,6 +76,16 @@ TEST_F(AgentApiTest, ResultsLockOnceAGetCarriesAToken) {
   EXPECT_EQ(call("GET", "/v1/commands/?agent_token=s3cret").status, 200);
 }
 
+// Found by fuzz target agent-request: a command id that is not UTF-8 made the
+// 404's JSON body throw (nlohmann type_error 316).
+TEST_F(AgentApiTest, ACommandIdThatIsNotUtf8IsA404InJson) {
+  auto r = call("GET", std::string("/v1/commands/\xf9\x0b?agent_token=s3cret"));
+  EXPECT_EQ(r.status, 404);
+  ASSERT_TRUE(json::accept(r.body)) << r.body;
+  EXPECT_THAT(json::parse(r.body)["faultstring"].get<std::string>(), HasSubstr("\xef\xbf\xbd"))
+      << "the byte shown as U+FFFD";
+}
+
 TEST_F(AgentApiTest, IpaErrorsForUnknownCommandsAndBusy) {
   auto post = [this](const std::string& name) {
     return call("POST", "/v1/commands/?agent_token=s3cret",
