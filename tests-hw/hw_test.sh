@@ -59,6 +59,8 @@ case $case_ in iso_*) iso_boot "$case_" ;; esac
 tmp=$(mktemp -d /tmp/kiln-hw.XXXXXX)
 orch_pid=""
 cleanup() {
+  # a guest still running when a check failed (the reboot cases run it in the background)
+  [ -s "$tmp/serial.log.pid" ] && kill "$(cat "$tmp/serial.log.pid")" 2> /dev/null
   [ -n "$orch_pid" ] && kill "$orch_pid" 2> /dev/null && wait "$orch_pid" 2> /dev/null
   stop_bmc "$tmp/bmc"
   "$it/ironic_fixture.sh" stop "$tmp/ironic" > /dev/null 2>&1 || true

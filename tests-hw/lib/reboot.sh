@@ -79,6 +79,12 @@ reboot_case() {
   echo "boot 1 in the memory stage at $(run_show | jget 'd["progress"]') %, $(run_show | jget 'd["artifacts"]') artifacts stored, $(($(date +%s) - started)) s"
   case $case_ in
     reboot_sel*)
+      # ipmi_sim's SEL clock starts near 0 (entries "Pre-Init", which kiln leaves out as
+      # undated): set it to UTC now, as a BMC's clock is set in a rack (NTP, the host)
+      # (IPMI Set SEL Time, 0x0a 0x49, the seconds since 1970 little-endian)
+      # shellcheck disable=SC2046  # four bytes, four arguments
+      ipmi_lan raw 0x0a 0x49 $(python3 -c 'import time; print(" ".join(f"0x{b:02x}" for b in int(time.time()).to_bytes(4, "little")))') \
+        > /dev/null || fail "ipmitool raw Set SEL Time (LAN) failed"
       echo "$REBOOT_SEL_EVENT" > "$tmp/sel-ecc.txt"
       ipmi_lan sel add "$tmp/sel-ecc.txt" > /dev/null || fail "ipmitool sel add (LAN) failed"
       ipmi_lan sel elist | tail -n 1

@@ -86,7 +86,13 @@ std::optional<std::chrono::system_clock::time_point> sel_time(const tools::SelEn
   int mon = 0, day = 0, year = 0, hour = 0, min = 0, sec = 0;
   char end = 0;
   if (std::sscanf(e.date.c_str(), "%2d/%2d/%4d%c", &mon, &day, &year, &end) != 3) return {};
-  if (std::sscanf(e.time.c_str(), "%2d:%2d:%2d%c", &hour, &min, &sec, &end) != 3) return {};
+  // ipmitool 1.8.19 (Debian 12, kiln's image) prints "12/03/26 | 16:35:39 UTC": a two-digit
+  // year and the zone it converted to; older ones "12/03/2026 | 16:35:39".
+  if (e.date.size() == 8 && year >= 0 && year < 100) year += 2000;
+  std::string time = e.time;
+  if (time.size() > 4 && time.compare(time.size() - 4, 4, " UTC") == 0)
+    time.resize(time.size() - 4);
+  if (std::sscanf(time.c_str(), "%2d:%2d:%2d%c", &hour, &min, &sec, &end) != 3) return {};
   return utc(year, mon, day, hour, min, sec);
 }
 
