@@ -16,9 +16,10 @@
 # type 0x0c (Memory), sensor 0x53, event type 0x6f (sensor-specific), offset 1
 # (Uncorrectable ECC), data 2/3 unspecified/DIMM 2. The BMC time-stamps it on arrival.
 REBOOT_SEL_EVENT='0x04 0x0c 0x53 0x6f 0x01 0xff 0x02'
-# 1 MiB below the top of the guest's 1536 MiB, kept from the kernel (memmap=) for ramoops.
+# 1 MiB at 768 MiB of the guest's 1536 MiB, kept from the kernel (memmap=) for ramoops: clear
+# of the top of RAM, where SeaBIOS keeps its tables and QEMU loads the initramfs.
 # shellcheck disable=SC2016  # memmap=SIZE$ADDRESS, a literal $
-REBOOT_RAMOOPS='memmap=1M$0x5ff00000 ramoops.mem_address=0x5ff00000 ramoops.mem_size=0x100000'
+REBOOT_RAMOOPS='memmap=1M$0x30000000 ramoops.mem_address=0x30000000 ramoops.mem_size=0x100000'
 
 # reboot_prepare CASE: QEMU keeps the guest across resets, with a monitor socket and the
 # debug shell's serial port (ttyS1) on unix sockets; the delivery's on_unexpected_reboot.
@@ -90,7 +91,10 @@ reboot_case() {
       ipmi_lan sel elist | tail -n 1
       unix_send "$tmp/monitor.sock" system_reset 0.5 > /dev/null ;;
     reboot_panic)
-      unix_send "$tmp/ttyS1.sock" "$(printf '\necho c > /proc/sysrq-trigger')" 1 > "$tmp/ttyS1.log" ;;
+      # what the kernel made of ramoops, then the panic
+      unix_send "$tmp/ttyS1.sock" "$(printf '\ndmesg | grep -i -e ramoops -e pstore\necho c > /proc/sysrq-trigger')" 1 \
+        > "$tmp/ttyS1.log"
+      grep -i -e ramoops -e pstore "$tmp/ttyS1.log" | grep -v grep || echo "(the guest's dmesg names no ramoops/pstore)" ;;
   esac
   echo "guest interrupted ($case_) at $(($(date +%s) - started)) s"
   wait "$guest" || qrc=$?
