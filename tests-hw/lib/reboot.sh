@@ -122,6 +122,7 @@ reboot_check() {
     "unexpected_reboot memory" ] || fail "event: $(jget 'd["events"][0]' <<< "$show")"
   [ "$(jget 'd["events"][0]["boot_id"] != d["events"][0]["previous_boot_id"]' <<< "$show")" = True ] ||
     fail "the event's boot ids do not differ"
+  [ "$(jget 'd["boots"]' <<< "$show")" = 2 ] || fail "the run says it was streamed from $(jget 'd["boots"]' <<< "$show") boots, not 2"
   echo "run event: $(jget 'd["events"][0]["kind"], d["events"][0]["interrupted"]' <<< "$show")"
   python3 - "$case_" "$tmp/report.json" "$tmp/artifacts.json" "$(jget 'd["verdict"]' <<< "$show")" <<'PY' ||
 import json, re, sys
