@@ -94,7 +94,7 @@ reboot_case() {
       # what the kernel made of ramoops, then the panic
       unix_send "$tmp/ttyS1.sock" "$(printf '\ndmesg | grep -i -e ramoops -e pstore\necho c > /proc/sysrq-trigger')" 1 \
         > "$tmp/ttyS1.log"
-      grep -i -e ramoops -e pstore "$tmp/ttyS1.log" | grep -v grep || echo "(the guest's dmesg names no ramoops/pstore)" ;;
+      grep -E '\] (ramoops|pstore):' "$tmp/ttyS1.log" || echo "(the guest's dmesg names no ramoops/pstore)" ;;
   esac
   echo "guest interrupted ($case_) at $(($(date +%s) - started)) s"
   wait "$guest" || qrc=$?
