@@ -2,7 +2,7 @@
 # Boots kiln's image in QEMU (TCG) against a simulated server and checks what
 # comes out. tests-hw/README.md describes the rig and the cases.
 #   hw_test.sh BIN_DIR SOURCE_DIR IMAGE_DIR good|baddisk|nofru|noburnin|crash|decommission|iso_bios|iso_uefi|
-#              bootorder_disk|bootorder_net|bootorder_bios
+#              bootorder_disk|bootorder_net|bootorder_bios|reboot_sel|reboot_sel_retry|reboot_panic
 # good:     FRU read in-band -> delivery PO-2026-0042 -> profile hw -> PASS reported
 #           -> the Ironic node is available with CUSTOM_KILN_PASSED
 # baddisk:  the NVMe disk has a blkdebug bad sector -> the disk stage FAILs naming
@@ -22,6 +22,11 @@
 #           OVMF with the NVMe disk first -> preliminary FAILs naming the order and the
 #           remedy; OVMF with the NIC first -> the check passes; SeaBIOS -> UNKNOWN, never
 #           a PASS (lib/boot_order.sh)
+# reboot_sel, reboot_sel_retry, reboot_panic: the guest reset by QEMU (with an
+#           uncorrectable ECC event in the SEL) or panicked (ramoops) in the middle of
+#           the memory stage boots again and its runner continues the run: fail ->
+#           FAIL naming the reboot, the stage and the evidence; retry_stage -> memory
+#           again, PASS; every artifact stored once (lib/reboot.sh)
 # iso_bios, iso_uefi: kiln.iso boots from a virtual CD (SeaBIOS / OVMF) through
 #           GRUB into kiln's init, which finds the in-band BMC, the disks and the
 #           network and starts kiln-runner (the test stops there)
@@ -37,6 +42,8 @@ it=$SRC/tests/integration
 . "$hw/lib/decommission.sh"
 # shellcheck source=tests-hw/lib/boot_order.sh
 . "$hw/lib/boot_order.sh"
+# shellcheck source=tests-hw/lib/reboot.sh
+. "$hw/lib/reboot.sh"
 
 skip() { echo "SKIP: $*"; exit 77; }
 [ "$(id -u)" = 0 ] || skip "the hw tests run as root (ipmi_sim, QEMU disks)"
@@ -52,6 +59,8 @@ case $case_ in iso_*) iso_boot "$case_" ;; esac
 tmp=$(mktemp -d /tmp/kiln-hw.XXXXXX)
 orch_pid=""
 cleanup() {
+  # a guest still running when a check failed (the reboot cases run it in the background)
+  [ -s "$tmp/serial.log.pid" ] && kill "$(cat "$tmp/serial.log.pid")" 2> /dev/null
   [ -n "$orch_pid" ] && kill "$orch_pid" 2> /dev/null && wait "$orch_pid" 2> /dev/null
   stop_bmc "$tmp/bmc"
   "$it/ironic_fixture.sh" stop "$tmp/ironic" > /dev/null 2>&1 || true
@@ -93,6 +102,7 @@ fi
 case $case_ in bootorder_*) bootorder_firmware "$case_"; disks=$BOOTORDER_DISKS ;; esac
 mkdir -p "$tmp/overlay/etc"
 cp -r "$hw/configs" "$tmp/overlay/etc/kiln"
+case $case_ in reboot_*) reboot_prepare "$case_" ;; esac
 case $case_ in bootorder_*)
   echo "require_network_boot_first: true" >> "$tmp/overlay/etc/kiln/deliveries/po-2026-0042.yaml" ;;
 esac
@@ -188,6 +198,12 @@ case $case_ in
     node=$(cat /proc/sys/kernel/random/uuid)
     cmdline="$(kilnctl -f json burnin start --node "$node" | jget 'd["runs"][0]["kernel_params"]') kiln.profile=hw kiln.end=poweroff"
     ;;
+  reboot_*)
+    node=$(cat /proc/sys/kernel/random/uuid)
+    started_json=$(kilnctl -f json burnin start --node "$node")
+    REBOOT_RUN=$(jget 'd["runs"][0]["run_id"]' <<< "$started_json")
+    cmdline="$(jget 'd["runs"][0]["kernel_params"]' <<< "$started_json") kiln.profile=hw-reboot kiln.end=poweroff"
+    ;;
   bootorder_*)
     node=$(cat /proc/sys/kernel/random/uuid)
     cmdline="$(kilnctl -f json burnin start --node "$node" | jget 'd["runs"][0]["kernel_params"]') kiln.profile=hw-boot kiln.end=poweroff"
@@ -217,6 +233,12 @@ if [ "$case_" = crash ]; then  # after the crash the node must stay up, waiting
   [ "$stored" -gt 5 ] || fail "the orchestrator holds $stored artifacts of the crashed run"
   grep "CRASHED" "$tmp/serial.log"
   echo "hw crash passed in $(($(date +%s) - started)) s: crash shown, node waiting, $stored artifacts kept by the orchestrator"
+  exit 0
+fi
+if [[ $case_ = reboot_* ]]; then
+  # shellcheck disable=SC2086  # $disks holds QEMU arguments
+  reboot_case "$case_" "$cmdline" $disks
+  echo "hw $case_ passed in $(($(date +%s) - started)) s"
   exit 0
 fi
 # shellcheck disable=SC2086  # $disks holds QEMU arguments

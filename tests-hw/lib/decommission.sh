@@ -16,8 +16,6 @@
 DECOM_MARKER="KILN-HW-CUSTOMER-DATA-MARKER-5e1d"
 DECOM_MIB=64
 
-ipmi_lan() { ipmitool -I lanplus -H 127.0.0.1 -p "$BMC_LAN_PORT" -U admin -P kilnpw -C 3 "$@"; }
-
 # Disks full of the marker: the SATA disk as ext4 (a file system signature
 # kiln's wipe must not stop at) over a marker-filled image, the others raw.
 decom_fill_disks() {  # SATA_FILE OTHER_FILE...

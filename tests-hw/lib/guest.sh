@@ -7,6 +7,9 @@
 # Extra QEMU firmware arguments (OVMF from pflash) and options of the NIC's -device
 # (",bootindex=1"): the boot-order cases set them (lib/boot_order.sh).
 GUEST_FIRMWARE=(); GUEST_NIC_OPTS=""
+# -no-reboot: a reset ends QEMU (the default). The reboot cases (lib/reboot.sh) clear it so
+# the guest boots again, and add a monitor socket and a second serial port (GUEST_EXTRA).
+GUEST_NO_REBOOT=-no-reboot; GUEST_EXTRA=()
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
@@ -25,6 +28,8 @@ start_bmc() {
   BMC_LAN_PORT=$(free_port); BMC_VM_PORT=$(free_port)
   "$SRC/scripts/bmc-sim.sh" start "$1" "$BMC_LAN_PORT" "$2" "$3" --vm-port "$BMC_VM_PORT" > /dev/null
 }
+# ipmitool over IPMI LAN to that BMC
+ipmi_lan() { ipmitool -I lanplus -H 127.0.0.1 -p "$BMC_LAN_PORT" -U admin -P kilnpw -C 3 "$@"; }
 stop_bmc() { "$SRC/scripts/bmc-sim.sh" stop "$1" 2>/dev/null || true; }
 
 # boot_guest LOG TIMEOUT_S INITRAMFS CMDLINE DISK_ARGS...: runs QEMU until the
@@ -35,7 +40,7 @@ boot_guest() {
   local log=$1 limit=$2 initrd=$3 cmdline=$4
   shift 4
   timeout --kill-after=10 "$limit" qemu-system-x86_64 -accel tcg -machine q35 -cpu max -smp 2 -m 1536 \
-    -nographic -no-reboot -pidfile "$log.pid" "${GUEST_FIRMWARE[@]}" -kernel "$IMAGE/kiln.kernel" -initrd "$initrd" \
+    -nographic ${GUEST_NO_REBOOT:+"$GUEST_NO_REBOOT"} -pidfile "$log.pid" "${GUEST_FIRMWARE[@]}" "${GUEST_EXTRA[@]}" -kernel "$IMAGE/kiln.kernel" -initrd "$initrd" \
     -append "console=ttyS0 panic=-1 quiet $cmdline" \
     -chardev "socket,id=bmcchr,host=127.0.0.1,port=$BMC_VM_PORT,reconnect=10" \
     -device ipmi-bmc-extern,id=bmc0,chardev=bmcchr -device isa-ipmi-kcs,bmc=bmc0 \

@@ -135,6 +135,7 @@ TEST_F(RebootApiTest, ANewBootMidStageIsAnUnexpectedRebootWithWhereTheStreamStan
   EXPECT_EQ(shown.body["events"][0]["boot_id"], "boot-b");
   EXPECT_EQ(shown.body["events"][0]["previous_boot_id"], "boot-a");
   EXPECT_EQ(shown.body["events"][0]["interrupted"]["stage"], "memory");
+  EXPECT_EQ(shown.body["boots"], 2);  // boot-a, then boot-b
   // The new boot continues the sequence numbers: nothing collides.
   stream({step_line(5, "step0", {{"testStepStart", {{"name", "cpu"}}}})});
   EXPECT_EQ((*store_->find_run(run_))->acked_seq, 5);

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <optional>
 #include <string_view>
 
@@ -181,6 +182,15 @@ ApiResponse get_run_part(ApiCall& call, const std::string& part) {
   // Unexpected reboots and runner restarts, oldest first (docs/reboots.md).
   auto events = run_events_json(ctx.store, run_id);
   if (!events) return api_error(503, "store_unavailable", events.error().message);
+  // The boots the run was streamed from, as the orchestrator saw them: the first runner's,
+  // then one per unexpected reboot (a ramdisk node keeps no count of its own; docs/reboots.md).
+  const bool streamed = !(*run)->boot_id.empty() || (*run)->artifact_count > 0;
+  j["boots"] = streamed ? 1 + std::count_if(events->begin(), events->end(),
+                                            [](const auto& e) {
+                                              return json_string(e, "kind").value_or("") ==
+                                                     "unexpected_reboot";
+                                            })
+                        : 0;
   j["events"] = std::move(*events);
   return ApiResponse{200, std::move(j)};
 }

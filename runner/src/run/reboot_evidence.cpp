@@ -86,20 +86,17 @@ std::vector<tools::PstoreRecord> read_pstore(HostAdapter& host, std::vector<std:
 }  // namespace
 
 std::optional<std::chrono::system_clock::time_point> sel_time(const tools::SelEntry& e) {
-  // ipmitool 1.8.18 prints "08/06/2020" and "15:05:37"; 1.8.19 (Debian 12)
-  // "12/03/26" and "16:35:12 UTC" (the zone it formatted in: the BMC's clock
-  // is taken as UTC either way).
   int mon = 0, day = 0, year = 0, hour = 0, min = 0, sec = 0;
   char end = 0;
-  int date_len = 0;
-  if (std::sscanf(e.date.c_str(), "%2d/%2d/%4d%n%c", &mon, &day, &year, &date_len, &end) != 3)
-    return {};
-  if (date_len == 8)
-    year += 2000;  // two digits
-  else if (date_len != 10)
-    return {};
-  const int fields = std::sscanf(e.time.c_str(), "%2d:%2d:%2d%c", &hour, &min, &sec, &end);
-  if (fields != 3 && !(fields == 4 && end == ' ')) return {};
+  if (std::sscanf(e.date.c_str(), "%2d/%2d/%4d%c", &mon, &day, &year, &end) != 3) return {};
+  // ipmitool 1.8.19 (Debian 12, kiln's image) prints "12/03/26 | 16:35:39 UTC": a two-digit
+  // year and the zone it converted to; older ones "12/03/2026 | 16:35:39".
+  if (e.date.size() != 8 && e.date.size() != 10) return {};
+  if (e.date.size() == 8 && year >= 0 && year < 100) year += 2000;
+  std::string time = e.time;
+  if (time.size() > 4 && time.compare(time.size() - 4, 4, " UTC") == 0)
+    time.resize(time.size() - 4);
+  if (std::sscanf(time.c_str(), "%2d:%2d:%2d%c", &hour, &min, &sec, &end) != 3) return {};
   return utc(year, mon, day, hour, min, sec);
 }
 

@@ -97,9 +97,24 @@ TEST(RebootEvidence, TimesAreReadStrictly) {
   EXPECT_FALSE(sel_time(e));
   e.date = "12/03/2";
   EXPECT_FALSE(sel_time(e));
-  e.date = "12/03/26";
   e.time = "16:35:46XUTC";
+  e.date = "12/03/26";
   EXPECT_FALSE(sel_time(e));
+  e.date = "12/03/26";  // what ipmitool 1.8.19 prints, the zone after the time
+  e.time = "16:35:39 UTC";
+  EXPECT_EQ(sel_time(e), rfc3339_time("2026-12-03T16:35:39Z"));
+  e.time = "16:35:39 CET";  // another zone is not taken as UTC
+  EXPECT_FALSE(sel_time(e));
+}
+
+// ipmitool 1.8.19 (Debian 12: the host over LAN, the image in-band) listing the SEL entry
+// hw.reboot_sel adds to ipmi_sim: dated 12/03/26 16:35:39 UTC, after the run started.
+TEST(RebootEvidence, ImageIpmitoolElistIsDated) {
+  auto entries = sel("ipmi-sim-uncorrectable-ecc-ipmitool-1.8.19-elist.txt");
+  auto named = sel_entries_since(entries, *rfc3339_time("2026-12-03T16:35:00Z"));
+  ASSERT_EQ(named.size(), 1U);
+  EXPECT_EQ(named[0].sensor, "Memory #0x53");
+  EXPECT_TRUE(sel_entries_since(entries, *rfc3339_time("2026-12-03T16:36:00Z")).empty());
 }
 
 // An entry with a calendar date is never dropped for want of a time: every
