@@ -67,17 +67,32 @@ ks() {  # METHOD PATH [JSON]: Keystone's API as admin; prints the body
     ${3:+-d "$3"} "$keystone_url$2" || fail "Keystone $1 $2 failed: $(tail -n 4 "$tmp"/keystone/log/*.log)"
 }
 
-# keystone_rig_setup IRONIC-URL KILN-PASSWORD: the service project, the users,
-# roles, kiln's application credential ($keystone_appcred_id, $keystone_appcred_secret)
-# and the baremetal endpoint. Sets $keystone_service_project_id.
+# keystone_rig_setup KILN-PASSWORD: the service project, the users, roles, kiln's
+# application credential ($keystone_appcred_id, $keystone_appcred_secret) and a
+# token of kiln ($keystone_kiln_token).
 keystone_rig_setup() {
-  local ironic_url=$1 kiln_password=$2 admin_role ironic_id kiln_id service_id
+  local kiln_password=$1 admin_role ironic_id kiln_id
   keystone_service_project_id=$(ks POST /projects '{"project":{"name":"service","domain_id":"default"}}' | jget 'd["project"]["id"]')
   admin_role=$(ks GET '/roles?name=admin' | jget 'd["roles"][0]["id"]')
   ironic_id=$(ks POST /users "{\"user\":{\"name\":\"ironic\",\"domain_id\":\"default\",\"password\":\"$keystone_ironic_password\"}}" | jget 'd["user"]["id"]')
   kiln_id=$(ks POST /users "{\"user\":{\"name\":\"kiln\",\"domain_id\":\"default\",\"password\":\"$kiln_password\"}}" | jget 'd["user"]["id"]')
   ks PUT "/projects/$keystone_service_project_id/users/$ironic_id/roles/$admin_role" > /dev/null
   ks PUT "/projects/$keystone_service_project_id/users/$kiln_id/roles/$admin_role" > /dev/null
+  # The application credential is created by kiln itself (a user's own credential).
+  local kiln_token
+  kiln_token=$(keystone_token "$(keystone_password_body kiln "$kiln_password" service)") || fail "no token for kiln"
+  local answer
+  answer=$(curl -sf -X POST -H "X-Auth-Token: $kiln_token" -H 'Content-Type: application/json' \
+    -d '{"application_credential":{"name":"kiln-orchestrator"}}' "$keystone_url/users/$kiln_id/application_credentials") ||
+    fail "cannot create kiln's application credential"
+  keystone_appcred_id=$(jget 'd["application_credential"]["id"]' <<< "$answer")
+  keystone_appcred_secret=$(jget 'd["application_credential"]["secret"]' <<< "$answer")
+  keystone_kiln_token=$kiln_token
+}
+
+# keystone_rig_endpoint IRONIC-URL: the baremetal service, public and internal endpoints.
+keystone_rig_endpoint() {
+  local ironic_url=$1 service_id
   service_id=$(ks POST /services '{"service":{"type":"baremetal","name":"ironic"}}' | jget 'd["service"]["id"]')
   for iface in public internal; do
     # sqlite under Keystone's catalog writes is "database is locked" now and then: a few tries.
@@ -89,16 +104,6 @@ keystone_rig_setup() {
       sleep 1
     done
   done
-  # The application credential is created by kiln itself (a user's own credential).
-  local kiln_token
-  kiln_token=$(keystone_token "$(keystone_password_body kiln "$kiln_password" service)") || fail "no token for kiln"
-  local answer
-  answer=$(curl -sf -X POST -H "X-Auth-Token: $kiln_token" -H 'Content-Type: application/json' \
-    -d '{"application_credential":{"name":"kiln-orchestrator"}}' "$keystone_url/users/$kiln_id/application_credentials") ||
-    fail "cannot create kiln's application credential"
-  keystone_appcred_id=$(jget 'd["application_credential"]["id"]' <<< "$answer")
-  keystone_appcred_secret=$(jget 'd["application_credential"]["secret"]' <<< "$answer")
-  keystone_kiln_token=$kiln_token
 }
 
 # The [DEFAULT]/[keystone_authtoken] lines of Ironic's config for this Keystone.
