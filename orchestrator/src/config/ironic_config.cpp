@@ -143,8 +143,8 @@ Status parse_ironic_keys(const YAML::Node& root, IronicSettings& i, const std::s
   if (!i.ca_file.empty() && i.url.rfind("https://", 0) != 0 &&
       i.auth.auth_url.rfind("https://", 0) != 0) {
     return bad(ironic["ca_file"], file_name,
-               fmt::format("ironic.ca_file is set but neither ironic.url '{}' nor "
-                           "ironic.auth.auth_url is https://",
+               fmt::format("ironic.ca_file is set but ironic.url '{}' (and ironic.auth.auth_url, "
+                           "if any) is not https://",
                            i.url));
   }
   return ok();
