@@ -63,8 +63,14 @@ keystone_token() {
 }
 
 ks() {  # METHOD PATH [JSON]: Keystone's API as admin; prints the body
-  curl -sS --fail-with-body -X "$1" -H "X-Auth-Token: $keystone_admin_token" -H 'Content-Type: application/json' \
-    ${3:+-d "$3"} "$keystone_url$2" || fail "Keystone $1 $2 failed: $(tail -n 4 "$tmp"/keystone/log/*.log)"
+  # Keystone on sqlite answers a write "database is locked" (500) now and then: a few tries.
+  local try
+  for try in 1 2 3 4 5 6 7 8; do
+    curl -sf -X "$1" -H "X-Auth-Token: $keystone_admin_token" -H 'Content-Type: application/json' \
+      ${3:+-d "$3"} "$keystone_url$2" && return 0
+    sleep 1
+  done
+  fail "Keystone $1 $2 failed: $(tail -n 3 "$tmp/keystone/log/wsgi.log")"
 }
 
 # keystone_rig_setup KILN-PASSWORD: the service project, the users, roles, kiln's
@@ -95,14 +101,7 @@ keystone_rig_endpoint() {
   local ironic_url=$1 service_id
   service_id=$(ks POST /services '{"service":{"type":"baremetal","name":"ironic"}}' | jget 'd["service"]["id"]')
   for iface in public internal; do
-    # sqlite under Keystone's catalog writes is "database is locked" now and then: a few tries.
-    for try in 1 2 3 4 5 6; do
-      curl -sf -X POST -H "X-Auth-Token: $keystone_admin_token" -H 'Content-Type: application/json' \
-        -d "{\"endpoint\":{\"service_id\":\"$service_id\",\"interface\":\"$iface\",\"region_id\":\"RegionOne\",\"url\":\"$ironic_url\"}}" \
-        "$keystone_url/endpoints" > /dev/null && break
-      [ "$try" = 6 ] && fail "Keystone POST /endpoints ($iface) failed: $(tail -n 3 "$tmp/keystone/log/wsgi.log")"
-      sleep 1
-    done
+    ks POST /endpoints "{\"endpoint\":{\"service_id\":\"$service_id\",\"interface\":\"$iface\",\"region_id\":\"RegionOne\",\"url\":\"$ironic_url\"}}" > /dev/null
   done
 }
 
