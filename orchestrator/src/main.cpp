@@ -101,7 +101,7 @@ int main(int argc, char** argv) {
                          *bound),
              {{"version", std::string(kiln::kiln_version())},
               {"store", std::string((*store)->backend())},
-              {"ironic", !config->ironic.enabled()      ? "none"
+              {"ironic", !config->ironic.enabled()    ? "none"
                          : config->ironic.url.empty() ? "keystone catalog"
                                                       : config->ironic.url},
               {"ironic_method", config->ironic.method},

@@ -77,18 +77,22 @@ TEST(IronicConfig, AuthKeystoneTakesAPasswordOrAnApplicationCredential) {
       "application_credential_id: ac1, application_credential_secret_file: /s}\n");
   ASSERT_TRUE(a) << a.error().message;
   EXPECT_EQ(a->ironic.auth.application_credential_id, "ac1");
-  expect_refused("  url: http://i\n  auth: {type: keystone}\n", "o.yaml:4: ironic.auth: keystone needs auth_url");
+  expect_refused("  url: http://i\n  auth: {type: keystone}\n",
+                 "o.yaml:4: ironic.auth: keystone needs auth_url");
   expect_refused("  url: http://i\n  auth: {type: keystone, auth_url: http://ks/v3}\n",
                  "needs either username, password_file and project_name");
-  expect_refused("  url: http://i\n  auth: {type: keystone, auth_url: http://ks/v3, username: k, "
-                 "password_file: p}\n",
-                 "keystone with a password needs username, password_file and project_name");
-  expect_refused("  url: http://i\n  auth: {type: keystone, auth_url: http://ks/v3, username: k, "
-                 "password_file: p, project_name: s, application_credential_id: a}\n",
-                 "not both");
-  expect_refused("  url: http://i\n  auth: {type: http_basic, username: k, password_file: p, "
-                 "project_name: s}\n",
-                 "ironic.auth.project_name needs type: keystone");
+  expect_refused(
+      "  url: http://i\n  auth: {type: keystone, auth_url: http://ks/v3, username: k, "
+      "password_file: p}\n",
+      "keystone with a password needs username, password_file and project_name");
+  expect_refused(
+      "  url: http://i\n  auth: {type: keystone, auth_url: http://ks/v3, username: k, "
+      "password_file: p, project_name: s, application_credential_id: a}\n",
+      "not both");
+  expect_refused(
+      "  url: http://i\n  auth: {type: http_basic, username: k, password_file: p, "
+      "project_name: s}\n",
+      "ironic.auth.project_name needs type: keystone");
 }
 
 TEST(IronicConfig, PasswordComesFromItsFileAndAMissingFileIsNamed) {

@@ -1,6 +1,8 @@
 // The Keystone token flow (ironic/keystone_session.hpp) where a real Keystone
 // cannot give the case: a token about to expire, a token Ironic refuses (401)
 // before its expiry. A fake Keystone and a fake Ironic on 127.0.0.1.
+#include "ironic/keystone_session.hpp"
+
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -11,7 +13,6 @@
 #include <vector>
 
 #include "ironic/ironic_client.hpp"
-#include "ironic/keystone_session.hpp"
 #include "support/loopback_http_server.hpp"
 
 namespace kiln::orchestrator {
@@ -77,8 +78,7 @@ TEST(KeystoneTime, ParsesKeystonesExpiresAt) {
 TEST(KeystoneSession, ReusesATokenAndRenewsItBeforeItExpires) {
   FakeKeystone ks;
   ks.server.listen();
-  KeystoneSession session(password_auth(ks.server.url(), "pw"),
-                          "", std::chrono::seconds(5));
+  KeystoneSession session(password_auth(ks.server.url(), "pw"), "", std::chrono::seconds(5));
   auto t1 = session.token();
   ASSERT_TRUE(t1) << t1.error().message;
   EXPECT_EQ(*t1, "tok-1");
@@ -106,7 +106,8 @@ TEST(KeystoneSession, AWrongPasswordNamesKeystonesRefusalWithoutTheSecret) {
   auto t = session.token();
   ASSERT_FALSE(t);
   EXPECT_EQ(t.error().code, "KILN-IRONIC-UNAUTHORIZED");
-  EXPECT_NE(t.error().message.find("Keystone refused POST"), std::string::npos) << t.error().message;
+  EXPECT_NE(t.error().message.find("Keystone refused POST"), std::string::npos)
+      << t.error().message;
   EXPECT_NE(t.error().message.find("HTTP 401"), std::string::npos);
   EXPECT_EQ(t.error().message.find("wrong-secret-71"), std::string::npos);
 }

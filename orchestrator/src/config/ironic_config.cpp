@@ -63,10 +63,11 @@ Status parse_auth(const YAML::Node& auth, IronicAuth& a, const std::string& file
     return s;
   if (auth["type"]) a.type = auth["type"].as<std::string>();
   if (a.type != "keystone") {
-    for (const char* key : {"auth_url", "project_name", "user_domain_name", "project_domain_name",
-                            "region", "application_credential_id",
-                            "application_credential_secret_file"}) {
-      if (auth[key]) return bad(auth[key], file, fmt::format("ironic.auth.{} needs type: keystone", key));
+    for (const char* key :
+         {"auth_url", "project_name", "user_domain_name", "project_domain_name", "region",
+          "application_credential_id", "application_credential_secret_file"}) {
+      if (auth[key])
+        return bad(auth[key], file, fmt::format("ironic.auth.{} needs type: keystone", key));
     }
   }
   auto text = [&](const char* key, std::string& out) {
@@ -156,9 +157,9 @@ Expected<std::string> read_secret_line(const std::string& config_path, const std
                                        const std::string& file) {
   std::ifstream in(file);
   if (!in) {
-    return make_error(
-        "KILN-CONFIG", fmt::format("{}: ironic.auth.{} {}: cannot read it", config_path, key, file),
-        "the file must exist and be readable by the orchestrator's user");
+    return make_error("KILN-CONFIG",
+                      fmt::format("{}: ironic.auth.{} {}: cannot read it", config_path, key, file),
+                      "the file must exist and be readable by the orchestrator's user");
   }
   std::stringstream text;
   text << in.rdbuf();

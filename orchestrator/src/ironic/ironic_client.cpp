@@ -95,8 +95,7 @@ Expected<nlohmann::json> IronicClient::call(const std::string& method, const std
   return answer;
 }
 
-Expected<nlohmann::json> IronicClient::call_once(const std::string& method,
-                                                 const std::string& path,
+Expected<nlohmann::json> IronicClient::call_once(const std::string& method, const std::string& path,
                                                  const std::string& body) {
   std::string url = url_;
   http::Headers headers{{"X-OpenStack-Ironic-API-Version", kIronicApiVersion},
@@ -107,8 +106,10 @@ Expected<nlohmann::json> IronicClient::call_once(const std::string& method,
     auto token = keystone_->token();
     if (token && url.empty()) {
       auto endpoint = keystone_->ironic_endpoint();
-      if (!endpoint) token = endpoint.error();
-      else url = *endpoint;
+      if (!endpoint)
+        token = endpoint.error();
+      else
+        url = *endpoint;
     }
     if (!token) {
       metrics().count_ironic_call(method, token.error().code);

@@ -54,7 +54,7 @@ class IronicClient {
   std::string url_;
   std::chrono::milliseconds timeout_;
   std::string ca_file_;
-  std::string authorization_;  // "Basic ..." or empty
+  std::string authorization_;                  // "Basic ..." or empty
   std::shared_ptr<KeystoneSession> keystone_;  // type keystone; shared by copies of the client
 };
 

@@ -39,18 +39,18 @@ nlohmann::json KeystoneSession::request_body() const {
                  {{"id", auth_.application_credential_id},
                   {"secret", auth_.application_credential_secret}}}}}}}};
   }
-  return {{"auth",
-           {{"identity",
-             {{"methods", {"password"}},
-              {"password",
-               {{"user",
-                 {{"name", auth_.username},
-                  {"domain", {{"name", auth_.user_domain_name}}},
-                  {"password", auth_.password}}}}}}},
-            {"scope",
-             {{"project",
-               {{"name", auth_.project_name},
-                {"domain", {{"name", auth_.project_domain_name}}}}}}}}}};
+  return {
+      {"auth",
+       {{"identity",
+         {{"methods", {"password"}},
+          {"password",
+           {{"user",
+             {{"name", auth_.username},
+              {"domain", {{"name", auth_.user_domain_name}}},
+              {"password", auth_.password}}}}}}},
+        {"scope",
+         {{"project",
+           {{"name", auth_.project_name}, {"domain", {{"name", auth_.project_domain_name}}}}}}}}}};
 }
 
 Status KeystoneSession::authenticate() {
@@ -93,7 +93,8 @@ Status KeystoneSession::authenticate() {
   if (const auto* catalog = json_path(*body, {"token", "catalog"});
       catalog != nullptr && catalog->is_array()) {
     for (const auto& service : *catalog) {
-      if (!service.is_object() || json_string(service, "type").value_or("") != "baremetal") continue;
+      if (!service.is_object() || json_string(service, "type").value_or("") != "baremetal")
+        continue;
       const auto* endpoints = json_path(service, {"endpoints"});
       if (endpoints == nullptr || !endpoints->is_array()) continue;
       for (const auto& e : *endpoints) {
@@ -116,7 +117,8 @@ Status KeystoneSession::authenticate() {
 
 Expected<std::string> KeystoneSession::token() {
   std::lock_guard lock(mu_);
-  if (token_.empty() || std::chrono::system_clock::now() + std::chrono::seconds(60) >= expires_at_) {
+  if (token_.empty() ||
+      std::chrono::system_clock::now() + std::chrono::seconds(60) >= expires_at_) {
     if (auto s = authenticate(); !s) return s.error();
   }
   return token_;
