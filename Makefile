@@ -16,7 +16,8 @@ BUILD_PACKAGES := build-essential cmake ninja-build ccache pkg-config \
 # The libFuzzer targets (fuzz/, `fuzz` preset) build with clang.
 FUZZ_PACKAGES := clang libfuzzer-14-dev
 TOOL_PACKAGES := ipmitool openipmi stress-ng fio smartmontools e2fsprogs iperf3 dmidecode ethtool \
-  util-linux iproute2 iputils-ping procps memtester stressapptest postgresql ironic-common curl
+  util-linux iproute2 iputils-ping procps memtester stressapptest postgresql ironic-common curl \
+  python3-keystone
 # promtool (prometheus) checks /metrics; the dashboard is tested in a real headless Chromium.
 TEST_PACKAGES := python3 python3-jsonschema python3-yaml prometheus chromium chromium-driver python3-selenium poppler-utils
 # make package and its test (tests/packaging): a Debian 12 root, booted with systemd-nspawn; lintian.

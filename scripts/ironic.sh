@@ -12,7 +12,8 @@
 # which it overrides: enabled_deploy_interfaces, [agent], [conductor],
 # auth_strategy, [api] enable_ssl_api ...), KILN_IRONIC_PROBE_AUTH (USER:PASSWORD
 # for the readiness probe of an Ironic with auth_strategy = http_basic) and
-# KILN_IRONIC_PROBE_CA (the CA of an https Ironic, for the probe).
+# KILN_IRONIC_PROBE_CA (the CA of an https Ironic, for the probe), KILN_IRONIC_PROBE_TOKEN
+# (a Keystone token for the probe of an Ironic with auth_strategy = keystone).
 set -euo pipefail
 cmd=${1:-}; dir=${2:-}
 [ -n "$cmd" ] && [ -n "$dir" ] || { echo "usage: $0 start|stop DIR" >&2; exit 2; }
@@ -92,6 +93,7 @@ for _ in $(seq 450); do
     [ -n "$line" ] && url=${line#wsgi starting up on }
   fi
   if [ -n "$url" ] && curl -sf --max-time 5 ${KILN_IRONIC_PROBE_AUTH:+-u "$KILN_IRONIC_PROBE_AUTH"} \
+      ${KILN_IRONIC_PROBE_TOKEN:+-H "X-Auth-Token: $KILN_IRONIC_PROBE_TOKEN"} \
       ${KILN_IRONIC_PROBE_CA:+--cacert "$KILN_IRONIC_PROBE_CA"} \
       -H 'X-OpenStack-Ironic-API-Version: 1.82' "$url/v1/drivers" 2>/dev/null |
       grep -q '"fake-hardware"'; then

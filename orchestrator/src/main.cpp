@@ -101,10 +101,12 @@ int main(int argc, char** argv) {
                          *bound),
              {{"version", std::string(kiln::kiln_version())},
               {"store", std::string((*store)->backend())},
-              {"ironic", config->ironic.url.empty() ? "none" : config->ironic.url},
+              {"ironic", !config->ironic.enabled()    ? "none"
+                         : config->ironic.url.empty() ? "keystone catalog"
+                                                      : config->ironic.url},
               {"ironic_method", config->ironic.method},
               {"ironic_auth", config->ironic.auth.type}});
-    if (!config->ironic.url.empty()) {  // Ironic may be down now: the driver retries, this says why
+    if (config->ironic.enabled()) {  // Ironic may be down now: the driver retries, this says why
       if (auto answered = IronicClient(config->ironic, std::chrono::seconds(5)).reachable();
           !answered) {
         log_line(LogLevel::error, "Ironic does not answer as configured",
@@ -119,9 +121,9 @@ int main(int argc, char** argv) {
     BurninDriver driver(live_store, service.endpoint(), config->ironic);
     driver.set_outlier_settings(config->outliers);
     driver.set_leader_check(leads);
-    if (!config->ironic.url.empty()) driver.start();
+    if (config->ironic.enabled()) driver.start();
     // Dead runners end ERROR; swept once now so a restart forgets none.
-    RunnerWatchdog watchdog(live_store, config->runner_timeout, !config->ironic.url.empty());
+    RunnerWatchdog watchdog(live_store, config->runner_timeout, config->ironic.enabled());
     watchdog.set_leader_check(leads);
     watchdog.start();
     if (!port_file.empty()) {  // written whole, then renamed: a reader never sees half of it

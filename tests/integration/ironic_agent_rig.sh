@@ -28,6 +28,8 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 # AGENT_RIG_BASIC_AUTH=USER:PASSWORD Ironic runs with auth_strategy = http_basic
 # (an htpasswd file with the password's bcrypt hash, made with python3-bcrypt,
 # Ironic's own dependency) and every request of the rig sends it.
+# With AGENT_RIG_KEYSTONE=1 Ironic runs with auth_strategy = keystone against
+# keystone_rig.sh's Keystone and the rig's requests send kiln's token.
 # With AGENT_RIG_TLS=1 Ironic serves https ([api] enable_ssl_api) with a
 # certificate for 127.0.0.1 from a throw-away CA ($tmp/ca.pem; rig_tls_certificates),
 # and the rig's requests trust that CA.
@@ -51,6 +53,11 @@ PY
     auth_conf=$(printf 'auth_strategy = http_basic\nhttp_basic_auth_user_file = %s' "$tmp/htpasswd")
     rig_ironic_auth+=(-u "$AGENT_RIG_BASIC_AUTH")
     export KILN_IRONIC_PROBE_AUTH=$AGENT_RIG_BASIC_AUTH
+  fi
+  if [ -n "${AGENT_RIG_KEYSTONE:-}" ]; then  # keystone_rig.sh: Keystone started, keystone_rig_setup done
+    auth_conf=$(keystone_rig_ironic_conf)
+    rig_ironic_auth+=(-H "X-Auth-Token: $keystone_kiln_token")
+    export KILN_IRONIC_PROBE_TOKEN=$keystone_kiln_token
   fi
   cat > "$tmp/ironic-agent.conf" <<CONF
 [DEFAULT]

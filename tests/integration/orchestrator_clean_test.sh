@@ -4,7 +4,7 @@
 # kiln_burnin step; kiln-runner agent plays the deploy ramdisk on 127.0.0.1 and
 # streams the run to the orchestrator with the kiln_url/kiln_token the
 # orchestrator put in the step's args.
-#   orchestrator_clean_test.sh BIN_DIR SOURCE_DIR pass|fail|basic|badpass|tls|abort|died|reboot
+#   orchestrator_clean_test.sh BIN_DIR SOURCE_DIR pass|fail|basic|badpass|keystone|keystone_appcred|keystone_badpass|tls|abort|died|reboot
 # pass:    kilnctl burnin start -> Ironic cleans with kiln_burnin -> manageable ->
 #          the orchestrator provides it: available, CUSTOM_KILN_PASSED, extra.kiln
 #          PASS with the run id; the run's artifacts were streamed to the
@@ -18,6 +18,13 @@
 # badpass: the same Ironic, a wrong password: the run's ironic_error and the log
 #          name Ironic's 401, /readyz says so, the node stays manageable, the
 #          password is in no log
+# keystone: pass against an Ironic with auth_strategy = keystone and a real
+#          Keystone (keystone_rig.sh): ironic.auth type keystone with kiln's
+#          password; Ironic without a token answers 401, with one 200
+# keystone_appcred: the same with kiln's application credential and no ironic.url
+#          (Ironic's endpoint from the token's catalog)
+# keystone_badpass: a wrong Keystone password: /readyz and the run's
+#          ironic_error name Keystone's 401, the node stays manageable
 # tls:     basic against an https Ironic ([api] enable_ssl_api, a throw-away CA):
 #          the orchestrator trusts it through ironic.ca_file, the agent through
 #          --ironic-ca; with another CA in ca_file /readyz names the failed verification
@@ -44,7 +51,7 @@ fru=$src/tests/data/fru-po-2026-0042.txt
 mac=52:54:00:4b:00:11
 password=kiln-ironic-pw-7f3e9a
 case $case_ in
-  pass|basic|badpass|tls) agent_rig_configs $'profile: burnin\nstages:\n  - stage: inventory' ;;
+  pass|basic|badpass|tls|keystone*) agent_rig_configs $'profile: burnin\nstages:\n  - stage: inventory' ;;
   fail) agent_rig_configs $'profile: burnin\nstages:\n  - stage: inventory' $'expected:\n  cpu_threads: 4096' ;;
   reboot) agent_rig_configs $'profile: burnin\nstages:\n  - stage: inventory\n  - stage: cpu\n    params: {duration: 300s, methods: [int64], sample_interval: 2s}' ;;
   abort|died) agent_rig_configs $'profile: burnin\nstages:\n  - stage: cpu\n    params: {duration: 300s, methods: [int64], sample_interval: 5s}' ;;
@@ -52,15 +59,38 @@ case $case_ in
 esac
 case $case_ in basic|badpass|tls) export AGENT_RIG_BASIC_AUTH=kiln:$password ;; esac
 [ "$case_" = tls ] && export AGENT_RIG_TLS=1
+if [[ $case_ == keystone* ]]; then
+  # shellcheck source=tests/integration/keystone_rig.sh
+  . "$it/keystone_rig.sh"
+  keystone_rig_start
+  keystone_rig_setup "$password"
+  export AGENT_RIG_KEYSTONE=1
+fi
 [ "$case_" = died ] && export AGENT_RIG_CLEAN_TIMEOUT=20
 
 agent_rig_start_ironic
+if [ -n "${AGENT_RIG_KEYSTONE:-}" ]; then
+  keystone_rig_endpoint "$ironic_url"
+  code=$(curl -s -o /dev/null -w '%{http_code}' -H "$H" "$ironic_url/v1/nodes")
+  [ "$code" = 401 ] || fail "Ironic with auth_strategy = keystone answered $code without a token"
+  code=$(curl -s -o /dev/null -w '%{http_code}' -H "$H" -H "X-Auth-Token: $keystone_kiln_token" "$ironic_url/v1/nodes")
+  [ "$code" = 200 ] || fail "Ironic answered $code to kiln's Keystone token"
+  echo "Ironic: 401 without a token, 200 with kiln's Keystone token"
+fi
 agent_rig_enrol kiln-clean-it "$mac"
 ironic_yaml="method: clean"
 if [ -n "${AGENT_RIG_BASIC_AUTH:-}" ]; then
   if [ "$case_" = badpass ]; then echo "not-the-password" > "$tmp/ironic-password"; else echo "$password" > "$tmp/ironic-password"; fi
   ironic_yaml+=$'\n'"auth: {type: http_basic, username: kiln, password_file: $tmp/ironic-password}"
 fi
+case $case_ in
+  keystone|keystone_badpass)
+    if [ "$case_" = keystone_badpass ]; then echo "not-the-password" > "$tmp/ironic-password"; else echo "$password" > "$tmp/ironic-password"; fi
+    ironic_yaml+=$'\n'"auth: {type: keystone, auth_url: $keystone_url, username: kiln, password_file: $tmp/ironic-password, project_name: service, region: RegionOne}" ;;
+  keystone_appcred)
+    echo "$keystone_appcred_secret" > "$tmp/appcred-secret"
+    ironic_yaml+=$'\n'"auth: {type: keystone, auth_url: $keystone_url, application_credential_id: $keystone_appcred_id, application_credential_secret_file: $tmp/appcred-secret}" ;;
+esac
 agent_args=(--fru-file "$fru")
 if [ "$case_" = tls ]; then
   # Another CA first: the orchestrator must refuse Ironic's certificate, and say so.
@@ -74,6 +104,8 @@ if [ "$case_" = tls ]; then
   agent_args+=(--ironic-ca "$tmp/ca.pem")
 fi
 rig_write_config "" "$ironic_yaml"
+# Without ironic.url the orchestrator takes Ironic's endpoint from Keystone's catalog.
+[ "$case_" = keystone_appcred ] && sed -i '/^  url: /d' "$tmp/orchestrator.yaml"
 start_orchestrator
 if [ "$case_" = reboot ]; then
   # Both boots' agents answer on one address (Ironic refuses a changed callback_url).
@@ -89,6 +121,7 @@ no_secret_in_logs() {
   for f in "$tmp/orch.log" "$tmp/agent.log" "$tmp/ironic/log/ironic.log"; do
     [ -f "$f" ] || continue
     ! grep -qF -- "$password" "$f" || fail "the Ironic password is in $f"
+    [ -z "${keystone_appcred_secret:-}" ] || ! grep -qF -- "$keystone_appcred_secret" "$f" || fail "the application credential secret is in $f"
   done
   if [ -n "${token:-}" ]; then
     for f in "$tmp/orch.log" "$tmp/agent.log"; do
@@ -98,7 +131,7 @@ no_secret_in_logs() {
 }
 
 case $case_ in
-pass|basic|tls)
+pass|basic|tls|keystone|keystone_appcred)
   wait_for 60 'd["provision_state"] in ("clean wait", "cleaning", "manageable", "available") and d["extra"].get("kiln", {}).get("run_id") == "'"$run_id"'"'
   # What Ironic was asked for: kiln_burnin with the orchestrator's URL and a token.
   for _ in $(seq 100); do grep -q "clean step kiln_burnin starts" "$tmp/agent.log" && break; sleep 0.3; done
@@ -140,6 +173,21 @@ fail)
   show=$(kilnctl -f json run show "$run_id")
   [ "$(jget 'd["verdict"] + " " + d["ironic_state"]' <<< "$show")" = "FAIL done" ] || fail "run: $show"
   [ "$(grep -c "clean step kiln_burnin starts" "$tmp/agent.log")" = 1 ] || fail "kiln_burnin ran more than once (a FAIL is not retried)"
+  ;;
+keystone_badpass)
+  for _ in $(seq 60); do
+    err=$(kilnctl -f json run show "$run_id" | jget 'd["ironic_error"]')
+    [ -n "$err" ] && break; sleep 0.5
+  done
+  echo "ironic_error: $err"
+  grep -q "Keystone refused POST $keystone_url/auth/tokens (HTTP 401" <<< "$err" || fail "the run's Ironic error does not name Keystone's 401: '$err'"
+  code=$(curl -s -o "$tmp/ready.json" -w '%{http_code}' "$url/readyz")
+  echo "readyz: $code $(cat "$tmp/ready.json")"
+  [ "$code" = 503 ] && grep -q "Keystone refused.*401" "$tmp/ready.json" || fail "/readyz does not name Keystone's 401"
+  [ "$(node_field 'd["provision_state"]')" = manageable ] || fail "the node moved"
+  grep -q "clean step" "$tmp/agent.log" && fail "a step ran"
+  no_secret_in_logs
+  grep -qF "not-the-password" "$tmp/orch.log" && fail "the wrong password is in the log"
   ;;
 badpass)
   for _ in $(seq 60); do

@@ -40,7 +40,7 @@ TEST(IronicConfig, MethodIsDeployByDefaultCleanWhenAskedAnythingElseRefused) {
   expect_refused("  url: http://i:6385\n  metod: clean\n", "o.yaml:4: unknown key 'metod'");
 }
 
-TEST(IronicConfig, AuthHttpBasicNeedsUserAndPasswordFileKeystoneIsRefusedByName) {
+TEST(IronicConfig, AuthHttpBasicNeedsUserAndPasswordFile) {
   auto c = parse(
       "  url: https://i:6385\n  ca_file: /etc/kiln/ca.pem\n  auth:\n    type: http_basic\n"
       "    username: kiln\n    password_file: /etc/kiln/ironic-password\n");
@@ -52,15 +52,47 @@ TEST(IronicConfig, AuthHttpBasicNeedsUserAndPasswordFileKeystoneIsRefusedByName)
   EXPECT_EQ(c->ironic.ca_file, "/etc/kiln/ca.pem");
   expect_refused("  url: http://i\n  auth: {type: http_basic, username: kiln}\n",
                  "http_basic needs username and password_file");
-  expect_refused("  url: http://i\n  auth: {type: keystone}\n", "keystone is not supported");
   expect_refused("  url: http://i\n  auth: {type: digest}\n",
-                 "ironic.auth.type 'digest' is not none or http_basic");
+                 "ironic.auth.type 'digest' is not none, http_basic or keystone");
   expect_refused("  url: http://i\n  auth: {type: http_basic, username: 'a:b', password_file: p}\n",
                  "must not contain ':'");
   expect_refused("  url: http://i\n  auth: {username: kiln}\n", "need type: http_basic");
   expect_refused("  url: http://i\n  auth: {type: http_basic, user: kiln}\n",
                  "unknown key 'user' in 'ironic.auth'");
   expect_refused("  url: http://i:6385\n  ca_file: /ca.pem\n", "is not https://");
+}
+
+TEST(IronicConfig, AuthKeystoneTakesAPasswordOrAnApplicationCredential) {
+  auto p = parse(
+      "  auth:\n    type: keystone\n    auth_url: https://ks:5000/v3\n    username: kiln\n"
+      "    password_file: /etc/kiln/ks-pw\n    project_name: service\n    region: R1\n"
+      "  ca_file: /etc/kiln/ca.pem\n");
+  ASSERT_TRUE(p) << p.error().message;
+  EXPECT_TRUE(p->ironic.enabled());  // no url: Ironic's endpoint from the catalog
+  EXPECT_EQ(p->ironic.auth.user_domain_name, "Default");
+  EXPECT_EQ(p->ironic.auth.project_name, "service");
+  EXPECT_EQ(p->ironic.auth.region, "R1");
+  auto a = parse(
+      "  url: http://i\n  auth: {type: keystone, auth_url: http://ks/v3, "
+      "application_credential_id: ac1, application_credential_secret_file: /s}\n");
+  ASSERT_TRUE(a) << a.error().message;
+  EXPECT_EQ(a->ironic.auth.application_credential_id, "ac1");
+  expect_refused("  url: http://i\n  auth: {type: keystone}\n",
+                 "o.yaml:4: ironic.auth: keystone needs auth_url");
+  expect_refused("  url: http://i\n  auth: {type: keystone, auth_url: http://ks/v3}\n",
+                 "needs either username, password_file and project_name");
+  expect_refused(
+      "  url: http://i\n  auth: {type: keystone, auth_url: http://ks/v3, username: k, "
+      "password_file: p}\n",
+      "keystone with a password needs username, password_file and project_name");
+  expect_refused(
+      "  url: http://i\n  auth: {type: keystone, auth_url: http://ks/v3, username: k, "
+      "password_file: p, project_name: s, application_credential_id: a}\n",
+      "not both");
+  expect_refused(
+      "  url: http://i\n  auth: {type: http_basic, username: k, password_file: p, "
+      "project_name: s}\n",
+      "ironic.auth.project_name needs type: keystone");
 }
 
 TEST(IronicConfig, PasswordComesFromItsFileAndAMissingFileIsNamed) {

@@ -64,6 +64,9 @@ class LoopbackHttpServer {
     thread_ = std::thread([this]() { serve(); });
   }
   [[nodiscard]] std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  // Header lines ("Name: value\r\n") the next answers carry; set by the handler
+  // (it runs on the server's thread, before the answer is written).
+  std::string extra_head;
 
  private:
   void serve() {
@@ -73,7 +76,7 @@ class LoopbackHttpServer {
       auto request = read_request(c);
       auto [status, body] = handler_(request);
       std::string reply = "HTTP/1.1 " + std::to_string(status) + (status < 300 ? " OK" : " Error") +
-                          "\r\nContent-Type: application/json\r\nConnection: close\r\n"
+                          "\r\nContent-Type: application/json\r\nConnection: close\r\n" + extra_head +
                           "Content-Length: " +
                           std::to_string(body.size()) + "\r\n\r\n" + body;
       (void)::write(c, reply.data(), reply.size());

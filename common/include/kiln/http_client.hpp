@@ -16,12 +16,15 @@
 
 namespace kiln::http {
 
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
 struct Reply {
   int status = 0;
   std::string body;
+  Headers headers;  // the answer's header fields, names as sent
+  // The value of header `name` (case-insensitive), "" when absent.
+  [[nodiscard]] std::string header(const std::string& name) const;
 };
-
-using Headers = std::vector<std::pair<std::string, std::string>>;
 
 struct CallOptions {
   std::chrono::milliseconds timeout{30000};  // the whole exchange

@@ -161,6 +161,13 @@ Expected<UrlParts> split_url(const std::string& url) {
   return parts;
 }
 
+std::string Reply::header(const std::string& name) const {
+  for (const auto& [key, value] : headers) {
+    if (beast::iequals(key, name)) return value;
+  }
+  return "";
+}
+
 Expected<Reply> call(const std::string& method, const std::string& url, const Headers& headers,
                      const std::string& body, const CallOptions& options) {
   auto parts = split_url(url);
@@ -198,7 +205,11 @@ Expected<Reply> call(const std::string& method, const std::string& url, const He
     beast::error_code ignored;
     x.lowest().socket().shutdown(tcp::socket::shutdown_both, ignored);
     auto res = x.parser.release();
-    return Reply{static_cast<int>(res.result_int()), std::move(res.body())};
+    Reply reply{static_cast<int>(res.result_int()), std::move(res.body()), {}};
+    for (const auto& field : res) {
+      reply.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+    }
+    return reply;
   } catch (const std::exception& e) {
     return make_error("KILN-HTTP", fmt::format("{} {}: {}", method, url, e.what()));
   }

@@ -23,7 +23,7 @@ ApiResponse readiness(RunStore& store, const IronicSettings& ironic) {
     ready = false;
     checks["store"] = written.error().message;
   }
-  if (ironic.url.empty()) {
+  if (!ironic.enabled()) {
     checks["ironic"] = "not configured";
   } else {
     // A probe answers within seconds, whatever the driver's own timeout.

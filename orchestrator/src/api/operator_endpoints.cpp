@@ -124,7 +124,7 @@ ApiResponse start_runs(ApiCall& call, const std::string& kind) {
     run.operator_name = operator_name;
     tokens.push_back(random_token());
     run.token_hash = token_hash(tokens.back());
-    run.driver_state = ctx.config.ironic.url.empty() ? "none" : "start";
+    run.driver_state = !ctx.config.ironic.enabled() ? "none" : "start";
     runs.push_back(std::move(run));
   }
   auto conflict = ctx.store.create_runs(runs);
@@ -140,7 +140,7 @@ ApiResponse start_runs(ApiCall& call, const std::string& kind) {
     const RunRow& run = runs[i];
     const std::string& n = run.node_uuid;
     const std::string& token = tokens[i];
-    if (ctx.config.ironic.url.empty()) {
+    if (!ctx.config.ironic.enabled()) {
       // No Ironic: the operator hands the token to the node (PXE command line).
       started.push_back({{"run_id", run.id},
                          {"node", n},

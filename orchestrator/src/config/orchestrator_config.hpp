@@ -12,14 +12,27 @@ namespace kiln::orchestrator {
 
 // `ironic.auth`: how the orchestrator's client authenticates to Ironic's API.
 struct IronicAuth {
-  std::string type = "none";  // none (Ironic's noauth) | http_basic (Ironic's standalone mode)
+  // none (Ironic's noauth) | http_basic (Ironic's standalone mode) | keystone
+  std::string type = "none";
   std::string username;
   std::string password_file;  // one line; read by load_orchestrator_config
   std::string password;       // from password_file; never logged
+  // keystone (ironic/keystone_session.hpp): a password (username, password_file,
+  // project_name and the domains) or an application credential (its id and secret_file).
+  std::string auth_url;  // Keystone's identity endpoint, e.g. https://keystone:5000/v3
+  std::string project_name;
+  std::string user_domain_name = "Default";
+  std::string project_domain_name = "Default";
+  std::string region;  // the catalog's region for Ironic's endpoint; empty: any
+  std::string application_credential_id;
+  std::string application_credential_secret_file;  // one line
+  std::string application_credential_secret;       // from the file; never logged
 };
 
 struct IronicSettings {
-  std::string url;  // empty: no Ironic, the orchestrator records and judges only
+  std::string url;  // empty: no Ironic (unless auth is keystone: then from the catalog)
+  // Whether the orchestrator drives Ironic: a url, or Keystone's catalog names it.
+  [[nodiscard]] bool enabled() const { return !url.empty() || auth.type == "keystone"; }
   // `ironic.method`: deploy (the ramdisk deploy interface boots kiln's image as
   // the instance) | clean (a manual cleaning with kiln's kiln_burnin step, kiln's
   // image as the node's deploy ramdisk: ironic/clean_steps.hpp).

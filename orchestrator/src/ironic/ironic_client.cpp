@@ -80,19 +80,48 @@ IronicClient::IronicClient(const IronicSettings& settings,
   if (settings.auth.type == "http_basic") {
     authorization_ = "Basic " + base64(settings.auth.username + ":" + settings.auth.password);
   }
+  if (settings.auth.type == "keystone")
+    keystone_ = std::make_shared<KeystoneSession>(settings.auth, ca_file_, timeout_);
 }
 
 Expected<nlohmann::json> IronicClient::call(const std::string& method, const std::string& path,
                                             const std::string& body) {
+  auto answer = call_once(method, path, body);
+  if (keystone_ && !answer && answer.error().code == "KILN-IRONIC-UNAUTHORIZED" &&
+      answer.error().message.rfind("Ironic refused", 0) == 0) {
+    keystone_->invalidate();  // revoked or expired early: one new token, one more try
+    answer = call_once(method, path, body);
+  }
+  return answer;
+}
+
+Expected<nlohmann::json> IronicClient::call_once(const std::string& method, const std::string& path,
+                                                 const std::string& body) {
+  std::string url = url_;
   http::Headers headers{{"X-OpenStack-Ironic-API-Version", kIronicApiVersion},
                         {"Accept", "application/json"}};
   if (!body.empty()) headers.emplace_back("Content-Type", "application/json");
   if (!authorization_.empty()) headers.emplace_back("Authorization", authorization_);
+  if (keystone_) {
+    auto token = keystone_->token();
+    if (token && url.empty()) {
+      auto endpoint = keystone_->ironic_endpoint();
+      if (!endpoint)
+        token = endpoint.error();
+      else
+        url = *endpoint;
+    }
+    if (!token) {
+      metrics().count_ironic_call(method, token.error().code);
+      return token.error();
+    }
+    headers.emplace_back("X-Auth-Token", *token);
+  }
   http::CallOptions options;
   options.timeout = timeout_;
   options.ca_file = ca_file_;
   options.user_agent = "kiln-orchestrator";
-  auto answer = ironic_call(url_, method, path, headers, body, options);
+  auto answer = ironic_call(url, method, path, headers, body, options);
   metrics().count_ironic_call(method, answer ? "ok" : answer.error().code);
   return answer;
 }
@@ -100,7 +129,8 @@ Expected<nlohmann::json> IronicClient::call(const std::string& method, const std
 Status IronicClient::reachable() {
   // GET /v1 needs no credentials (one of Ironic's public routes): with
   // ironic.auth the probe reads one node, so wrong credentials show.
-  auto r = call("GET", authorization_.empty() ? "/v1" : "/v1/nodes?limit=1&fields=uuid", "");
+  const bool credentials = !authorization_.empty() || keystone_;
+  auto r = call("GET", credentials ? "/v1/nodes?limit=1&fields=uuid" : "/v1", "");
   if (!r) return r.error();
   return ok();
 }

@@ -4,15 +4,20 @@
 // with Ironic's own faultstring: a person must look; KILN-IRONIC-NOT-FOUND for a 404;
 // KILN-IRONIC-UNAUTHORIZED for a 401: the credentials in ironic.auth are wrong).
 // ironic.auth http_basic sends "Authorization: Basic ..." on every call;
-// ironic.ca_file verifies an https Ironic.
+// keystone sends "X-Auth-Token" (ironic/keystone_session.hpp), asks Keystone
+// again once when Ironic answers 401, and without ironic.url takes Ironic's
+// endpoint from the token's catalog. ironic.ca_file verifies an https Ironic
+// (and Keystone).
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
 #include "config/orchestrator_config.hpp"
+#include "ironic/keystone_session.hpp"
 #include "kiln/expected.hpp"
 
 namespace kiln::orchestrator {
@@ -44,10 +49,13 @@ class IronicClient {
  private:
   Expected<nlohmann::json> call(const std::string& method, const std::string& path,
                                 const std::string& body);
+  Expected<nlohmann::json> call_once(const std::string& method, const std::string& path,
+                                     const std::string& body);
   std::string url_;
   std::chrono::milliseconds timeout_;
   std::string ca_file_;
-  std::string authorization_;  // "Basic ..." or empty
+  std::string authorization_;                  // "Basic ..." or empty
+  std::shared_ptr<KeystoneSession> keystone_;  // type keystone; shared by copies of the client
 };
 
 // Ironic's error body {"error_message": "<JSON with faultstring>"} -> the faultstring;
