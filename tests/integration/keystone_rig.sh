@@ -33,6 +33,9 @@ CONF
   user=$(id -un); group=$(id -gn)
   m=(keystone-manage --config-file "$d/keystone.conf")
   "${m[@]}" db_sync > "$d/log/manage.log" 2>&1 || fail "keystone-manage db_sync: $(tail -n 5 "$d/log/manage.log")"
+  # WAL: a reader (a token validation for Ironic) no longer blocks Keystone's writes.
+  python3 -c 'import sqlite3, sys; sqlite3.connect(sys.argv[1]).execute("PRAGMA journal_mode=WAL")' "$d/keystone.sqlite" ||
+    fail "cannot switch Keystone's sqlite to WAL"
   "${m[@]}" fernet_setup --keystone-user "$user" --keystone-group "$group" >> "$d/log/manage.log" 2>&1 || fail "keystone-manage fernet_setup"
   "${m[@]}" credential_setup --keystone-user "$user" --keystone-group "$group" >> "$d/log/manage.log" 2>&1 || fail "keystone-manage credential_setup"
   "${m[@]}" bootstrap --bootstrap-password "$keystone_admin_password" --bootstrap-region-id RegionOne \
