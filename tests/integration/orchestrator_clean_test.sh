@@ -116,6 +116,15 @@ fi
 kilnctl burnin start --node "$node"
 run_id=$(kilnctl -f json run list | jget 'd["runs"][-1]["id"]')
 
+run_ironic_error() {  # the run's ironic_error once the driver set one (up to 30 s)
+  local err=""
+  for _ in $(seq 60); do
+    err=$(kilnctl -f json run show "$run_id" | jget 'd["ironic_error"]')
+    [ -n "$err" ] && break; sleep 0.5
+  done
+  echo "$err"
+}
+
 no_secret_in_logs() {
   local f
   for f in "$tmp/orch.log" "$tmp/agent.log" "$tmp/ironic/log/ironic.log"; do
@@ -175,10 +184,7 @@ fail)
   [ "$(grep -c "clean step kiln_burnin starts" "$tmp/agent.log")" = 1 ] || fail "kiln_burnin ran more than once (a FAIL is not retried)"
   ;;
 keystone_badpass)
-  for _ in $(seq 60); do
-    err=$(kilnctl -f json run show "$run_id" | jget 'd["ironic_error"]')
-    [ -n "$err" ] && break; sleep 0.5
-  done
+  err=$(run_ironic_error)
   echo "ironic_error: $err"
   grep -q "Keystone refused POST $keystone_url/auth/tokens (HTTP 401" <<< "$err" || fail "the run's Ironic error does not name Keystone's 401: '$err'"
   code=$(curl -s -o "$tmp/ready.json" -w '%{http_code}' "$url/readyz")
@@ -190,10 +196,7 @@ keystone_badpass)
   grep -qF "not-the-password" "$tmp/orch.log" && fail "the wrong password is in the log"
   ;;
 badpass)
-  for _ in $(seq 60); do
-    err=$(kilnctl -f json run show "$run_id" | jget 'd["ironic_error"]')
-    [ -n "$err" ] && break; sleep 0.5
-  done
+  err=$(run_ironic_error)
   echo "ironic_error: $err"
   grep -q "HTTP 401" <<< "$err" || fail "the run's Ironic error does not name the 401: '$err'"
   grep -q "Incorrect username or password" <<< "$err" || fail "Ironic's own words are missing: '$err'"

@@ -69,13 +69,8 @@ int cmd_agent(const CommonOptions& common, const AgentCommandOptions& opts) {
   env.kiln_ca = opts.ca_file;
   {
     SystemHostAdapter host(common.sysroot);
-    env.boot_id = read_trimmed(host, opts.boot_id_file);
-  }
-  if (env.boot_id.empty()) {
-    fmt::print(stderr,
-               "kiln-runner: warning: no boot id in {}: a reboot mid-step cannot be told from an "
-               "agent restart\n",
-               opts.boot_id_file);
+    env.boot_id = read_boot_id(host, opts.boot_id_file,
+                               "a reboot mid-step cannot be told from an agent restart");
   }
   std::signal(SIGINT, on_agent_signal);
   std::signal(SIGTERM, on_agent_signal);

@@ -22,7 +22,9 @@ namespace {
 
 std::atomic<bool> g_stop{false};
 
-void on_signal(int) { g_stop.store(true); }
+void on_signal(int) {
+  g_stop.store(true);
+}
 
 void print_error(const Error& e) {
   fmt::print(stderr, "kiln-runner: error: {}\n", e.message);
@@ -85,10 +87,11 @@ int cmd_fru(const CommonOptions& opts) {
     print_error(fru.error());
     return 2;
   }
-  fmt::print("Product Asset Tag : {}\nProduct Serial    : {}\nProduct Name      : {}\n"
-             "Manufacturer      : {}\nBoard Serial      : {}\nChassis Serial    : {}\n",
-             fru->product_asset_tag, fru->product_serial, fru->product_name, fru->product_manufacturer,
-             fru->board_serial, fru->chassis_serial);
+  fmt::print(
+      "Product Asset Tag : {}\nProduct Serial    : {}\nProduct Name      : {}\n"
+      "Manufacturer      : {}\nBoard Serial      : {}\nChassis Serial    : {}\n",
+      fru->product_asset_tag, fru->product_serial, fru->product_name, fru->product_manufacturer,
+      fru->board_serial, fru->chassis_serial);
   return 0;
 }
 
@@ -106,13 +109,21 @@ int cmd_plan(const CommonOptions& opts, const std::optional<std::string>& profil
 
 int cmd_stages() {
   for (const auto& info : StageRegistry::instance().list()) {
-    fmt::print("{}{}\n  {}\n", info.name, info.destructive ? " [destructive]" : "", info.description);
+    fmt::print("{}{}\n  {}\n", info.name, info.destructive ? " [destructive]" : "",
+               info.description);
     for (const auto& p : info.params) {
       fmt::print("    {:<18} {:<9} default {:<10} {}\n", p.name, to_string(p.type),
                  p.default_value.empty() ? "\"\"" : p.default_value, p.description);
     }
   }
   return 0;
+}
+
+std::string read_boot_id(HostAdapter& host, const std::string& file, std::string_view without_it) {
+  std::string id = read_trimmed(host, file);
+  if (id.empty())
+    fmt::print(stderr, "kiln-runner: warning: no boot id in {}: {}\n", file, without_it);
+  return id;
 }
 
 int cmd_run(const CommonOptions& opts, const RunCommandOptions& run) {
@@ -122,7 +133,8 @@ int cmd_run(const CommonOptions& opts, const RunCommandOptions& run) {
     return 2;
   }
   if (!run.mode.empty() && run.mode != "burnin" && run.mode != "decommission") {
-    print_error(make_error("KILN-CLI", fmt::format("--mode '{}' is not burnin or decommission", run.mode)));
+    print_error(
+        make_error("KILN-CLI", fmt::format("--mode '{}' is not burnin or decommission", run.mode)));
     return 2;
   }
   DecommissionRequest decommission;
@@ -153,13 +165,8 @@ int cmd_run(const CommonOptions& opts, const RunCommandOptions& run) {
     orchestrator.token = run.token;
     orchestrator.ca_file = run.ca_file;
     orchestrator.node_uuid = run.node_uuid;
-    orchestrator.boot_id = read_trimmed(host, run.boot_id_file);
-    if (orchestrator.boot_id.empty()) {
-      fmt::print(stderr,
-                 "kiln-runner: warning: no boot id in {}: after a reboot this run cannot be "
-                 "continued\n",
-                 run.boot_id_file);
-    }
+    orchestrator.boot_id =
+        read_boot_id(host, run.boot_id_file, "after a reboot this run cannot be continued");
     orchestrator.spool = out / "ocptv.jsonl";
     orchestrator.abort_flag = &g_stop;
     reporter = std::make_unique<OrchestratorReporter>(orchestrator);
@@ -189,7 +196,8 @@ int cmd_run(const CommonOptions& opts, const RunCommandOptions& run) {
   options.config_dir = opts.config_dir;
   options.mode = decommission.mode;
   options.operator_name = run.operator_name;
-  if (const char* env = std::getenv("KILN_OPERATOR"); options.operator_name.empty() && env != nullptr) {
+  if (const char* env = std::getenv("KILN_OPERATOR");
+      options.operator_name.empty() && env != nullptr) {
     options.operator_name = env;
   }
 
@@ -234,7 +242,8 @@ int cmd_run(const CommonOptions& opts, const RunCommandOptions& run) {
   std::ofstream report_file(out / "report.json", std::ios::trunc);
   report_file << report.dump(2) << '\n';
   if (!report_file.flush()) {
-    print_error(make_error("KILN-OUTPUT", fmt::format("cannot write {}", (out / "report.json").string())));
+    print_error(
+        make_error("KILN-OUTPUT", fmt::format("cannot write {}", (out / "report.json").string())));
     return 2;
   }
   if (reporter) {
@@ -246,15 +255,18 @@ int cmd_run(const CommonOptions& opts, const RunCommandOptions& run) {
              std::filesystem::absolute(out / "report.json").string(),
              std::filesystem::absolute(out / "ocptv.jsonl").string());
   if (options.mode == "decommission" && is_decommission_run(record)) {
-    CertificateContext context{options.operator_name, reporter ? reporter->run_id() : "", run.node_uuid};
+    CertificateContext context{options.operator_name, reporter ? reporter->run_id() : "",
+                               run.node_uuid};
     auto cert = write_certificate(record, context, out, run.signing_key, reporter.get());
     if (!cert) {
       print_error(cert.error());
       if (!std::filesystem::exists(out / "certificate.json")) return 2;
-      fmt::print("certificate (UNSIGNED): {}\n", std::filesystem::absolute(out / "certificate.json").string());
+      fmt::print("certificate (UNSIGNED): {}\n",
+                 std::filesystem::absolute(out / "certificate.json").string());
     } else {
       fmt::print("certificate{}: {}\ncertificate page: {}\n",
-                 cert->signed_by.empty() ? " (UNSIGNED: pass --signing-key FILE to sign it)" : ", signed by " + cert->signed_by,
+                 cert->signed_by.empty() ? " (UNSIGNED: pass --signing-key FILE to sign it)"
+                                         : ", signed by " + cert->signed_by,
                  std::filesystem::absolute(cert->json_path).string(),
                  std::filesystem::absolute(cert->html_path).string());
     }

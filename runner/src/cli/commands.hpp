@@ -61,6 +61,10 @@ struct AgentCommandOptions {
   std::string boot_id_file = "/proc/sys/kernel/random/boot_id";
 };
 
+// This boot's id from `file` (/proc/sys/kernel/random/boot_id); when there is
+// none, a warning on stderr saying what is lost without it (`without_it`).
+std::string read_boot_id(HostAdapter& host, const std::string& file, std::string_view without_it);
+
 // Default config dir: $KILN_CONFIG_DIR, else /etc/kiln if present, else the
 // source tree's configs/ (developer builds).
 std::string default_config_dir();
