@@ -1,6 +1,5 @@
 #include "agent/interrupted_step.hpp"
 
-#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include <array>
@@ -42,11 +41,6 @@ std::optional<InterruptedStep> at_index(const nlohmann::json& dii, const std::st
   return out;
 }
 
-std::string now_rfc3339() {
-  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", std::chrono::time_point_cast<std::chrono::seconds>(
-                                                  std::chrono::system_clock::now()));
-}
-
 }  // namespace
 
 std::optional<InterruptedStep> interrupted_step(const nlohmann::json& driver_internal_info) {
@@ -58,7 +52,7 @@ std::optional<InterruptedStep> interrupted_step(const nlohmann::json& driver_int
 void write_step_marker(const std::filesystem::path& out_dir, const StepMarker& marker) {
   nlohmann::json j{{"boot_id", marker.boot_id},
                    {"step", marker.step_id},
-                   {"started", marker.started.empty() ? now_rfc3339() : marker.started}};
+                   {"started", marker.started.empty() ? rfc3339(std::chrono::system_clock::now()) : marker.started}};
   std::ofstream f(out_dir / kStepMarkerFile, std::ios::trunc);
   f << j.dump() << '\n';
 }

@@ -9,6 +9,7 @@
 #include "kiln/version.hpp"
 #include "report/report_json.hpp"
 #include "run/bmc_watchdog.hpp"
+#include "run/reboot_evidence.hpp"
 #include "run/reboot_stage.hpp"
 #include "stage/bmc_target.hpp"
 #include "tools/dmidecode.hpp"
@@ -81,11 +82,6 @@ const FinishedStage* finished_stage(const RunResume& resume, const std::string& 
     }
   }
   return nullptr;
-}
-
-std::string rfc3339(std::chrono::system_clock::time_point tp) {
-  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}",
-                     std::chrono::time_point_cast<std::chrono::seconds>(tp));
 }
 
 nlohmann::json run_parameters(const RunPlan& plan) {

@@ -1,5 +1,6 @@
 #include "run/reboot_evidence.hpp"
 
+#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include <cstdio>
@@ -98,6 +99,11 @@ std::optional<std::chrono::system_clock::time_point> sel_time(const tools::SelEn
     time.resize(time.size() - 4);
   if (std::sscanf(time.c_str(), "%2d:%2d:%2d%c", &hour, &min, &sec, &end) != 3) return {};
   return utc(year, mon, day, hour, min, sec);
+}
+
+std::string rfc3339(std::chrono::system_clock::time_point tp) {
+  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}",
+                     std::chrono::time_point_cast<std::chrono::seconds>(tp));
 }
 
 std::optional<std::chrono::system_clock::time_point> rfc3339_time(const std::string& text) {

@@ -43,6 +43,8 @@ std::vector<tools::SelEntry> sel_entries_since(const std::vector<tools::SelEntry
                                                std::chrono::system_clock::time_point since);
 // "MM/DD/YYYY" + "HH:MM:SS" as UTC; nullopt for Pre-Init or anything else.
 std::optional<std::chrono::system_clock::time_point> sel_time(const tools::SelEntry& entry);
+// A time point as RFC 3339 in UTC, to the second: "2026-12-03T09:00:00Z".
+std::string rfc3339(std::chrono::system_clock::time_point tp);
 // RFC 3339 ("2026-12-03T09:00:00Z", fractions allowed) as a time point.
 std::optional<std::chrono::system_clock::time_point> rfc3339_time(const std::string& text);
 
