@@ -36,6 +36,13 @@ struct AgentContext {
   std::atomic<bool> step_stop{false};  // the running step's abort flag
 };
 
+// A step command's command_result as Ironic reads it: {"clean_result": the
+// run's figures, "clean_step": the step it ran} (deploy_* for deploy steps).
+void as_step_result(CommandOutput& out, const std::string& kind, const nlohmann::json& step) {
+  nlohmann::json result = std::move(out.result);
+  out.result = {{kind + "_result", std::move(result)}, {kind + "_step", step}};
+}
+
 // clean.execute_clean_step / deploy.execute_deploy_step.
 CommandOutput run_step_command(AgentContext& ctx, const std::string& kind,
                                const nlohmann::json& params) {
@@ -75,8 +82,7 @@ CommandOutput run_step_command(AgentContext& ctx, const std::string& kind,
                            out.status == CommandStatus::kSucceeded
                                ? json_string(out.result, "verdict").value_or("")
                                : out.details));
-  nlohmann::json result = out.result;
-  out.result = {{kind + "_result", result}, {kind + "_step", *step}};
+  as_step_result(out, kind, *step);
   return out;
 }
 
@@ -116,8 +122,7 @@ CommandOutput resume_interrupted(AgentContext& ctx, const InterruptedStep& step)
         collect_reboot_evidence(ctx.host, options, log_dir, evidence_since(marker, step)).summary();
   }
   CommandOutput out = interrupted_step_output(step, same_boot, summary);
-  nlohmann::json result = out.result;
-  out.result = {{step.kind + "_result", result}, {step.kind + "_step", step.step}};
+  as_step_result(out, step.kind, step.step);
   ctx.log.line(fmt::format("Ironic's {} step {} was running on an earlier {}: FAILED: {}",
                            step.kind, step.id, same_boot ? "agent of this boot" : "boot",
                            out.details));
