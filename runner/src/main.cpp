@@ -97,7 +97,13 @@ int main(int argc, char** argv) {
   agent_cmd->add_option("--listen", agent.listen, "HOST:PORT of the agent API (port 0: a free one)")
       ->capture_default_str();
   agent_cmd->add_option("--advertise", agent.advertise,
-                        "callback URL given to Ironic (default: http://LISTEN-HOST:PORT)");
+                        "callback URL given to Ironic (default: http(s)://LISTEN-HOST:PORT)");
+  agent_cmd
+      ->add_option("--tls", agent.tls,
+                   "auto: serve https with a certificate of the agent's own, sent to Ironic as "
+                   "agent_verify_ca (IPA's automatic TLS; Ironic's [agent] require_tls); off: http")
+      ->check(CLI::IsMember({"off", "auto"}))
+      ->capture_default_str();
   agent_cmd->add_option("--ironic-ca", agent.ironic_ca,
                         "CA certificate (PEM) of an https:// Ironic API");
   agent_cmd->add_option("--global-request-id", agent.global_request_id, "ipa-global-request-id=");

@@ -33,6 +33,8 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 # With AGENT_RIG_TLS=1 Ironic serves https ([api] enable_ssl_api) with a
 # certificate for 127.0.0.1 from a throw-away CA ($tmp/ca.pem; rig_tls_certificates),
 # and the rig's requests trust that CA.
+# With AGENT_RIG_REQUIRE_TLS=1 Ironic refuses plain-http agent callbacks ([agent] require_tls)
+# and keeps the agents' certificates (agent_verify_ca) in $tmp/ironic-certs.
 agent_rig_start_ironic() {
   local host=${1:-127.0.0.1} port auth_conf="" tls_conf="" scheme=http
   port=$(free_port)
@@ -61,7 +63,7 @@ PY
   fi
   cat > "$tmp/ironic-agent.conf" <<CONF
 [DEFAULT]
-enabled_deploy_interfaces = fake,ramdisk,direct
+enabled_deploy_interfaces = fake,ramdisk,direct,custom-agent
 $auth_conf
 [api]
 host_ip = $host
@@ -76,6 +78,11 @@ check_provision_state_interval = 3
 deploy_logs_collect = always
 deploy_logs_storage_backend = local
 deploy_logs_local_path = $tmp/deploy-logs
+${AGENT_RIG_REQUIRE_TLS:+require_tls = true}
+certificates_path = $tmp/ironic-certs
+# A deployment's tear_down_agent waits for the soft power-off the fake power never shows.
+post_deploy_get_power_state_retries = 1
+post_deploy_get_power_state_retry_interval = 1
 CONF
   export KILN_IRONIC_PORT=$port KILN_IRONIC_EXTRA_CONF=$tmp/ironic-agent.conf
   local rc=0
@@ -89,9 +96,9 @@ ironic() {  # METHOD PATH [JSON]
   curl -sf "${rig_ironic_auth[@]}" -X "$1" -H "$H" -H "$J" ${3:+-d "$3"} "$ironic_url$2"
 }
 
-# agent_rig_enrol NAME MAC [DRIVER_INFO_JSON] -> $node
+# agent_rig_enrol NAME MAC [DRIVER_INFO_JSON] -> $node (deploy interface $AGENT_RIG_DEPLOY_INTERFACE, else direct)
 agent_rig_enrol() {
-  node=$(ironic POST /v1/nodes "{\"driver\":\"fake-hardware\",\"name\":\"$1\",\"deploy_interface\":\"direct\",\"driver_info\":${3:-{\}}}" |
+  node=$(ironic POST /v1/nodes "{\"driver\":\"fake-hardware\",\"name\":\"$1\",\"deploy_interface\":\"${AGENT_RIG_DEPLOY_INTERFACE:-direct}\",\"driver_info\":${3:-{\}}}" |
     jget 'd["uuid"]') || fail "enrol $1"
   ironic POST /v1/ports "{\"node_uuid\":\"$node\",\"address\":\"$2\"}" >/dev/null || fail "port $2"
   ironic PUT "/v1/nodes/$node/states/provision" '{"target":"manage"}' >/dev/null

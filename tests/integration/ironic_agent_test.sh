@@ -23,6 +23,13 @@
 #         KILN-STEP-UNEXPECTED-REBOOT naming the step, not the next step run
 # restart: the agent restarted on the same boot (same folder, same boot id):
 #         the step fails as a harness error
+# deploy: Ironic's deploy templates (deploy interface custom-agent): a trait
+#         asked for in instance_info runs kiln_burnin as a deploy step -> active;
+#         the same with an impossible tender -> deploy failed naming it
+# tls:    Ironic with [agent] require_tls; the agent with --tls auto: Ironic
+#         stores the agent's certificate (agent_verify_ca) and calls back over
+#         https verified against it -> manageable; plain http to the agent gets
+#         nothing; an agent without TLS is refused by Ironic, saying why
 set -euo pipefail
 runner=$1; src=$2; case_=$3
 it=$(cd "$(dirname "$0")" && pwd)
@@ -32,9 +39,11 @@ rig_init kiln-agent-it
 fru=$src/tests/data/fru-po-2026-0042.txt
 mac=52:54:00:4b:00:01
 [ "$case_" = kill ] && export AGENT_RIG_CLEAN_TIMEOUT=20
+[ "$case_" = tls ] && export AGENT_RIG_REQUIRE_TLS=1
+[ "$case_" = deploy ] && export AGENT_RIG_DEPLOY_INTERFACE=custom-agent
 
 case $case_ in
-  pass|args) agent_rig_configs $'profile: burnin\nstages:\n  - stage: inventory\n  - stage: cpu\n    params: {duration: 2s, methods: [int64], sample_interval: 1s}' ;;
+  pass|args|tls|deploy) agent_rig_configs $'profile: burnin\nstages:\n  - stage: inventory\n  - stage: cpu\n    params: {duration: 2s, methods: [int64], sample_interval: 1s}' ;;
   fail) agent_rig_configs $'profile: burnin\nstages:\n  - stage: inventory' $'expected:\n  cpu_threads: 4096' ;;
   ipa|disk) agent_rig_configs $'profile: burnin\nstages:\n  - stage: inventory' ;;
   abort|kill|reboot|restart) agent_rig_configs $'profile: burnin\nstages:\n  - stage: cpu\n    params: {duration: 300s, methods: [int64], sample_interval: 5s}' ;;
@@ -56,6 +65,7 @@ driver_info='{}'
 agent_rig_enrol kiln-agent-it "$mac" "$driver_info"
 agent_args=(--fru-file "$fru")
 [ "$case_" = disk ] && agent_args+=(--disk "$loop" --i-know-this-wipes)
+[ "$case_" = tls ] && agent_args+=(--tls auto)
 if [ "$case_" != reboot ] && [ "$case_" != restart ]; then
   agent_rig_start_agent agent "${mac^^}" "${agent_args[@]}"
   callback=$(agent_rig_callback agent)
@@ -257,6 +267,73 @@ reboot|restart)
       fail "last_error: $err"
   fi
   [ ! -e "$tmp/agent/step-in-progress.json" ] || [ "$case_" = reboot ] || fail "the step marker was left behind"
+  ;;
+deploy)
+  # What Nova does for a flavor with trait:CUSTOM_KILN_BURNIN=required: the node has the
+  # trait, the instance asks for it, and the deploy template of that name adds its steps.
+  ironic POST /v1/deploy_templates '{"name":"CUSTOM_KILN_BURNIN","steps":[{"interface":"deploy","step":"kiln_burnin","args":{},"priority":80}]}' \
+    > /dev/null || fail "Ironic refused the deploy template"
+  ironic PUT "/v1/nodes/$node/traits/CUSTOM_KILN_BURNIN" > /dev/null || fail "Ironic refused the trait"
+  ironic PUT "/v1/nodes/$node/states/provision" '{"target":"provide"}' > /dev/null
+  wait_for 60 'd["provision_state"] == "available" and d["target_provision_state"] is None'
+  deploy_node() {
+    ironic PATCH "/v1/nodes/$node" '[{"op":"add","path":"/instance_info/traits","value":["CUSTOM_KILN_BURNIN"]}]' \
+      > /dev/null || fail "instance_info traits"
+    ironic PUT "/v1/nodes/$node/states/provision" '{"target":"active"}' > /dev/null || fail "Ironic refused the deployment"
+    wait_for 180 '(d["provision_state"] == "active" and d["target_provision_state"] is None) or d["provision_state"] == "deploy failed"'
+  }
+  deploy_node
+  [ "$(state)" = active ] || fail "node is $(state): $(node_field 'd["last_error"]')"
+  grep -q "deploy step kiln_burnin starts" "$tmp/agent.log" || fail "kiln_burnin did not run as a deploy step"
+  grep -q "clean step" "$tmp/agent.log" && fail "a clean step ran during the deployment"
+  verdict=$(report_of "$tmp"/agent/kiln_burnin-1/report.json); echo "deploy step report: $verdict"
+  [[ "$verdict" == "PASS preliminary=PASS inventory=PASS cpu=PASS" ]] || fail "deploy step report: $verdict"
+  # Ironic ran it as the template's step, between its own deploy steps.
+  grep -q "Executing {'interface': 'deploy', 'step': 'kiln_burnin'.*priority': 80" "$tmp/ironic/log/ironic.log" ||
+    grep -q "deploy step.*kiln_burnin" "$tmp/ironic/log/ironic.log" || fail "Ironic's log does not show its deploy step kiln_burnin"
+  # Undeploy, then the same template with a tender the node cannot meet.
+  ironic PUT "/v1/nodes/$node/states/provision" '{"target":"deleted"}' > /dev/null || fail "Ironic refused the undeploy"
+  wait_for 120 'd["provision_state"] == "available" and d["target_provision_state"] is None'
+  printf 'delivery: PO-2026-0042\nprofile: burnin\nexpected:\n  cpu_threads: 4096\n' > "$tmp/configs/deliveries/po.yaml"
+  deploy_node
+  err=$(node_field 'd["last_error"]'); echo "after the failing deploy step: $(state), last_error: $err"
+  [ "$(state)" = "deploy failed" ] || fail "node is $(state), expected deploy failed"
+  grep -q "deploy.kiln_burnin" <<< "$err" || fail "last_error names no deploy step: $err"
+  grep -q "KILN-INV-COUNT: CPU: [0-9]* logical CPUs found; the tender requires 4096 logical CPUs" <<< "$err" ||
+    fail "last_error does not name the component and the limit: $err"
+  ;;
+tls)
+  [[ "$callback" == https://127.0.0.1:* ]] || fail "the agent with --tls auto advertises $callback"
+  agent_rig_clean "$node" '[{"interface":"deploy","step":"kiln_burnin"}]'
+  for _ in $(seq 120); do grep -q "clean step kiln_burnin starts" "$tmp/agent.log" && break; sleep 0.5; done
+  grep -q "clean step kiln_burnin starts" "$tmp/agent.log" || fail "the step never started over https"
+  # Ironic took the agent's certificate from the heartbeat and calls back over https.
+  dii=$(ironic GET "/v1/nodes/$node" | jget 'd["driver_internal_info"]["agent_url"] + " " + d["driver_internal_info"]["agent_verify_ca"]') ||
+    fail "Ironic holds no agent_url/agent_verify_ca"
+  echo "Ironic's driver_internal_info: agent_url ${dii% *}, agent_verify_ca ${dii#* }"
+  [ "${dii% *}" = "$callback" ] || fail "Ironic's agent_url ${dii% *} is not the https callback $callback"
+  ca=${dii#* }
+  [[ "$ca" == "$tmp/ironic-certs/$node.crt" ]] && [ -s "$ca" ] || fail "agent_verify_ca $ca is not the certificate file Ironic stored"
+  # The stored certificate is the one the agent serves: a token-less command is a verified 401.
+  code=$(curl -s --cacert "$ca" -o "$tmp/api.out" -w '%{http_code}' -X POST -H "$J"     -d '{"name":"standby.sync","params":{}}' "$callback/v1/commands/?wait=true")
+  [ "$code" = 401 ] || fail "over https with Ironic's copy of the certificate: HTTP $code $(cat "$tmp/api.out")"
+  plain=$(curl -s -m 5 -o /dev/null -w '%{http_code}' "http://${callback#https://}/" || true)
+  [ "$plain" = 000 ] || fail "plain http to the TLS agent answered HTTP $plain"
+  agent_rig_wait_settled 120
+  [ "$(state)" = manageable ] || fail "node is $(state): $(node_field 'd["last_error"]')"
+  verdict=$(report_of "$tmp"/agent/kiln_burnin-1/report.json); echo "report: $verdict"
+  [ "${verdict%% *}" = PASS ] || fail "report verdict $verdict"
+  # An agent without TLS: Ironic refuses its heartbeats and the agent says why.
+  kill "$agent_pid"; wait "$agent_pid" 2>/dev/null || true
+  agent_rig_start_agent agent-plain "${mac^^}" --fru-file "$fru"
+  agent_rig_clean "$node" '[{"interface":"deploy","step":"kiln_burnin"}]'
+  for _ in $(seq 120); do grep -q "TLS is required by configuration" "$tmp/agent-plain.log" && break; sleep 0.5; done
+  grep "heartbeat to .* failed" "$tmp/agent-plain.log" | head -n 1
+  grep -q "HTTP 400: TLS is required by configuration" "$tmp/agent-plain.log" ||
+    fail "the plain-http agent does not say Ironic refused it for TLS"
+  grep -q "clean step kiln_burnin starts" "$tmp/agent-plain.log" && fail "a step ran through a refused plain-http agent"
+  ironic PUT "/v1/nodes/$node/states/provision" '{"target":"abort"}' >/dev/null || fail "Ironic refused the abort"
+  agent_rig_wait_settled 60
   ;;
 disk)
   agent_rig_clean "$node" '[{"interface":"deploy","step":"burnin_disk"}]'

@@ -61,7 +61,7 @@ rig_cleanup() {
     for i in $reports; do echo "FAIL: sanitizer report in $i:" >&2; grep -A30 -E 'Sanitizer|runtime error' "$i" | head -60 >&2; done
     rc=1
   fi
-  rm -rf "$tmp"
+  if [ -n "${KILN_KEEP_TMP:-}" ]; then echo "kept $tmp (KILN_KEEP_TMP)" >&2; else rm -rf "$tmp"; fi
   exit $rc
 }
 fail() { echo "FAIL: $*" >&2; tail -n 30 "$tmp/orch.log" >&2 2>/dev/null || true; exit 1; }

@@ -7,6 +7,7 @@
 
 #include "agent/agent_api.hpp"
 #include "agent/agent_log.hpp"
+#include "agent/agent_tls.hpp"
 #include "agent/http_server.hpp"
 #include "agent/interrupted_step.hpp"
 #include "agent/ironic_session.hpp"
@@ -238,8 +239,9 @@ int run_agent(const AgentOptions& options, std::atomic<bool>& stop) {
   add_commands(dispatcher, ctx);
   AgentToken token;
   AgentApi api(commands, dispatcher, token, std::string(kiln_version()));
-  auto server = HttpServer::start(listen->first, listen->second,
-                                  [&api](const HttpRequest& r) { return api.handle(r); });
+  auto server = HttpServer::start(
+      listen->first, listen->second, [&api](const HttpRequest& r) { return api.handle(r); },
+      options.tls);
   if (!server) {
     log.line(server.error().message);
     return 2;
@@ -248,9 +250,20 @@ int run_agent(const AgentOptions& options, std::atomic<bool>& stop) {
   if (callback.empty()) {
     std::string host =
         listen->first == "0.0.0.0" || listen->first == "::" ? "127.0.0.1" : listen->first;
-    callback =
-        fmt::format("http://{}:{}", host.find(':') != std::string::npos ? "[" + host + "]" : host,
-                    (*server)->port());
+    callback = fmt::format("{}://{}:{}", options.tls ? "https" : "http",
+                           host.find(':') != std::string::npos ? "[" + host + "]" : host,
+                           (*server)->port());
+  }
+  if (options.tls) {
+    if (callback.rfind("https://", 0) != 0) {
+      log.line(fmt::format("--advertise {}: with --tls auto the callback URL must be https://",
+                           callback));
+      return 2;
+    }
+    if (auto trial = agent_certificate(url_host(callback), "trial", "trial"); !trial) {
+      log.line(trial.error().message);
+      return 2;
+    }
   }
   log.line(fmt::format("kiln {} agent: API on {}:{}, callback {}, Ironic {}, MACs {}",
                        kiln_version(), listen->first, (*server)->port(), callback, options.api_url,
@@ -261,12 +274,28 @@ int run_agent(const AgentOptions& options, std::atomic<bool>& stop) {
   commands.on_async_end([&session] { session.heartbeat_soon(); });
   SessionHooks hooks;
   std::atomic<bool> checked_interrupted{false};
+  std::string last_token;  // the session thread's own
   hooks.started = [&](const LookupReply& reply) {
+    // Another cleaning or deployment (a new token): Ironic expects the agent
+    // it talks to to hold none of the earlier one's commands.
+    if (!last_token.empty() && reply.agent_token != last_token && commands.forget_finished())
+      log.line("a new session: the earlier session's commands are forgotten");
+    last_token = reply.agent_token;
     {
       std::lock_guard lock(ctx.mu);
       ctx.env.node_uuid = reply.node_uuid;
     }
     if (!commands.running()) ctx.step_stop.store(false);
+    if (options.tls) {
+      auto cert = agent_certificate(url_host(callback), reply.agent_token, reply.node_uuid);
+      auto set =
+          cert ? (*server)->set_certificate(cert->cert_pem, cert->key_pem) : Status(cert.error());
+      if (set) {
+        session.set_verify_ca(cert->cert_pem);
+      } else {
+        log.line(set.error().message);
+      }
+    }
     token.set(reply.agent_token);
     // Once per agent: a step of an earlier boot (or agent) Ironic still waits for.
     if (!checked_interrupted.exchange(true) && commands.list_json().empty()) {

@@ -15,7 +15,8 @@ struct AgentOptions {
   std::string api_url;            // ipa-api-url=
   std::vector<std::string> macs;  // BOOTIF= and every NIC's MAC
   std::string listen = "0.0.0.0:9999";
-  std::string advertise;          // callback URL; default http://<listen host>:<port>
+  std::string advertise;          // callback URL; default http(s)://<listen host>:<port>
+  bool tls = false;               // serve https with a certificate of its own (agent_tls.hpp)
   std::string ironic_ca;          // CA of an https:// Ironic API
   std::string global_request_id;  // ipa-global-request-id=
   std::string preset_token;       // ipa-agent-token= (virtual media)

@@ -104,6 +104,14 @@ void CommandLog::wait(const std::string& id) {
   });
 }
 
+bool CommandLog::forget_finished() {
+  std::lock_guard lock(mu_);
+  if (!entries_.empty() && !entries_.back().done) return false;
+  entries_.clear();
+  changed_.notify_all();
+  return true;
+}
+
 nlohmann::json CommandLog::entry_json(const Entry& e) {
   nlohmann::json error = nullptr;
   if (e.done && e.output.status != CommandStatus::kSucceeded) {

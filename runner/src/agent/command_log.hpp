@@ -62,6 +62,11 @@ class CommandLog {
   // Blocks until the command ends (GET ...?wait=true).
   void wait(const std::string& id);
   [[nodiscard]] nlohmann::json list_json() const;
+  // Drops every command when none runs (true), as a freshly booted agent has
+  // none: Ironic takes an agent whose last command is not its step's for one
+  // still busy with an out-of-band step, and waits for ever (a deployment
+  // after an earlier cleaning or deployment on the same agent).
+  bool forget_finished();
   [[nodiscard]] std::optional<nlohmann::json> get_json(const std::string& id) const;
 
  private:

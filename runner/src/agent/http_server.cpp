@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <condition_variable>
@@ -33,25 +34,28 @@ struct HttpServer::State {
   int connections = 0;
   std::atomic<bool> stopping{false};
   int port = 0;
+  bool tls = false;
+  std::mutex tls_mu;
+  std::shared_ptr<asio::ssl::context> tls_context;  // null until set_certificate
 };
 
 namespace {
 
-void serve_connection(const std::shared_ptr<HttpServer::State>& state, tcp::socket& socket) {
-  timeval tv{kIdleSeconds, 0};
-  ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+// One connection's requests, over the plain socket or its TLS stream.
+template <typename Stream>
+void serve_requests(const std::shared_ptr<HttpServer::State>& state, Stream& stream) {
   beast::flat_buffer buffer;
   for (;;) {
     http::request_parser<http::string_body> parser;
     parser.body_limit(kMaxBody);
     beast::error_code ec;
-    http::read(socket, buffer, parser, ec);
+    http::read(stream, buffer, parser, ec);
     if (ec == http::error::body_limit) {
       http::response<http::string_body> res{http::status::payload_too_large, 11};
       res.set(http::field::content_type, "application/json");
       res.body() = fault(413, "413 Request Entity Too Large").body;
       res.prepare_payload();
-      http::write(socket, res, ec);
+      http::write(stream, res, ec);
       break;
     }
     if (ec) break;
@@ -69,10 +73,35 @@ void serve_connection(const std::shared_ptr<HttpServer::State>& state, tcp::sock
     res.keep_alive(req.keep_alive());
     res.body() = std::move(reply.body);
     res.prepare_payload();
-    http::write(socket, res, ec);
+    http::write(stream, res, ec);
     if (ec || !res.keep_alive() || state->stopping.load()) break;
   }
+}
+
+void serve_connection(const std::shared_ptr<HttpServer::State>& state, tcp::socket& socket) {
+  timeval tv{kIdleSeconds, 0};
+  ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
   beast::error_code ignored;
+  if (!state->tls) {
+    serve_requests(state, socket);
+  } else {
+    std::shared_ptr<asio::ssl::context> context;
+    {
+      std::lock_guard lock(state->tls_mu);
+      context = state->tls_context;
+    }
+    // No certificate yet (before the first lookup): nobody was told this URL.
+    if (context) {
+      asio::ssl::stream<tcp::socket&> stream(socket, *context);
+      beast::error_code ec;
+      stream.handshake(asio::ssl::stream_base::server, ec);
+      if (!ec) {
+        serve_requests(state, stream);
+        stream.shutdown(ignored);
+      }
+    }
+  }
   socket.shutdown(tcp::socket::shutdown_both, ignored);
 }
 
@@ -98,9 +127,10 @@ Expected<std::pair<std::string, int>> parse_listen_address(const std::string& te
 }
 
 Expected<std::unique_ptr<HttpServer>> HttpServer::start(const std::string& host, int port,
-                                                        Handler handler) {
+                                                        Handler handler, bool tls) {
   auto state = std::make_shared<State>();
   state->handler = std::move(handler);
+  state->tls = tls;
   beast::error_code ec;
   auto address = asio::ip::make_address(host, ec);
   if (ec)
@@ -144,6 +174,24 @@ Expected<std::unique_ptr<HttpServer>> HttpServer::start(const std::string& host,
     }
   });
   return std::unique_ptr<HttpServer>(new HttpServer(state));
+}
+
+Status HttpServer::set_certificate(const std::string& cert_pem, const std::string& key_pem) {
+  auto context = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_server);
+  context->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                       asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                       asio::ssl::context::no_tlsv1_1);
+  beast::error_code ec;
+  context->use_certificate_chain(asio::buffer(cert_pem), ec);
+  if (!ec) context->use_private_key(asio::buffer(key_pem), asio::ssl::context::pem, ec);
+  if (ec) {
+    return make_error(
+        "KILN-AGENT-TLS",
+        fmt::format("the agent's TLS certificate or key was refused: {}", ec.message()));
+  }
+  std::lock_guard lock(state_->tls_mu);
+  state_->tls_context = std::move(context);
+  return ok();
 }
 
 int HttpServer::port() const {

@@ -91,9 +91,11 @@ Expected<std::optional<LookupReply>> IronicRamdiskClient::lookup(
 HeartbeatReply IronicRamdiskClient::heartbeat(const std::string& node_uuid,
                                               const std::string& callback_url,
                                               const std::string& agent_version,
-                                              const std::string& token) const {
+                                              const std::string& token,
+                                              const std::string& verify_ca) const {
   nlohmann::json body{
       {"callback_url", callback_url}, {"agent_version", agent_version}, {"agent_token", token}};
+  if (!verify_ca.empty()) body["agent_verify_ca"] = verify_ca;
   auto reply =
       http::call("POST", api_url_ + "/v1/heartbeat/" + node_uuid, headers(), body.dump(), options_);
   if (!reply) return {HeartbeatResult::kUnreachable, reply.error().message};

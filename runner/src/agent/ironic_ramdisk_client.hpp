@@ -1,7 +1,8 @@
 // The two calls a deploy ramdisk makes to Ironic's API (no auth: Ironic
 // trusts the agent token): GET /v1/lookup?addresses=MAC,... (the node, its
 // agent token the first time, config.heartbeat_timeout) and POST
-// /v1/heartbeat/{uuid} (callback_url, agent_version, agent_token).
+// /v1/heartbeat/{uuid} (callback_url, agent_version, agent_token, and with TLS
+// agent_verify_ca: the agent's certificate, PEM).
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -44,7 +45,8 @@ class IronicRamdiskClient {
   [[nodiscard]] HeartbeatReply heartbeat(const std::string& node_uuid,
                                          const std::string& callback_url,
                                          const std::string& agent_version,
-                                         const std::string& token) const;
+                                         const std::string& token,
+                                         const std::string& verify_ca = {}) const;
   [[nodiscard]] const std::string& api_url() const { return api_url_; }
 
  private:

@@ -24,6 +24,11 @@ IronicSession::IronicSession(const IronicRamdiskClient& client, std::vector<std:
       preset_token_(std::move(preset_token)),
       log_(log) {}
 
+void IronicSession::set_verify_ca(std::string pem) {
+  std::lock_guard lock(mu_);
+  verify_ca_ = std::move(pem);
+}
+
 void IronicSession::heartbeat_soon() {
   std::lock_guard lock(mu_);
   forced_ = true;
@@ -102,8 +107,13 @@ void IronicSession::run(const std::atomic<bool>& stop, const SessionHooks& hooks
         }
       }
       if (stop.load()) break;
-      auto hb =
-          client_.heartbeat(session.node_uuid, callback_url_, agent_version_, session.agent_token);
+      std::string verify_ca;
+      {
+        std::lock_guard lock(mu_);
+        verify_ca = verify_ca_;
+      }
+      auto hb = client_.heartbeat(session.node_uuid, callback_url_, agent_version_,
+                                  session.agent_token, verify_ca);
       last = std::chrono::steady_clock::now();
       if (hb.result == HeartbeatResult::kAccepted) {
         next = last + next_interval(session.heartbeat_timeout_s);

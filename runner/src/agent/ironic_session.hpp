@@ -33,6 +33,8 @@ class IronicSession {
 
   // Runs until `stop`; calls the hooks on its own thread.
   void run(const std::atomic<bool>& stop, const SessionHooks& hooks);
+  // The certificate every following heartbeat sends as agent_verify_ca (TLS).
+  void set_verify_ca(std::string pem);
   // Heartbeat now (at most once a second): a command ended.
   void heartbeat_soon();
   // Wakes run() so it sees `stop`.
@@ -48,6 +50,7 @@ class IronicSession {
   std::string callback_url_;
   std::string agent_version_;
   std::string preset_token_;
+  std::string verify_ca_;  // guarded by mu_
   AgentLog& log_;
   std::mutex mu_;
   std::condition_variable cv_;

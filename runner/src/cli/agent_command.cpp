@@ -22,6 +22,7 @@ int cmd_agent(const CommonOptions& common, const AgentCommandOptions& opts) {
   o.api_url = opts.api_url;
   o.listen = opts.listen;
   o.advertise = opts.advertise;
+  o.tls = opts.tls == "auto";
   o.ironic_ca = opts.ironic_ca;
   o.global_request_id = opts.global_request_id;
   o.preset_token = opts.agent_token;

@@ -48,6 +48,7 @@ struct AgentCommandOptions {
   std::vector<std::string> macs;  // BOOTIF= and the NICs; empty = every NIC's
   std::string listen = "0.0.0.0:9999";
   std::string advertise;  // callback URL Ironic calls back on
+  std::string tls = "off";  // off | auto (agent_tls.hpp)
   std::string ironic_ca;
   std::string global_request_id;  // ipa-global-request-id=
   std::string agent_token;        // ipa-agent-token= (or $IPA_AGENT_TOKEN)

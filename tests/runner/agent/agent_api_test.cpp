@@ -128,5 +128,23 @@ TEST_F(AgentApiTest, IpaErrorsForUnknownCommandsAndBusy) {
   EXPECT_EQ(call("GET", "/").status, 200);
 }
 
+// A new session (another cleaning or deployment) starts from an empty list, as a
+// freshly booted agent: Ironic 21.4 waits for ever on an agent whose last
+// command is not its current step's.
+TEST_F(AgentApiTest, ForgetFinishedEmptiesTheListOnlyWhenNothingRuns) {
+  auto started = call("POST", "/v1/commands/?agent_token=s3cret",
+                      json{{"name", "clean.execute_clean_step"},
+                           {"params", {{"step", {{"step", "kiln_burnin"}}}}}});
+  ASSERT_EQ(started.status, 200);
+  auto id = json::parse(started.body)["id"].get<std::string>();
+  EXPECT_FALSE(log.forget_finished()) << "a running step is never forgotten";
+  EXPECT_EQ(json::parse(call("GET", "/v1/commands/").body)["commands"].size(), 1U);
+  release.store(true);
+  log.wait(id);
+  EXPECT_TRUE(log.forget_finished());
+  EXPECT_TRUE(json::parse(call("GET", "/v1/commands/").body)["commands"].empty());
+  EXPECT_EQ(call("GET", "/v1/commands/" + id).status, 404);
+}
+
 }  // namespace
 }  // namespace kiln::runner::agent
