@@ -2,7 +2,8 @@
 # Boots kiln's image in QEMU (TCG) against a simulated server and checks what
 # comes out. tests-hw/README.md describes the rig and the cases.
 #   hw_test.sh BIN_DIR SOURCE_DIR IMAGE_DIR good|baddisk|nofru|noburnin|crash|decommission|iso_bios|iso_uefi|
-#              bootorder_disk|bootorder_net|bootorder_bios|reboot_sel|reboot_sel_retry|reboot_panic
+#              bootorder_disk|bootorder_net|bootorder_bios|reboot_sel|reboot_sel_retry|reboot_panic|
+#              agent_pass|agent_baddisk
 # good:     FRU read in-band -> delivery PO-2026-0042 -> profile hw -> PASS reported
 #           -> the Ironic node is available with CUSTOM_KILN_PASSED
 # baddisk:  the NVMe disk has a blkdebug bad sector -> the disk stage FAILs naming
@@ -27,6 +28,11 @@
 #           the memory stage boots again and its runner continues the run: fail ->
 #           FAIL naming the reboot, the stage and the evidence; retry_stage -> memory
 #           again, PASS; every artifact stored once (lib/reboot.sh)
+# agent_pass, agent_baddisk: the image as Ironic's deploy ramdisk: a real Ironic (deploy
+#           interface direct) cleans the node with kiln_burnin, the kernel command line is
+#           the one Ironic's pxe boot interface writes (ipa-api-url=, BOOTIF=) -> manageable
+#           with a PASS report in the ramdisk logs Ironic stored; with the bad NVMe sector ->
+#           clean failed, maintenance, last_error naming its serial (lib/agent.sh)
 # iso_bios, iso_uefi: kiln.iso boots from a virtual CD (SeaBIOS / OVMF) through
 #           GRUB into kiln's init, which finds the in-band BMC, the disks and the
 #           network and starts kiln-runner (the test stops there)
@@ -44,6 +50,8 @@ it=$SRC/tests/integration
 . "$hw/lib/boot_order.sh"
 # shellcheck source=tests-hw/lib/reboot.sh
 . "$hw/lib/reboot.sh"
+# shellcheck source=tests-hw/lib/agent.sh
+. "$hw/lib/agent.sh"
 
 skip() { echo "SKIP: $*"; exit 77; }
 [ "$(id -u)" = 0 ] || skip "the hw tests run as root (ipmi_sim, QEMU disks)"
@@ -71,9 +79,24 @@ fail() {
   echo "FAIL ($case_): $*" >&2
   echo "--- guest serial console (tail)" >&2; tail -n 60 "$tmp/serial.log" >&2 2> /dev/null || true
   echo "--- orchestrator log (tail)" >&2; tail -n 20 "$tmp/orch.log" >&2 2> /dev/null || true
+  if [ -f "$tmp/ironic/log/ironic.log" ]; then
+    echo "--- Ironic's errors and warnings (tail)" >&2
+    grep -E ' (ERROR|WARNING) ironic' "$tmp/ironic/log/ironic.log" | grep -v "Lookup is not allowed" | tail -n 15 >&2 || true
+  fi
   exit 1
 }
 jget() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
+H='X-OpenStack-Ironic-API-Version: 1.82'
+node_field() { curl -sf -H "$H" "$ironic_url/v1/nodes/$node" | jget "$1"; }
+wait_node() {  # SECONDS PYTHON-EXPR
+  local end=$(($(date +%s) + $1))
+  while [ "$(date +%s)" -lt "$end" ]; do
+    [ "$(node_field "$2" 2> /dev/null || true)" = True ] && return 0
+    sleep 0.5
+  done
+  curl -s -H "$H" "$ironic_url/v1/nodes/$node" | python3 -m json.tool | grep -E 'provision_state|maintenance|traits' >&2 || true
+  fail "the Ironic node never satisfied: $2"
+}
 started=$(date +%s)
 
 # The simulated server: BMC (in-band + LAN), disks, the hw profile in the image.
@@ -86,7 +109,7 @@ if [ "$case_" = decommission ]; then
   decom_prepare_bmc; decom_fill_disks "$tmp/sata.raw" "$tmp/nvme.raw" "$tmp/scsi.raw"
   disks="$disks $(scsi_disk "$tmp/scsi.raw" KILN-SCSI-0001)"  # the third transport kiln tells apart
 fi
-if [ "$case_" = baddisk ]; then
+if [ "$case_" = baddisk ] || [ "$case_" = agent_baddisk ]; then
   # every read of 512-byte sector 8192 (4 KiB block 1024) of the NVMe disk fails with EIO
   printf '[inject-error]\nevent = "read_aio"\nerrno = "5"\nsector = "8192"\nonce = "off"\nimmediately = "on"\n' \
     > "$tmp/bad-sector.conf"
@@ -122,6 +145,11 @@ SH
   chmod 0755 "$tmp/overlay/usr/sbin/kiln-runner"
 fi
 initramfs_with_overlay "$IMAGE/kiln.initramfs" "$tmp/overlay" "$tmp/initrd"
+if [[ $case_ = agent_* ]]; then  # no orchestrator: Ironic drives the image through its agent API
+  agent_case "$case_"
+  echo "hw $case_ passed in $(($(date +%s) - started)) s"
+  exit 0
+fi
 
 # Orchestrator (and Ironic for good/baddisk) on 127.0.0.1; the guest reaches
 # it as 10.0.2.2, QEMU's user-net gateway.
@@ -157,17 +185,6 @@ orch_pid=$!
 url=http://127.0.0.1:$port
 for _ in $(seq 100); do curl -s -o /dev/null "$url/v1/nodes" && break; sleep 0.1; done
 kilnctl() { "$bin/kilnctl" --url "$url" --token "$OP" "$@"; }
-H='X-OpenStack-Ironic-API-Version: 1.82'
-node_field() { curl -sf -H "$H" "$ironic_url/v1/nodes/$node" | jget "$1"; }
-wait_node() {  # SECONDS PYTHON-EXPR
-  local end=$(($(date +%s) + $1))
-  while [ "$(date +%s)" -lt "$end" ]; do
-    [ "$(node_field "$2" 2> /dev/null || true)" = True ] && return 0
-    sleep 0.5
-  done
-  curl -s -H "$H" "$ironic_url/v1/nodes/$node" | python3 -m json.tool | grep -E 'provision_state|maintenance|traits' >&2 || true
-  fail "the Ironic node never satisfied: $2"
-}
 
 # The kernel command line, as Ironic or an operator would hand it to the node.
 case $case_ in

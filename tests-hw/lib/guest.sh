@@ -5,8 +5,10 @@
 # and user networking in which 10.0.2.2 is the host's 127.0.0.1.
 
 # Extra QEMU firmware arguments (OVMF from pflash) and options of the NIC's -device
-# (",bootindex=1"): the boot-order cases set them (lib/boot_order.sh).
-GUEST_FIRMWARE=(); GUEST_NIC_OPTS=""
+# (",bootindex=1"): the boot-order cases set them (lib/boot_order.sh); the agent cases
+# (lib/agent.sh) give the NIC a known MAC (",mac=...") and the user network a port
+# forward to the guest (GUEST_NETDEV_OPTS=",hostfwd=...").
+GUEST_FIRMWARE=(); GUEST_NIC_OPTS=""; GUEST_NETDEV_OPTS=""
 # -no-reboot: a reset ends QEMU (the default). The reboot cases (lib/reboot.sh) clear it so
 # the guest boots again, and add a monitor socket and a second serial port (GUEST_EXTRA).
 GUEST_NO_REBOOT=-no-reboot; GUEST_EXTRA=()
@@ -44,7 +46,7 @@ boot_guest() {
     -append "console=ttyS0 panic=-1 quiet $cmdline" \
     -chardev "socket,id=bmcchr,host=127.0.0.1,port=$BMC_VM_PORT,reconnect=10" \
     -device ipmi-bmc-extern,id=bmc0,chardev=bmcchr -device isa-ipmi-kcs,bmc=bmc0 \
-    -netdev user,id=net0 -device "virtio-net-pci,netdev=net0$GUEST_NIC_OPTS" \
+    -netdev "user,id=net0$GUEST_NETDEV_OPTS" -device "virtio-net-pci,netdev=net0$GUEST_NIC_OPTS" \
     "$@" < /dev/null > "$log" 2>&1
 }
 

@@ -5,6 +5,7 @@
 # Ironic asks; it is restarted if it dies. Sourced by boot.sh.
 AGENT_OUT=$RUN/agent
 AGENT_PORT=9999
+AGENT_SCHEME=http  # of the agent API kiln-runner serves, in the callback URL
 
 # The address Ironic reaches this node at: the source of the route to the
 # API's host (an IP), else of the default route.
@@ -18,12 +19,27 @@ agent_address() {
   ip -4 route get "$host" 2>/dev/null | sed -n 's/.* src \([0-9.]*\).*/\1/p' | head -n 1
 }
 
+# The callback URL Ironic is given: ipa-advertise-host= and ipa-advertise-port=
+# (IPA's parameters: the address Ironic reaches this node's port 9999 at, behind
+# NAT or a port forward), else this node's own address and port 9999. Empty
+# when no address is known (kiln-runner then advertises its listen address).
+agent_callback() {
+  local host=$IPA_ADVERTISE_HOST port=${IPA_ADVERTISE_PORT:-$AGENT_PORT}
+  case $port in '' | *[!0-9]*)
+    say "ipa-advertise-port=$port is not a port number: advertising port $AGENT_PORT"; port=$AGENT_PORT ;;
+  esac
+  [ -n "$host" ] || host=$(agent_address)
+  [ -n "$host" ] || return 0
+  case $host in *:*) host="[${host#[}"; host="${host%]}]" ;; esac
+  echo "$AGENT_SCHEME://$host:$port"
+}
+
 agent_args() {
-  local d addr mac
+  local d callback mac
   set -- agent --api-url "$IPA_API_URL" --listen "0.0.0.0:$AGENT_PORT" --config /etc/kiln \
     --out "$AGENT_OUT" --allow-power-off --i-know-this-wipes
-  addr=$(agent_address)
-  [ -n "$addr" ] && set -- "$@" --advertise "http://$addr:$AGENT_PORT"
+  callback=$(agent_callback)
+  [ -n "$callback" ] && set -- "$@" --advertise "$callback"
   [ -n "$IPA_BOOTIF" ] && set -- "$@" --mac "$IPA_BOOTIF"
   for mac in /sys/class/net/*/address; do
     case $mac in */lo/address) continue ;; esac

@@ -23,18 +23,24 @@ mount_basics() {
 # kiln.url kiln.node kiln.token kiln.mode kiln.profile kiln.ca, and
 # kiln.end=poweroff|wait|auto, kiln.run=no (debug shell only). What Ironic's
 # boot interfaces give a deploy ramdisk (ipa-api-url=, BOOTIF=,
-# ipa-global-request-id=, ipa-agent-token=) starts agent mode (agent.sh).
+# ipa-global-request-id=, ipa-agent-token=) starts agent mode (agent.sh);
+# ipa-advertise-host= and ipa-advertise-port= (IPA's names) set the address
+# Ironic calls the agent back on, where it is not this node's own (NAT, a
+# port forward).
 read_cmdline() {
   local arg
   KILN_URL="" KILN_NODE="" KILN_TOKEN="" KILN_MODE=burnin KILN_PROFILE="" KILN_CA=""
   KILN_END=auto KILN_RUN=yes
   IPA_API_URL="" IPA_BOOTIF="" IPA_REQUEST_ID="" IPA_AGENT_TOKEN=""
+  IPA_ADVERTISE_HOST="" IPA_ADVERTISE_PORT=""
   for arg in $(cat /proc/cmdline); do
     case $arg in
       ipa-api-url=*) IPA_API_URL=${arg#ipa-api-url=} ;;
       BOOTIF=*) IPA_BOOTIF=${arg#BOOTIF=} ;;
       ipa-global-request-id=*) IPA_REQUEST_ID=${arg#ipa-global-request-id=} ;;
       ipa-agent-token=*) IPA_AGENT_TOKEN=${arg#ipa-agent-token=} ;;
+      ipa-advertise-host=*) IPA_ADVERTISE_HOST=${arg#ipa-advertise-host=} ;;
+      ipa-advertise-port=*) IPA_ADVERTISE_PORT=${arg#ipa-advertise-port=} ;;
       kiln.url=*) KILN_URL=${arg#kiln.url=} ;;
       kiln.node=*) KILN_NODE=${arg#kiln.node=} ;;
       kiln.token=*) KILN_TOKEN=${arg#kiln.token=} ;;
