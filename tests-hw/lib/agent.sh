@@ -41,6 +41,10 @@ check_provision_state_interval = 5
 deploy_logs_collect = always
 deploy_logs_storage_backend = local
 deploy_logs_local_path = $tmp/deploy-logs
+# The image serves the agent API over https by default (IPA's automatic TLS):
+# Ironic refuses plain http and keeps the agent's certificate here.
+require_tls = true
+certificates_path = $tmp/ironic-certs
 CONF
   ironic_url=$(KILN_IRONIC_PORT=$port KILN_IRONIC_EXTRA_CONF=$tmp/ironic-agent.conf \
     "$it/ironic_fixture.sh" start "$tmp/ironic") || rc=$?
@@ -103,14 +107,19 @@ agent_case() {  # CASE
     sleep 1
   done
   echo "first heartbeat $(($(date +%s) - started)) s since the test started; agent_url $agent_url"
-  [[ "$agent_url" =~ ^https?://127\.0\.0\.1:$fwd$ ]] ||
-    fail "the agent advertised '$agent_url', not the forwarded 127.0.0.1:$fwd (ipa-advertise-host/-port)"
+  [[ "$agent_url" =~ ^https://127\.0\.0\.1:$fwd$ ]] ||
+    fail "the agent advertised '$agent_url', not https on the forwarded 127.0.0.1:$fwd (ipa-advertise-host/-port, TLS)"
+  verify_ca=$(node_field 'd["driver_internal_info"].get("agent_verify_ca") or ""' 2> /dev/null || true)
+  [ "$verify_ca" = "$tmp/ironic-certs/$node.crt" ] && [ -s "$verify_ca" ] ||
+    fail "Ironic holds no agent certificate (agent_verify_ca '$verify_ca')"
+  openssl x509 -in "$verify_ca" -noout -ext subjectAltName | grep -q "IP Address:127.0.0.1" ||
+    fail "the agent's certificate does not name 127.0.0.1: $(openssl x509 -in "$verify_ca" -noout -text | head -20)"
   wait_node 400 '(d["provision_state"] == "manageable" and d["target_provision_state"] is None) or d["provision_state"] == "clean failed"'
   echo "cleaning settled $(($(date +%s) - started)) s since the test started: $(node_field 'd["provision_state"]')"
   kill "$(cat "$tmp/serial.log.pid")" 2> /dev/null || true  # Ironic's fake power interface leaves it on
   wait "$guest" 2> /dev/null || true
   grep -q "BMC /dev/ipmi0" "$tmp/serial.log" || fail "the in-band BMC (/dev/ipmi0) was not found"
-  grep -q "Ironic agent mode: kiln-runner agent .*--advertise https\?://127.0.0.1:$fwd" "$tmp/serial.log" ||
+  grep -q "Ironic agent mode: kiln-runner agent .*--tls auto.*--advertise https://127.0.0.1:$fwd" "$tmp/serial.log" ||
     fail "the console does not show the agent advertising the forwarded port"
 
   archive=$(ls "$tmp"/deploy-logs/*cleaning*.tar.gz 2> /dev/null | tail -n 1) || true

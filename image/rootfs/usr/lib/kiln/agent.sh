@@ -5,7 +5,13 @@
 # Ironic asks; it is restarted if it dies. Sourced by boot.sh.
 AGENT_OUT=$RUN/agent
 AGENT_PORT=9999
-AGENT_SCHEME=http  # of the agent API kiln-runner serves, in the callback URL
+
+# The agent API is https (kiln-runner agent --tls auto: its own certificate,
+# handed to Ironic in the heartbeat as IPA's automatic TLS does) unless the
+# command line says ipa-enable-auto-tls=0 (read_cmdline: IPA_AUTO_TLS).
+agent_scheme() {
+  if [ "${IPA_AUTO_TLS:-1}" = 0 ]; then echo http; else echo https; fi
+}
 
 # The address Ironic reaches this node at: the source of the route to the
 # API's host (an IP), else of the default route.
@@ -31,13 +37,14 @@ agent_callback() {
   [ -n "$host" ] || host=$(agent_address)
   [ -n "$host" ] || return 0
   case $host in *:*) host="[${host#[}"; host="${host%]}]" ;; esac
-  echo "$AGENT_SCHEME://$host:$port"
+  echo "$(agent_scheme)://$host:$port"
 }
 
 agent_args() {
   local d callback mac
   set -- agent --api-url "$IPA_API_URL" --listen "0.0.0.0:$AGENT_PORT" --config /etc/kiln \
     --out "$AGENT_OUT" --allow-power-off --i-know-this-wipes
+  [ "$(agent_scheme)" = https ] && set -- "$@" --tls auto
   callback=$(agent_callback)
   [ -n "$callback" ] && set -- "$@" --advertise "$callback"
   [ -n "$IPA_BOOTIF" ] && set -- "$@" --mac "$IPA_BOOTIF"

@@ -26,13 +26,13 @@ mount_basics() {
 # ipa-global-request-id=, ipa-agent-token=) starts agent mode (agent.sh);
 # ipa-advertise-host= and ipa-advertise-port= (IPA's names) set the address
 # Ironic calls the agent back on, where it is not this node's own (NAT, a
-# port forward).
+# port forward); ipa-enable-auto-tls=0|false turns the agent API's TLS off.
 read_cmdline() {
   local arg
   KILN_URL="" KILN_NODE="" KILN_TOKEN="" KILN_MODE=burnin KILN_PROFILE="" KILN_CA=""
   KILN_END=auto KILN_RUN=yes
   IPA_API_URL="" IPA_BOOTIF="" IPA_REQUEST_ID="" IPA_AGENT_TOKEN=""
-  IPA_ADVERTISE_HOST="" IPA_ADVERTISE_PORT=""
+  IPA_ADVERTISE_HOST="" IPA_ADVERTISE_PORT="" IPA_AUTO_TLS=1
   for arg in $(cat /proc/cmdline); do
     case $arg in
       ipa-api-url=*) IPA_API_URL=${arg#ipa-api-url=} ;;
@@ -41,6 +41,7 @@ read_cmdline() {
       ipa-agent-token=*) IPA_AGENT_TOKEN=${arg#ipa-agent-token=} ;;
       ipa-advertise-host=*) IPA_ADVERTISE_HOST=${arg#ipa-advertise-host=} ;;
       ipa-advertise-port=*) IPA_ADVERTISE_PORT=${arg#ipa-advertise-port=} ;;
+      ipa-enable-auto-tls=0 | ipa-enable-auto-tls=[Ff]alse | ipa-enable-auto-tls=[Nn]o | ipa-enable-auto-tls=[Oo]ff) IPA_AUTO_TLS=0 ;;
       kiln.url=*) KILN_URL=${arg#kiln.url=} ;;
       kiln.node=*) KILN_NODE=${arg#kiln.node=} ;;
       kiln.token=*) KILN_TOKEN=${arg#kiln.token=} ;;
