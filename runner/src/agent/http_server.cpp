@@ -1,5 +1,6 @@
 #include "agent/http_server.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/socket.h>
 
@@ -19,6 +20,13 @@ namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
 namespace {
+// Asio opens sockets without close-on-exec: every tool a step starts would
+// hold the agent's port (a restarted agent: "Address already in use" for as
+// long as a stress-ng of the dead one runs) and its connections.
+void close_on_exec(int fd) {
+  ::fcntl(fd, F_SETFD, ::fcntl(fd, F_GETFD) | FD_CLOEXEC);
+}
+
 constexpr std::size_t kMaxBody = 16U * 1024U * 1024U;
 constexpr int kIdleSeconds = 60;
 }  // namespace
@@ -138,6 +146,7 @@ Expected<std::unique_ptr<HttpServer>> HttpServer::start(const std::string& host,
                       fmt::format("listen address '{}' is not an IP address", host));
   tcp::endpoint endpoint(address, static_cast<unsigned short>(port));
   state->acceptor.open(endpoint.protocol(), ec);
+  if (!ec) close_on_exec(state->acceptor.native_handle());
   if (!ec) state->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
   if (!ec) state->acceptor.bind(endpoint, ec);
   if (!ec) state->acceptor.listen(asio::socket_base::max_listen_connections, ec);
@@ -157,6 +166,7 @@ Expected<std::unique_ptr<HttpServer>> HttpServer::start(const std::string& host,
         continue;
       }
       int fd = socket.native_handle();
+      close_on_exec(fd);
       {
         std::lock_guard lock(state->mu);
         state->open_fds.insert(fd);

@@ -1,9 +1,13 @@
 #include "agent/agent_tls.hpp"
 
+#include <arpa/inet.h>
+#include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -58,7 +62,7 @@ TEST(AgentCertificate, NamesTheCallbackHostAndIsItsOwnTrustAnchor) {
   EXPECT_EQ(X509_check_ip_asc(x.get(), "10.0.2.15", 0), 1);
   EXPECT_EQ(X509_check_ip_asc(x.get(), "10.0.2.16", 0), 0);
   EXPECT_EQ(X509_check_ca(x.get()), 1) << "Ironic uses it as the CA file";
-  EXPECT_EQ(X509_verify(x.get(), X509_get_pubkey(x.get())), 1) << "self-signed";
+  EXPECT_EQ(X509_verify(x.get(), X509_get0_pubkey(x.get())), 1) << "self-signed";
   EXPECT_EQ(X509_check_ip_asc(parse(v6->cert_pem).get(), "fd00::15", 0), 1);
   EXPECT_EQ(X509_check_host(parse(dns->cert_pem).get(), "node-7.rack3.example", 0, 0, nullptr), 1);
 }
@@ -157,6 +161,31 @@ TEST_F(TlsServerTest, ARefusedKeyIsAnErrorNamingTls) {
   auto set = server->set_certificate(a->cert_pem, b->key_pem);
   ASSERT_FALSE(set);
   EXPECT_EQ(set.error().code, "KILN-AGENT-TLS");
+}
+
+// A tool a step started outlives the agent (killed -9, restarted by the
+// image): no socket of the agent's may be inherited by it, or the port stays
+// taken ("Address already in use") for as long as the tool runs.
+TEST(HttpServer, ItsSocketsAreCloseOnExec) {
+  auto server = HttpServer::start("127.0.0.1", 0, [](const HttpRequest&) {
+    return HttpResponse{200, "{}"};
+  });
+  ASSERT_TRUE(server) << server.error().message;
+  const int port = (*server)->port();
+  // A connection, so the accepted socket exists too.
+  http::CallOptions o;
+  o.timeout = std::chrono::seconds(5);
+  ASSERT_TRUE(http::call("GET", "http://127.0.0.1:" + std::to_string(port) + "/", {}, "", o));
+  int found = 0;
+  for (int fd = 0; fd < 4096; ++fd) {
+    sockaddr_in addr{};
+    socklen_t len = sizeof addr;
+    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) continue;
+    if (addr.sin_family != AF_INET || ntohs(addr.sin_port) != port) continue;
+    ++found;
+    EXPECT_NE(::fcntl(fd, F_GETFD) & FD_CLOEXEC, 0) << "fd " << fd << " is inherited by tools";
+  }
+  EXPECT_GE(found, 1) << "the listening socket was not found";
 }
 
 }  // namespace
