@@ -38,6 +38,10 @@ class NotifyingRunStore final : public RunStore {
       const std::optional<std::string>& tag) override {
     return inner_.burnin_counts(tag);
   }
+  Expected<std::vector<DecommissionTally>> decommission_counts(
+      const std::optional<std::string>& tag) override {
+    return inner_.decommission_counts(tag);
+  }
 
   Status create_run(const RunRow& run) override;
   Expected<std::optional<RunConflict>> create_runs(const std::vector<RunRow>& runs) override;
