@@ -108,4 +108,4 @@ kiln.live(async () => {
         `median ${kiln.number(f.median)}${tender} · ${f.outliers} outlier(s)`),
       stripPlot(f, these, openNode));
   }));
-});  // every change: a node new to the orchestrator may be joining this delivery
+}, null, tag);  // this delivery's changes only (a node joining it is one)

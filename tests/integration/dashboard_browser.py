@@ -261,6 +261,25 @@ try:
     check(api("/v1/nodes/node-0", args.op)["latest_run"]["kind"] == "decommission", "node-0's latest run is a decommission")
     shot("node-decommission-started")
 
+    # The delivery page waits for its own delivery's changes only (GET /v1/events?delivery=):
+    # another delivery's runner streaming does not make it read its summary again; a change of
+    # one of its own runs does.
+    d.get(f"{args.url}/ui/delivery.html?tag={DELIVERY}&poll=60000")
+    until(lambda: len(d.find_elements(By.CSS_SELECTOR, "#grid .tile")) == 9, "the delivery page, quiet")
+    reads = lambda: d.execute_script(
+        "return performance.getEntriesByType('resource').filter(e => e.name.includes('/summary')).length")
+    other = subprocess.Popen([sys.executable, args.feed, args.url, args.op, args.run_dir, "node-x", "S-X",
+                              "PO-OTHER", "--batches", "10", "--pause", "0.4", "--stream-only"],
+                             stdout=subprocess.PIPE, text=True)
+    other.stdout.readline()  # started and registered: node-x is PO-OTHER's from here
+    time.sleep(1.5)  # the start of a node the orchestrator did not know may wake every page once
+    before = reads()
+    other.communicate(timeout=30)
+    time.sleep(1.5)
+    check(reads() == before, f"another delivery's 10 batches: no summary read ({before}, then {reads()})")
+    api(f"/v1/runs/{newf['id']}/abort", args.op, {})
+    until(lambda: reads() > before, "an abort of one of its runs: the page reads again")
+
     # An orchestrator restart: the page says so and comes back by itself, still logged in.
     d.get(f"{args.url}/ui/delivery.html?tag={DELIVERY}&poll=1000")
     until(lambda: len(d.find_elements(By.CSS_SELECTOR, "#grid .tile")) == 9, "9 nodes before the restart")
