@@ -66,7 +66,7 @@ ApiResponse get_delivery_report_csv(ApiCall& call) {
 void add_firmware_to_summary(const std::string& tag, const std::vector<NodeRecord>& nodes,
                              const std::vector<RunRow>& runs, std::size_t values_max_nodes,
                              nlohmann::json& summary) {
-  const auto members = delivery_nodes(tag, nodes, runs);
+  const auto members = delivery_nodes(tag, nodes, runs, /*firmware_only=*/true);
   const auto distribution = firmware_distribution(members);
   summary["firmware"] =
       to_json(distribution, members.size() > values_max_nodes ? kSummaryMissingNamed

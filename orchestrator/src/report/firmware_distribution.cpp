@@ -215,7 +215,7 @@ Expected<std::vector<std::string>> node_firmware_findings(RunStore& store,
   if (!nodes) return nodes.error();
   auto runs = store.list_runs(delivery_runs_query((*node)->asset_tag));
   if (!runs) return runs.error();
-  const auto members = delivery_nodes((*node)->asset_tag, *nodes, *runs);
+  const auto members = delivery_nodes((*node)->asset_tag, *nodes, *runs, /*firmware_only=*/true);
   const auto distribution = firmware_distribution(members);
   for (const auto* f : findings_of_node(distribution, node_uuid)) out.push_back(f->message);
   return out;
