@@ -1,7 +1,8 @@
 """The dashboard of one delivery in headless Chromium, and the API calls it makes, timed:
   python3 measure.py URL VIEWER_TOKEN TAG LABEL [LOADS] [CALLS]
 prints one JSON line: the delivery page's load time (navigation to the first refresh drawn:
-every tile, findings, firmware table, strip plots; each of LOADS loads in a fresh tab, the median and max) and the
+every tile, findings, firmware table, strip plots; each of LOADS loads in a fresh tab, the median and max),
+how many times the last page, left open 6 s, read its summary again (woken by its long poll), and the
 p50 / p99 of GET /v1/deliveries/TAG (its first page of 500 nodes), /summary, /v1/nodes (the first page
 of 500), a page of 500 from the middle of the node list (?after=), the biggest page (?limit=5000) and
 /v1/nodes/{uuid} (CALLS each, one connection each)."""
@@ -20,6 +21,7 @@ url, token, tag, label = sys.argv[1:5]
 loads = int(sys.argv[5]) if len(sys.argv) > 5 else 5
 calls = int(sys.argv[6]) if len(sys.argv) > 6 else 100
 host = urllib.parse.urlparse(url)
+WATCH_S = 6
 
 
 def timed(path, n):
@@ -65,6 +67,13 @@ try:
           const poll = () => t() ? done(performance.now()) : setTimeout(poll, 5);
           poll();""", tiles)
         page_ms.append(ms)
+    # The last page left open WATCH_S seconds: how often its long poll made it read its summary
+    # again (a delivery page waits for its own delivery's changes only since issue #19).
+    before = d.execute_script("return performance.getEntriesByType('resource').filter("
+                              "e => e.name.includes('/summary')).length")
+    time.sleep(WATCH_S)
+    rereads = d.execute_script("return performance.getEntriesByType('resource').filter("
+                               "e => e.name.includes('/summary')).length") - before
     one = first["node_list"][0]["uuid"]
     # A page from the middle of the site's node list: the cursor is a node UUID halfway through.
     every = []
@@ -76,7 +85,7 @@ finally:
     d.quit()
 out = {"run": label, "delivery_nodes": nodes, "tiles_drawn": tiles,
        "page_load_ms_median": round(statistics.median(page_ms)),
-       "page_load_ms_max": round(max(page_ms))}
+       "page_load_ms_max": round(max(page_ms)), f"page_summary_rereads_{WATCH_S}s": rereads}
 for name, path in (("delivery", f"/v1/deliveries/{tag}"), ("summary", f"/v1/deliveries/{tag}/summary"),
                    ("nodes", "/v1/nodes"), ("nodes_middle_page", f"/v1/nodes?after={middle}"),
                    ("nodes_5000", "/v1/nodes?limit=5000"), ("node", f"/v1/nodes/{one}")):

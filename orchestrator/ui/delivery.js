@@ -39,7 +39,8 @@ function firmwareRow(item) {
   return kiln.el("tr", {"data-firmware": item.key, class: item.uniform ? "" : "finding-row"},
     kiln.el("td", {}, item.label),
     kiln.el("td", {}, ...item.values.map((v, i) => kiln.el("span", {class: i > 0 && !item.uniform ? "minority" : "",
-      title: v.node_list.map(n => n.serial || n.uuid).join(", ")},
+      title: v.node_list.map(n => n.serial || n.uuid).join(", ") +
+        (v.nodes > v.node_list.length ? ` and ${v.nodes - v.node_list.length} more` : "")},
       `${i ? " · " : ""}${v.value}: ${v.nodes} node${v.nodes === 1 ? "" : "s"}`))),
     kiln.el("td", {class: "num"}, item.unread || ""));
 }
@@ -105,7 +106,8 @@ kiln.live(async () => {
     const tender = f.tender ? ` · tender ${kiln.comparison(f.tender.comparison)} ${f.tender.threshold} (${f.below_tender} break it)` : "";
     return kiln.el("div", {class: "figure"},
       kiln.el("div", {}, kiln.el("b", {}, f.label), ` ${f.unit ? "(" + f.unit + ")" : ""} · ${f.nodes} nodes · ` +
-        `median ${kiln.number(f.median)}${tender} · ${f.outliers} outlier(s)`),
+        `median ${kiln.number(f.median)}${tender} · ${f.outliers} outlier(s)` +
+        (f.distribution ? ` · ${f.distribution.bins} bins (a delivery of more than ${s.values_max_nodes} nodes)` : "")),
       stripPlot(f, these, openNode));
   }));
-});  // every change: a node new to the orchestrator may be joining this delivery
+}, null, tag);  // this delivery's changes only (a node joining it is one)

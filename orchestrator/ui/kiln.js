@@ -76,17 +76,20 @@ const kiln = {
   // Runs refresh() now and again whenever the orchestrator says something this page shows
   // changed: a long poll of GET /v1/events (answered at the change, else after 25 s, when the
   // page refreshes anyway). `wanted(ev)` picks the changes that matter ({runs, nodes}); none:
-  // every change. At most one refresh per second (pollMs when smaller), so a delivery streaming
-  // thousands of batches a second costs the page one read a second. A failure (the orchestrator
+  // every change. `delivery`: the feed answers only changes that may concern that delivery, so
+  // another delivery's runners do not wake the page. At most one refresh per second (pollMs when
+  // smaller), so a delivery streaming thousands of batches a second costs the page one read a
+  // second. A failure (the orchestrator
   // restarting) shows a banner and tries again every pollMs; a new orchestrator's feed (another
   // epoch) means a full refresh, so the page comes back by itself.
-  async live(refresh, wanted) {
+  async live(refresh, wanted, delivery) {
     await kiln.whoami();
     const sleep = ms => new Promise(r => setTimeout(r, ms));
     const gap = Math.min(1000, kiln.pollMs);
     let epoch = "", seq = 0;
     const events = async waitS => {
-      const ev = await kiln.api(`/v1/events?after=${seq}&epoch=${epoch}&wait=${waitS}`);
+      const only = delivery ? `&delivery=${encodeURIComponent(delivery)}` : "";
+      const ev = await kiln.api(`/v1/events?after=${seq}&epoch=${epoch}&wait=${waitS}${only}`);
       const changed = ev.reset || (!ev.timed_out && (!wanted || wanted(ev)));
       epoch = ev.epoch;
       seq = ev.seq;

@@ -261,12 +261,34 @@ try:
     check(api("/v1/nodes/node-0", args.op)["latest_run"]["kind"] == "decommission", "node-0's latest run is a decommission")
     shot("node-decommission-started")
 
-    # An orchestrator restart: the page says so and comes back by itself, still logged in.
+    # The delivery page waits for its own delivery's changes only (GET /v1/events?delivery=):
+    # another delivery's runner streaming does not make it read its summary again; a change of
+    # one of its own runs does.
+    d.get(f"{args.url}/ui/delivery.html?tag={DELIVERY}&poll=60000")
+    until(lambda: len(d.find_elements(By.CSS_SELECTOR, "#grid .tile")) == 9, "the delivery page, quiet")
+    reads = lambda: d.execute_script(
+        "return performance.getEntriesByType('resource').filter(e => e.name.includes('/summary')).length")
+    other = subprocess.Popen([sys.executable, args.feed, args.url, args.op, args.run_dir, "node-x", "S-X",
+                              "PO-OTHER", "--batches", "10", "--pause", "0.4", "--stream-only"],
+                             stdout=subprocess.PIPE, text=True)
+    other.stdout.readline()  # started and registered: node-x is PO-OTHER's from here
+    time.sleep(1.5)  # the start of a node the orchestrator did not know may wake every page once
+    before = reads()
+    other.communicate(timeout=30)
+    time.sleep(1.5)
+    check(reads() == before, f"another delivery's 10 batches: no summary read ({before}, then {reads()})")
+    api(f"/v1/runs/{newf['id']}/abort", args.op, {})
+    until(lambda: reads() > before, "an abort of one of its runs: the page reads again")
+
+    # An orchestrator restart: the page says so and comes back by itself, still logged in. It
+    # comes back with summary_values_max_nodes 4: the 9-node delivery's figures are binned.
     d.get(f"{args.url}/ui/delivery.html?tag={DELIVERY}&poll=1000")
     until(lambda: len(d.find_elements(By.CSS_SELECTOR, "#grid .tile")) == 9, "9 nodes before the restart")
     os.kill(int(args.pid), signal.SIGTERM)
     until(lambda: d.find_element(By.ID, "banner").is_displayed(), "the page notices the orchestrator is gone")
     shot("orchestrator-down")
+    with open(args.config, "a") as config:
+        config.write("summary_values_max_nodes: 4\n")
     log = open(os.path.join(args.tmp, "orch.log"), "a")
     again = subprocess.Popen([args.orchestrator, "--config", args.config, "--port", args.port],
                              stdout=log, stderr=log)
@@ -297,6 +319,19 @@ try:
     shot("viewer-node")
     d.get(f"{args.url}/ui/delivery.html?tag={DELIVERY}")
     until(lambda: len(d.find_elements(By.CSS_SELECTOR, "svg.strip circle.outlier")) >= 1, "the viewer sees the outlier")
+    # Binned (more than summary_values_max_nodes): a bar per filled bin, only the outlier a point.
+    summary = api(f"/v1/deliveries/{DELIVERY}/summary", args.op)
+    check(summary["figure_values"] == "binned" and all("values" not in f for f in summary["figures"]),
+          "the summary carries bins, not every node's value")
+    score = next(f for f in summary["figures"] if f["key"] == "benchmark.score")
+    check(sum(score["distribution"]["counts"]) == score["nodes"] and
+          [n["node"] for n in score["distribution"]["named"]] == ["node-5"],
+          f"the score's bins count its nodes, node-5 named: {score['distribution']}")
+    bars = settled(lambda: sum(int(b.get_attribute("data-count")) for b in d.find_elements(
+        By.CSS_SELECTOR, 'svg.strip[data-figure="benchmark.score"] rect.bin:not(.below)')))
+    check(bars == score["nodes"], f"the score's bars hold its {score['nodes']} nodes: {bars}")
+    check(not d.find_elements(By.CSS_SELECTOR, "svg.strip circle:not(.outlier)"), "no point but the outliers'")
+    check(d.find_elements(By.CSS_SELECTOR, 'svg.strip circle.outlier[data-node="node-5"]'), "node-5 still a point")
     check(not d.find_element(By.ID, "start-burnin").is_displayed() and
           not d.find_element(By.ID, "start-decommission").is_displayed(), "the viewer gets no start buttons")
     check(d.find_element(By.ID, "report-html").is_displayed(), "the viewer gets the report link")

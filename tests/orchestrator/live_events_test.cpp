@@ -1,5 +1,5 @@
 // The dashboard's long poll: the change feed (sequence, dedup, reset, epoch,
-// waits answered by a change, a timeout or close), the store wrapper that
+// waits answered by a change, a timeout or close, waits for one delivery), the store wrapper that
 // feeds it from every write, and GET /v1/events through ApiService (at once,
 // waiting in handle_async, refusals).
 #include <fmt/format.h>
@@ -81,6 +81,62 @@ TEST(ChangeFeed, AWaitIsAnsweredOnceByAChangeATimeoutOrClose) {
   EXPECT_EQ(closed.load(), 2);
   feed.wait(2, epoch, 60s, [&](ChangeSet) { ++closed; });  // after close: at once
   EXPECT_EQ(closed.load(), 3);
+}
+
+// A page waiting for one delivery: woken by a change of its nodes (their runs, a node joining
+// or leaving it) or of a node the feed does not know, never by another delivery's.
+TEST(ChangeFeed, ADeliveryWaitIsAnsweredOnlyByChangesThatMayConcernIt) {
+  ChangeFeed feed(3);
+  const auto epoch = feed.epoch();
+  feed.publish_node("a1", "PO-A");
+  feed.publish_node("b1", "PO-B");
+  feed.learn_node("b2", "PO-B");  // as a store read answered it
+  feed.learn_node("a1", "PO-Z");  // a read never overrides what an upsert said
+  EXPECT_TRUE(feed.knows_node("b2"));
+  EXPECT_FALSE(feed.knows_node("x"));
+  EXPECT_EQ(feed.since(0, epoch, std::string("PO-A")).nodes, (std::vector<std::string>{"a1"}));
+
+  std::promise<ChangeSet> a;
+  feed.wait(
+      2, epoch, 10s, [&](ChangeSet c) { a.set_value(std::move(c)); }, std::string("PO-A"));
+  for (int i = 0; i < 5; ++i) feed.publish("rb", i % 2 ? "b1" : "b2");  // PO-B streams
+  EXPECT_EQ(feed.waiting(), 1U);  // and falls out of the 3 changes kept: no reset for PO-A
+  EXPECT_FALSE(feed.since(2, epoch, std::string("PO-A")).reset);
+  feed.publish("ra", "a1");
+  auto woke = a.get_future().get();
+  EXPECT_EQ(woke.runs, (std::vector<std::string>{"ra"}));
+  EXPECT_EQ(woke.nodes, (std::vector<std::string>{"a1"}));
+  EXPECT_EQ(woke.seq, 8);
+
+  // A node leaving PO-A wakes PO-A's page and its new delivery's; a node of no known delivery
+  // wakes every page.
+  auto waits_for = [&](long long after, const std::string& tag) {
+    auto p = std::make_shared<std::promise<ChangeSet>>();
+    feed.wait(
+        after, epoch, 10s, [p](ChangeSet c) { p->set_value(std::move(c)); }, tag);
+    return p->get_future();
+  };
+  auto on_a = waits_for(8, "PO-A");
+  auto on_c = waits_for(8, "PO-C");
+  auto on_b = waits_for(8, "PO-B");
+  feed.publish_node("a1", "PO-C");
+  ASSERT_EQ(on_a.wait_for(1s), std::future_status::ready);
+  EXPECT_EQ(on_a.get().nodes, (std::vector<std::string>{"a1"}));
+  ASSERT_EQ(on_c.wait_for(1s), std::future_status::ready);
+  EXPECT_EQ(on_b.wait_for(50ms), std::future_status::timeout);
+  feed.publish("rx", "x");  // x: never upserted nor read
+  ASSERT_EQ(on_b.wait_for(1s), std::future_status::ready);
+  EXPECT_EQ(on_b.get().runs, (std::vector<std::string>{"rx"}));
+
+  // Quiet for PO-A while PO-B streams: a timeout, not a reset.
+  std::promise<ChangeSet> quiet;
+  feed.wait(
+      10, epoch, 200ms, [&](ChangeSet c) { quiet.set_value(std::move(c)); }, std::string("PO-A"));
+  for (int i = 0; i < 5; ++i) feed.publish("rb", "b1");
+  auto q = quiet.get_future().get();
+  EXPECT_TRUE(q.timed_out);
+  EXPECT_FALSE(q.reset);
+  EXPECT_EQ(q.seq, 15);
 }
 
 int n_of(const ApiResponse& r) {
@@ -231,6 +287,39 @@ NodeRecord node(const std::string& uuid, const std::string& tag) {
   n.uuid = uuid;
   n.asset_tag = tag;
   return n;
+}
+
+// GET /v1/events?delivery=TAG through the service: another delivery's node and runs do not
+// answer the wait, its own do; the store wrapper tells the feed the delivery of a node it
+// reads (a run written behind its back is looked up once at the runner's first call).
+TEST_F(LiveEvents, AWaitForOneDeliveryIsNotWokenByAnothersRunners) {
+  ASSERT_TRUE(api_->store().upsert_node(node("node-1", "PO-1")));
+  ASSERT_TRUE(store_->upsert_node(node("node-2", "PO-2")));  // behind the service's back
+  RunRow other;
+  other.id = "run-2";
+  other.node_uuid = "node-2";
+  other.token_hash = "hash-run-2";
+  ASSERT_TRUE(store_->create_run(other));
+  ASSERT_TRUE(api_->store().find_run_for_batch("run-2"));  // a runner's batch: node-2 is PO-2's
+  auto now = get("/v1/events?delivery=PO-1").body;
+  ASSERT_EQ(now["delivery"], "PO-1") << now.dump();
+  const auto epoch = now["epoch"].get<std::string>();
+  const auto seq = now["seq"].get<long long>();
+  auto waiting =
+      wait(fmt::format("/v1/events?after={}&epoch={}&wait=20&delivery=PO-1", seq, epoch));
+  ASSERT_TRUE(api_->store().record_heartbeat("run-2"));
+  ASSERT_TRUE(api_->store().upsert_node(node("node-3", "PO-2")));
+  EXPECT_EQ(waiting.wait_for(200ms), std::future_status::timeout);
+  auto unfiltered = get(fmt::format("/v1/events?after={}&epoch={}", seq, epoch)).body;
+  EXPECT_EQ(unfiltered["runs"], nlohmann::json::array({"run-2"})) << unfiltered.dump();
+  ASSERT_TRUE(api_->store().upsert_node(node("node-4", "PO-1")));  // a node joins PO-1
+  ASSERT_EQ(waiting.wait_for(5s), std::future_status::ready);
+  auto woke = waiting.get().body;
+  EXPECT_FALSE(woke["timed_out"].get<bool>());
+  EXPECT_EQ(woke["nodes"], nlohmann::json::array({"node-4"})) << woke.dump();
+  EXPECT_EQ(woke["runs"], nlohmann::json::array());
+  EXPECT_EQ(get("/v1/events?delivery=PO%201").status, 400);
+  EXPECT_EQ(get("/v1/events?delivery=").status, 400);
 }
 
 // With the read cache on, a delivery view is answered from it until a write through the

@@ -49,6 +49,29 @@ nlohmann::json outlier_json(const Outlier& o) {
           {"robust_z", o.robust_z}, {"message", o.message}};
 }
 
+// A figure's values as kSummaryBins equal bins from their min to their max
+// (one bin when they are all equal), with the nodes in each that break the
+// tender, and the outlier nodes named (filled in by the caller).
+nlohmann::json binned(const std::vector<double>& values, const BatchStats& stats,
+                      const std::optional<TenderLimit>& tender) {
+  const double lo = stats.min;
+  const double hi = stats.max;
+  const std::size_t bins = hi > lo ? kSummaryBins : 1;
+  const double width = hi > lo ? (hi - lo) / static_cast<double>(bins) : 0;
+  std::vector<int> counts(bins, 0);
+  std::vector<int> below(bins, 0);
+  for (double v : values) {
+    std::size_t i = width > 0 ? static_cast<std::size_t>((v - lo) / width) : 0;
+    i = std::min(i, bins - 1);  // the max itself falls in the last bin
+    ++counts[i];
+    if (tender && breaks_tender(v, *tender)) ++below[i];
+  }
+  nlohmann::json d{{"bins", bins}, {"lo", lo}, {"hi", hi}, {"width", width}, {"counts", counts}};
+  if (tender) d["below_tender"] = below;
+  d["named"] = nlohmann::json::array();
+  return d;
+}
+
 }  // namespace
 
 void DecommissionCounts::add(const RunRow& latest_decommission, bool certified_run) {
@@ -88,7 +111,8 @@ std::optional<nlohmann::json> delivery_summary(const std::string& tag,
                                                const std::vector<NodeRecord>& nodes,
                                                const std::vector<RunRow>& runs,
                                                const OutlierSettings& rule,
-                                               const std::set<std::string>& certified_runs) {
+                                               const std::set<std::string>& certified_runs,
+                                               std::size_t values_max_nodes) {
   std::map<std::string, Member> members;  // by node UUID
   for (const auto& n : nodes) {
     if (n.asset_tag == tag) members[n.uuid].node = &n;
@@ -132,6 +156,7 @@ std::optional<nlohmann::json> delivery_summary(const std::string& tag,
     for (const auto& what : analysed.not_analysed) ++not_analysed[what];
   }
 
+  const bool binned_values = members.size() > values_max_nodes;
   nlohmann::json figures = nlohmann::json::array();
   std::vector<Outlier> outliers;
   for (const auto& [key, g] : groups) {
@@ -159,16 +184,25 @@ std::optional<nlohmann::json> delivery_summary(const std::string& tag,
                      {"threshold", g.meta.tender->threshold}};
       f["below_tender"] = broken;
     }
+    std::set<const Member*> has;
+    for (const auto& [m, v] : g.values) has.insert(m);
     nlohmann::json missing = nlohmann::json::array();
+    std::size_t missing_nodes = 0;
     for (const auto* m : with_report) {
-      const bool has = std::any_of(g.values.begin(), g.values.end(),
-                                   [&](const auto& p) { return p.first == m; });
-      if (!has) missing.push_back(m->node->uuid);
+      if (has.contains(m)) continue;
+      if (!binned_values || missing_nodes < kSummaryMissingNamed) missing.push_back(m->node->uuid);
+      ++missing_nodes;
     }
     f["missing"] = missing;
-    nlohmann::json per_node = nlohmann::json::array();  // the dashboard's strip plot
-    for (const auto& [m, v] : g.values) per_node.push_back({{"node", m->node->uuid}, {"value", v}});
-    f["values"] = per_node;
+    f["missing_nodes"] = missing_nodes;
+    if (binned_values) {  // the dashboard's strip plot draws the bins
+      f["distribution"] = binned(values, stats, g.meta.tender);
+    } else {  // the dashboard's strip plot: a point per node
+      nlohmann::json per_node = nlohmann::json::array();
+      for (const auto& [m, v] : g.values)
+        per_node.push_back({{"node", m->node->uuid}, {"value", v}});
+      f["values"] = per_node;
+    }
     if (stats.n < static_cast<std::size_t>(rule.min_batch)) {
       f["outlier_verdict"] = fmt::format(
           "none: {} node{} with this figure, fewer than the {} an outlier verdict needs", stats.n,
@@ -184,6 +218,8 @@ std::optional<nlohmann::json> delivery_summary(const std::string& tag,
       auto j = judge_in_batch(v, stats, g.meta.better, rule);
       if (!j.outlier) continue;
       ++flagged;
+      if (binned_values)
+        f["distribution"]["named"].push_back({{"node", m->node->uuid}, {"value", v}});
       Outlier o;
       o.node = m->node->uuid;
       o.serial = m->node->serial;
@@ -218,6 +254,8 @@ std::optional<nlohmann::json> delivery_summary(const std::string& tag,
   return nlohmann::json{{"tag", tag},
                         {"run_kind", "burnin"},  // reported, verdicts, states, figures, outliers
                         {"nodes", members.size()},
+                        {"figure_values", binned_values ? "binned" : "per node"},
+                        {"values_max_nodes", values_max_nodes},
                         {"reported", with_report.size()},
                         {"verdicts", verdicts},
                         {"states", states},
@@ -272,21 +310,31 @@ Expected<std::vector<Outlier>> node_outliers(RunStore& store, const std::string&
   return outliers_of_node(*summary, node_uuid);
 }
 
+Expected<std::optional<nlohmann::json>> summarize_delivery(RunStore& store,
+                                                           const OutlierSettings& rule,
+                                                           const std::string& tag,
+                                                           const std::vector<NodeRecord>& nodes,
+                                                           const std::vector<RunRow>& runs,
+                                                           std::size_t values_max_nodes) {
+  std::set<std::string> in_delivery;
+  for (const auto& n : nodes) {
+    if (n.asset_tag == tag) in_delivery.insert(n.uuid);
+  }
+  if (in_delivery.empty()) return std::optional<nlohmann::json>();
+  auto certified = certified_run_ids(store, in_delivery, runs);
+  if (!certified) return certified.error();
+  return delivery_summary(tag, nodes, runs, rule, *certified, values_max_nodes);
+}
+
 Expected<std::optional<nlohmann::json>> load_delivery_summary(RunStore& store,
                                                               const OutlierSettings& rule,
-                                                              const std::string& tag) {
+                                                              const std::string& tag,
+                                                              std::size_t values_max_nodes) {
   auto nodes = store.list_delivery_nodes(tag);
   if (!nodes) return nodes.error();
   auto runs = store.list_runs(delivery_runs_query(tag));
   if (!runs) return runs.error();
-  std::set<std::string> in_delivery;
-  for (const auto& n : *nodes) {
-    if (n.asset_tag == tag) in_delivery.insert(n.uuid);
-  }
-  if (in_delivery.empty()) return std::optional<nlohmann::json>();
-  auto certified = certified_run_ids(store, in_delivery, *runs);
-  if (!certified) return certified.error();
-  return delivery_summary(tag, *nodes, *runs, rule, *certified);
+  return summarize_delivery(store, rule, tag, *nodes, *runs, values_max_nodes);
 }
 
 }  // namespace kiln::orchestrator

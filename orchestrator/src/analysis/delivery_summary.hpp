@@ -28,16 +28,24 @@ struct Outlier {
   std::string message;  // "node 7f3c1a2b… (S1): benchmark score 412.0 is 9.8 % below ..."
 };
 
+// A delivery of more nodes than `values_max_nodes` (config key
+// summary_values_max_nodes) carries, per figure, a binned "distribution"
+// instead of every node's "values": kSummaryBins equal bins from min to max
+// with their node counts (and of those breaking the tender), the figure's
+// outlier nodes named with their values, and "missing" cut to its first
+// kSummaryMissingNamed nodes ("missing_nodes" counts them all).
+constexpr std::size_t kSummaryBins = 60;
+constexpr std::size_t kSummaryMissingNamed = 100;
+
 // nullopt when no node registered with this asset tag. Burn-in figures,
 // verdicts, states and outliers come from burn-in runs only (run kind
 // "burnin"); each node's latest decommission run is counted apart under
 // "decommission" (wiped, certified, failed, running), `certified_runs` being
 // the decommission runs with a stored, signed certificate.
-std::optional<nlohmann::json> delivery_summary(const std::string& tag,
-                                               const std::vector<NodeRecord>& nodes,
-                                               const std::vector<RunRow>& runs,
-                                               const OutlierSettings& rule,
-                                               const std::set<std::string>& certified_runs = {});
+std::optional<nlohmann::json> delivery_summary(
+    const std::string& tag, const std::vector<NodeRecord>& nodes, const std::vector<RunRow>& runs,
+    const OutlierSettings& rule, const std::set<std::string>& certified_runs = {},
+    std::size_t values_max_nodes = kSummaryValuesMaxNodes);
 
 // The decommission counts of a set of nodes' latest decommission runs.
 struct DecommissionCounts {
@@ -62,10 +70,18 @@ std::vector<Outlier> outliers_of_node(const nlohmann::json& summary, const std::
 Expected<std::vector<Outlier>> node_outliers(RunStore& store, const std::string& node_uuid,
                                              const OutlierSettings& rule);
 
+// The summary of delivery `tag` from its nodes and runs as read from `store`
+// (delivery_runs_query), with its decommission certificates; nullopt when no
+// node registered with that asset tag.
+Expected<std::optional<nlohmann::json>> summarize_delivery(
+    RunStore& store, const OutlierSettings& rule, const std::string& tag,
+    const std::vector<NodeRecord>& nodes, const std::vector<RunRow>& runs,
+    std::size_t values_max_nodes = kSummaryValuesMaxNodes);
+
 // The summary of delivery `tag` as stored now (with its decommission
 // certificates); nullopt when no node registered with that asset tag.
-Expected<std::optional<nlohmann::json>> load_delivery_summary(RunStore& store,
-                                                              const OutlierSettings& rule,
-                                                              const std::string& tag);
+Expected<std::optional<nlohmann::json>> load_delivery_summary(
+    RunStore& store, const OutlierSettings& rule, const std::string& tag,
+    std::size_t values_max_nodes = kSummaryValuesMaxNodes);
 
 }  // namespace kiln::orchestrator

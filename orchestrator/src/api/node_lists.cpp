@@ -75,46 +75,34 @@ ApiResponse nodes_page(ApiContext& ctx, const NodePageQuery& page_query) {
 }
 
 // A delivery's (or every delivery's) counts: nodes, and of each node's latest
-// burn-in run passed, failed, errored, running (one GROUP BY in the store);
-// decommission runs counted apart under "decommission".
-struct DeliveryCounts {
-  std::map<std::string, nlohmann::json> by_tag;
-  LatestRuns decommissions;         // of the one delivery asked for
-  std::set<std::string> certified;  // decommission run ids with a certificate
-};
-
-Expected<DeliveryCounts> count_deliveries(ApiContext& ctx, const std::optional<std::string>& tag) {
+// burn-in run passed, failed, errored, running, and of its latest decommission
+// run wiped, certified, failed, running: two GROUP BY queries in the store,
+// whatever the number of deliveries.
+Expected<std::map<std::string, nlohmann::json>> count_deliveries(
+    ApiContext& ctx, const std::optional<std::string>& tag) {
   auto counts = ctx.store.burnin_counts(tag);
   if (!counts) return counts.error();
-  DeliveryCounts out;
+  auto tallies = ctx.store.decommission_counts(tag);
+  if (!tallies) return tallies.error();
+  std::map<std::string, DecommissionCounts> decommissions;
+  for (const auto& t : *tallies) {
+    auto& d = decommissions[t.tag];
+    d.nodes = t.nodes;
+    d.wiped = t.wiped;
+    d.certified = t.certified;
+    d.failed = t.failed;
+    d.running = t.running;
+  }
+  std::map<std::string, nlohmann::json> out;
   for (const auto& c : *counts) {
-    nlohmann::json d{{"tag", c.tag},
-                     {"nodes", c.nodes},
-                     {"passed", c.passed},
-                     {"failed", c.failed},
-                     {"errored", c.errored},
-                     {"running", c.running},
-                     {"started_at", c.started_at}};
-    // The latest decommission of each node of the delivery, and which carry a certificate.
-    RunQuery query;
-    query.delivery = c.tag;
-    query.kind = "decommission";
-    auto decommissions = latest_runs(ctx, query);
-    if (!decommissions) return decommissions.error();
-    std::vector<RunRow> runs;
-    std::set<std::string> uuids;
-    for (const auto& [uuid, r] : *decommissions) {
-      runs.push_back(r);
-      uuids.insert(uuid);
-    }
-    auto certified = certified_run_ids(ctx.store, uuids, runs);
-    if (!certified) return certified.error();
-    DecommissionCounts decommission;
-    for (const auto& r : runs) decommission.add(r, certified->contains(r.id));
-    d["decommission"] = decommission.to_json();
-    out.certified.merge(*certified);
-    if (tag) out.decommissions = std::move(*decommissions);
-    out.by_tag[c.tag] = std::move(d);
+    out[c.tag] = {{"tag", c.tag},
+                  {"nodes", c.nodes},
+                  {"passed", c.passed},
+                  {"failed", c.failed},
+                  {"errored", c.errored},
+                  {"running", c.running},
+                  {"started_at", c.started_at},
+                  {"decommission", decommissions[c.tag].to_json()}};
   }
   return out;
 }
@@ -123,7 +111,7 @@ ApiResponse deliveries_list(ApiContext& ctx) {
   auto counts = count_deliveries(ctx, std::nullopt);
   if (!counts) return api_error(503, "store_unavailable", counts.error().message);
   nlohmann::json out = nlohmann::json::array();
-  for (auto& [name, d] : counts->by_tag) out.push_back(std::move(d));
+  for (auto& [name, d] : *counts) out.push_back(std::move(d));
   return ApiResponse{200, {{"deliveries", out}}};
 }
 
@@ -132,8 +120,7 @@ ApiResponse deliveries_list(ApiContext& ctx) {
 ApiResponse one_delivery(ApiContext& ctx, const std::string& tag, NodePageQuery page_query) {
   auto counts = count_deliveries(ctx, tag);
   if (!counts) return api_error(503, "store_unavailable", counts.error().message);
-  if (counts->by_tag.empty())
-    return api_error(404, "not_found", fmt::format("no delivery {}", tag));
+  if (counts->empty()) return api_error(404, "not_found", fmt::format("no delivery {}", tag));
   page_query.delivery = tag;
   auto page = ctx.store.list_nodes_page(page_query);
   if (!page) return api_error(503, "store_unavailable", page.error().message);
@@ -143,18 +130,30 @@ ApiResponse one_delivery(ApiContext& ctx, const std::string& tag, NodePageQuery 
   query.kind = "burnin";
   auto burnins = latest_runs(ctx, query);
   if (!burnins) return api_error(503, "store_unavailable", burnins.error().message);
+  // And their latest decommissions, with which of those carry a certificate.
+  query.kind = "decommission";
+  auto decommissions = latest_runs(ctx, query);
+  if (!decommissions) return api_error(503, "store_unavailable", decommissions.error().message);
+  std::vector<RunRow> decommission_runs;
+  std::set<std::string> decommissioned;
+  for (const auto& [uuid, r] : *decommissions) {
+    decommission_runs.push_back(r);
+    decommissioned.insert(uuid);
+  }
+  auto certified = certified_run_ids(ctx.store, decommissioned, decommission_runs);
+  if (!certified) return api_error(503, "store_unavailable", certified.error().message);
   nlohmann::json node_list = nlohmann::json::array();
   for (const auto& n : page->nodes) {
     nlohmann::json entry{{"uuid", n.uuid}, {"serial", n.serial}};
     if (auto it = burnins->find(n.uuid); it != burnins->end())
       entry["run"] = run_json(ctx, it->second);
-    if (auto it = counts->decommissions.find(n.uuid); it != counts->decommissions.end()) {
+    if (auto it = decommissions->find(n.uuid); it != decommissions->end()) {
       entry["decommission_run"] = run_json(ctx, it->second);
-      entry["decommission_run"]["certified"] = counts->certified.contains(it->second.id);
+      entry["decommission_run"]["certified"] = certified->contains(it->second.id);
     }
     node_list.push_back(std::move(entry));
   }
-  nlohmann::json body = std::move(counts->by_tag.begin()->second);
+  nlohmann::json body = std::move(counts->begin()->second);
   body["node_list"] = std::move(node_list);
   if (page->next) body["next"] = *page->next;
   return ApiResponse{200, std::move(body)};

@@ -238,12 +238,18 @@ ApiResponse get_run_artifacts(ApiCall& call) {
 
 ApiResponse get_delivery_summary(ApiCall& call) {
   const std::string& tag = call.params.get("delivery");
-  auto summary = load_delivery_summary(call.ctx.store, call.ctx.config.outliers, tag);
+  // The nodes and their runs with reports read once, for the figures and the firmware.
+  auto nodes = call.ctx.store.list_delivery_nodes(tag);
+  if (!nodes) return api_error(503, "store_unavailable", nodes.error().message);
+  auto runs = call.ctx.store.list_runs(delivery_runs_query(tag));
+  if (!runs) return api_error(503, "store_unavailable", runs.error().message);
+  const std::size_t max_nodes = call.ctx.config.summary_values_max_nodes;
+  auto summary =
+      summarize_delivery(call.ctx.store, call.ctx.config.outliers, tag, *nodes, *runs, max_nodes);
   if (!summary) return api_error(503, "store_unavailable", summary.error().message);
   if (!*summary) return api_error(404, "not_found", fmt::format("no delivery {}", tag));
   // The firmware distribution and its systematic findings (report/firmware_distribution.hpp).
-  if (auto added = add_firmware_to_summary(call.ctx.store, tag, **summary); !added)
-    return api_error(503, "store_unavailable", added.error().message);
+  add_firmware_to_summary(tag, *nodes, *runs, max_nodes, **summary);
   return ApiResponse{200, std::move(**summary)};
 }
 

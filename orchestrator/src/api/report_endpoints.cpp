@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "analysis/delivery_summary.hpp"
 #include "report/delivery_nodes.hpp"
 #include "report/delivery_report.hpp"
 #include "report/firmware_distribution.hpp"
@@ -62,14 +63,14 @@ ApiResponse get_delivery_report_csv(ApiCall& call) {
   return delivery_report(call, ReportFormat::kCsv);
 }
 
-Status add_firmware_to_summary(RunStore& store, const std::string& tag, nlohmann::json& summary) {
-  auto nodes = store.list_delivery_nodes(tag);
-  if (!nodes) return nodes.error();
-  auto runs = store.list_runs(delivery_runs_query(tag));
-  if (!runs) return runs.error();
-  const auto members = delivery_nodes(tag, *nodes, *runs);
+void add_firmware_to_summary(const std::string& tag, const std::vector<NodeRecord>& nodes,
+                             const std::vector<RunRow>& runs, std::size_t values_max_nodes,
+                             nlohmann::json& summary) {
+  const auto members = delivery_nodes(tag, nodes, runs, /*firmware_only=*/true);
   const auto distribution = firmware_distribution(members);
-  summary["firmware"] = to_json(distribution);
+  summary["firmware"] =
+      to_json(distribution, members.size() > values_max_nodes ? kSummaryMissingNamed
+                                                              : static_cast<std::size_t>(-1));
   nlohmann::json flags = nlohmann::json::object();
   for (const auto& m : members) {
     auto found = findings_of_node(distribution, m.node.uuid);
@@ -78,7 +79,6 @@ Status add_firmware_to_summary(RunStore& store, const std::string& tag, nlohmann
     for (const auto* f : found) list.push_back(f->message);
   }
   summary["firmware_flags"] = std::move(flags);
-  return ok();
 }
 
 }  // namespace kiln::orchestrator

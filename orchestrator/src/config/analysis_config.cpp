@@ -40,6 +40,13 @@ Status parse_runner_and_outlier_keys(const YAML::Node& root, OrchestratorConfig&
     if (c.outliers.min_deviation_percent < 0)
       return bad(d, file_name, "outlier_min_deviation_percent must be 0 or more (default 3)");
   }
+  if (const auto m = root["summary_values_max_nodes"]) {
+    const auto n = m.as<long long>();
+    if (n < 0)
+      return bad(m, file_name,
+                 "summary_values_max_nodes must be 0 or more (default 1000; 0: always binned)");
+    c.summary_values_max_nodes = static_cast<std::size_t>(n);
+  }
   return ok();
 }
 

@@ -1,6 +1,6 @@
 // The orchestrator config keys of dead-runner detection and delivery analysis:
 // runner_timeout, outliers (flag|fail), outlier_k, outlier_min_batch,
-// outlier_min_deviation_percent.
+// outlier_min_deviation_percent, summary_values_max_nodes.
 #pragma once
 
 #include <yaml-cpp/yaml.h>

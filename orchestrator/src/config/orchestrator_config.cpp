@@ -58,6 +58,7 @@ Expected<OrchestratorConfig> parse_orchestrator_config(const std::string& yaml_t
                              "outlier_k",
                              "outlier_min_batch",
                              "outlier_min_deviation_percent",
+                             "summary_values_max_nodes",
                              "viewer_tokens",
                              "ui_dir",
                              "metrics_token"},

@@ -61,6 +61,10 @@ struct OutlierSettings {
   double min_deviation_percent = 3.0;  // `outlier_min_deviation_percent`: smaller is noise
 };
 
+// `summary_values_max_nodes`: a delivery summary of more nodes bins each
+// figure's values instead of listing every node's (analysis/delivery_summary.hpp).
+inline constexpr std::size_t kSummaryValuesMaxNodes = 1000;
+
 struct OrchestratorConfig {
   std::string listen = "127.0.0.1";
   unsigned short port = 8480;  // 0: the kernel picks one (written to --port-file)
@@ -86,6 +90,7 @@ struct OrchestratorConfig {
   // `runner_timeout`: a run whose runner said nothing this long ends ERROR (0: never).
   std::chrono::seconds runner_timeout{900};
   OutlierSettings outliers;
+  std::size_t summary_values_max_nodes = kSummaryValuesMaxNodes;
   // The dashboard and /metrics (config/dashboard_config.hpp, docs/dashboard.md).
   std::vector<std::string> viewer_tokens;  // `viewer_tokens`: read-only (GETs), never act
   std::string ui_dir;                      // `ui_dir`: the dashboard's files; empty: built-in path

@@ -80,9 +80,15 @@ std::string delivery_summary_table(const nlohmann::json& s) {
       if (!verdict.empty() && verdict != "judged") ++unjudged[verdict];
       const auto* missing = json_path(f, {"missing"});
       if (missing != nullptr && missing->is_array() && !missing->empty()) {
-        notes.push_back(fmt::format("{}: missing on {} reported node(s): {}",
-                                    json_string(f, "label").value_or("?"), missing->size(),
-                                    missing->dump()));
+        // A big delivery's summary names the first of them only (missing_nodes counts all).
+        const auto all =
+            json_integer(f, "missing_nodes").value_or(static_cast<long long>(missing->size()));
+        notes.push_back(fmt::format(
+            "{}: missing on {} reported node(s): {}{}", json_string(f, "label").value_or("?"), all,
+            missing->dump(),
+            all > static_cast<long long>(missing->size())
+                ? fmt::format(" and {} more", all - static_cast<long long>(missing->size()))
+                : ""));
       }
     }
   }

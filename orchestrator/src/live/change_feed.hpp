@@ -5,6 +5,10 @@
 // (its `epoch` changes at every start: a page that sees another epoch reads
 // everything again) and keeps the last `capacity` changes; a wait from
 // further back is answered `reset`.
+// A page may wait for the changes of one delivery only (`delivery`): the feed
+// knows each node's asset tag from its upserts and from what the store read
+// (learn_node); a change of a node it does not know, or of a run of no known
+// node, counts for every delivery.
 #pragma once
 
 #include <chrono>
@@ -12,6 +16,7 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -38,9 +43,20 @@ class ChangeFeed {
   // `delivery`: the asset tag, where the write names it (a node's upsert).
   void publish(const std::string& run, const std::string& node = {},
                const std::string& delivery = {});
+  // A node's row written with asset tag `delivery` ("" none): a change of that
+  // delivery and of the one the feed knew the node in before.
+  void publish_node(const std::string& node, const std::string& delivery);
+  // The asset tag of `node` as the store answered it ("" none), unless the
+  // feed knows it already (its own upserts are newer than any read).
+  void learn_node(const std::string& node, const std::string& delivery);
+  [[nodiscard]] bool knows_node(const std::string& node) const;
 
   [[nodiscard]] const std::string& epoch() const { return epoch_; }
-  [[nodiscard]] ChangeSet since(long long after, const std::string& epoch) const;
+  // `delivery`: only the changes that may concern that delivery (its nodes,
+  // their runs, a node joining or leaving it, anything of an unknown node);
+  // `reset` then also says some of them may no longer be listed.
+  [[nodiscard]] ChangeSet since(long long after, const std::string& epoch,
+                                const std::optional<std::string>& delivery = {}) const;
 
   // Calls `done` exactly once, never under the feed's lock: at once when
   // something changed after `after` (or `epoch` is not this feed's), else at
@@ -48,8 +64,9 @@ class ChangeFeed {
   // `done` runs on the publishing thread or the feed's timer thread: it must
   // not block.
   using Done = std::function<void(ChangeSet)>;
-  void wait(long long after, const std::string& epoch, std::chrono::milliseconds timeout,
-            Done done);
+  // With `delivery`, only a change that may concern it answers the wait.
+  void wait(long long after, const std::string& epoch, std::chrono::milliseconds timeout, Done done,
+            std::optional<std::string> delivery = {});
 
   // The newest change of any of these nodes (a change of a run counts for its
   // node), of a node upserted with this delivery tag, or of a run published
@@ -66,17 +83,30 @@ class ChangeFeed {
 
  private:
   struct Change {
-    long long seq;
+    long long seq = 0;
     std::string run;
     std::string node;
+    bool upsert = false;        // the node's row written, with asset tag `delivery`
+    bool any_delivery = false;  // of a node (or run) whose delivery is not known
+    std::string delivery;       // the node's asset tag ("" none)
+    std::string left;           // an upsert: the tag the node had before, when another
+    [[nodiscard]] bool concerns(const std::string& tag) const {
+      return any_delivery || (!tag.empty() && (delivery == tag || left == tag));
+    }
   };
   struct Waiter {
     long long after;
     std::string epoch;
     std::chrono::steady_clock::time_point deadline;
     Done done;
+    std::optional<std::string> delivery;
   };
-  ChangeSet since_locked(long long after, const std::string& epoch) const;
+  void publish_locked(Change change, std::vector<Waiter>& woken, std::vector<ChangeSet>& answers);
+  void publish_and_answer(Change change);
+  ChangeSet since_locked(long long after, const std::string& epoch,
+                         const std::optional<std::string>& delivery) const;
+  // The newest change a wait with this filter is answered by.
+  [[nodiscard]] long long newest_locked(const std::optional<std::string>& delivery) const;
   void timer_loop();
 
   const std::size_t capacity_;
@@ -90,6 +120,11 @@ class ChangeFeed {
   std::unordered_map<std::string, long long> node_seq_;
   std::unordered_map<std::string, long long> delivery_seq_;
   long long unknown_seq_ = 0;
+  // Each node's asset tag as known; the last change that concerned each tag,
+  // and the last of a node (or run) of no known tag.
+  std::unordered_map<std::string, std::string> node_delivery_;
+  std::unordered_map<std::string, long long> concerned_seq_;
+  long long any_delivery_seq_ = 0;
   bool closed_ = false;
   std::thread timer_;  // started with the first wait
 };

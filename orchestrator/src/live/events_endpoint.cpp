@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 #include <variant>
 
 #include "api/access.hpp"
@@ -18,6 +19,7 @@ struct EventsQuery {
   long long after = 0;
   std::string epoch;
   std::chrono::milliseconds wait{kDefaultWaitSeconds * 1000};
+  std::optional<std::string> delivery;  // only the changes that may concern this delivery
 };
 
 // The query, or the refusal naming the bad parameter.
@@ -46,17 +48,26 @@ std::variant<EventsQuery, ApiResponse> parse(const ApiRequest& request) {
           fmt::format("wait={} must be 0 to {} seconds", wait->substr(0, 32), kMaxWaitSeconds));
     q.wait = std::chrono::seconds(*n);
   }
+  if (auto delivery = query_text(request.target, "delivery")) {
+    if (auto refused = refuse_path_parameter(*delivery))
+      return api_error(400, "bad_query",
+                       fmt::format("delivery={} must be a delivery's asset tag: {}",
+                                   delivery->substr(0, 64), *refused));
+    q.delivery = std::string(*delivery);
+  }
   return q;
 }
 
-ApiResponse answer(const ChangeSet& c) {
-  return ApiResponse{200,
-                     {{"epoch", c.epoch},
-                      {"seq", c.seq},
-                      {"runs", c.runs},
-                      {"nodes", c.nodes},
-                      {"reset", c.reset},
-                      {"timed_out", c.timed_out}}};
+ApiResponse answer(const ChangeSet& c, const std::optional<std::string>& delivery) {
+  ApiResponse r{200,
+                {{"epoch", c.epoch},
+                 {"seq", c.seq},
+                 {"runs", c.runs},
+                 {"nodes", c.nodes},
+                 {"reset", c.reset},
+                 {"timed_out", c.timed_out}}};
+  if (delivery) r.body["delivery"] = *delivery;
+  return r;
 }
 
 }  // namespace
@@ -65,7 +76,7 @@ ApiResponse get_events(ApiCall& call) {
   auto parsed = parse(call.request);
   if (auto* refused = std::get_if<ApiResponse>(&parsed)) return std::move(*refused);
   const auto& q = std::get<EventsQuery>(parsed);
-  return answer(call.ctx.feed->since(q.after, q.epoch));
+  return answer(call.ctx.feed->since(q.after, q.epoch, q.delivery), q.delivery);
 }
 
 bool is_events_request(const ApiRequest& request) {
@@ -83,8 +94,11 @@ void wait_for_events(ApiContext& ctx, const ApiRequest& request,
   auto& q = std::get<EventsQuery>(parsed);
   // No epoch yet (a page's first call) is another epoch: answered at once, `reset`, with
   // where the feed stands.
-  if (q.wait.count() == 0) return reply(answer(ctx.feed->since(q.after, q.epoch)));
-  ctx.feed->wait(q.after, q.epoch, q.wait, [reply](ChangeSet c) { reply(answer(c)); });
+  if (q.wait.count() == 0)
+    return reply(answer(ctx.feed->since(q.after, q.epoch, q.delivery), q.delivery));
+  ctx.feed->wait(
+      q.after, q.epoch, q.wait,
+      [reply, delivery = q.delivery](ChangeSet c) { reply(answer(c, delivery)); }, q.delivery);
 }
 
 }  // namespace kiln::orchestrator

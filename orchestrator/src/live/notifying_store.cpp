@@ -20,6 +20,37 @@ Expected<std::vector<RunRow>> NotifyingRunStore::remembered(Expected<std::vector
   return found;
 }
 
+Expected<std::vector<NodeRecord>> NotifyingRunStore::learned(
+    Expected<std::vector<NodeRecord>> found) {
+  if (found)
+    for (const auto& n : *found) feed_.learn_node(n.uuid, n.asset_tag);
+  return found;
+}
+
+Expected<std::optional<NodeRecord>> NotifyingRunStore::find_node(const std::string& uuid) {
+  auto found = inner_.find_node(uuid);
+  if (found && *found) feed_.learn_node((*found)->uuid, (*found)->asset_tag);
+  return found;
+}
+
+Expected<NodePage> NotifyingRunStore::list_nodes_page(const NodePageQuery& query) {
+  auto page = inner_.list_nodes_page(query);
+  if (page)
+    for (const auto& n : page->nodes) feed_.learn_node(n.uuid, n.asset_tag);
+  return page;
+}
+
+Expected<std::optional<RunRow>> NotifyingRunStore::with_delivery(
+    Expected<std::optional<RunRow>> found) {
+  if (!found || !*found || (*found)->node_uuid.empty()) return found;
+  if (!feed_.knows_node((*found)->node_uuid)) {
+    // Once per node and process; a failed read leaves the node unknown (a change of it then
+    // concerns every delivery), the run's own answer stands.
+    (void)find_node((*found)->node_uuid);
+  }
+  return found;
+}
+
 void NotifyingRunStore::publish(const std::string& run, const std::string& node) {
   std::string of = node;
   if (of.empty() && !run.empty()) {
@@ -37,7 +68,7 @@ Status NotifyingRunStore::published(Status status, const std::string& run,
 
 Status NotifyingRunStore::upsert_node(const NodeRecord& node) {
   auto status = inner_.upsert_node(node);
-  if (status) feed_.publish({}, node.uuid, node.asset_tag);
+  if (status) feed_.publish_node(node.uuid, node.asset_tag);
   return status;
 }
 

@@ -3,7 +3,9 @@
 // node of a run is remembered from every run it reads or creates (a runner's
 // write is always preceded by the read that authorizes it); a write of a run
 // it has not seen is published without a node, which ChangeFeed counts as a
-// change of everything.
+// change of everything. Each node's asset tag is told to the feed from every
+// node it reads (and, for a runner's run, looked up once), so a page waiting
+// for one delivery is not woken by another's runners (ChangeFeed).
 // kiln-orchestrator wraps its store in one, so every writer (API, Ironic
 // driver, runner watchdog) feeds the dashboard's long poll.
 #pragma once
@@ -24,19 +26,19 @@ class NotifyingRunStore final : public RunStore {
   Status check_writable() override { return inner_.check_writable(); }
 
   Status upsert_node(const NodeRecord& node) override;
-  Expected<std::optional<NodeRecord>> find_node(const std::string& uuid) override {
-    return inner_.find_node(uuid);
-  }
-  Expected<std::vector<NodeRecord>> list_nodes() override { return inner_.list_nodes(); }
+  Expected<std::optional<NodeRecord>> find_node(const std::string& uuid) override;
+  Expected<std::vector<NodeRecord>> list_nodes() override { return learned(inner_.list_nodes()); }
   Expected<std::vector<NodeRecord>> list_delivery_nodes(const std::string& tag) override {
-    return inner_.list_delivery_nodes(tag);
+    return learned(inner_.list_delivery_nodes(tag));
   }
-  Expected<NodePage> list_nodes_page(const NodePageQuery& query) override {
-    return inner_.list_nodes_page(query);
-  }
+  Expected<NodePage> list_nodes_page(const NodePageQuery& query) override;
   Expected<std::vector<BurninCounts>> burnin_counts(
       const std::optional<std::string>& tag) override {
     return inner_.burnin_counts(tag);
+  }
+  Expected<std::vector<DecommissionTally>> decommission_counts(
+      const std::optional<std::string>& tag) override {
+    return inner_.decommission_counts(tag);
   }
 
   Status create_run(const RunRow& run) override;
@@ -44,11 +46,12 @@ class NotifyingRunStore final : public RunStore {
   Expected<std::optional<RunRow>> find_run(const std::string& id) override {
     return remembered(inner_.find_run(id));
   }
+  // A runner's calls: the run's node's delivery is looked up once when the feed does not know it.
   Expected<std::optional<RunRow>> find_run_by_token_hash(const std::string& token_hash) override {
-    return remembered(inner_.find_run_by_token_hash(token_hash));
+    return with_delivery(remembered(inner_.find_run_by_token_hash(token_hash)));
   }
   Expected<std::optional<RunRow>> find_run_for_batch(const std::string& id) override {
-    return remembered(inner_.find_run_for_batch(id));
+    return with_delivery(remembered(inner_.find_run_for_batch(id)));
   }
   using RunStore::list_runs;
   Expected<std::vector<RunRow>> list_runs(const RunQuery& query) override {
@@ -103,6 +106,8 @@ class NotifyingRunStore final : public RunStore {
   void remember(const RunRow& run);
   Expected<std::optional<RunRow>> remembered(Expected<std::optional<RunRow>> found);
   Expected<std::vector<RunRow>> remembered(Expected<std::vector<RunRow>> found);
+  Expected<std::vector<NodeRecord>> learned(Expected<std::vector<NodeRecord>> found);
+  Expected<std::optional<RunRow>> with_delivery(Expected<std::optional<RunRow>> found);
 
   RunStore& inner_;
   ChangeFeed& feed_;

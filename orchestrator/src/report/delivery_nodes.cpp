@@ -7,7 +7,7 @@ namespace kiln::orchestrator {
 
 std::vector<DeliveryNode> delivery_nodes(const std::string& tag,
                                          const std::vector<NodeRecord>& nodes,
-                                         const std::vector<RunRow>& runs) {
+                                         const std::vector<RunRow>& runs, bool firmware_only) {
   std::map<std::string, DeliveryNode> by_uuid;
   for (const auto& n : nodes) {
     if (n.asset_tag == tag) by_uuid[n.uuid].node = n;
@@ -27,6 +27,15 @@ std::vector<DeliveryNode> delivery_nodes(const std::string& tag,
   for (auto& [uuid, n] : by_uuid) {
     if (n.reported) n.report = nlohmann::json::parse(n.reported->report, nullptr, false);
     if (n.report.is_discarded()) n.report = nullptr;
+    if (firmware_only) {
+      if (n.report.is_object()) {
+        auto fw = n.report.find("firmware");
+        n.report = fw != n.report.end() ? nlohmann::json{{"firmware", std::move(*fw)}}
+                                        : nlohmann::json::object();
+      }
+      if (n.latest) n.latest->report.clear();
+      if (n.reported) n.reported->report.clear();
+    }
     out.push_back(std::move(n));
   }
   std::stable_sort(out.begin(), out.end(), [](const DeliveryNode& a, const DeliveryNode& b) {

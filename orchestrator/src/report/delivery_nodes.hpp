@@ -21,10 +21,13 @@ struct DeliveryNode {
 };
 
 // The nodes registered with asset tag `tag`, ordered by serial then UUID;
-// empty when none.
+// empty when none. `firmware_only`: each report keeps only its "firmware" and
+// the runs no report text (what a summary's firmware view reads: a 10,000-node
+// delivery's parsed reports would otherwise be held whole, about 10x their text).
 std::vector<DeliveryNode> delivery_nodes(const std::string& tag,
                                          const std::vector<NodeRecord>& nodes,
-                                         const std::vector<RunRow>& runs);
+                                         const std::vector<RunRow>& runs,
+                                         bool firmware_only = false);
 
 // "node-3 (S-3)" or the UUID alone.
 std::string node_name(const NodeRecord& node);

@@ -105,13 +105,14 @@ nlohmann::json key_figures(const nlohmann::json& report) {
 Expected<std::optional<nlohmann::json>> build_delivery_report(RunStore& store,
                                                               const OutlierSettings& rule,
                                                               const DeliveryReportInput& in) {
-  auto summary = load_delivery_summary(store, rule, in.tag);
-  if (!summary) return summary.error();
-  if (!*summary) return std::optional<nlohmann::json>();
+  // The nodes and their runs with reports read once, for the outliers and the rest.
   auto all_nodes = store.list_delivery_nodes(in.tag);
   if (!all_nodes) return all_nodes.error();
   auto runs = store.list_runs(delivery_runs_query(in.tag));
   if (!runs) return runs.error();
+  auto summary = summarize_delivery(store, rule, in.tag, *all_nodes, *runs);
+  if (!summary) return summary.error();
+  if (!*summary) return std::optional<nlohmann::json>();
   const auto nodes = delivery_nodes(in.tag, *all_nodes, *runs);
   const auto distribution = firmware_distribution(nodes);
   const auto requirements = tender_requirements(nodes);

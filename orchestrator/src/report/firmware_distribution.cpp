@@ -92,15 +92,22 @@ void collect(const DeliveryNode& n, Collector& c) {
   }
 }
 
+// The first kNamedInMessage nodes by name, then how many more: a finding's
+// message stays a line whatever the delivery's size (its node list has them all).
+constexpr std::size_t kNamedInMessage = 20;
 std::string names(const std::vector<const NodeRecord*>& nodes) {
   std::vector<std::string> out;
-  for (const auto* n : nodes) out.push_back(node_name(*n));
+  for (std::size_t i = 0; i < nodes.size() && i < kNamedInMessage; ++i)
+    out.push_back(node_name(*nodes[i]));
+  if (nodes.size() > kNamedInMessage)
+    out.push_back(fmt::format("and {} more", nodes.size() - kNamedInMessage));
   return fmt::format("{}", fmt::join(out, ", "));
 }
 
-nlohmann::json node_list(const std::vector<const NodeRecord*>& nodes) {
+nlohmann::json node_list(const std::vector<const NodeRecord*>& nodes, std::size_t listed) {
   nlohmann::json out = nlohmann::json::array();
-  for (const auto* n : nodes) out.push_back({{"uuid", n->uuid}, {"serial", n->serial}});
+  for (std::size_t i = 0; i < nodes.size() && i < listed; ++i)
+    out.push_back({{"uuid", nodes[i]->uuid}, {"serial", nodes[i]->serial}});
   return out;
 }
 
@@ -157,13 +164,14 @@ FirmwareDistribution firmware_distribution(const std::vector<DeliveryNode>& node
   return out;
 }
 
-nlohmann::json to_json(const FirmwareDistribution& d) {
+nlohmann::json to_json(const FirmwareDistribution& d, std::size_t listed) {
   nlohmann::json items = nlohmann::json::array();
   for (const auto& item : d.items) {
     nlohmann::json values = nlohmann::json::array();
     for (const auto& v : item.values) {
-      values.push_back(
-          {{"value", v.value}, {"nodes", v.nodes.size()}, {"node_list", node_list(v.nodes)}});
+      values.push_back({{"value", v.value},
+                        {"nodes", v.nodes.size()},
+                        {"node_list", node_list(v.nodes, listed)}});
     }
     items.push_back({{"key", item.key},
                      {"label", item.label},
@@ -180,7 +188,7 @@ nlohmann::json to_json(const FirmwareDistribution& d) {
                         {"majority", f.majority},
                         {"majority_nodes", f.majority_nodes},
                         {"of", f.of},
-                        {"nodes", node_list(f.nodes)},
+                        {"nodes", node_list(f.nodes, listed)},
                         {"message", f.message}});
   }
   return {{"items", items}, {"findings", findings}};
@@ -207,7 +215,7 @@ Expected<std::vector<std::string>> node_firmware_findings(RunStore& store,
   if (!nodes) return nodes.error();
   auto runs = store.list_runs(delivery_runs_query((*node)->asset_tag));
   if (!runs) return runs.error();
-  const auto members = delivery_nodes((*node)->asset_tag, *nodes, *runs);
+  const auto members = delivery_nodes((*node)->asset_tag, *nodes, *runs, /*firmware_only=*/true);
   const auto distribution = firmware_distribution(members);
   for (const auto* f : findings_of_node(distribution, node_uuid)) out.push_back(f->message);
   return out;

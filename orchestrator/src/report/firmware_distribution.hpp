@@ -49,8 +49,12 @@ FirmwareDistribution firmware_distribution(const std::vector<DeliveryNode>& node
 
 // {"items": [{key, label, uniform, unread, values: [{value, nodes, node_list:
 // [{uuid, serial}]}]}], "findings": [{key, label, value, majority,
-// majority_nodes, of, nodes: [{uuid, serial}], message}]}
-nlohmann::json to_json(const FirmwareDistribution& distribution);
+// majority_nodes, of, nodes: [{uuid, serial}], message}]}; each node_list and
+// finding's nodes cut to the first `listed` (a big delivery's summary: its
+// "nodes" still counts them all). A finding's message names its first 20 nodes
+// and says how many more.
+nlohmann::json to_json(const FirmwareDistribution& distribution,
+                       std::size_t listed = static_cast<std::size_t>(-1));
 
 // The findings that name `node_uuid`.
 std::vector<const SystematicFinding*> findings_of_node(const FirmwareDistribution& distribution,

@@ -127,6 +127,17 @@ struct BurninCounts {
   std::string started_at;  // the earliest created_at of those latest burn-ins ("" if none)
 };
 
+// A delivery's nodes counted by their latest decommission run (GET
+// /v1/deliveries): one GROUP BY over every delivery, with the certificates.
+struct DecommissionTally {
+  std::string tag;
+  int nodes = 0;      // with a decommission run
+  int wiped = 0;      // the latest one's verdict PASS
+  int certified = 0;  // the latest one has a stored certificate
+  int failed = 0;     // FAIL or ERROR
+  int running = 0;    // no verdict yet
+};
+
 // Why create_runs started nothing: this node has an unfinished run.
 struct RunConflict {
   std::string node_uuid;
@@ -155,6 +166,10 @@ class RunStore {
   // Per asset tag (only `tag` when given), ordered by tag; nodes without an
   // asset tag are not counted.
   virtual Expected<std::vector<BurninCounts>> burnin_counts(
+      const std::optional<std::string>& tag) = 0;
+  // Per asset tag (only `tag` when given) with at least one decommissioned
+  // node, ordered by tag; nodes without an asset tag are not counted.
+  virtual Expected<std::vector<DecommissionTally>> decommission_counts(
       const std::optional<std::string>& tag) = 0;
   // A page of nodes (of a delivery, or all), ordered by UUID; an index serves it.
   virtual Expected<NodePage> list_nodes_page(const NodePageQuery& query) = 0;

@@ -214,6 +214,51 @@ Expected<std::vector<BurninCounts>> SqlRunStore::burnin_counts(
   return out;
 }
 
+Expected<std::vector<DecommissionTally>> SqlRunStore::decommission_counts(
+    const std::optional<std::string>& tag) {
+  // Each node's newest decommission (burnin_counts' order), its certificate
+  // if stored, counted per asset tag: one query for every delivery.
+  std::vector<SqlValue> params;
+  std::string node_filter = "nodes.asset_tag <> ''";
+  std::string run_filter = "kind = 'decommission'";
+  if (tag) {
+    params.emplace_back(*tag);
+    node_filter = "nodes.asset_tag = $1";
+    run_filter += " AND node_uuid IN (SELECT uuid FROM nodes WHERE asset_tag = $1)";
+  }
+  auto rows = read(
+      fmt::format(
+          "SELECT nodes.asset_tag, COUNT(*), "
+          "SUM(CASE WHEN latest.verdict = 'PASS' THEN 1 ELSE 0 END), "
+          "SUM(CASE WHEN certificates.run_id IS NOT NULL THEN 1 ELSE 0 END), "
+          "SUM(CASE WHEN latest.verdict IN ('FAIL', 'ERROR') THEN 1 ELSE 0 END), "
+          "SUM(CASE WHEN latest.verdict NOT IN ('PASS', 'FAIL', 'ERROR') THEN 1 ELSE 0 END) "
+          "FROM nodes JOIN (SELECT id, node_uuid, verdict, ROW_NUMBER() OVER "
+          "(PARTITION BY node_uuid ORDER BY created_at DESC, created_seq DESC, id DESC) AS newest "
+          "FROM runs WHERE {}) latest ON latest.node_uuid = nodes.uuid AND latest.newest = 1 "
+          "LEFT JOIN certificates ON certificates.run_id = latest.id "
+          "WHERE {} GROUP BY nodes.asset_tag ORDER BY nodes.asset_tag",
+          run_filter, node_filter),
+      params);
+  if (!rows) return rows.error();
+  auto count = [](const std::optional<std::string>& v) {
+    return v ? static_cast<int>(std::stoll(*v)) : 0;
+  };
+  std::vector<DecommissionTally> out;
+  out.reserve(rows->size());
+  for (const auto& r : *rows) {
+    DecommissionTally t;
+    t.tag = r[0].value_or("");
+    t.nodes = count(r[1]);
+    t.wiped = count(r[2]);
+    t.certified = count(r[3]);
+    t.failed = count(r[4]);
+    t.running = count(r[5]);
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
 Expected<NodePage> SqlRunStore::list_nodes_page(const NodePageQuery& query) {
   // One row more than the page: whether another page follows. Served by the
   // primary key (uuid) or nodes_by_asset_tag_uuid (asset_tag, uuid).

@@ -33,6 +33,8 @@ class SqlRunStore final : public RunStore {
   Expected<std::vector<NodeRecord>> list_delivery_nodes(const std::string& tag) override;
   Expected<NodePage> list_nodes_page(const NodePageQuery& query) override;
   Expected<std::vector<BurninCounts>> burnin_counts(const std::optional<std::string>& tag) override;
+  Expected<std::vector<DecommissionTally>> decommission_counts(
+      const std::optional<std::string>& tag) override;
   Status create_run(const RunRow& run) override;
   Expected<std::optional<RunConflict>> create_runs(const std::vector<RunRow>& runs) override;
   Expected<std::optional<RunRow>> find_run(const std::string& id) override;
