@@ -28,6 +28,35 @@ constexpr const char* kReportText =
     "COALESCE((SELECT report FROM run_reports WHERE run_reports.run_id = runs.id), '')";
 constexpr const char* kUnfinished = "state NOT IN ('reported', 'aborted')";
 
+// The per-delivery counts' common part: each node's newest run of `kind` (the
+// order select_runs' latest_per_node uses) as subquery `latest` with `columns`,
+// and the nodes to count, of one asset tag (its value appended to `params`) or
+// of every delivery.
+struct LatestRunPerNode {
+  std::string latest;
+  std::string node_filter;
+};
+LatestRunPerNode latest_run_per_node(const std::string& kind, const std::string& columns,
+                                     const std::optional<std::string>& tag,
+                                     std::vector<SqlValue>& params) {
+  std::string node_filter = "nodes.asset_tag <> ''";
+  std::string run_filter = fmt::format("kind = '{}'", kind);
+  if (tag) {
+    params.emplace_back(*tag);
+    node_filter = "nodes.asset_tag = $1";
+    run_filter += " AND node_uuid IN (SELECT uuid FROM nodes WHERE asset_tag = $1)";
+  }
+  return {fmt::format("(SELECT {}, ROW_NUMBER() OVER (PARTITION BY node_uuid ORDER BY "
+                      "created_at DESC, created_seq DESC, id DESC) AS newest FROM runs WHERE {}) "
+                      "latest",
+                      columns, run_filter),
+          node_filter};
+}
+
+int count_of(const std::optional<std::string>& v) {
+  return v ? static_cast<int>(std::stoll(*v)) : 0;
+}
+
 RunRow run_from(const SqlRow& r) {
   RunRow run;
   run.id = sql_text(r, 0);
@@ -169,45 +198,32 @@ Expected<std::vector<NodeRecord>> SqlRunStore::list_delivery_nodes(const std::st
 
 Expected<std::vector<BurninCounts>> SqlRunStore::burnin_counts(
     const std::optional<std::string>& tag) {
-  // Each node's newest burn-in (the order select_runs' latest_per_node uses),
-  // joined to the nodes and counted per asset tag.
+  // Each node's newest burn-in, joined to the nodes and counted per asset tag.
   std::vector<SqlValue> params;
-  std::string node_filter = "nodes.asset_tag <> ''";
-  std::string run_filter = "kind = 'burnin'";
-  if (tag) {
-    params.emplace_back(*tag);
-    node_filter = "nodes.asset_tag = $1";
-    run_filter += " AND node_uuid IN (SELECT uuid FROM nodes WHERE asset_tag = $1)";
-  }
+  const auto q = latest_run_per_node("burnin", "node_uuid, verdict, created_at", tag, params);
   auto rows = read(
-      fmt::format(
-          "SELECT nodes.asset_tag, COUNT(*), "
-          "SUM(CASE WHEN latest.verdict = 'PASS' THEN 1 ELSE 0 END), "
-          "SUM(CASE WHEN latest.verdict = 'FAIL' THEN 1 ELSE 0 END), "
-          "SUM(CASE WHEN latest.verdict = 'ERROR' THEN 1 ELSE 0 END), "
-          "SUM(CASE WHEN latest.node_uuid IS NOT NULL AND latest.verdict NOT IN "
-          "('PASS', 'FAIL', 'ERROR') THEN 1 ELSE 0 END), "
-          "MIN(latest.created_at) "
-          "FROM nodes LEFT JOIN (SELECT node_uuid, verdict, created_at, ROW_NUMBER() OVER "
-          "(PARTITION BY node_uuid ORDER BY created_at DESC, created_seq DESC, id DESC) AS newest "
-          "FROM runs WHERE {}) latest ON latest.node_uuid = nodes.uuid AND latest.newest = 1 "
-          "WHERE {} GROUP BY nodes.asset_tag ORDER BY nodes.asset_tag",
-          run_filter, node_filter),
+      fmt::format("SELECT nodes.asset_tag, COUNT(*), "
+                  "SUM(CASE WHEN latest.verdict = 'PASS' THEN 1 ELSE 0 END), "
+                  "SUM(CASE WHEN latest.verdict = 'FAIL' THEN 1 ELSE 0 END), "
+                  "SUM(CASE WHEN latest.verdict = 'ERROR' THEN 1 ELSE 0 END), "
+                  "SUM(CASE WHEN latest.node_uuid IS NOT NULL AND latest.verdict NOT IN "
+                  "('PASS', 'FAIL', 'ERROR') THEN 1 ELSE 0 END), "
+                  "MIN(latest.created_at) "
+                  "FROM nodes LEFT JOIN {} ON latest.node_uuid = nodes.uuid AND latest.newest = 1 "
+                  "WHERE {} GROUP BY nodes.asset_tag ORDER BY nodes.asset_tag",
+                  q.latest, q.node_filter),
       params);
   if (!rows) return rows.error();
-  auto count = [](const std::optional<std::string>& v) {
-    return v ? static_cast<int>(std::stoll(*v)) : 0;
-  };
   std::vector<BurninCounts> out;
   out.reserve(rows->size());
   for (const auto& r : *rows) {
     BurninCounts c;
     c.tag = r[0].value_or("");
-    c.nodes = count(r[1]);
-    c.passed = count(r[2]);
-    c.failed = count(r[3]);
-    c.errored = count(r[4]);
-    c.running = count(r[5]);
+    c.nodes = count_of(r[1]);
+    c.passed = count_of(r[2]);
+    c.failed = count_of(r[3]);
+    c.errored = count_of(r[4]);
+    c.running = count_of(r[5]);
     c.started_at = r[6].value_or("");
     out.push_back(std::move(c));
   }
@@ -216,44 +232,33 @@ Expected<std::vector<BurninCounts>> SqlRunStore::burnin_counts(
 
 Expected<std::vector<DecommissionTally>> SqlRunStore::decommission_counts(
     const std::optional<std::string>& tag) {
-  // Each node's newest decommission (burnin_counts' order), its certificate
-  // if stored, counted per asset tag: one query for every delivery.
+  // Each node's newest decommission, its certificate if stored, counted per
+  // asset tag: one query for every delivery.
   std::vector<SqlValue> params;
-  std::string node_filter = "nodes.asset_tag <> ''";
-  std::string run_filter = "kind = 'decommission'";
-  if (tag) {
-    params.emplace_back(*tag);
-    node_filter = "nodes.asset_tag = $1";
-    run_filter += " AND node_uuid IN (SELECT uuid FROM nodes WHERE asset_tag = $1)";
-  }
-  auto rows = read(
-      fmt::format(
-          "SELECT nodes.asset_tag, COUNT(*), "
-          "SUM(CASE WHEN latest.verdict = 'PASS' THEN 1 ELSE 0 END), "
-          "SUM(CASE WHEN certificates.run_id IS NOT NULL THEN 1 ELSE 0 END), "
-          "SUM(CASE WHEN latest.verdict IN ('FAIL', 'ERROR') THEN 1 ELSE 0 END), "
-          "SUM(CASE WHEN latest.verdict NOT IN ('PASS', 'FAIL', 'ERROR') THEN 1 ELSE 0 END) "
-          "FROM nodes JOIN (SELECT id, node_uuid, verdict, ROW_NUMBER() OVER "
-          "(PARTITION BY node_uuid ORDER BY created_at DESC, created_seq DESC, id DESC) AS newest "
-          "FROM runs WHERE {}) latest ON latest.node_uuid = nodes.uuid AND latest.newest = 1 "
-          "LEFT JOIN certificates ON certificates.run_id = latest.id "
-          "WHERE {} GROUP BY nodes.asset_tag ORDER BY nodes.asset_tag",
-          run_filter, node_filter),
-      params);
+  const auto q = latest_run_per_node("decommission", "id, node_uuid, verdict", tag, params);
+  auto rows =
+      read(fmt::format(
+               "SELECT nodes.asset_tag, COUNT(*), "
+               "SUM(CASE WHEN latest.verdict = 'PASS' THEN 1 ELSE 0 END), "
+               "SUM(CASE WHEN certificates.run_id IS NOT NULL THEN 1 ELSE 0 END), "
+               "SUM(CASE WHEN latest.verdict IN ('FAIL', 'ERROR') THEN 1 ELSE 0 END), "
+               "SUM(CASE WHEN latest.verdict NOT IN ('PASS', 'FAIL', 'ERROR') THEN 1 ELSE 0 END) "
+               "FROM nodes JOIN {} ON latest.node_uuid = nodes.uuid AND latest.newest = 1 "
+               "LEFT JOIN certificates ON certificates.run_id = latest.id "
+               "WHERE {} GROUP BY nodes.asset_tag ORDER BY nodes.asset_tag",
+               q.latest, q.node_filter),
+           params);
   if (!rows) return rows.error();
-  auto count = [](const std::optional<std::string>& v) {
-    return v ? static_cast<int>(std::stoll(*v)) : 0;
-  };
   std::vector<DecommissionTally> out;
   out.reserve(rows->size());
   for (const auto& r : *rows) {
     DecommissionTally t;
     t.tag = r[0].value_or("");
-    t.nodes = count(r[1]);
-    t.wiped = count(r[2]);
-    t.certified = count(r[3]);
-    t.failed = count(r[4]);
-    t.running = count(r[5]);
+    t.nodes = count_of(r[1]);
+    t.wiped = count_of(r[2]);
+    t.certified = count_of(r[3]);
+    t.failed = count_of(r[4]);
+    t.running = count_of(r[5]);
     out.push_back(std::move(t));
   }
   return out;
